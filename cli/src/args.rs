@@ -5,23 +5,26 @@
 //! by clap naming the flag; the JSON then decodes into whatever type the input's field has
 //! (a string, an integer, a generated enum or struct), through serde.
 
-use clap::ArgMatches;
+use clap::{ArgMatches, Command};
 use clouddb_runtime::paginate::Paginated;
 use clouddb_runtime::Operation;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::body::{self, Source};
 use crate::call::{Call, IdFrom, WaitFn};
 use crate::exit::Failure;
-use crate::{Flag, OperationCli};
+use crate::fields;
+use crate::{Field, Flag, OperationCli};
 use clouddb_runtime::Vendor;
 
 /// The flags of one subcommand, as the generated code reads them.
 pub struct Args<'a> {
     matches: &'a ArgMatches,
+    command: &'a Command,
     flags: &'static [Flag],
+    body_fields: &'static [Field],
     body_secrets: &'static [&'static str],
 }
 
@@ -34,22 +37,61 @@ impl std::fmt::Debug for Args<'_> {
 }
 
 impl<'a> Args<'a> {
-    pub(crate) fn new<V>(matches: &'a ArgMatches, operation: &OperationCli<V>) -> Self {
+    /// The flags of `operation`, parsed by its subcommand `command`.
+    pub(crate) fn new<V>(
+        matches: &'a ArgMatches,
+        operation: &OperationCli<V>,
+        command: &'a Command,
+    ) -> Self {
         Self {
             matches,
+            command,
             flags: operation.flags,
+            body_fields: operation.body.map_or(&[], |b| b.fields),
             body_secrets: operation.secrets.body,
         }
     }
 
-    /// The value of a required flag (clap has already refused a missing one).
+    /// The value of a required flag (clap has already refused a missing one, unless the
+    /// value may come from its fields' flags).
     pub fn required<T: DeserializeOwned>(&self, flag: &str) -> crate::Result<T> {
-        self.optional(flag)?
-            .ok_or_else(|| Failure::usage(format!("the flag --{flag} is required")))
+        self.optional(flag)?.ok_or_else(|| {
+            let fields = self
+                .flags
+                .iter()
+                .find(|f| f.name == flag)
+                .map_or(&[][..], |f| f.fields);
+            let required = fields::required_flags(self.command, flag, fields);
+            if required.is_empty() && fields.is_empty() {
+                Failure::usage(format!("the flag --{flag} is required"))
+            } else {
+                Failure::usage(format!(
+                    "--{flag} is required: give its fields as flags ({}), or the whole as JSON",
+                    required.join(", ")
+                ))
+            }
+        })
     }
 
-    /// The value of an optional flag; a repeated flag gives a list.
+    /// The value of an optional flag; a repeated flag gives a list. A JSON object
+    /// parameter whose fields are flags too is built from them, over its JSON if given.
     pub fn optional<T: DeserializeOwned>(&self, flag: &str) -> crate::Result<Option<T>> {
+        let fields = self
+            .flags
+            .iter()
+            .find(|f| f.name == flag)
+            .map_or(&[][..], |f| f.fields);
+        if let Some(given) = fields::read(self.matches, flag, fields) {
+            let mut value = self
+                .matches
+                .get_one::<Value>(flag)
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new()));
+            fields::merge(&mut value, given);
+            let what = format!("the fields of --{flag}");
+            let hint = |wires: &[&str]| fields::flag_of(self.command, flag, wires);
+            return body::decode_value(value, &what, &[], &hint).map(Some);
+        }
         let values = match self.matches.try_get_many::<Value>(flag) {
             Ok(Some(values)) => values.cloned().collect::<Vec<_>>(),
             Ok(None) => return Ok(None),
@@ -72,14 +114,41 @@ impl<'a> Args<'a> {
             })
     }
 
-    /// The required body, from `--body` or `--body-file`.
+    /// The required body, from its fields' flags, `--body` or `--body-file`.
     pub fn body<T: DeserializeOwned>(&self) -> crate::Result<T> {
-        self.optional_body()?
-            .ok_or_else(|| Failure::usage("the body is required: give --body or --body-file"))
+        self.optional_body()?.ok_or_else(|| {
+            let required = fields::required_flags(self.command, "body", self.body_fields);
+            if self.body_fields.is_empty() {
+                Failure::usage("the body is required: give --body or --body-file")
+            } else if required.is_empty() {
+                Failure::usage(
+                    "the body is required: give its fields as flags, --body or --body-file",
+                )
+            } else {
+                Failure::usage(format!(
+                    "the body is required: give its fields as flags ({}), --body or --body-file",
+                    required.join(", ")
+                ))
+            }
+        })
     }
 
-    /// The optional body, from `--body` or `--body-file`.
+    /// The optional body: its fields' flags, over `--body` or `--body-file` if given.
     pub fn optional_body<T: DeserializeOwned>(&self) -> crate::Result<Option<T>> {
+        let Some(given) = fields::read(self.matches, "body", self.body_fields) else {
+            return self.json_body();
+        };
+        let (mut value, what) = match self.json_body::<Value>()? {
+            Some(value) => (value, "the body and its field flags"),
+            None => (Value::Object(Map::new()), "the body's field flags"),
+        };
+        fields::merge(&mut value, given);
+        let hint = |wires: &[&str]| fields::flag_of(self.command, "body", wires);
+        body::decode_value(value, what, self.body_secrets, &hint).map(Some)
+    }
+
+    /// The body from `--body` or `--body-file` alone.
+    fn json_body<T: DeserializeOwned>(&self) -> crate::Result<Option<T>> {
         let text = self.matches.get_one::<String>("body");
         let file = self.matches.get_one::<String>("body-file");
         let source = match (text, file) {

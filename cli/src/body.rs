@@ -52,6 +52,46 @@ pub(crate) fn decode<T: DeserializeOwned>(
     decode_text(&text, source.flag(), secrets)
 }
 
+/// Decodes a JSON value built from `what` (the flags it came from) into `T`; `hint` names
+/// the flag of a field by its wire path, for a missing required field.
+pub(crate) fn decode_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    what: &str,
+    secrets: &[&str],
+    hint: &dyn Fn(&[&str]) -> Option<String>,
+) -> Result<T, Failure> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path();
+        let why = if is_secret(path, secrets) {
+            "the value does not fit (not shown: the field is a secret)".to_owned()
+        } else {
+            error.inner().to_string()
+        };
+        let at = match path.to_string().as_str() {
+            "." => String::new(),
+            path => format!(" at `{path}`"),
+        };
+        let mut wires: Vec<&str> = path
+            .iter()
+            .filter_map(|segment| match segment {
+                Segment::Map { key } => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        let missing = why
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let flag = missing.and_then(|field| {
+            wires.push(field);
+            hint(&wires)
+        });
+        let give = flag
+            .map(|flag| format!(" (give {flag})"))
+            .unwrap_or_default();
+        Failure::usage(format!("{what} do not decode{at}: {why}{give}"))
+    })
+}
+
 /// Decodes JSON text given with `flag` into `T`.
 pub(crate) fn decode_text<T: DeserializeOwned>(
     text: &str,

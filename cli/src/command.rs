@@ -2,6 +2,7 @@
 //! per parameter with its value parser, the body flags, and the flags every subcommand
 //! shares (output, dry run, attempts and timeouts) next to the vendor's.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use clap::builder::{BoolValueParser, PossibleValuesParser, StringValueParser, TypedValueParser};
@@ -10,15 +11,21 @@ use clouddb_runtime::wait::WaitOptions;
 use clouddb_runtime::CallOptions;
 use serde_json::Value;
 
-use crate::exit::Exit;
+use crate::exit::{Exit, Failure};
+use crate::fields::Adding;
+use crate::format::{Format, Rendering};
+use crate::progress::Progress;
 use crate::{Flag, Kind, OperationCli, ServiceCli};
 
 /// Heading of the flags that every subcommand shares.
 pub(crate) const GLOBAL: &str = "Global options";
 
-/// The whole command: the shared and vendor flags, then one subcommand per operation.
-pub(crate) fn command<C>(service: &ServiceCli<C>, vendor_flags: Vec<Arg>) -> Command {
+/// The whole command: the shared and vendor flags, then one subcommand per operation, and
+/// `completion` and `man`. `bin` is how the program is called (`clouddb-css`, or `clouddb
+/// css` in the all-in-one program).
+pub(crate) fn command<C>(service: &ServiceCli<C>, bin: &str, vendor_flags: Vec<Arg>) -> Command {
     let mut root = Command::new(service.bin)
+        .bin_name(bin)
         .version(service.version)
         .about(service.about)
         .subcommand_required(true)
@@ -33,10 +40,25 @@ pub(crate) fn command<C>(service: &ServiceCli<C>, vendor_flags: Vec<Arg>) -> Com
     if !service.long_about.is_empty() {
         root = root.long_about(service.long_about);
     }
-    root.subcommands(service.operations.iter().map(operation))
+    let globals: Vec<String> = root
+        .get_arguments()
+        .filter_map(|arg| arg.get_long().map(str::to_owned))
+        .collect();
+    root = root.subcommands(
+        service
+            .operations
+            .iter()
+            .map(|op| operation(op, bin, &globals)),
+    );
+    // Within the all-in-one program (`clouddb css`), completions and man pages are the
+    // whole program's.
+    if !bin.contains(' ') {
+        root = root.subcommands(crate::program::extra_subcommands());
+    }
+    root
 }
 
-fn operation<C>(op: &OperationCli<C>) -> Command {
+fn operation<C>(op: &OperationCli<C>, bin: &str, globals: &[String]) -> Command {
     let mut command = Command::new(op.name)
         .about(op.about)
         .long_about(op.long_about)
@@ -45,6 +67,9 @@ fn operation<C>(op: &OperationCli<C>) -> Command {
         command = command
             .hide(true)
             .before_help(deprecation(op.name, replacement));
+    }
+    if !op.example.is_empty() {
+        command = command.after_help(format!("Example:\n  {bin} {}", op.example));
     }
     if op.pages {
         command = command.arg(
@@ -59,7 +84,7 @@ fn operation<C>(op: &OperationCli<C>) -> Command {
             Arg::new("wait")
                 .long("wait")
                 .action(ArgAction::SetTrue)
-                .help("Waits for the job the call starts to end, printing its progress on standard error, then prints the job as JSON"),
+                .help("Waits for the work the call starts to end, showing its progress on standard error (a live line on a terminal), then prints its last state as JSON"),
             Arg::new("wait-interval")
                 .long("wait-interval")
                 .value_name("SECONDS")
@@ -89,7 +114,10 @@ fn operation<C>(op: &OperationCli<C>) -> Command {
                 Arg::new("body")
                     .long("body")
                     .value_name("JSON")
-                    .help(format!("The request body, as JSON. {}", body.help)),
+                    .help(format!(
+                        "The request body, as JSON; the body's field flags win over it. {}",
+                        body.help
+                    )),
             )
             .arg(
                 Arg::new("body-file")
@@ -100,8 +128,43 @@ fn operation<C>(op: &OperationCli<C>) -> Command {
             .group(
                 ArgGroup::new("body-source")
                     .args(["body", "body-file"])
-                    .required(body.required),
+                    .required(body.required && body.fields.is_empty()),
             );
+    }
+    field_flags(command, op, globals)
+}
+
+/// Adds the flags of the fields of the operation's JSON object parameters, then of its
+/// body's fields; a name already taken gets the group's name in front.
+fn field_flags<C>(mut command: Command, op: &OperationCli<C>, globals: &[String]) -> Command {
+    let mut taken: HashSet<String> = globals
+        .iter()
+        .cloned()
+        .chain(
+            command
+                .get_arguments()
+                .filter_map(|arg| arg.get_long().map(str::to_owned)),
+        )
+        .chain(["help".to_owned(), "version".to_owned()])
+        .collect();
+    for flag in op.flags.iter().filter(|f| !f.fields.is_empty()) {
+        let heading = format!("Fields of --{} (instead of its JSON; these win)", flag.name);
+        let args = Adding {
+            group: flag.name,
+            heading: &heading,
+            taken: &mut taken,
+        }
+        .flags(flag.fields);
+        command = command.args(args);
+    }
+    if let Some(body) = op.body.filter(|b| !b.fields.is_empty()) {
+        let args = Adding {
+            group: "body",
+            heading: "Body fields (instead of --body, or over it: these win)",
+            taken: &mut taken,
+        }
+        .flags(body.fields);
+        command = command.args(args);
     }
     command
 }
@@ -123,13 +186,18 @@ fn flag(flag: &Flag) -> Arg {
     let arg = Arg::new(flag.name)
         .long(flag.name)
         .help(flag.help)
-        .required(flag.required)
+        .required(flag.required && flag.fields.is_empty())
         .action(if flag.list {
             ArgAction::Append
         } else {
             ArgAction::Set
         });
-    match flag.kind {
+    typed(arg, flag.kind)
+}
+
+/// The flag with the value name and parser of its kind: each value is parsed into JSON.
+pub(crate) fn typed(arg: Arg, kind: Kind) -> Arg {
+    match kind {
         Kind::String => arg
             .value_name("TEXT")
             .value_parser(StringValueParser::new().map(Value::String)),
@@ -193,6 +261,21 @@ fn common_flags() -> Vec<Arg> {
              signatures, tokens and secret fields are redacted",
         ),
         switch("compact", "Prints the answer as one line of JSON"),
+        Arg::new("query").long("query").value_name("JMESPATH").help(
+            "Prints only what this JMESPath expression picks from the answer as the \
+                 service sent it (from the items with --all, from the last state with --wait), \
+                 for example 'instances[].{id: id, name: name}'",
+        ),
+        Arg::new("output")
+            .long("output")
+            .value_name("FORMAT")
+            .value_parser(["json", "table", "text"])
+            .default_value("json")
+            .help(
+                "How the answer is printed: json, table (a list of objects as columns, an \
+                 object as names and values), or text (tab-separated values, one line per \
+                 item, for shell scripts)",
+            ),
         Arg::new("max-attempts")
             .long("max-attempts")
             .value_name("N")
@@ -217,19 +300,32 @@ fn common_flags() -> Vec<Arg> {
 }
 
 /// The shared flags as given.
-#[derive(Debug, Clone)]
 pub(crate) struct Common {
     pub(crate) dry_run: bool,
-    pub(crate) compact: bool,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) options: CallOptions,
     pub(crate) all: bool,
     /// `--wait`, with the waiting options (progress goes to standard error).
     pub(crate) wait: Option<WaitOptions>,
+    /// The progress display of `--wait`.
+    pub(crate) progress: Option<Progress>,
+    /// `--query`, `--output` and `--compact`.
+    pub(crate) rendering: Rendering,
+}
+
+impl std::fmt::Debug for Common {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Common")
+            .field("dry_run", &self.dry_run)
+            .field("all", &self.all)
+            .field("wait", &self.wait)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Common {
-    pub(crate) fn from_matches(matches: &ArgMatches) -> Self {
+    /// The shared flags; a `--query` that does not compile is a usage error.
+    pub(crate) fn from_matches(matches: &ArgMatches) -> Result<Self, Failure> {
         let mut options = CallOptions::new();
         if let Some(attempts) = matches.get_one::<u32>("max-attempts") {
             options = options.max_attempts(*attempts);
@@ -248,8 +344,9 @@ impl Common {
                 .flatten()
                 .copied()
         };
-        let wait = flag("wait").then(|| {
-            let mut wait = WaitOptions::new().on_progress(|job| eprintln!("{job}"));
+        let progress = flag("wait").then(Progress::on_stderr);
+        let wait = progress.as_ref().map(|progress| {
+            let mut wait = WaitOptions::new().on_progress(progress.callback());
             if let Some(interval) = seconds("wait-interval") {
                 wait = wait
                     .first_poll(interval)
@@ -260,13 +357,24 @@ impl Common {
             }
             wait
         });
-        Self {
+        let format = match matches.get_one::<String>("output").map(String::as_str) {
+            Some("table") => Format::Table,
+            Some("text") => Format::Text,
+            _ => Format::Json,
+        };
+        let rendering = Rendering::new(
+            matches.get_one::<String>("query").map(String::as_str),
+            format,
+            matches.get_flag("compact"),
+        )?;
+        Ok(Self {
             dry_run: matches.get_flag("dry-run"),
-            compact: matches.get_flag("compact"),
             connect_timeout: matches.get_one::<Duration>("connect-timeout").copied(),
             options,
             all: flag("all"),
             wait,
-        }
+            progress,
+            rendering,
+        })
     }
 }

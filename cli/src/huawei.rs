@@ -1,14 +1,16 @@
 //! Huawei Cloud command-line clients: the `--region`, `--endpoint`, `--project-id` and
 //! `--language` flags, the client built from them and the library's credential chain, and
-//! the entry point that generated `main` functions call.
+//! the [`Program`] that generated CLI crates define.
 
-use std::process::ExitCode;
+use std::ffi::OsString;
+use std::marker::PhantomData;
 
-use clap::{Arg, ArgMatches};
+use clap::{Arg, ArgMatches, Command};
 use clouddb_runtime::huawei::{self, ClientBuilder, Huawei};
 use clouddb_runtime::Service;
 
 use crate::command::Common;
+use crate::exit::Exit;
 use crate::run::{self, VendorCli};
 
 /// A call of a Huawei Cloud operation.
@@ -24,8 +26,47 @@ const CREDENTIALS: &str =
 else the file ~/.huaweicloud/credentials (or the one HUAWEICLOUD_SDK_CREDENTIALS_FILE names). \
 Without a project id, the region's project is looked up in IAM.";
 
-/// Runs the command-line client of the service `S` with the process's arguments.
-pub fn main<S: Service<Vendor = Huawei>>(service: &ServiceCli) -> ExitCode {
+/// The command-line client of the Huawei Cloud service `S`.
+pub struct Program<S> {
+    service: &'static ServiceCli,
+    client: PhantomData<fn() -> S>,
+}
+
+impl<S> Program<S> {
+    /// The program of a service's table.
+    pub const fn new(service: &'static ServiceCli) -> Self {
+        Self {
+            service,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for Program<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Program").field(&self.service.bin).finish()
+    }
+}
+
+impl<S: Service<Vendor = Huawei>> crate::Program for Program<S> {
+    fn name(&self) -> &'static str {
+        crate::service_name(self.service.bin)
+    }
+
+    fn about(&self) -> &'static str {
+        self.service.about
+    }
+
+    fn command(&self, bin: &str) -> Command {
+        run::command(self.service, bin, &vendor::<S>())
+    }
+
+    fn run(&self, bin: &str, args: Vec<OsString>) -> Exit {
+        run::run(self.service, bin, vendor::<S>(), args)
+    }
+}
+
+fn vendor<S: Service<Vendor = Huawei>>() -> VendorCli<Huawei> {
     let regions: Vec<&str> = S::INFO
         .endpoints
         .iter()
@@ -54,14 +95,11 @@ pub fn main<S: Service<Vendor = Huawei>>(service: &ServiceCli) -> ExitCode {
             .value_name("LANGUAGE")
             .help("The X-Language of operations that accept one (en-us or zh-cn)"),
     ];
-    run::main(
-        service,
-        VendorCli {
-            flags,
-            credentials: CREDENTIALS,
-            connect: connect::<S>,
-        },
-    )
+    VendorCli {
+        flags,
+        credentials: CREDENTIALS,
+        connect: connect::<S>,
+    }
 }
 
 fn connect<S: Service<Vendor = Huawei>>(

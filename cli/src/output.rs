@@ -7,16 +7,28 @@ use clouddb_runtime::{ErrorKind, SecretFields};
 
 use crate::call::Outcome;
 use crate::exit::{Exit, Failure};
+use crate::format::Rendering;
 
-/// Prints a call's outcome on standard output.
-pub(crate) fn print_outcome(outcome: &Outcome, secrets: &SecretFields<'_>) -> Exit {
-    let (text, failure) = match outcome {
+/// Prints a call's outcome on standard output, as `--query` and `--output` ask.
+pub(crate) fn print_outcome(
+    outcome: &Outcome,
+    secrets: &SecretFields<'_>,
+    rendering: &Rendering,
+) -> Exit {
+    let rendered = match outcome {
         // An answer without a body prints nothing.
         Outcome::Json(json) if json == "null" => return Exit::Success,
-        Outcome::Json(json) => (format!("{json}\n"), None),
-        Outcome::Request(request) => (request.redacted(secrets).to_string(), None),
-        // The items read before the error are printed; the error ends the run.
-        Outcome::Partial(json, failure) => (format!("{json}\n"), Some(failure)),
+        Outcome::Json(json) | Outcome::Partial(json, _) => rendering.render(json),
+        Outcome::Request(request) => Ok(request.redacted(secrets).to_string()),
+    };
+    let text = match rendered {
+        Ok(text) => text,
+        Err(failure) => return print_failure(&failure),
+    };
+    // The items read before an error are printed; the error ends the run.
+    let failure = match outcome {
+        Outcome::Partial(_, failure) => Some(failure),
+        _ => None,
     };
     let mut stdout = std::io::stdout().lock();
     let written = stdout

@@ -1,14 +1,16 @@
 //! QingCloud command-line clients: the `--zone`, `--endpoint` and `--config-file` flags,
-//! the client built from them and the library's configuration file, and the entry point
-//! that generated `main` functions call.
+//! the client built from them and the library's configuration file, and the [`Program`]
+//! that generated CLI crates define.
 
-use std::process::ExitCode;
+use std::ffi::OsString;
+use std::marker::PhantomData;
 
-use clap::{Arg, ArgMatches};
+use clap::{Arg, ArgMatches, Command};
 use clouddb_runtime::qingcloud::{self, ClientBuilder, QingCloud};
 use clouddb_runtime::Service;
 
 use crate::command::Common;
+use crate::exit::Exit;
 use crate::run::{self, VendorCli};
 
 /// A call of a QingCloud operation.
@@ -21,8 +23,47 @@ pub type ServiceCli = crate::ServiceCli<QingCloud>;
 const CREDENTIALS: &str = "Credentials: the configuration file ~/.qingcloud/config.yaml \
 (or --config-file): qy_access_key_id, qy_secret_access_key, zone, host, port, protocol.";
 
-/// Runs the command-line client of the service `S` with the process's arguments.
-pub fn main<S: Service<Vendor = QingCloud>>(service: &ServiceCli) -> ExitCode {
+/// The command-line client of the QingCloud service `S`.
+pub struct Program<S> {
+    service: &'static ServiceCli,
+    client: PhantomData<fn() -> S>,
+}
+
+impl<S> Program<S> {
+    /// The program of a service's table.
+    pub const fn new(service: &'static ServiceCli) -> Self {
+        Self {
+            service,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for Program<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Program").field(&self.service.bin).finish()
+    }
+}
+
+impl<S: Service<Vendor = QingCloud>> crate::Program for Program<S> {
+    fn name(&self) -> &'static str {
+        crate::service_name(self.service.bin)
+    }
+
+    fn about(&self) -> &'static str {
+        self.service.about
+    }
+
+    fn command(&self, bin: &str) -> Command {
+        run::command(self.service, bin, &vendor::<S>())
+    }
+
+    fn run(&self, bin: &str, args: Vec<OsString>) -> Exit {
+        run::run(self.service, bin, vendor::<S>(), args)
+    }
+}
+
+fn vendor<S: Service<Vendor = QingCloud>>() -> VendorCli<QingCloud> {
     let flags = vec![
         Arg::new("zone")
             .long("zone")
@@ -39,14 +80,11 @@ pub fn main<S: Service<Vendor = QingCloud>>(service: &ServiceCli) -> ExitCode {
             .value_name("PATH")
             .help("The configuration file to read instead of ~/.qingcloud/config.yaml"),
     ];
-    run::main(
-        service,
-        VendorCli {
-            flags,
-            credentials: CREDENTIALS,
-            connect: connect::<S>,
-        },
-    )
+    VendorCli {
+        flags,
+        credentials: CREDENTIALS,
+        connect: connect::<S>,
+    }
 }
 
 fn connect<S: Service<Vendor = QingCloud>>(

@@ -1,9 +1,7 @@
 //! The main loop of every command-line client: parse the flags, build the call, build the
 //! client, send (or sign without sending), print, and exit with the outcome's status.
 
-use std::process::ExitCode;
-
-use clap::{Arg, ArgMatches};
+use clap::{Arg, ArgMatches, Command};
 use clouddb_runtime::client::Client;
 use clouddb_runtime::Vendor;
 
@@ -24,22 +22,25 @@ pub(crate) struct VendorCli<V> {
     pub(crate) connect: fn(&ArgMatches, &Common) -> Result<Client<V>, clouddb_runtime::Error>,
 }
 
-/// Runs the program with the process's arguments.
-pub(crate) fn main<V: Vendor>(service: &ServiceCli<V>, vendor: VendorCli<V>) -> ExitCode {
-    run(service, vendor, std::env::args_os()).into()
-}
-
-fn run<V: Vendor>(
-    service: &ServiceCli<V>,
-    vendor: VendorCli<V>,
-    args: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Exit {
-    let command = command::command(service, vendor.flags).after_help(format!(
+/// The whole command of a service called as `bin`, with the vendor's flags and help.
+pub(crate) fn command<V>(service: &ServiceCli<V>, bin: &str, vendor: &VendorCli<V>) -> Command {
+    command::command(service, bin, vendor.flags.clone()).after_help(format!(
         "{}\n{}",
         vendor.credentials,
         Exit::help()
-    ));
-    let matches = match command.try_get_matches_from(args) {
+    ))
+}
+
+/// Runs a service's program called as `bin` with these arguments (the first is the
+/// program's path).
+pub(crate) fn run<V: Vendor>(
+    service: &ServiceCli<V>,
+    bin: &str,
+    vendor: VendorCli<V>,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Exit {
+    let mut command = command(service, bin, &vendor);
+    let matches = match command.try_get_matches_from_mut(args) {
         Ok(matches) => matches,
         Err(e) => {
             // Help and version go to standard output and succeed; the rest are usage errors.
@@ -52,17 +53,26 @@ fn run<V: Vendor>(
             return exit;
         }
     };
+    if let Some(exit) = crate::program::run_extra(&mut command, bin, &matches) {
+        return exit;
+    }
     let Some((name, matches)) = matches.subcommand() else {
         return print_failure(&Failure::usage("no operation given"));
     };
     let Some(operation) = service.operations.iter().find(|op| op.name == name) else {
         return print_failure(&Failure::usage(format!("unknown operation `{name}`")));
     };
+    let Some(subcommand) = command.find_subcommand(name) else {
+        return print_failure(&Failure::usage(format!("unknown operation `{name}`")));
+    };
     if let Some(replacement) = operation.deprecated {
         eprintln!("warning: {}", command::deprecation(name, replacement));
     }
-    let common = Common::from_matches(matches);
-    let call = match (operation.build)(&Args::new(matches, operation)) {
+    let common = match Common::from_matches(matches) {
+        Ok(common) => common,
+        Err(failure) => return print_failure(&failure),
+    };
+    let call = match (operation.build)(&Args::new(matches, operation, subcommand)) {
         Ok(call) => call,
         Err(failure) => return print_failure(&failure),
     };
@@ -84,12 +94,16 @@ fn run<V: Vendor>(
     let plan = Plan {
         dry_run: common.dry_run,
         options: common.options,
-        compact: common.compact,
+        compact: common.rendering.compact_json(),
         all: common.all,
         wait: common.wait,
     };
-    match runtime.block_on(call.run(&client, plan)) {
-        Ok(outcome) => print_outcome(&outcome, &operation.secrets),
+    let outcome = runtime.block_on(call.run(&client, plan));
+    if let Some(progress) = &common.progress {
+        progress.finish();
+    }
+    match outcome {
+        Ok(outcome) => print_outcome(&outcome, &operation.secrets, &common.rendering),
         Err(failure) => print_failure(&failure),
     }
 }

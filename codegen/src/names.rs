@@ -119,6 +119,8 @@ const RESERVED_FLAGS: &[&str] = &[
     "body-file",
     "dry-run",
     "compact",
+    "query",
+    "output",
     "max-attempts",
     "connect-timeout",
     "attempt-timeout",

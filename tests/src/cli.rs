@@ -121,13 +121,26 @@ impl Cli {
         }
     }
 
-    fn run_blocking(self) -> Run {
+    /// The process the run starts, with its arguments and environment (a clean one, the
+    /// run's home directory and the test credentials), its standard streams unset: for a
+    /// test that connects them itself (to a terminal, say). The home directory stays until
+    /// the caller removes it ([`Cli::home`]).
+    pub fn command(&self) -> Command {
         let mut command = Command::new(&self.bin);
         command
             .args(&self.args)
             .env_clear()
             .env("HOME", &self.home)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        command
+    }
+
+    fn run_blocking(self) -> Run {
+        let mut command = self.command();
+        command
             .stdin(if self.stdin.is_some() {
                 Stdio::piped()
             } else {
@@ -135,9 +148,6 @@ impl Cli {
             })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(path) = std::env::var_os("PATH") {
-            command.env("PATH", path);
-        }
         let mut child = match command.spawn() {
             Ok(child) => child,
             Err(e) => panic!("cannot start {}: {e}", self.bin.display()),
@@ -261,4 +271,49 @@ pub fn closed_endpoint() -> String {
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(9);
     drop(listener);
     format!("http://127.0.0.1:{port}")
+}
+
+/// The words of a command line as a POSIX shell splits them: blanks separate words,
+/// single quotes keep everything up to the next one, double quotes keep everything but
+/// `\"` and `\\`, and a backslash outside quotes keeps the next character.
+pub fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' => words.extend(word.take()),
+            '\'' => {
+                let word = word.get_or_insert_with(String::new);
+                word.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                let word = word.get_or_insert_with(String::new);
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => word.extend(chars.next()),
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).extend(chars.next()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_words;
+
+    #[test]
+    fn words_split_as_a_shell_splits_them() {
+        assert_eq!(
+            shell_words(r#"op --a 'x y' --b='it'\''s' --c "q\"d" e\ f ''"#),
+            ["op", "--a", "x y", "--b=it's", "--c", "q\"d", "e f", ""]
+        );
+    }
 }

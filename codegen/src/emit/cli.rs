@@ -1,6 +1,8 @@
 //! Emitting a service's command-line client: a crate `<service>-cli` beside the library
-//! crate, whose `main.rs` is a table of the operations (name, help texts, flags, body,
-//! secrets) and one small function per operation that builds its input from the flags.
+//! crate, whose library is a table of the operations (name, help texts, flags, body,
+//! secrets, example), one small function per operation that builds its input from the
+//! flags, and one table of fields per request struct (each field a flag); its `main.rs`
+//! runs the table.
 //! Everything else (clap, credentials, output, exit codes) is in the `clouddb-cli` crate.
 
 use proc_macro2::TokenStream;
@@ -10,7 +12,10 @@ use super::{ident, is_enum, FileKind, OutputFile};
 use crate::ir::{Docs, Operation, Output, Protocol, Service, TypeKind, TypeRef, WaiterId};
 use crate::names;
 
+mod behaviours;
 mod cases;
+mod example;
+mod fields;
 
 /// The files of the command-line client crate of `service`, under `out_dir`.
 pub(crate) fn emit_cli_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
@@ -19,6 +24,10 @@ pub(crate) fn emit_cli_crate(service: &Service, out_dir: &str) -> Vec<OutputFile
         OutputFile {
             path: format!("{base}/Cargo.toml"),
             kind: FileKind::Text(cargo_toml(service)),
+        },
+        OutputFile {
+            path: format!("{base}/src/lib.rs"),
+            kind: FileKind::Text(lib_rs(service)),
         },
         OutputFile {
             path: format!("{base}/src/main.rs"),
@@ -64,9 +73,17 @@ license.workspace = true
 rust-version.workspace = true
 repository.workspace = true
 
+# The library is the table of subcommands, which the program below and the all-in-one
+# `clouddb` (cli/all) run; its tests are the program's, in tests/.
+[lib]
+path = "src/lib.rs"
+test = false
+doctest = false
+
 [[bin]]
 name = "{bin}"
 path = "src/main.rs"
+test = false
 
 [dependencies]
 clouddb-cli.workspace = true
@@ -92,19 +109,30 @@ fn vendor(service: &Service) -> TokenStream {
     }
 }
 
-/// The program's root, as text already in rustfmt's layout: the docs, the generated module
-/// (kept out of rustfmt's reach, like the library crates' modules) and `main`.
-fn main_rs(service: &Service) -> String {
+/// The library's root, as text already in rustfmt's layout: the docs, the generated
+/// module (kept out of rustfmt's reach, like the library crates' modules) and `PROGRAM`.
+fn lib_rs(service: &Service) -> String {
     let vendor = match service.protocol {
         Protocol::HuaweiRest => "huawei",
         Protocol::QingCloudAction => "qingcloud",
     };
     format!(
-        "{header}//! `{bin}`: the command-line client of the {title} API, one subcommand per\n//! operation. The subcommands are the table in `commands.rs`; `clouddb-cli` does the rest.\n//! Run it with `--help`.\n\n#[rustfmt::skip]\nmod commands;\n\nfn main() -> std::process::ExitCode {{\n    clouddb_cli::{vendor}::main::<{lib}::Client>(&commands::SERVICE)\n}}\n",
+        "{header}//! The command-line client of the {title} API as a library: the table of its\n//! subcommands (`commands.rs`), which the program `{bin}` and the all-in-one `clouddb` run.\n\n#[rustfmt::skip]\nmod commands;\n\n/// The command-line client of the {title} API.\npub static PROGRAM: clouddb_cli::{vendor}::Program<{lib}::Client> =\n    clouddb_cli::{vendor}::Program::new(&commands::SERVICE);\n",
         header = super::header("//", service),
         bin = bin_name(service),
         title = service.title.replace('`', "'"),
         lib = service.lib_name,
+    )
+}
+
+/// The program's root: `main` runs the library's `PROGRAM`.
+fn main_rs(service: &Service) -> String {
+    format!(
+        "{header}//! `{bin}`: the command-line client of the {title} API, one subcommand per\n//! operation. Run it with `--help`.\n\nfn main() -> std::process::ExitCode {{\n    clouddb_cli::main(&{cli_lib}::PROGRAM)\n}}\n",
+        header = super::header("//", service),
+        bin = bin_name(service),
+        title = service.title.replace('`', "'"),
+        cli_lib = names::cli_crate_name(&service.crate_name).replace('-', "_"),
     )
 }
 
@@ -137,18 +165,25 @@ fn emit_commands(service: &Service) -> TokenStream {
     let any_waits = service.operations.iter().any(|op| waits(service, op));
     let has = |f: &dyn Fn(&Operation) -> bool| service.operations.iter().any(f);
     let mut imports = Vec::new();
+    let tables = fields::emit_tables(service);
+    let has_tables = !tables.is_empty();
     if has(&|op| op.body.is_some()) {
         imports.push(quote!(BodyFlag));
     }
+    if has_tables {
+        imports.push(quote!(Field));
+    }
     if has(&|op| !op.params.is_empty()) {
         imports.push(quote!(Flag));
+    }
+    if has(&|op| !op.params.is_empty()) || has_tables {
         imports.push(quote!(Kind));
     }
     let uses_types = has(&|op| {
         op.params
             .iter()
             .any(|p| flag_kind(service, &p.ty).0.to_string().contains("types"))
-    });
+    }) || tables.to_string().contains("types ::");
     let lib_items = if uses_types {
         quote!({operations as op, types})
     } else {
@@ -178,6 +213,8 @@ fn emit_commands(service: &Service) -> TokenStream {
         #(#builders)*
 
         #wait_fns
+
+        #tables
     }
 }
 
@@ -201,20 +238,30 @@ fn emit_row(service: &Service, op: &Operation) -> TokenStream {
     };
     let flags = op.params.iter().map(|p| {
         let flag = names::flag_name(&p.name);
-        let help = plain_or(&p.docs, &format!("The `{}` parameter.", p.wire_name));
+        let mut help = plain_or(&p.docs, &format!("The `{}` parameter.", p.wire_name));
+        let facts = fields::constraints(&p.checks);
+        if !facts.is_empty() {
+            help = format!("{} {facts}", help.trim_end());
+        }
         let (kind, list) = flag_kind(service, &p.ty);
         let required = p.required.then(|| quote!(.required()));
         let list = list.then(|| quote!(.list()));
-        quote!(Flag::new(#flag, #kind, #help) #required #list)
+        let fields = fields::param_struct(service, p).map(|def| {
+            let table = fields::table_ident(def);
+            quote!(.fields(&#table))
+        });
+        quote!(Flag::new(#flag, #kind, #help) #required #list #fields)
     });
     let body = match &op.body {
         Some(body) => {
             let required = body.required;
             let help = plain(&body.docs);
-            quote!(::std::option::Option::Some(BodyFlag { required: #required, help: #help }))
+            let fields = fields::body_table(service, op);
+            quote!(::std::option::Option::Some(BodyFlag { required: #required, help: #help, fields: #fields }))
         }
         None => quote!(::std::option::Option::None),
     };
+    let example = example::help_example(service, op);
     let params: Vec<&str> = op
         .params
         .iter()
@@ -239,6 +286,7 @@ fn emit_row(service: &Service, op: &Operation) -> TokenStream {
             name: #name,
             about: #about,
             long_about: #long_about,
+            example: #example,
             deprecated: #deprecated,
             flags: &[#(#flags),*],
             body: #body,

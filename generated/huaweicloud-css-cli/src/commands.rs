@@ -3,7 +3,7 @@
 //! the flags.
 
 use ::clouddb_cli::huawei::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, BodyFlag, Flag, Kind, Result, SecretFields};
+use ::clouddb_cli::{Args, BodyFlag, Field, Flag, Kind, Result, SecretFields};
 use ::huaweicloud_css::{operations as op, types};
 
 /// The program's subcommands and help.
@@ -17,6 +17,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-favorite",
             about: "Save a Logstash configuration file as a custom template.",
             long_about: "Save a Logstash configuration file as a custom template.\n\nSaves the content of a configuration file of the Logstash cluster as a custom template of the project, under a template name. Custom templates are listed by ListTemplates and deleted by DeleteLogstashTemplate.\n\nOperation AddFavorite: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/favorite; section api-explorer:AddFavorite of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-favorite --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name conf1 --template.template-name template1 --template.desc '自定义模板'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -29,6 +30,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Configuration file to save as a custom template, and the template's name.",
+                fields: &ADD_FAVORITE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -40,6 +42,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-independent-node",
             about: "Add dedicated master or client nodes.",
             long_about: "Add dedicated master or client nodes.\n\nAdds dedicated master or client nodes to a cluster that has none, so that these roles no longer run on the data nodes. The state of the cluster can be followed with ShowClusterDetail.\n\nOperation AddIndependentNode: POST /v1.0/{project_id}/clusters/{cluster_id}/type/{type}/independent; section api-explorer:AddIndependentNode of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-independent-node --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --type ess-client --type.flavor-ref d9dc06ae-b9c4-4ef4-acd8-953ef4205e27 --type.node-size 3 --type.volume-type COMMON",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -53,6 +56,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The dedicated master or client nodes to add.",
+                fields: &ADD_INDEPENDENT_NODE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -64,6 +68,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "change-cluster-subnet",
             about: "Change the subnet for new nodes of a cluster.",
             long_about: "Change the subnet for new nodes of a cluster.\n\nSets the subnet in which nodes added later (by scale-out and similar operations) are created. Subnets of one VPC reach each other by default; make sure the new subnet can reach your systems. A cluster with automatic IPv6 addresses can only switch to a subnet with IPv6 enabled.\n\nOperation ChangeClusterSubnet: POST /v1.0/{project_id}/clusters/{cluster_id}/subnet/change; section api-explorer:ChangeClusterSubnet of the source document; not idempotent (not retried after it may have arrived).",
+            example: "change-cluster-subnet --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --subnet-id b1234567-1f77-4ae9-b64d-9af56e123456",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -71,6 +76,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new subnet. The SDK calls this body model ClusterChangeMainSubnet.",
+                fields: &CHANGE_CLUSTER_SUBNET_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -82,6 +88,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "change-mode",
             about: "Change the security mode of a cluster.",
             long_about: "Change the security mode of a cluster.\n\nSwitches security mode (authentication) and HTTPS of the cluster on or off; switching security mode on sets the `admin` password.\n\nOperation ChangeMode: POST /v1.0/{project_id}/clusters/{cluster_id}/mode/change; section api-explorer:ChangeMode of the source document; not idempotent (not retried after it may have arrived).",
+            example: "change-mode --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --authority-enable true --https-enable true --admin-pwd Huawei@1234",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -89,6 +96,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New security settings.",
+                fields: &CHANGE_MODE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -103,6 +111,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "change-security-group",
             about: "Change the security group of a cluster.",
             long_about: "Change the security group of a cluster.\n\nPuts an existing cluster into another security group.\n\nOperation ChangeSecurityGroup: POST /v1.0/{project_id}/clusters/{cluster_id}/sg/change; section api-explorer:ChangeSecurityGroup of the source document; not idempotent (not retried after it may have arrived).",
+            example: "change-security-group --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --security-group-ids b1038649-1f77-4ae9-b64d-9af56e422652",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -110,6 +119,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new security group.",
+                fields: &CHANGE_SECURITY_GROUP_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -121,6 +131,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "close-ai-ops-setting",
             about: "Turn off the daily risk check of a cluster.",
             long_about: "Turn off the daily risk check of a cluster.\n\nStops the cluster's daily intelligent O&M check; checks on demand (CreateAiOps) remain possible. No request body; the answer has no body.\n\nOperation CloseAiOpsSetting: PUT /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/close; section api-explorer:CloseAiOpsSetting of the source document.",
+            example: "close-ai-ops-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -136,11 +147,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-agency",
             about: "Create or tighten the CSS service agency.",
             long_about: "Create or tighten the CSS service agency.\n\nCreates the IAM agency that CSS needs (for example the one snapshots and log backups use to reach OBS) with the permissions CSS depends on. If the preset agency exists already, its high-risk permissions are removed so that it keeps only the minimum.\n\nOperation CreateAgency: POST /v1.0/{project_id}/agency/create; section api-explorer:CreateAgency of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-agency --domain-id id --domain-name name --type obs",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "The account and the kind of agency to create.",
+                fields: &CREATE_AGENCY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -152,6 +165,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-ai-ops",
             about: "Run a risk check of a cluster.",
             long_about: "Run a risk check of a cluster.\n\nStarts an intelligent O&M check of the cluster: all check items (`full_detection`), the items about cluster unavailability (`unavailability_detection`), or the chosen items (`partial_detection` with `check_items`, ids from ShowAiOpsDetector). The check runs in the background and its report appears in ListAiOps. The answer has no body and no task id.\n\nOperation CreateAiOps: POST /v1.0/{project_id}/clusters/{cluster_id}/ai-ops; section api-explorer:CreateAiOps of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-ai-ops --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --check-type full_detection --body '{\"check_items\":[]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to check.")
@@ -160,6 +174,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to run a risk check (CreateAiOps).",
+                fields: &CREATE_AI_OPS_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -171,6 +186,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-auto-create-policy",
             about: "Set the automatic snapshot policy of a cluster.",
             long_about: "Set the automatic snapshot policy of a cluster.\n\nTurns automatic snapshots on (with `enable` \"true\") or off (with \"false\") and sets when they are taken, how they are named and how long they are kept; by default one snapshot is taken a day. When turning the policy on, `prefix`, `period` and `keepday` are required as well. When turning it off, `delete_auto` \"true\" also deletes every snapshot the policy created. The v2 operations StartAutoCreateSnapshots and StopAutoCreateSnapshots do the same in two separate calls.\n\nOperation CreateAutoCreatePolicy: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/policy; section css_03_0031 of the source document; IAM action css:snapshot:setSnapshotPolicy; not idempotent (not retried after it may have arrived).",
+            example: "create-auto-create-policy --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --enable true --prefix snapshot --period '16:00 GMT+08:00' --keepday 7 --delete-auto false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -183,6 +199,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Automatic snapshot policy of a cluster.",
+                fields: &SET_RDS_BACKUP_CNF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -194,6 +211,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-bind-public",
             about: "Enable public network access to a cluster.",
             long_about: "Enable public network access to a cluster.\n\nBinds an elastic IP with the requested bandwidth to the cluster so that its search API can be reached from the internet, optionally limited to a whitelist of addresses. The vendor's reference allows this only for clusters in security mode with HTTPS enabled. The answer only confirms that the binding started (`action` is `bindZone`); ShowClusterDetail shows the public address (`publicIp`) and bandwidth (`bandwidthSize`) once it is in place. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1.\n\nOperation CreateBindPublic: POST /v1.0/{project_id}/clusters/{cluster_id}/public/open; section api-explorer:CreateBindPublic of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-bind-public --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip.band-width.size 5 --is-auto-pay 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -206,6 +224,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to enable public network access (CreateBindPublic).",
+                fields: &BIND_PUBLIC_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -217,11 +236,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster",
             about: "Create a cluster (v1, deprecated).",
             long_about: "Create a cluster (v1, deprecated).\n\nCreates a cluster whose nodes all have one type and flavor, optionally with security mode, HTTPS, automatic snapshots, tags and a yearly/monthly subscription. Creation runs in the background: ShowClusterDetail reports state `100` with a `CREATING` progress until the cluster is `200` (available) or `303` (failed, with `failedReason`). Deprecated: the vendor SDK marks this v1 form as deprecated; use CreateClusterV2, which also creates master, client and cold data nodes.\n\nOperation CreateCluster: POST /v1.0/{project_id}/clusters; section css_03_0019 of the source document; IAM action css:cluster:create; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster --cluster.name ES-Test --cluster.instance-num 1 --cluster.instance.flavor-ref ess.spec-2u8g --cluster.instance.volume.volume-type HIGH --cluster.instance.volume.size 40 --cluster.instance.nics.vpc-id 07e7ab39-6df8-4298-863f-d3f28ea7f001 --cluster.instance.nics.net-id 025d45f9-cbcb-4ad5-8345-e882c6455a5e --cluster.instance.nics.security-group-id 0347aabc-6371-4fb9-ab34-6b19a79701e2 --cluster.instance.availability-zone cn-north-7c --cluster.datastore.type elasticsearch --cluster.datastore.version 7.6.2 --cluster.backup-strategy.period '18:00 GMT+08:00' --cluster.backup-strategy.prefix snapshot --cluster.backup-strategy.keepday 1 --cluster.https-enable true --cluster.authority-enable true --cluster.admin-pwd 12334fdsf@",
             deprecated: ::std::option::Option::Some("create-cluster-v2"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to create a cluster (v1).",
+                fields: &CREATE_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -236,11 +257,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster-v2",
             about: "Create a cluster with several node types.",
             long_about: "Create a cluster with several node types.\n\nCreates a cluster from one or more node types (data, master, client, cold data), each with its flavor, count and storage, optionally with security mode, HTTPS, public and Kibana public access, a VPC endpoint, disk encryption, automatic snapshots, tags and a yearly/monthly subscription. A pay-per-use cluster answers with its id and name, a yearly/monthly one with the order id. Creation runs in the background: ShowClusterDetail reports state `100` with a `CREATING` progress until the cluster is `200` (available) or `303` (failed, with `failedReason`). The API Explorer names this operation CreateCluster; it is CreateClusterV2 here because CreateCluster is the v1 form.\n\nOperation CreateClusterV2: POST /v2.0/{project_id}/clusters; section api-explorer:CreateCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster-v2 --cluster.name css-cluster --cluster.roles.type ess --cluster.roles.flavor-ref ess.spec-4u8g --cluster.roles.instance-num 1 --cluster.roles.volume.volume-type COMMON --cluster.roles.volume.size 100 --cluster.nics.vpc-id '{VPC ID}' --cluster.nics.net-id '{NET ID}' --cluster.nics.security-group-id '{Security group ID}' --cluster.availability-zone '{Az code}' --cluster.datastore.type elasticsearch --cluster.datastore.version '{cluster-version}' --cluster.backup-strategy.period '16:00 GMT+08:00' --cluster.backup-strategy.prefix snapshot --cluster.backup-strategy.keepday 7 --cluster.backup-strategy.bucket OBS-obsName --cluster.backup-strategy.base-path css_repository/obs-path --cluster.backup-strategy.agency css_obs_agency --cluster.https-enable true --cluster.authority-enable true --cluster.admin-pwd '{password}' --cluster.enterprise-project-id 0 --cluster.tags.key k1 --cluster.tags.value v1 --cluster.tags.key k2 --cluster.tags.value v2 --cluster.pay-info.pay-model 2 --cluster.pay-info.period 1 --cluster.pay-info.is-auto-pay 1 --cluster.pay-info.is-auto-renew 1 --cluster.load-balance.endpoint-with-dns-name false --cluster.load-balance.vpc-permissions '{Account ID}' --cluster.public-ipreq.public-bind-type auto_assign --cluster.public-ipreq.eip.band-width.size 5 --cluster.public-ipreq.elb-white-list-req.enable-white-list true --cluster.public-ipreq.elb-white-list-req.white-list 127.0.0.1 --cluster.public-kibana-req.eip-size 5 --cluster.public-kibana-req.elb-white-list.enable-white-list true --cluster.public-kibana-req.elb-white-list.white-list 127.0.0.1 --body '{\"cluster\":{\"publicIPReq\":{\"eipId\":null}}}'",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to create a cluster (v2).",
+                fields: &CREATE_CLUSTER_V2_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -255,6 +278,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-clusters-tags",
             about: "Add a tag to a cluster.",
             long_about: "Add a tag to a cluster.\n\nAdds one tag to the cluster. A cluster carries at most 10 tags.\n\nOperation CreateClustersTags: POST /v1.0/{project_id}/{resource_type}/{cluster_id}/tags; section css_03_0083 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-clusters-tags --resource-type css-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --tag.key K1 --tag.value V1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -268,6 +292,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tag to add. The SDK calls this body model TagReq.",
+                fields: &CREATE_CLUSTERS_TAGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -279,6 +304,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cnf",
             about: "Create a Logstash configuration file.",
             long_about: "Create a Logstash configuration file.\n\nCreates a configuration file on the Logstash cluster: its Logstash pipeline definition, the pipeline settings, and optionally strings to mask in the content returned later. The file is checked after creation; ListConfs shows its state (`checking`, then `available` or `unavailable`).\n\nOperation CreateCnf: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/submit; section api-explorer:CreateCnf of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cnf --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name conf1 --conf-content xxxxxxxx --setting.queue-type persisted --setting.workers 2 --setting.batch-size 125 --setting.batch-delay-ms 50 --setting.queue-max-bytes-mb 1024 --setting.queue-check-point-writes 1024",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -287,6 +313,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A Logstash configuration file to create or update.",
+                fields: &CREATE_CNF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -298,6 +325,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-elb-listener",
             about: "Create the listener of a cluster's load balancer.",
             long_about: "Create the listener of a cluster's load balancer.\n\nConfigures the listener through which the cluster's dedicated load balancer forwards traffic, either to the search API (`type` `searchTool`, the default) or to Kibana / OpenSearch Dashboards (`viewTool`). The load balancer must have been enabled with EnableOrDisableElb. With HTTPS a server certificate is needed, and for two-way authentication also a CA certificate (see ListElbCerts). ShowElbDetail shows the resulting listener.\n\nOperation CreateElbListener: POST /v1.0/{project_id}/clusters/{cluster_id}/es-listeners; section api-explorer:CreateElbListener of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-elb-listener --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --protocol HTTPS --protocol-port 9200 --server-cert-id 1b74ae4afad741e6bc9497429d3d0838 --ca-cert-id 2a7b050f598e4ea8a61cffbe2bdb312f",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -305,6 +333,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to create a load balancer listener (CreateElbListener).",
+                fields: &CREATE_ES_LISTENER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -316,6 +345,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-load-ik-thesaurus",
             about: "Load custom IK dictionaries from OBS into a cluster.",
             long_about: "Load custom IK dictionaries from OBS into a cluster.\n\nLoads custom dictionaries of the IK analyzer into every node of the cluster from objects in an OBS bucket (standard or infrequent-access storage; archive storage is not supported). At least one of `main_object`, `stop_object` and `synonym_object` must be given, and only one main dictionary can be loaded at a time. Every file is UTF-8 text without a byte-order mark. Loading runs in the background: ShowIkThesaurus reports `Loading`, then `Loaded` or `Failed`. The dictionaries are shared by every index of the cluster. The API Explorer marks this operation as available only in some clouds (Chinese mainland, Huawei Cloud international and Hong Kong).\n\nOperation CreateLoadIkThesaurus: POST /v1.0/{project_id}/clusters/{cluster_id}/thesaurus; section css_03_0027 of the source document; IAM action css:IKThesaurus:load; not idempotent (not retried after it may have arrived).",
+            example: "create-load-ik-thesaurus --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --bucket-name test-bucket --main-object word/main.txt --stop-object word/stop.txt --synonym-object word/synonym.txt --extra-main-object word/extraMain.txt --extra-stop-object word/extraStop.txt --static-main-object word/staticMain.txt --static-stop-object word/staticStop.txt",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -328,6 +358,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "OBS bucket and objects of the custom IK dictionaries. At least one of main_object, stop_object and synonym_object is required.",
+                fields: &LOAD_CUSTOM_THESAURUS_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -339,6 +370,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-log-backup",
             about: "Back up a cluster's logs now.",
             long_about: "Back up a cluster's logs now.\n\nStarts a manual backup of the cluster's logs to the OBS bucket and path configured with StartLogs or UpdateLogSetting. The backup runs in the background: ListLogsJob shows it as a `Manual` record whose `status` goes from `RUNNING` to `SUCCESS` or `FAIL`. No request body; the answer has no body and no job id.\n\nOperation CreateLogBackup: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/collect; section api-explorer:CreateLogBackup of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-log-backup --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -359,6 +391,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-snapshot",
             about: "Create a snapshot of a cluster manually.",
             long_about: "Create a snapshot of a cluster manually.\n\nStarts a manual snapshot of some or all indices of the cluster into the OBS bucket configured for its snapshots (see UpdateSnapshotSetting); the snapshot function must be enabled first. The answer only names the new snapshot: the backup runs in the background and its progress shows in ListSnapshots (`status`) and in the cluster's `actions` (SNAPSHOTTING) in ShowClusterDetail.\n\nOperation CreateSnapshot: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot; section css_03_0033 of the source document; IAM action css:snapshot:create; not idempotent (not retried after it may have arrived).",
+            example: "create-snapshot --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name snapshot_001 --indices myindex1myindex2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to back up.")
@@ -367,6 +400,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to back up in a manual snapshot.",
+                fields: &CREATE_SNAPSHOT_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -378,6 +412,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-ai-ops",
             about: "Delete a risk check report of a cluster.",
             long_about: "Delete a risk check report of a cluster.\n\nDeletes the record of one intelligent O&M check. The answer has no body.\n\nOperation DeleteAiOps: DELETE /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/{aiops_id}; section api-explorer:DeleteAiOps of the source document.",
+            example: "delete-ai-ops --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --aiops-id e19c9298-465e-42ad-a0ae-b6b552222925",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -399,6 +434,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-certs",
             about: "Delete a certificate file of a Logstash cluster.",
             long_about: "Delete a certificate file of a Logstash cluster.\n\nRemoves an uploaded certificate file from the cluster. The answer has no body.\n\nOperation DeleteCerts: DELETE /v1.0/{project_id}/clusters/{cluster_id}/certs/{cert_id}/delete; section api-explorer:DeleteCerts of the source document.",
+            example: "delete-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --cert-id 62967551-4087-402a-b9c5-68b56ac274cb",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -420,6 +456,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-cluster",
             about: "Delete a cluster.",
             long_about: "Delete a cluster.\n\nDeletes the cluster and releases all of its resources, data included; create a snapshot first to keep the data. Also unsubscribes a yearly/monthly cluster. Clusters frozen by the authorities cannot be deleted. To learn when the cluster is gone, poll ShowClusterDetail until it answers 404.\n\nOperation DeleteCluster: DELETE /v1.0/{project_id}/clusters/{cluster_id}; section css_03_0020 of the source document; IAM action css:cluster:delete.",
+            example: "delete-cluster --cluster-id 2a197c4d-5467-4003-931d-83ec49939cf",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to delete.")
@@ -436,6 +473,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-clusters-tags",
             about: "Delete a tag of a cluster.",
             long_about: "Delete a tag of a cluster.\n\nDeletes the tag with the given key from the cluster.\n\nOperation DeleteClustersTags: DELETE /v1.0/{project_id}/{resource_type}/{cluster_id}/tags/{key}; section css_03_0082 of the source document.",
+            example: "delete-clusters-tags --resource-type css-cluster --cluster-id 2a197c4d-5467-4003-931d-83ec49939cf --key K1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -448,7 +486,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "key",
                         Kind::String,
-                        "Key of the tag to delete; not empty. Non-ASCII keys (such as Chinese) are percent-encoded in the path.",
+                        "Key of the tag to delete; not empty. Non-ASCII keys (such as Chinese) are percent-encoded in the path. At least 1 characters.",
                     )
                     .required(),
             ],
@@ -463,6 +501,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-conf",
             about: "Delete a Logstash configuration file (v1, deprecated).",
             long_about: "Delete a Logstash configuration file (v1, deprecated).\n\nDeprecated: use DeleteLogstashConf (v2, a POST with the same body). Deletes a configuration file of a Logstash cluster; the file is named in the body of this DELETE request.\n\nOperation DeleteConf: DELETE /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/delete; section api-explorer:DeleteConf of the source document.",
+            example: "delete-conf --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --name conf1",
             deprecated: ::std::option::Option::Some("delete-logstash-conf"),
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -471,6 +510,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Configuration file to delete.",
+                fields: &DELETE_CONF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -482,6 +522,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-ik-thesaurus",
             about: "Delete the custom IK dictionaries of a cluster.",
             long_about: "Delete the custom IK dictionaries of a cluster.\n\nRemoves the custom IK dictionaries loaded with CreateLoadIkThesaurus from the cluster.\n\nOperation DeleteIkThesaurus: DELETE /v1.0/{project_id}/clusters/{cluster_id}/thesaurus; section css_03_0029 of the source document; IAM action css:IKThesaurus:delete.",
+            example: "delete-ik-thesaurus --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -502,6 +543,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-logstash-conf",
             about: "Delete a Logstash configuration file.",
             long_about: "Delete a Logstash configuration file.\n\nDeletes a configuration file of a Logstash cluster, named in the body. It replaces the v1 DeleteConf, which sends the same body with DELETE.\n\nOperation DeleteLogstashConf: POST /v2.0/{project_id}/clusters/{cluster_id}/lgsconf/delete; section api-explorer:DeleteLogstashConf of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-logstash-conf --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --name conf1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -510,6 +552,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Configuration file to delete.",
+                fields: &DELETE_CONF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -521,11 +564,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-logstash-template",
             about: "Delete a custom Logstash template.",
             long_about: "Delete a custom Logstash template.\n\nDeletes a custom configuration template of the project, named in the body. System templates cannot be deleted. It replaces the v1 DeleteTemplate, which sends the same body with DELETE.\n\nOperation DeleteLogstashTemplate: POST /v2.0/{project_id}/lgsconf/deletetemplate; section api-explorer:DeleteLogstashTemplate of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-logstash-template --name template1",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Custom template to delete.",
+                fields: &DELETE_CONF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -537,6 +582,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-snapshot",
             about: "Delete a snapshot.",
             long_about: "Delete a snapshot.\n\nDeletes one snapshot of the cluster.\n\nOperation DeleteSnapshot: DELETE /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/{snapshot_id}; section css_03_0036 of the source document; IAM action css:snapshot:delete.",
+            example: "delete-snapshot --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --snapshot-id 29a2254e-947f-4463-b65a-5f0b17515fae",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -563,11 +609,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-template",
             about: "Delete a custom Logstash template (v1, deprecated).",
             long_about: "Delete a custom Logstash template (v1, deprecated).\n\nDeprecated: use DeleteLogstashTemplate (v2, a POST with the same body). Deletes a custom configuration template of the project; the template is named in the body of this DELETE request. System templates cannot be deleted.\n\nOperation DeleteTemplate: DELETE /v1.0/{project_id}/lgsconf/deletetemplate; section api-explorer:DeleteTemplate of the source document.",
+            example: "delete-template --name template1",
             deprecated: ::std::option::Option::Some("delete-logstash-template"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Custom template to delete.",
+                fields: &DELETE_CONF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -579,6 +627,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "download-cert",
             about: "Download the security certificate of CSS clusters.",
             long_about: "Download the security certificate of CSS clusters.\n\nReturns the CA certificate file that clients use to trust the HTTPS endpoint of the project's clusters in security mode. The answer is the file itself, not JSON.\n\nOperation DownloadCert: GET /v1.0/{project_id}/cer/download; section api-explorer:DownloadCert of the source document.",
+            example: "download-cert",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -592,6 +641,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-or-disable-elb",
             about: "Attach or detach a cluster's dedicated load balancer.",
             long_about: "Attach or detach a cluster's dedicated load balancer.\n\nEnables (`enable` true) or disables (`enable` false) a dedicated load balancer for the cluster. Enabling names the load balancer (one of ListElbs) and the IAM agency that lets CSS manage it. Observability clusters take no load balancer `type`. ShowElbDetail shows the result (`elb_enable`, `loadBalancer.provisioning_status`).\n\nOperation EnableOrDisableElb: POST /v1.0/{project_id}/clusters/{cluster_id}/loadbalancers/es-switch; section api-explorer:EnableOrDisableElb of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-or-disable-elb --cluster-id 58ee0f27-70b3-47e0-ac72-9e3df6cd15cd --enable true --elb-id 5d45faad-6cb3-479b-96b8-3e2de0cc6268 --agency css_elb_agency",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -599,6 +649,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "Request to attach or detach the dedicated load balancer (EnableOrDisableElb).",
+                fields: &UPDATE_ES_ELB_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -610,6 +661,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-actions",
             about: "List the operation history of a Logstash cluster.",
             long_about: "List the operation history of a Logstash cluster.\n\nLists the recorded operations on the configuration files and pipelines of a Logstash cluster (starts, stops, ...), with their outcome and error message, one page at a time.\n\nOperation ListActions: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listactions; section api-explorer:ListActions of the source document.",
+            example: "list-actions --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -617,12 +669,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip, sent as a string; defaults to 0.",
+                    "Number of records to skip, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, sent as a string; defaults to 10.",
+                    "Page size, sent as a string; defaults to 10. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -636,14 +688,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-ai-ops",
             about: "List the risk check reports of a cluster.",
             long_about: "List the risk check reports of a cluster.\n\nReturns the cluster's intelligent O&M checks with their state, scope, trigger, summary counts and the result and advice of each check item, one page at a time; `report` restricts the answer to the latest report or to the older ones.\n\nOperation ListAiOps: GET /v1.0/{project_id}/clusters/{cluster_id}/ai-ops; section api-explorer:ListAiOps of the source document.",
+            example: "list-ai-ops --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
-                Flag::new("limit", Kind::Int32, "Page size; 1 to 1000, defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size; 1 to 1000, defaults to 10. From 1 to 1000.",
+                ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of checks to skip; 0 to 1000, defaults to 0.",
+                    "Number of checks to skip; 0 to 1000, defaults to 0. From 0 to 1000.",
                 ),
                 Flag::new(
                     "report",
@@ -662,18 +719,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-certs",
             about: "List the certificates of a Logstash cluster.",
             long_about: "List the certificates of a Logstash cluster.\n\nReturns the certificate files uploaded to the cluster (UploadCerts), or with `certsType` `defaultCerts` its default certificates, with their location and state. `offset` counts from 1 (the first certificate), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ListCerts: GET /v1.0/{project_id}/clusters/{cluster_id}/certs; section api-explorer:ListCerts of the source document.",
+            example: "list-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Position of the first certificate to return, counted from 1, as a string; defaults to 1.",
+                    "Position of the first certificate to return, counted from 1, as a string; defaults to 1. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Number of certificates to return, as a string; defaults to 10.",
+                    "Number of certificates to return, as a string; defaults to 10. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "certs-type",
@@ -692,6 +750,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-clusters-details",
             about: "List clusters.",
             long_about: "List clusters.\n\nLists the clusters of the project with their state, nodes and settings, newest first, one page at a time. `offset` is the 1-based position of the first cluster returned (not a count of clusters to skip): the page after `offset=1&limit=10` starts at `offset=11`.\n\nOperation ListClustersDetails: GET /v1.0/{project_id}/clusters; section css_03_0018 of the source document; IAM action css:cluster:list.",
+            example: "list-clusters-details --offset 1 --limit 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -721,6 +780,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-clusters-tags",
             about: "List the tags used in the region.",
             long_about: "List the tags used in the region.\n\nLists every tag key used on clusters of the project in the region, each with all of its values.\n\nOperation ListClustersTags: GET /v1.0/{project_id}/{resource_type}/tags; section css_03_0079 of the source document.",
+            example: "list-clusters-tags --resource-type css-cluster",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -741,6 +801,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-confs",
             about: "List the configuration files of a Logstash cluster.",
             long_about: "List the configuration files of a Logstash cluster.\n\nLists the configuration files of a Logstash cluster with their content, pipeline settings and state, one page at a time. Unlike the other Logstash lists, `offset` here is the 1-based position of the first file returned (1, the default, starts at the first file), so it cannot be described as a plain skip count.\n\nOperation ListConfs: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listconfs; section api-explorer:ListConfs of the source document.",
+            example: "list-confs --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --offset 1 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -748,12 +809,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "1-based position of the first configuration file returned, sent as a string; defaults to 1. The vendor's current reference gives the range 1 to 1000.",
+                    "1-based position of the first configuration file returned, sent as a string; defaults to 1. The vendor's current reference gives the range 1 to 1000. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000.",
+                    "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -767,6 +828,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-disk-type",
             about: "List the disk types per availability zone.",
             long_about: "List the disk types per availability zone.\n\nLists the disk types each availability zone of the region offers.\n\nOperation ListDiskType: GET /v1.0/{project_id}/disktypes; section api-explorer:ListDiskType of the source document.",
+            example: "list-disk-type",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -780,6 +842,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-elb-certs",
             about: "List the certificates a cluster's load balancer listener may use.",
             long_about: "List the certificates a cluster's load balancer listener may use.\n\nReturns the server and CA certificates of the load balancer service that can be attached to the cluster's listener (CreateElbListener `server_cert_id` and `ca_cert_id`, UpdateEsListener). The list is not paged.\n\nOperation ListElbCerts: GET /v1.0/{project_id}/clusters/{cluster_id}/elb/certificates; section api-explorer:ListElbCerts of the source document.",
+            example: "list-elb-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -795,6 +858,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-elbs",
             about: "List the ELB v3 load balancers a cluster can use.",
             long_about: "List the ELB v3 load balancers a cluster can use.\n\nReturns the dedicated (ELB v3) load balancers that can be attached to the cluster with EnableOrDisableElb. The list is not paged.\n\nOperation ListElbs: GET /v1.0/{project_id}/clusters/{cluster_id}/loadbalancers; section api-explorer:ListElbs of the source document.",
+            example: "list-elbs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -810,6 +874,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-flavors",
             about: "List the node flavors.",
             long_about: "List the node flavors.\n\nLists the node flavors per engine version and node type with their ids, size, disk range and availability zones; the `name` is what CreateCluster takes as `flavorRef` and the `flavor_id` what the flavor-change operations take.\n\nOperation ListFlavors: GET /v1.0/{project_id}/es-flavors; section css_03_0023 of the source document.",
+            example: "list-flavors",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -823,6 +888,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-images",
             about: "List the images a cluster can be upgraded to.",
             long_about: "List the images a cluster can be upgraded to.\n\nLists the target images for a same-version upgrade (the latest image of the current version) or a cross-version upgrade, for use with UpgradeCore.\n\nOperation ListImages: GET /v1.0/{project_id}/clusters/{cluster_id}/target/{upgrade_type}/images; section api-explorer:ListImages of the source document.",
+            example: "list-images --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --upgrade-type cross",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to upgrade.")
@@ -855,6 +921,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-logs-job",
             about: "List the log backup jobs of a cluster.",
             long_about: "List the log backup jobs of a cluster.\n\nReturns the manual and automatic log backup jobs of the cluster with their state, backup path and times, one page at a time. `offset` counts from 1 (the first job), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ListLogsJob: GET /v1.0/{project_id}/clusters/{cluster_id}/logs/records; section api-explorer:ListLogsJob of the source document.",
+            example: "list-logs-job --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -880,6 +947,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-pipelines",
             about: "List the pipelines of a Logstash cluster.",
             long_about: "List the pipelines of a Logstash cluster.\n\nLists the pipelines of a Logstash cluster with their state, keep-alive setting and event counts, one page at a time. This is where the progress of StartPipeline, StopPipeline, StartHotPipeline and StopHotPipeline shows.\n\nOperation ListPipelines: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listpipelines; section api-explorer:ListPipelines of the source document.",
+            example: "list-pipelines --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -887,12 +955,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of pipelines to skip, sent as a string; defaults to 0. The vendor's current reference gives the range 0 to 1000.",
+                    "Number of pipelines to skip, sent as a string; defaults to 0. The vendor's current reference gives the range 0 to 1000. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000.",
+                    "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -906,6 +974,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-routes",
             about: "List the routes of a cluster.",
             long_about: "List the routes of a cluster.\n\nLists the routes configured on the cluster (destination address and mask).\n\nOperation ListRoutes: GET /v1.0/{project_id}/clusters/{cluster_id}/route; section api-explorer:ListRoutes of the source document.",
+            example: "list-routes --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -921,6 +990,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-smn-topics",
             about: "List the SMN topics usable for risk check alarms (deprecated).",
             long_about: "List the SMN topics usable for risk check alarms (deprecated).\n\nReturns the names of the SMN topics to which intelligent O&M reports could be sent. Deprecated by the vendor, together with the report sending it served (the `alarm` of CreateAiOps); there is no replacement operation.\n\nOperation ListSmnTopics: GET /v1.0/{project_id}/domains/{domain_id}/ai-ops/smn-topics; section api-explorer:ListSmnTopics of the source document.",
+            example: "list-smn-topics --domain-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::Some(""),
             flags: &[
                 Flag::new("domain-id", Kind::String, "Id of the account (domain).")
@@ -937,6 +1007,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-snapshots",
             about: "List the snapshots of a cluster.",
             long_about: "List the snapshots of a cluster.\n\nReturns every snapshot of the cluster, manual and automatic, with its state, the indices it holds, shard counts, timing and the state of its latest restore. The list is not paged.\n\nOperation ListSnapshots: GET /v1.0/{project_id}/clusters/{cluster_id}/index_snapshots; section css_03_0034 of the source document; IAM action css:snapshot:list.",
+            example: "list-snapshots --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -957,6 +1028,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-templates",
             about: "List the Logstash configuration templates.",
             long_about: "List the Logstash configuration templates.\n\nLists the configuration templates available to the project: the system templates and the custom ones saved with AddFavorite, or only one kind. The list is not paged.\n\nOperation ListTemplates: GET /v1.0/{project_id}/lgsconf/template; section api-explorer:ListTemplates of the source document.",
+            example: "list-templates --type custom",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -976,6 +1048,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-ymls",
             about: "List the configurable parameters of a cluster.",
             long_about: "List the configurable parameters of a cluster.\n\nReturns the cluster's parameters, keyed by parameter name, each with its current and default value, allowed values or pattern, whether it may be changed, the file it lives in and descriptions in Chinese and English. Use it before UpdateYmls.\n\nOperation ListYmls: GET /v1.0/{project_id}/clusters/{cluster_id}/ymls/template; section api-explorer:ListYmls of the source document.",
+            example: "list-ymls --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -991,6 +1064,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-ymls-job",
             about: "List the parameter change jobs of a cluster.",
             long_about: "List the parameter change jobs of a cluster.\n\nReturns the jobs that changed the cluster's configuration parameters (UpdateYmls), with the change made, the state, the error and the times, one page at a time. `offset` counts from 1 (the first job), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ListYmlsJob: GET /v1.0/{project_id}/clusters/{cluster_id}/ymls/joblists; section api-explorer:ListYmlsJob of the source document.",
+            example: "list-ymls-job --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1016,6 +1090,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "reboot-cluster",
             about: "Force-restart the VMs of a Logstash cluster.",
             long_about: "Force-restart the VMs of a Logstash cluster.\n\nRestarts the virtual machines of a Logstash cluster; the cluster is unavailable meanwhile. The Logstash process is stopped: pipelines not marked as resident stop, resident pipelines go to a recovering state and return to working if Logstash is back within ten minutes, otherwise they fail.\n\nOperation RebootCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/reboot; section api-explorer:RebootCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "reboot-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -1032,6 +1107,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "reset-password",
             about: "Change the administrator password.",
             long_about: "Change the administrator password.\n\nSets a new password for the `admin` user of a cluster created in security mode.\n\nOperation ResetPassword: POST /v1.0/{project_id}/clusters/{cluster_id}/password/reset; section api-explorer:ResetPassword of the source document; not idempotent (not retried after it may have arrived).",
+            example: "reset-password --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --newpassword xxxxxxxx",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1039,6 +1115,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new administrator password.",
+                fields: &RESET_PASSWORD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1053,6 +1130,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-cluster",
             about: "Restart a cluster (v1, deprecated).",
             long_about: "Restart a cluster (v1, deprecated).\n\nRestarts every node of the cluster at once; the cluster does not serve requests meanwhile. The restart runs in the background: ShowClusterDetail shows the action `REBOOTING`, then state `200`, or a `failedReason` with CSS.6002 if the restart failed. Deprecated: the vendor SDK marks this v1 form as deprecated; use RestartClusterV2, which can also restart single nodes or node types, or RollingRestart, which restarts one node at a time so that the cluster keeps serving.\n\nOperation RestartCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/restart; section css_03_0021 of the source document; IAM action css:cluster:restart; not idempotent (not retried after it may have arrived).",
+            example: "restart-cluster --cluster-id 47e49a5e-8ced-4d0d-ae15-2af62ac468e3",
             deprecated: ::std::option::Option::Some("restart-cluster-v2"),
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to restart.")
@@ -1069,6 +1147,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-cluster-v2",
             about: "Restart a cluster, some node types or one node.",
             long_about: "Restart a cluster, some node types or one node.\n\nRestarts one node, or all nodes of the given node types; the nodes restarted do not serve requests meanwhile. ShowClusterDetail shows the action `REBOOTING`, then state `200`, or a `failedReason` with CSS.6002 if the restart failed. RollingRestart restarts node by node instead. The API Explorer names this operation RestartCluster; it is RestartClusterV2 here because RestartCluster is the v1 form.\n\nOperation RestartClusterV2: POST /v2.0/{project_id}/clusters/{cluster_id}/restart; section api-explorer:RestartCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-cluster-v2 --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --type role --value ess",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to restart.")
@@ -1077,6 +1156,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to restart. The SDK calls this body model RestartClusterReq.",
+                fields: &RESTART_CLUSTER_V2_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1088,6 +1168,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-snapshot",
             about: "Restore a snapshot into a cluster.",
             long_about: "Restore a snapshot into a cluster.\n\nRestores some or all indices of a snapshot into the target cluster, which may be the snapshot's own cluster or another one, optionally renaming the restored indices (`rename_pattern` and `rename_replacement` take effect only together). The restore runs in the background: the target cluster shows RESTORING in its `actions` in ShowClusterDetail while it runs, and the snapshot's `restoreStatus` in ListSnapshots reports the result.\n\nOperation RestoreSnapshot: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/{snapshot_id}/restore; section css_03_0035 of the source document; IAM action css:snapshot:restore; not idempotent (not retried after it may have arrived).",
+            example: "restore-snapshot --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --snapshot-id 653c086f-ebe7-4383-b902-c031b354f1dd --target-cluster ea244205-d641-45d9-9dcb-ab2236bcd07e --indices myindex1,myindex2 --rename-pattern index --rename-replacement 'restored_index_$1'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1102,6 +1183,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Where and what to restore from a snapshot.",
+                fields: &RESTORE_SNAPSHOT_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1113,6 +1195,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "retry-upgrade-task",
             about: "Retry or abort a failed upgrade task.",
             long_about: "Retry or abort a failed upgrade task.\n\nRetries a failed upgrade or availability-zone change task (failures can come from network problems during the long run), or, with `retry_mode=abort`, ends the task and its effects. UpgradeDetail lists the tasks and their ids.\n\nOperation RetryUpgradeTask: PUT /v1.0/{project_id}/clusters/{cluster_id}/upgrade/{action_id}/retry; section api-explorer:RetryUpgradeTask of the source document.",
+            example: "retry-upgrade-task --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --action-id bcdb711c-a7f0-4007-b8ee-9f13c05f8326",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1139,6 +1222,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "rolling-restart",
             about: "Restart the nodes of a cluster one at a time.",
             long_about: "Restart the nodes of a cluster one at a time.\n\nRestarts the nodes of the given node types one after the other so that the cluster keeps serving; with many indices this takes long. Only clusters with more than three nodes (master, client and cold data nodes included) support it. ShowClusterDetail shows the state of the cluster meanwhile.\n\nOperation RollingRestart: POST /v2.0/{project_id}/clusters/{cluster_id}/rolling-restart; section api-explorer:RollingRestart of the source document; not idempotent (not retried after it may have arrived).",
+            example: "rolling-restart --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --type role --value ess",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to restart.")
@@ -1147,6 +1231,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Node types to restart one node at a time. The SDK calls this body model RollingRestartReq.",
+                fields: &ROLLING_RESTART_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1158,6 +1243,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-ai-ops-detector",
             about: "List the available risk check items.",
             long_about: "List the available risk check items.\n\nReturns the check items available for the cluster, all of them and those about cluster unavailability, each with its id (for `check_items`), name and description.\n\nOperation ShowAiOpsDetector: GET /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/detector; section api-explorer:ShowAiOpsDetector of the source document.",
+            example: "show-ai-ops-detector --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1173,6 +1259,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-ai-ops-setting",
             about: "Show the daily risk check setting of a cluster.",
             long_about: "Show the daily risk check setting of a cluster.\n\nReturns the scope and time of the cluster's daily intelligent O&M check.\n\nOperation ShowAiOpsSetting: GET /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/setting; section api-explorer:ShowAiOpsSetting of the source document.",
+            example: "show-ai-ops-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1188,6 +1275,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-auto-create-policy",
             about: "Show the automatic snapshot policy of a cluster.",
             long_about: "Show the automatic snapshot policy of a cluster.\n\nReturns the automatic snapshot policy of the cluster (whether it is on, the daily time, name prefix, retention and indices) together with the snapshot repository settings: OBS bucket, path and IAM agency, and the per-node backup and restore rate limits.\n\nOperation ShowAutoCreatePolicy: GET /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/policy; section css_03_0032 of the source document; IAM action css:snapshot:getSnapshotPolicy.",
+            example: "show-auto-create-policy --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1208,6 +1296,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-certs-detail",
             about: "Show a certificate file of a Logstash cluster.",
             long_about: "Show a certificate file of a Logstash cluster.\n\nReturns the name, location, state and upload time of one certificate file.\n\nOperation ShowCertsDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/certs/{cert_id}; section api-explorer:ShowCertsDetail of the source document.",
+            example: "show-certs-detail --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --cert-id 62967551-4087-402a-b9c5-68b56ac274cb",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1225,6 +1314,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-detail",
             about: "Show a cluster.",
             long_about: "Show a cluster.\n\nReturns one cluster with its state, running operations and their progress, failure reason, nodes, network, security, billing and public-access settings. This is the operation to poll while a cluster operation runs: `status` is `100` while an operation is in progress, `200` when the cluster is available and `303` when it is unavailable (for example after a failed creation, with `failedReason`).\n\nOperation ShowClusterDetail: GET /v1.0/{project_id}/clusters/{cluster_id}; section css_03_0026 of the source document; IAM action css:cluster:get.",
+            example: "show-cluster-detail --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1240,6 +1330,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-tag",
             about: "List the tags of a cluster.",
             long_about: "List the tags of a cluster.\n\nLists the tags of one cluster.\n\nOperation ShowClusterTag: GET /v1.0/{project_id}/{resource_type}/{cluster_id}/tags; section css_03_0078 of the source document; IAM action css:tag:get.",
+            example: "show-cluster-tag --resource-type css-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1261,6 +1352,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-volume-usage",
             about: "Show the disk usage of the nodes of a cluster.",
             long_about: "Show the disk usage of the nodes of a cluster.\n\nReturns the storage capacity, used storage and usage percentage of every node.\n\nOperation ShowClusterVolumeUsage: GET /v1.0/{project_id}/clusters/{cluster_id}/volume; section api-explorer:ShowClusterVolumeUsage of the source document.",
+            example: "show-cluster-volume-usage --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1276,6 +1368,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-data-store-flavor-detail",
             about: "List the flavors of an engine.",
             long_about: "List the flavors of an engine.\n\nLists, per version of the given engine type, the node flavors offered with their size, disk range and sale status per region and zone, and the models offered with the engine.\n\nOperation ShowDataStoreFlavorDetail: GET /v1.0/{project_id}/datastore/{datastore_id}/flavors; section api-explorer:ShowDataStoreFlavorDetail of the source document.",
+            example: "show-data-store-flavor-detail --datastore-id cf7e2c8f-096c-4fcf-b174-1ebe060679fb",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1301,6 +1394,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-elb-detail",
             about: "Show a cluster's load balancer, listener and health checks.",
             long_about: "Show a cluster's load balancer, listener and health checks.\n\nReturns whether the cluster's dedicated load balancer is enabled, the load balancer itself, its listener with the certificates in use and the authentication mode, and the health of each back-end node.\n\nOperation ShowElbDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/es-listeners; section api-explorer:ShowElbDetail of the source document.",
+            example: "show-elb-detail --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1316,6 +1410,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-flavor-detail",
             about: "Show a flavor.",
             long_about: "Show a flavor.\n\nReturns the attributes (CPU, memory, disk range, category) and the sale status of one node flavor.\n\nOperation ShowFlavorDetail: GET /v1.0/{project_id}/flavors/{flavor_id}; section api-explorer:ShowFlavorDetail of the source document.",
+            example: "show-flavor-detail --flavor-id b58dfcfb-5f73-4f05-8c06-5171b12fd618",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1336,6 +1431,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-get-conf-detail",
             about: "Show a Logstash configuration file.",
             long_about: "Show a Logstash configuration file.\n\nReturns one configuration file of a Logstash cluster: its content (with the sensitive strings masked when shielding is on), pipeline settings, state and last update time.\n\nOperation ShowGetConfDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/confdetail; section api-explorer:ShowGetConfDetail of the source document.",
+            example: "show-get-conf-detail --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --name conf1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -1354,6 +1450,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-get-log-setting",
             about: "Show the log settings of a cluster.",
             long_about: "Show the log settings of a cluster.\n\nReturns the log backup settings (switch, OBS bucket and path, agency, automatic backup and its time) and, when real-time collection is on, its settings.\n\nOperation ShowGetLogSetting: GET /v1.0/{project_id}/clusters/{cluster_id}/logs/settings; section api-explorer:ShowGetLogSetting of the source document.",
+            example: "show-get-log-setting --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1369,6 +1466,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-ik-thesaurus",
             about: "Show the loading state of the custom IK dictionaries of a cluster.",
             long_about: "Show the loading state of the custom IK dictionaries of a cluster.\n\nReturns the custom IK dictionaries configured for the cluster (bucket and objects), their loading state (`Loading`, `Loaded`, `Failed`), the time of the last update and its details. Use it to follow a CreateLoadIkThesaurus call.\n\nOperation ShowIkThesaurus: GET /v1.0/{project_id}/clusters/{cluster_id}/thesaurus; section css_03_0028 of the source document; IAM action css:IKThesaurus:get.",
+            example: "show-ik-thesaurus --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1389,6 +1487,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-log-backup",
             about: "Search the logs of a cluster node.",
             long_about: "Search the logs of a cluster node.\n\nReturns log lines of one node of the cluster (a node name from ShowClusterDetail `instances[].name`) of one log type, optionally filtered by level and keyword and limited to lines before a given time. At most 10,000 lines and 1 MB are returned per call; `completed` false means the answer stopped at one of these limits. It only reads, although it is a POST.\n\nOperation ShowLogBackup: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/search; section api-explorer:ShowLogBackup of the source document.",
+            example: "show-log-backup --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --instance-name css-4312-ess-esn-1-1 --log-type instance --level INFO",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1396,6 +1495,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to search a node's logs (ShowLogBackup).",
+                fields: &GET_LOG_BACKUP_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1407,6 +1507,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-resize-flavors",
             about: "List the flavors a cluster can change to.",
             long_about: "List the flavors a cluster can change to.\n\nLists, per engine version, the flavors the nodes of the given cluster can be changed to.\n\nOperation ShowResizeFlavors: GET /v1.0/{project_id}/resize-flavors; section api-explorer:ShowResizeFlavors of the source document.",
+            example: "show-resize-flavors --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1422,6 +1523,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-vpcep-connection",
             about: "List the connections of a cluster's VPC endpoint service.",
             long_about: "List the connections of a cluster's VPC endpoint service.\n\nReturns the endpoints connected to the cluster's endpoint service with their state, the service name, the account whitelist entries and the total number of endpoints, one page at a time. `offset` counts from 1 (the first endpoint), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ShowVpcepConnection: GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections; section api-explorer:ShowVpcepConnection of the source document.",
+            example: "show-vpcep-connection --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1447,6 +1549,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-auto-create-snapshots",
             about: "Turn on automatic snapshots of a cluster.",
             long_about: "Turn on automatic snapshots of a cluster.\n\nTurns on the automatic snapshot policy of the cluster with the given name prefix, retention, daily time and indices. The snapshot repository (bucket, path, agency) must be set up already, for example with UpdateSnapshotSetting.\n\nOperation StartAutoCreateSnapshots: POST /v2.0/{project_id}/clusters/{cluster_id}/snapshots/policy/open; section api-explorer:StartAutoCreateSnapshots of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-auto-create-snapshots --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --prefix snapshot --keepday 7 --period '16:00 GMT+08:00' --indices '*'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1459,6 +1562,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Automatic snapshot policy to turn on.",
+                fields: &START_AUTO_CREATE_SNAPSHOTS_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1470,6 +1574,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-auto-setting",
             about: "Enable snapshots with an automatically created bucket and agency (deprecated).",
             long_about: "Enable snapshots with an automatically created bucket and agency (deprecated).\n\nDeprecated: use UpdateSnapshotSetting, which takes an existing bucket, path and agency. This operation enables the snapshot function of the cluster and sets up its repository by itself: an OBS bucket and a path in it for the snapshots, and an IAM agency that lets CSS write to OBS. Every cluster set up this way gets its own new bucket, which can exhaust the OBS bucket quota and leaves many buckets to maintain. When the cluster had snapshots enabled before, the previous settings are reused.\n\nOperation StartAutoSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/auto_setting; section css_03_0037 of the source document; IAM action css:snapshot:enableAtomaticSnapsot; not idempotent (not retried after it may have arrived).",
+            example: "start-auto-setting --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::Some("update-snapshot-setting"),
             flags: &[
                 Flag::new(
@@ -1490,6 +1595,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-connectivity-test",
             about: "Test connectivity from a Logstash cluster.",
             long_about: "Test connectivity from a Logstash cluster.\n\nChecks whether the cluster can reach each given address (and port) and answers with one result per address. It only checks; nothing is changed.\n\nOperation StartConnectivityTest: POST /v1.0/{project_id}/clusters/{cluster_id}/checkconnection; section api-explorer:StartConnectivityTest of the source document.",
+            example: "start-connectivity-test --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --address-and-ports.address 10.0.0.83 --address-and-ports.port 9200",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1502,6 +1608,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Addresses to test from the cluster.",
+                fields: &START_CONNECTIVITY_TEST_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1513,6 +1620,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-hot-pipeline",
             about: "Add a pipeline to a running Logstash cluster without restarting it (hot start).",
             long_about: "Add a pipeline to a running Logstash cluster without restarting it (hot start).\n\nStarts the pipeline of one configuration file while the other pipelines of the Logstash cluster keep running. `keep_alive` must match the keep-alive setting of the pipelines already running. The pipeline starts in the background; ListPipelines shows its state (`starting`, then `working`, or `failed`).\n\nOperation StartHotPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/hot-start; section api-explorer:StartHotPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-hot-pipeline --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name confName1 --keep-alive false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -1521,6 +1629,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Pipeline to hot-start.",
+                fields: &START_HOT_PIPELINE_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1532,6 +1641,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-kibana-public",
             about: "Enable public network access to a cluster's Kibana.",
             long_about: "Enable public network access to a cluster's Kibana.\n\nGives the cluster's Kibana (or OpenSearch Dashboards) a public address with the requested bandwidth, optionally with an address whitelist. The new address shows in ShowClusterDetail (`publicKibanaResp.publicKibanaIp`) once it is in place. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1. The answer has no body.\n\nOperation StartKibanaPublic: POST /v1.0/{project_id}/clusters/{cluster_id}/publickibana/open; section api-explorer:StartKibanaPublic of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-kibana-public --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip-size 5 --elb-white-list.enable-white-list true --elb-white-list.white-list 192.168.0.xx --is-auto-pay 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1544,6 +1654,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to enable Kibana public access (StartKibanaPublic).",
+                fields: &START_KIBANA_PUBLIC_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1555,6 +1666,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-log-auto-backup-policy",
             about: "Turn on the daily automatic log backup of a cluster.",
             long_about: "Turn on the daily automatic log backup of a cluster.\n\nBacks the cluster's logs up to OBS every day at the given time. The log function must be on (StartLogs). ShowGetLogSetting shows `logConfiguration.autoEnable` and `period`. The answer has no body.\n\nOperation StartLogAutoBackupPolicy: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/policy/update; section api-explorer:StartLogAutoBackupPolicy of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-log-auto-backup-policy --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --period '00:00 GMT+08:00'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1567,6 +1679,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to turn on the daily log backup (StartLogAutoBackupPolicy).",
+                fields: &START_LOG_AUTO_BACKUP_POLICY_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1578,6 +1691,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-logs",
             about: "Turn on log backup or real-time log collection for a cluster.",
             long_about: "Turn on log backup or real-time log collection for a cluster.\n\nWith `action` `base_log_collect` (the default, the historical behaviour) turns on the backup of the cluster's logs to an OBS bucket, through an IAM agency that lets CSS write to OBS, optionally with a daily automatic backup. With `real_time_log_collect` starts collecting the logs in real time into indexes of another cluster; `target_cluster_id`, `index_prefix` and `keep_days` are then required. ShowGetLogSetting shows the resulting settings. The answer has no body.\n\nOperation StartLogs: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/open; section api-explorer:StartLogs of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-logs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --agency css_obs_agency --log-bucket 000-words --log-base-path css/log",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1595,6 +1709,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to turn on log backup or collection (StartLogs).",
+                fields: &START_LOGS_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1606,6 +1721,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-pipeline",
             about: "Start Logstash pipelines to migrate data.",
             long_about: "Start Logstash pipelines to migrate data.\n\nStarts the pipelines of the named configuration files on the Logstash cluster. With `keep_alive` true a daemon on every node restarts Logstash when it fails, which suits long-running jobs; for short jobs it can cause data to be migrated twice. The pipelines start in the background; ListPipelines shows their state (`starting`, then `working`, or `failed`).\n\nOperation StartPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/start; section api-explorer:StartPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-pipeline --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --names confName1 --names confName2 --names confName3 --keep-alive false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -1614,6 +1730,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Pipelines to start.",
+                fields: &START_PIPELINE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1625,6 +1742,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-public-whitelist",
             about: "Turn on or replace the whitelist of a cluster's public network access.",
             long_about: "Turn on or replace the whitelist of a cluster's public network access.\n\nTurns on filtering of public access by source address: only the given addresses and address ranges may then reach the cluster's public IP. ShowClusterDetail shows the state and the list in `elbWhiteList`. The answer has no body.\n\nOperation StartPublicWhitelist: POST /v1.0/{project_id}/clusters/{cluster_id}/public/whitelist/update; section api-explorer:StartPublicWhitelist of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-public-whitelist --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --white-list 192.168.0.xx",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1637,6 +1755,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to set the public access whitelist (StartPublicWhitelist).",
+                fields: &START_PUBLIC_WHITELIST_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1648,6 +1767,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-target-cluster-connectivity-test",
             about: "Test whether a cluster can reach a target cluster for log collection.",
             long_about: "Test whether a cluster can reach a target cluster for log collection.\n\nChecks the network connectivity from the cluster to the cluster that would receive its logs in real-time collection (StartLogs with `real_time_log_collect`). It only checks and changes nothing.\n\nOperation StartTargetClusterConnectivityTest: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/connectivity; section api-explorer:StartTargetClusterConnectivityTest of the source document.",
+            example: "start-target-cluster-connectivity-test --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --target-cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1660,6 +1780,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request of a connectivity test (StartTargetClusterConnectivityTest).",
+                fields: &START_TARGET_CLUSTER_CONNECTIVITY_TEST_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1671,6 +1792,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-vpcep",
             about: "Open the VPC endpoint service of a cluster.",
             long_about: "Open the VPC endpoint service of a cluster.\n\nCreates a VPC endpoint service for the cluster so that other VPCs can reach it privately, optionally with a private domain name, as a professional endpoint, and (professional endpoints only, with an IPv6-capable subnet) with dual-stack addressing. ShowClusterDetail `supportVpcep` says whether the cluster supports it. The answer confirms the start (`action` is `createVpcepservice`); the endpoint address shows in ShowClusterDetail (`vpcepIp`) once it exists.\n\nOperation StartVpcep: POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open; section api-explorer:StartVpcep of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-vpcep --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --endpoint-with-dns-name true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1683,6 +1805,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to open the VPC endpoint service (StartVpcep).",
+                fields: &START_VPECP_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1694,6 +1817,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-auto-create-snapshots",
             about: "Turn off automatic snapshots of a cluster.",
             long_about: "Turn off automatic snapshots of a cluster.\n\nTurns off the automatic snapshot policy of the cluster. The vendor's current reference says it applies to clusters whose automatic snapshots are on, and suggests it when automatic backups are not needed, to save storage costs.\n\nOperation StopAutoCreateSnapshots: PUT /v2.0/{project_id}/clusters/{cluster_id}/snapshots/policy/close; section api-explorer:StopAutoCreateSnapshots of the source document.",
+            example: "stop-auto-create-snapshots --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1714,6 +1838,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-hot-pipeline",
             about: "Stop one pipeline of a running Logstash cluster (hot stop).",
             long_about: "Stop one pipeline of a running Logstash cluster (hot stop).\n\nStops the pipeline of one configuration file while the other pipelines of the Logstash cluster keep running. ListPipelines shows its state (`stopping`, then `stopped`).\n\nOperation StopHotPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/hot-stop; section api-explorer:StopHotPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-hot-pipeline --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name confName",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -1722,6 +1847,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Pipeline to hot-stop.",
+                fields: &DELETE_CONF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1733,6 +1859,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-log-auto-backup-policy",
             about: "Turn off the daily automatic log backup of a cluster.",
             long_about: "Turn off the daily automatic log backup of a cluster.\n\nStops the daily automatic log backup; manual backups (CreateLogBackup) remain possible. No request body; the answer has no body.\n\nOperation StopLogAutoBackupPolicy: PUT /v1.0/{project_id}/clusters/{cluster_id}/logs/policy/close; section api-explorer:StopLogAutoBackupPolicy of the source document.",
+            example: "stop-log-auto-backup-policy --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1753,6 +1880,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-logs",
             about: "Turn off the log function of a cluster.",
             long_about: "Turn off the log function of a cluster.\n\nTurns off log backup for the cluster (ShowGetLogSetting `logConfiguration.logSwitch` becomes false). No request body; the answer has no body.\n\nOperation StopLogs: PUT /v1.0/{project_id}/clusters/{cluster_id}/logs/close; section api-explorer:StopLogs of the source document.",
+            example: "stop-logs --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1773,6 +1901,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-pipeline",
             about: "Stop the Logstash pipelines of a cluster.",
             long_about: "Stop the Logstash pipelines of a cluster.\n\nStops the data migration pipelines of the Logstash cluster; the request names no pipeline, so it applies to the cluster's running pipelines (to stop a single one and keep the others, use StopHotPipeline). ListPipelines shows their state (`stopping`, then `stopped`).\n\nOperation StopPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/stop; section api-explorer:StopPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-pipeline --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -1789,6 +1918,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-public-kibana-whitelist",
             about: "Turn off the whitelist of a cluster's Kibana public access.",
             long_about: "Turn off the whitelist of a cluster's Kibana public access.\n\nStops filtering access to the public Kibana address by source address. ShowClusterDetail shows the state in `publicKibanaResp.elbWhiteListResp`. No request body; the answer has no body.\n\nOperation StopPublicKibanaWhitelist: PUT /v1.0/{project_id}/clusters/{cluster_id}/publickibana/whitelist/close; section api-explorer:StopPublicKibanaWhitelist of the source document.",
+            example: "stop-public-kibana-whitelist --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1809,6 +1939,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-public-whitelist",
             about: "Turn off the whitelist of a cluster's public network access.",
             long_about: "Turn off the whitelist of a cluster's public network access.\n\nStops filtering public access by address: every internet address may then reach the cluster's public IP. ShowClusterDetail shows the state in `elbWhiteList.enableWhiteList`. No request body; the answer has no body.\n\nOperation StopPublicWhitelist: PUT /v1.0/{project_id}/clusters/{cluster_id}/public/whitelist/close; section api-explorer:StopPublicWhitelist of the source document.",
+            example: "stop-public-whitelist --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1829,6 +1960,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-snapshot",
             about: "Disable the snapshot function of a cluster.",
             long_about: "Disable the snapshot function of a cluster.\n\nTurns the snapshot function of the cluster off. It can be turned on again with UpdateSnapshotSetting.\n\nOperation StopSnapshot: DELETE /v1.0/{project_id}/clusters/{cluster_id}/index_snapshots; section css_03_0039 of the source document; IAM action css:snapshot:disableSnapshotFuction.",
+            example: "stop-snapshot --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1849,6 +1981,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-vpcep",
             about: "Close the VPC endpoint service of a cluster.",
             long_about: "Close the VPC endpoint service of a cluster.\n\nDeletes the cluster's VPC endpoint service; endpoints connected to it lose access. No request body. The answer confirms the start (`action` is `deleteVpcepservice`).\n\nOperation StopVpcep: PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close; section api-explorer:StopVpcep of the source document.",
+            example: "stop-vpcep --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1869,6 +2002,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-ai-ops-setting",
             about: "Set the daily risk check of a cluster.",
             long_about: "Set the daily risk check of a cluster.\n\nTurns on (or changes) the daily intelligent O&M check of the cluster: its scope and the time of day it runs. CloseAiOpsSetting turns it off. The answer has no body.\n\nOperation UpdateAiOpsSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/setting; section api-explorer:UpdateAiOpsSetting of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-ai-ops-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --check-type full_detection --period '11:30 GMT+08:00' --body '{\"check_items\":[]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1876,6 +2010,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to set the daily risk check (UpdateAiOpsSetting).",
+                fields: &AI_OPS_SETTING_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1887,6 +2022,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-alter-kibana",
             about: "Change the bandwidth of a cluster's Kibana public access.",
             long_about: "Change the bandwidth of a cluster's Kibana public access.\n\nSets a new bandwidth for the public address of the cluster's Kibana (or OpenSearch Dashboards). Kibana public access must be enabled. The value shows in ShowClusterDetail (`publicKibanaResp.eipSize`) once applied. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1. The answer has no body.\n\nOperation UpdateAlterKibana: POST /v1.0/{project_id}/clusters/{cluster_id}/publickibana/bandwidth; section api-explorer:UpdateAlterKibana of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-alter-kibana --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --band-width.size 5 --is-auto-pay 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1899,6 +2035,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to change the Kibana public bandwidth (UpdateAlterKibana).",
+                fields: &UPDATE_PUBLIC_KIBANA_BANDWIDTH_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1910,9 +2047,15 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-az-by-instance-type",
             about: "Move the nodes of a type to other availability zones.",
             long_about: "Move the nodes of a type to other availability zones.\n\nSpreads the nodes of one type (or all nodes) over more availability zones, or moves them to another zone. UpgradeDetail with `action_mode=AZ_MIGRATION` shows its steps and RetryUpgradeTask retries or aborts a failed change.\n\nOperation UpdateAzByInstanceType: POST /v1.0/{project_id}/clusters/{cluster_id}/inst-type/{inst_type}/azmigrate; section api-explorer:UpdateAzByInstanceType of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-az-by-instance-type --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --inst-type all --source-az cn-north-4c --target-az cn-north-4a --migrate-type az_migrate --agency css-test-agency",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. Exactly 36 characters.",
+                    )
+                    .required(),
                 Flag::new(
                         "inst-type",
                         Kind::Enum(types::UpdateAzByInstanceTypeInstType::VALUES),
@@ -1923,6 +2066,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Availability-zone change.",
+                fields: &UPDATE_AZ_BY_INSTANCE_TYPE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1934,6 +2078,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-batch-clusters-tags",
             about: "Add or delete tags of a cluster in one request.",
             long_about: "Add or delete tags of a cluster in one request.\n\nAdds or deletes several tags of a cluster at once (the tag management service uses it). Keys may not repeat within a request. Adding an existing key overwrites its value; deleting a tag that does not exist succeeds. A cluster carries at most 10 tags. The page states that the operation is idempotent.\n\nOperation UpdateBatchClustersTags: POST /v1.0/{project_id}/{resource_type}/{cluster_id}/tags/action; section css_03_0081 of the source document.",
+            example: "update-batch-clusters-tags --resource-type css-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --action create --tags.key K1 --tags.value V1 --tags.key K2 --tags.value V2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1947,6 +2092,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Tags to add or delete. The SDK calls this body model BatchAddOrDeleteTagOnClusterReq.",
+                fields: &UPDATE_BATCH_CLUSTERS_TAGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1958,6 +2104,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-close-kibana",
             about: "Disable public network access to a cluster's Kibana.",
             long_about: "Disable public network access to a cluster's Kibana.\n\nRemoves the public address of the cluster's Kibana (or OpenSearch Dashboards). Not available through the API for yearly/monthly clusters. The body takes a bandwidth and a whitelist like StartKibanaPublic; the sources document no effect of them on closing. ShowClusterDetail no longer shows `publicKibanaResp.publicKibanaIp` once it is done. The answer has no body.\n\nOperation UpdateCloseKibana: PUT /v1.0/{project_id}/clusters/{cluster_id}/publickibana/close; section api-explorer:UpdateCloseKibana of the source document.",
+            example: "update-close-kibana --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip-size 5 --elb-white-list.enable-white-list true --elb-white-list.white-list 192.168.0.xx",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1970,6 +2117,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to disable Kibana public access (UpdateCloseKibana).",
+                fields: &CLOSE_KIBANA_PUBLIC_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1981,6 +2129,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-cluster-name",
             about: "Rename a cluster or change its description.",
             long_about: "Rename a cluster or change its description.\n\nChanges the display name and, optionally, the description of the cluster.\n\nOperation UpdateClusterName: POST /v1.0/{project_id}/clusters/{cluster_id}/changename; section api-explorer:UpdateClusterName of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-cluster-name --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --display-name ES-Test-new --desc test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1988,6 +2137,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New name and description.",
+                fields: &UPDATE_CLUSTER_NAME_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1999,6 +2149,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-cnf",
             about: "Update a Logstash configuration file.",
             long_about: "Update a Logstash configuration file.\n\nReplaces the content, pipeline settings and masked strings of an existing configuration file of the Logstash cluster, named by `name`. The body is the same as for CreateCnf.\n\nOperation UpdateCnf: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/update; section api-explorer:UpdateCnf of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-cnf --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name conf1 --conf-content xxxxxxxx --setting.queue-type persisted --setting.workers 2 --setting.batch-size 125 --setting.batch-delay-ms 50 --setting.queue-max-bytes-mb 1024 --setting.queue-check-point-writes 1024",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
@@ -2007,6 +2158,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A Logstash configuration file to create or update.",
+                fields: &CREATE_CNF_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2018,6 +2170,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-es-listener",
             about: "Change the certificates of a cluster's load balancer listener.",
             long_about: "Change the certificates of a cluster's load balancer listener.\n\nReplaces the server certificate of the listener and, for two-way authentication, its CA certificate. `type` selects the search API listener (`searchTool`, the default) or the Kibana / OpenSearch Dashboards one (`viewTool`). The answer is the updated listener.\n\nOperation UpdateEsListener: PUT /v1.0/{project_id}/clusters/{cluster_id}/es-listeners/{listener_id}; section api-explorer:UpdateEsListener of the source document.",
+            example: "update-es-listener --cluster-id 58ee0f27-70b3-47e0-ac72-9e3df6cd15cd --listener-id 4425eb63-78ce-4c63-b60e-492befdac0e7 --listener.default-tls-container-ref 9c82320a8dd049eba49b28e70a2c0c3e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2031,6 +2184,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to change a load balancer listener (UpdateEsListener).",
+                fields: &UPDATE_ES_LISTENER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2042,6 +2196,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-extend-cluster",
             about: "Add data nodes to a cluster (deprecated).",
             long_about: "Add data nodes to a cluster (deprecated).\n\nAdds data nodes to a cluster that has only data nodes (no master, client or cold data nodes); the total may not exceed 32 nodes. The scale-out runs in the background: ShowClusterDetail shows the action `GROWING` while it runs, then state `200`, or a `failedReason` with CSS.6001 if it failed. Deprecated: the vendor SDK marks this operation as deprecated and the page recommends UpdateExtendInstanceStorage, which also grows storage and other node types.\n\nOperation UpdateExtendCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/extend; section css_03_0025 of the source document; IAM action css:cluster:scaleOut; not idempotent (not retried after it may have arrived).",
+            example: "update-extend-cluster --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --grow.modify-size 4",
             deprecated: ::std::option::Option::Some("update-extend-instance-storage"),
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to scale out.")
@@ -2050,6 +2205,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How many data nodes to add.",
+                fields: &UPDATE_EXTEND_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -2061,6 +2217,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-extend-instance-storage",
             about: "Add nodes or storage per node type.",
             long_about: "Add nodes or storage per node type.\n\nAdds nodes and/or storage to the listed node types; use it for clusters that already have dedicated master, client or cold data nodes. The scale-out runs in the background: ShowClusterDetail shows the action `GROWING`, then state `200`, or a `failedReason` with CSS.6001 if it failed.\n\nOperation UpdateExtendInstanceStorage: POST /v1.0/{project_id}/clusters/{cluster_id}/role_extend; section css_03_0038 of the source document; IAM action css:cluster:expand; not idempotent (not retried after it may have arrived).",
+            example: "update-extend-instance-storage --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --grow.type ess-master --grow.nodesize 2 --grow.disksize 0 --grow.type ess --grow.nodesize 0 --grow.disksize 50 --grow.type ess-client --grow.nodesize 1 --grow.disksize 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to scale out.")
@@ -2069,6 +2226,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Nodes and storage to add, per node type.",
+                fields: &UPDATE_EXTEND_INSTANCE_STORAGE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -2080,6 +2238,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-flavor",
             about: "Change the flavor of the data nodes (deprecated).",
             long_about: "Change the flavor of the data nodes (deprecated).\n\nChanges the flavor of the cluster's data nodes (`ess` only) to another flavor of the same engine version. The state of the cluster can be followed with ShowClusterDetail (the error-code table names CSS.6006 for a failed flavor change). Deprecated: the vendor SDK marks this operation as deprecated; use UpdateFlavorByType, which names the node type.\n\nOperation UpdateFlavor: POST /v1.0/{project_id}/clusters/{cluster_id}/flavor; section api-explorer:UpdateFlavor of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-flavor --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --new-flavor-id 35b060a4-f152-48ce-8773-36559ceb81f2 --need-check-replica false --is-auto-pay 1",
             deprecated: ::std::option::Option::Some("update-flavor-by-type"),
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2087,6 +2246,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New flavor of the data nodes.",
+                fields: &UPDATE_FLAVOR_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -2098,6 +2258,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-flavor-by-type",
             about: "Change the flavor of one node type.",
             long_about: "Change the flavor of one node type.\n\nChanges the flavor of the data, cold data, client or master nodes of the cluster to another flavor of the same engine version. For yearly/monthly clusters the answer carries the change order. The state of the cluster can be followed with ShowClusterDetail.\n\nOperation UpdateFlavorByType: POST /v1.0/{project_id}/clusters/{cluster_id}/{types}/flavor; section api-explorer:UpdateFlavorByType of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-flavor-by-type --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --types ess --new-flavor-id 35b060a4-f152-48ce-8773-36559ceb81f2 --need-check-replica false --is-auto-pay 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2111,6 +2272,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New flavor of one node type.",
+                fields: &UPDATE_FLAVOR_BY_TYPE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -2122,6 +2284,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance",
             about: "Replace a failed node.",
             long_about: "Replace a failed node.\n\nReplaces a failed node of the cluster with a new one, optionally migrating its data. The state of the node can be followed with ShowClusterDetail.\n\nOperation UpdateInstance: PUT /v1.0/{project_id}/clusters/{cluster_id}/instance/{instance_id}/replace; section api-explorer:UpdateInstance of the source document.",
+            example: "update-instance --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --instance-id 43e63449-339c-4280-a6e9-da36b0685995",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2153,6 +2316,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-log-setting",
             about: "Change the log settings of a cluster.",
             long_about: "Change the log settings of a cluster.\n\nChanges the log backup settings (OBS bucket and path, agency, automatic backup and its time) and the real-time collection settings (target cluster, index prefix, retention days). Only the fields sent are changed. The answer has no body.\n\nOperation UpdateLogSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/settings; section api-explorer:UpdateLogSetting of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-log-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --agency css_obs_agency --log-bucket 000-words --log-base-path css/log",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2165,6 +2329,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to change the log settings (UpdateLogSetting).",
+                fields: &UPDATE_LOG_SETTING_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2176,6 +2341,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-ondemand-cluster-to-period",
             about: "Switch a pay-per-use cluster to yearly/monthly billing.",
             long_about: "Switch a pay-per-use cluster to yearly/monthly billing.\n\nOrders a yearly or monthly subscription for a pay-per-use cluster and answers with the order id. Unless `is_auto_pay` is 1, the order waits for the customer to pay it.\n\nOperation UpdateOndemandClusterToPeriod: POST /v1.0/{project_id}/cluster/{cluster_id}/period; section api-explorer:UpdateOndemandClusterToPeriod of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-ondemand-cluster-to-period --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --period-type 2 --period-num 1 --is-auto-pay 0 --is-auto-renew 1 --console-url 'https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to switch.")
@@ -2184,6 +2350,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Subscription to switch a pay-per-use cluster to.",
+                fields: &UPDATE_ONDEMAND_CLUSTER_TO_PERIOD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2195,6 +2362,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-public-band-width",
             about: "Change the bandwidth of a cluster's public network access.",
             long_about: "Change the bandwidth of a cluster's public network access.\n\nSets a new bandwidth for the elastic IP through which the cluster is reached from the internet. Public access must be enabled. The new value shows in ShowClusterDetail (`bandwidthSize`) once applied. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1. The answer has no body.\n\nOperation UpdatePublicBandWidth: POST /v1.0/{project_id}/clusters/{cluster_id}/public/bandwidth; section api-explorer:UpdatePublicBandWidth of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-public-band-width --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --band-width.size 5 --is-auto-pay 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2207,6 +2375,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to change the public access bandwidth (UpdatePublicBandWidth).",
+                fields: &BIND_PUBLIC_REQ_EIP_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2218,6 +2387,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-public-kibana-whitelist",
             about: "Set the whitelist of a cluster's Kibana public access.",
             long_about: "Set the whitelist of a cluster's Kibana public access.\n\nReplaces the list of addresses and address ranges allowed to reach the public Kibana address of the cluster; the list sent becomes the whole whitelist. The answer has no body.\n\nOperation UpdatePublicKibanaWhitelist: POST /v1.0/{project_id}/clusters/{cluster_id}/publickibana/whitelist/update; section api-explorer:UpdatePublicKibanaWhitelist of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-public-kibana-whitelist --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --white-list 192.168.0.21",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2230,6 +2400,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to set the Kibana access whitelist (UpdatePublicKibanaWhitelist).",
+                fields: &START_PUBLIC_WHITELIST_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2241,6 +2412,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-route",
             about: "Add or delete a route of a cluster.",
             long_about: "Add or delete a route of a cluster.\n\nAdds a route to, or deletes a route from, the cluster, for example to reach a server that holds public source data.\n\nOperation UpdateRoute: POST /v1.0/{project_id}/clusters/{cluster_id}/route; section api-explorer:UpdateRoute of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-route --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --configtype add_ip --configkey 10.5.2.1 --configvalue 255.255.255.255",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2248,6 +2420,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Route to add or delete. The SDK calls this body model UpdateRouteRequestBody.",
+                fields: &UPDATE_ROUTE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2259,6 +2432,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-shrink-cluster",
             about: "Remove nodes from a cluster by node type.",
             long_about: "Remove nodes from a cluster by node type.\n\nRemoves the given number of nodes of each listed node type; the state of the cluster can be followed with ShowClusterDetail. Yearly/monthly clusters cannot be shrunk by node type through the API. Each node type must keep at least one node per availability zone (see `reducedNodeNum` for the other limits).\n\nOperation UpdateShrinkCluster: POST /v1.0/extend/{project_id}/clusters/{cluster_id}/role/shrink; section api-explorer:UpdateShrinkCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-shrink-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --shrink.reduced-node-num 1 --shrink.type ess",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to shrink.")
@@ -2267,6 +2441,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Node types to remove nodes from, and how many of each.",
+                fields: &UPDATE_SHRINK_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -2278,6 +2453,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-shrink-nodes",
             about: "Remove given nodes from a cluster.",
             long_about: "Remove given nodes from a cluster.\n\nRemoves the listed nodes, optionally migrating their data to the remaining nodes. Yearly/monthly clusters cannot be shrunk this way through the API. The state of the cluster can be followed with ShowClusterDetail.\n\nOperation UpdateShrinkNodes: POST /v1.0/{project_id}/clusters/{cluster_id}/node/offline; section api-explorer:UpdateShrinkNodes of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-shrink-nodes --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --migrate-data true --shrink-nodes 2077bdf3-b90d-412e-b460-635b9b159c11",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to shrink.")
@@ -2286,6 +2462,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Nodes to remove.",
+                fields: &UPDATE_SHRINK_NODES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -2297,6 +2474,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-snapshot-setting",
             about: "Enable snapshots or change the snapshot repository settings of a cluster.",
             long_about: "Enable snapshots or change the snapshot repository settings of a cluster.\n\nSets the OBS bucket, the path in it and the IAM agency the cluster uses for its snapshots, and optionally the automatic snapshot policy and the per-node backup and restore rate limits. If the snapshot function of the cluster is off, this call turns it on. The bucket cannot be changed once it holds snapshot data of the cluster.\n\nOperation UpdateSnapshotSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/setting; section css_03_0030 of the source document; IAM action css:snapshot:setSnapshotContiguration; not idempotent (not retried after it may have arrived).",
+            example: "update-snapshot-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --bucket test-bucket --agency usearch --base-path css_repository/Es-name",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2309,6 +2487,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Snapshot repository settings of a cluster, with an optional automatic policy.",
+                fields: &UPDATE_SNAPSHOT_SETTING_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2320,6 +2499,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-unbind-public",
             about: "Disable public network access to a cluster.",
             long_about: "Disable public network access to a cluster.\n\nUnbinds the elastic IP through which the cluster is reached from the internet. Not available through the API for yearly/monthly clusters. The answer confirms that the unbinding started (`action` is `unbindZone`); ShowClusterDetail no longer shows a `publicIp` once it is done. The body's bandwidth is accepted but has no documented effect.\n\nOperation UpdateUnbindPublic: PUT /v1.0/{project_id}/clusters/{cluster_id}/public/close; section api-explorer:UpdateUnbindPublic of the source document.",
+            example: "update-unbind-public --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip.band-width.size 5",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2332,6 +2512,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to disable public network access (UpdateUnbindPublic).",
+                fields: &UN_BIND_PUBLIC_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2343,6 +2524,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-vpcep-connection",
             about: "Accept or reject endpoint connections to a cluster.",
             long_about: "Accept or reject endpoint connections to a cluster.\n\nAccepts (`receive`) or rejects (`reject`) the connections of the listed VPC endpoints to the cluster's endpoint service. ShowVpcepConnection shows each connection's `status` (`accepted` or `rejected`). The answer has no body.\n\nOperation UpdateVpcepConnection: POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections; section api-explorer:UpdateVpcepConnection of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-vpcep-connection --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --action receive --endpoint-id-list f132bb14-e1d5-4f25-9f7c-a29e4c8effd4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2350,6 +2532,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to accept or reject endpoint connections (UpdateVpcepConnection).",
+                fields: &UPDATE_VPCEP_CONNECTION_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2361,6 +2544,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-vpcep-whitelist",
             about: "Set the account whitelist of a cluster's VPC endpoint service.",
             long_about: "Set the account whitelist of a cluster's VPC endpoint service.\n\nSets the accounts (account ids) allowed to create endpoints that connect to the cluster's endpoint service. ShowVpcepConnection lists the entries in `permissions`. The answer has no body.\n\nOperation UpdateVpcepWhitelist: POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions; section api-explorer:UpdateVpcepWhitelist of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-vpcep-whitelist --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --vpc-permissions dffef70c1db243cbb373e45791165281",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2368,6 +2552,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to set the endpoint service whitelist (UpdateVpcepWhitelist).",
+                fields: &UPDATE_VPCEP_WHITELIST_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2379,6 +2564,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-ymls",
             about: "Change the parameters of a cluster's configuration files.",
             long_about: "Change the parameters of a cluster's configuration files.\n\nModifies, deletes (custom parameters) or resets parameters of the cluster's `elasticsearch.yml` (also used for `opensearch.yml`) and `kibana.yml` (also used for `opensearch_dashboards.yml`). At least one of `modify`, `delete` and `reset` must be given, and one parameter may appear in only one of them; for `delete` and `reset` the values sent do not matter. Values must be valid for the engine, otherwise the cluster fails to restart. The change runs as a job listed by ListYmlsJob. This operation has no API Explorer file; it comes from the SDK, with constraints from the vendor's current API reference page.\n\nOperation UpdateYmls: POST /v1.0/{project_id}/clusters/{cluster_id}/ymls/update; section sdk:update_ymls of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-ymls --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --edit.modify.elasticsearch-yml '{\"thread_pool.force_merge.size\":\"1\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2391,6 +2577,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to change configuration parameters (UpdateYmls).",
+                fields: &UPDATE_YMLS_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2402,6 +2589,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-core",
             about: "Upgrade the kernel (image) of a cluster.",
             long_about: "Upgrade the kernel (image) of a cluster.\n\nUpgrades every node of the cluster to a target image (from ListImages): the latest image of the same version, or another version. Nodes are upgraded one after the other, their data migrating to other nodes first (at most 48 hours per node), so large clusters take long; at most 20 clusters can be upgraded at once, and a cluster with a running task cannot be upgraded. UpgradeDetail shows the progress and RetryUpgradeTask retries or aborts a failed upgrade. Sources: the SDK, with meanings and constraints from the vendor's current online reference (UpgradeCore).\n\nOperation UpgradeCore: POST /v1.0/{project_id}/clusters/{cluster_id}/inst-type/{inst_type}/image/upgrade; section sdk:upgrade_core of the source document; not idempotent (not retried after it may have arrived).",
+            example: "upgrade-core --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --inst-type all --target-image-id bcdb711c-a7f0-4007-b8ee-9f13c05f8326 --upgrade-type same --indices-backup-check true --agency css-test-agency --cluster-load-check true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to upgrade.")
@@ -2416,6 +2604,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Target image and checks of a kernel upgrade. The SDK calls this body model UpgradingTheKernelBody.",
+                fields: &UPGRADE_CORE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2427,18 +2616,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-detail",
             about: "Show the upgrade or availability-zone change tasks of a cluster.",
             long_about: "Show the upgrade or availability-zone change tasks of a cluster.\n\nLists the kernel upgrade tasks (UpgradeCore) or, with `action_mode=AZ_MIGRATION`, the availability-zone change tasks (UpdateAzByInstanceType) of the cluster, with the state of each task, the nodes done and the steps of the node in progress. `offset` is the 1-based position of the first task returned. Sources: the SDK, with ranges and defaults from the vendor's current online reference (UpgradeDetail).\n\nOperation UpgradeDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/upgrade/detail; section sdk:upgrade_detail of the source document.",
+            example: "upgrade-detail --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Position of the first task to return, counted from 1 (default 1).",
+                    "Position of the first task to return, counted from 1 (default 1). From 1 to 1000.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of tasks to return, 1 to 1000 (default 10).",
+                    "Number of tasks to return, 1 to 1000 (default 10). From 1 to 1000.",
                 ),
                 Flag::new(
                     "action-mode",
@@ -2457,6 +2647,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upload-certs",
             about: "Upload a certificate file from OBS to a Logstash cluster.",
             long_about: "Upload a certificate file from OBS to a Logstash cluster.\n\nCopies a certificate file stored in an OBS bucket to the cluster, for use by its Logstash pipelines. The bucket must use standard or infrequent-access storage (not archive). The file may be at most 1 MB; its name is 4 to 32 characters, starts with a letter, holds only letters, digits, hyphens, underscores and periods, and ends in .cer, .crt, .rsa, .jks, .pem, .p10, .pfx, .p12, .csr, .der or .keystore. ListCerts shows the uploaded file. This operation has no API Explorer file; it comes from the SDK, which documents no answer body.\n\nOperation UploadCerts: POST /v1.0/{project_id}/clusters/{cluster_id}/certs/upload; section sdk:upload_certs of the source document; not idempotent (not retried after it may have arrived).",
+            example: "upload-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --bucket-name css-certs --certs-object server-cert.crt",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2469,6 +2660,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Request to upload a certificate (UploadCerts).",
+                fields: &UPLOAD_CERTS_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3563,3 +3755,1814 @@ fn wait_until_cluster_deleted(
         client.wait_until_cluster_deleted(&id, &options).await
     })
 }
+
+/// The fields of `AddFavoriteReq`, as flags.
+static ADD_FAVORITE_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the configuration file: 4 to 32 characters, starting with a letter; letters, digits, hyphens and underscores only. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+        )
+        .required(),
+    Field::object(
+            "template",
+            &ADD_FAVORITE_REQ_TEMPLATE_FIELDS,
+            "The custom template to create.",
+        )
+        .required(),
+];
+
+/// The fields of `AddFavoriteReqTemplate`, as flags.
+static ADD_FAVORITE_REQ_TEMPLATE_FIELDS: [Field; 2] = [
+    Field::new("templateName", Kind::String, "Name of the template.").required(),
+    Field::new("desc", Kind::String, "Description of the template."),
+];
+
+/// The fields of `AddIndependentNodeRequest`, as flags.
+static ADD_INDEPENDENT_NODE_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance (yearly/monthly clusters): `1` yes, `0` no.",
+    ),
+    Field::object(
+            "type",
+            &INDEPENDENT_BODY_REQ_FIELDS,
+            "Flavor, count and storage of the dedicated nodes.",
+        )
+        .required(),
+];
+
+/// The fields of `AddressAndPorts`, as flags.
+static ADDRESS_AND_PORTS_FIELDS: [Field; 2] = [
+    Field::new("address", Kind::String, "IP address or domain name.").required(),
+    Field::new("port", Kind::Int32, "Port number."),
+];
+
+/// The fields of `AiOpsSetting`, as flags.
+static AI_OPS_SETTING_FIELDS: [Field; 3] = [
+    Field::new(
+            "check_type",
+            Kind::Enum(types::AiOpsCheckType::VALUES),
+            "Scope: `full_detection` (all items), `unavailability_detection` (items about cluster unavailability) or `partial_detection` (the items of `check_items`).",
+        )
+        .required(),
+    Field::new(
+            "check_items",
+            Kind::String,
+            "Ids of the items to check (ShowAiOpsDetector); used only with `partial_detection`.",
+        )
+        .list(),
+    Field::new(
+            "period",
+            Kind::String,
+            "Time of day of the check with its GMT offset, for example `00:00 GMT+08:00`. Format: HH:mm GMT+hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$",
+        )
+        .required(),
+];
+
+/// The fields of `BindPublicReq`, as flags.
+static BIND_PUBLIC_REQ_FIELDS: [Field; 3] = [
+    Field::object("eip", &BIND_PUBLIC_REQ_EIP_FIELDS, "Elastic IP to bind.").required(),
+    Field::new(
+        "white_list",
+        Kind::String,
+        "Addresses or address ranges (CIDR) allowed to use public access, separated by commas, each listed once. Without it no whitelist is set.",
+    ),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `BindPublicReqEip`, as flags.
+static BIND_PUBLIC_REQ_EIP_FIELDS: [Field; 1] = [
+    Field::object(
+            "band_width",
+            &BIND_PUBLIC_REQ_EIP_BAND_WIDTH_FIELDS,
+            "Bandwidth of a public address.",
+        )
+        .required(),
+];
+
+/// The fields of `BindPublicReqEipBandWidth`, as flags.
+static BIND_PUBLIC_REQ_EIP_BAND_WIDTH_FIELDS: [Field; 1] = [
+    Field::new(
+            "size",
+            Kind::Int32,
+            "Bandwidth in Mbit/s, 1-200. The API Explorer and the SDK state no range; the range is the one of the vendor's current API reference page for UpdatePublicBandWidth. From 1 to 200.",
+        )
+        .required(),
+];
+
+/// The fields of `BindPublicReqEipReq`, as flags.
+static BIND_PUBLIC_REQ_EIP_REQ_FIELDS: [Field; 2] = [
+    Field::object(
+            "band_width",
+            &BIND_PUBLIC_REQ_EIP_BAND_WIDTH_FIELDS,
+            "Bandwidth of a public address.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `ChangeClusterSubnetRequest`, as flags.
+static CHANGE_CLUSTER_SUBNET_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "subnet_id",
+            Kind::String,
+            "Id of the subnet, a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`). Format: xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. Matches ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        )
+        .required(),
+];
+
+/// The fields of `ChangeModeRequest`, as flags.
+static CHANGE_MODE_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "authority_enable",
+            Kind::Bool,
+            "Whether security mode (authentication) is on.",
+        )
+        .required(),
+    Field::new("https_enable", Kind::Bool, "Whether HTTPS is on.").required(),
+    Field::new(
+        "admin_pwd",
+        Kind::String,
+        "Password of the `admin` user when security mode is switched on.",
+    ),
+];
+
+/// The fields of `ChangeSecurityGroupRequest`, as flags.
+static CHANGE_SECURITY_GROUP_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("security_group_ids", Kind::String, "Id of the security group to use.")
+        .required(),
+];
+
+/// The fields of `CloseKibanaPublicReq`, as flags.
+static CLOSE_KIBANA_PUBLIC_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+        "eip_size",
+        Kind::Int32,
+        "Bandwidth of the public Kibana address, in Mbit/s.",
+    ),
+    Field::object(
+        "elb_white_list",
+        &START_KIBANA_PUBLIC_REQ_ELB_WHITELIST_FIELDS,
+        "Address whitelist of the public Kibana address.",
+    ),
+];
+
+/// The fields of `CreateAgencyRequest`, as flags.
+static CREATE_AGENCY_REQUEST_FIELDS: [Field; 3] = [
+    Field::new("domain_id", Kind::String, "Id of the account.").required(),
+    Field::new("domain_name", Kind::String, "Name of the account.").required(),
+    Field::new(
+            "type",
+            Kind::String,
+            "Kind of agency to create, for example `obs` (the agency that snapshots and log backups use to reach OBS).",
+        )
+        .required(),
+];
+
+/// The fields of `CreateAiOpsRequestBody`, as flags.
+static CREATE_AI_OPS_REQUEST_BODY_FIELDS: [Field; 5] = [
+    Field::new(
+        "name",
+        Kind::String,
+        "Name of the check report: 4 to 64 characters, letters, digits, hyphens and underscores, starting with a letter. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+    ),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the check report, up to 255 characters. At most 255 characters.",
+    ),
+    Field::new(
+        "check_type",
+        Kind::Enum(types::AiOpsCheckType::VALUES),
+        "Scope: `full_detection` (all items), `unavailability_detection` (items about cluster unavailability) or `partial_detection` (the items of `check_items`).",
+    ),
+    Field::new(
+            "check_items",
+            Kind::String,
+            "Ids of the items to check (ShowAiOpsDetector); used only with `partial_detection`.",
+        )
+        .list(),
+    Field::object(
+        "alarm",
+        &CREATE_AI_OPS_REQUEST_BODY_ALARM_FIELDS,
+        "Sending of the report to an SMN topic. Deprecated: the vendor has withdrawn report sending.",
+    ),
+];
+
+/// The fields of `CreateAiOpsRequestBodyAlarm`, as flags.
+static CREATE_AI_OPS_REQUEST_BODY_ALARM_FIELDS: [Field; 2] = [
+    Field::new("level", Kind::String, "Risk level of the reports to send (deprecated)."),
+    Field::new(
+        "smn_topic",
+        Kind::String,
+        "SMN topic to send the report to (deprecated).",
+    ),
+];
+
+/// The fields of `CreateClusterBackupStrategyBody`, as flags.
+static CREATE_CLUSTER_BACKUP_STRATEGY_BODY_FIELDS: [Field; 9] = [
+    Field::new(
+            "period",
+            Kind::String,
+            "Daily time of the snapshot, on the hour, with a time zone, for example `00:00 GMT+08:00`. Format: HH:mm z. Matches ^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
+        )
+        .required(),
+    Field::new(
+            "prefix",
+            Kind::String,
+            "Prefix of the snapshot names: 1 to 32 lower-case letters, digits, hyphens and underscores, starting with a lower-case letter. Matches ^[a-z][a-z0-9_-]{0,31}$",
+        )
+        .required(),
+    Field::new(
+            "keepday",
+            Kind::Int32,
+            "Days to keep automatic snapshots, 1 to 90. From 1 to 90.",
+        )
+        .required(),
+    Field::new("frequency", Kind::String, "Snapshot frequency, for example `DAY`."),
+    Field::new("bucket", Kind::String, "OBS bucket that stores the snapshots."),
+    Field::new("basePath", Kind::String, "Path of the snapshots in the bucket."),
+    Field::new(
+        "agency",
+        Kind::String,
+        "IAM agency that lets CSS reach OBS. When bucket, basePath and agency are all absent, CSS creates a bucket and an agency itself.",
+    ),
+    Field::new(
+        "maxSnapshotBytesPerSeconds",
+        Kind::String,
+        "Per-node throttle for snapshot writing, per second. The real rate may be lower (OBS, disks).",
+    ),
+    Field::new(
+        "maxRestoreBytesPerSeconds",
+        Kind::String,
+        "Per-node throttle for restoring, per second. The real rate may be lower (OBS, disks).",
+    ),
+];
+
+/// The fields of `CreateClusterBody`, as flags.
+static CREATE_CLUSTER_BODY_FIELDS: [Field; 11] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Cluster name: 4 to 32 letters, digits, hyphens and underscores, starting with a letter. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+        )
+        .required(),
+    Field::new("instanceNum", Kind::Int32, "Number of nodes, 1 to 32. From 1 to 32.")
+        .required(),
+    Field::object(
+            "instance",
+            &CREATE_CLUSTER_INSTANCE_BODY_FIELDS,
+            "Node settings of a v1 cluster.",
+        )
+        .required(),
+    Field::object(
+        "datastore",
+        &CREATE_CLUSTER_DATASTORE_BODY_FIELDS,
+        "Search engine of the cluster.",
+    ),
+    Field::object(
+        "backupStrategy",
+        &CREATE_CLUSTER_BACKUP_STRATEGY_BODY_FIELDS,
+        "Automatic snapshot policy; giving it switches automatic snapshots on (they are off by default).",
+    ),
+    Field::new(
+        "httpsEnable",
+        Kind::Bool,
+        "Whether traffic to the cluster is encrypted (HTTPS). Off by default; requires `authorityEnable` true. Supported from version 6.5.4.",
+    ),
+    Field::new(
+        "authorityEnable",
+        Kind::Bool,
+        "Whether security mode (authentication) is enabled. Off by default. Supported from version 6.5.4.",
+    ),
+    Field::new(
+        "adminPwd",
+        Kind::String,
+        "Password of the `admin` user of a security-mode cluster; only needed when `authorityEnable` is true. 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^&*()-_=+\\|[{}];:,<.>/? . Weak passwords are rejected. 8 to 32 characters.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Enterprise project to put the cluster in: a UUID, or `0` for the default enterprise project. At most 36 characters.",
+    ),
+    Field::objects(
+        "tags",
+        &CREATE_CLUSTER_TAGS_BODY_FIELDS,
+        "Tags to put on the cluster.",
+    ),
+    Field::object(
+        "payInfo",
+        &PAY_INFO_BODY_FIELDS,
+        "Subscription of a yearly/monthly cluster; absent for a pay-per-use cluster.",
+    ),
+];
+
+/// The fields of `CreateClusterBodyV2`, as flags.
+static CREATE_CLUSTER_BODY_V2_FIELDS: [Field; 18] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Cluster name: 4 to 32 letters, digits, hyphens and underscores, starting with a letter. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+        )
+        .required(),
+    Field::objects(
+            "roles",
+            &CREATE_CLUSTER_ROLES_BODY_FIELDS,
+            "Node types of the cluster with their flavor, count and storage; at least one `ess` entry.",
+        )
+        .required(),
+    Field::object(
+            "nics",
+            &CREATE_CLUSTER_INSTANCE_NICS_BODY_V2_FIELDS,
+            "Network of the cluster (v2). The SDK calls this model CreateClusterInstanceNicsBody in its v2 package; it is renamed here because the v1 model of that name lacks `ips`.",
+        )
+        .required(),
+    Field::new(
+            "availability_zone",
+            Kind::String,
+            "Availability zone(s), comma-separated for a multi-AZ cluster (for example `cn-north-4b`).",
+        )
+        .required(),
+    Field::object(
+            "datastore",
+            &CREATE_CLUSTER_DATASTORE_BODY_FIELDS,
+            "Search engine of the cluster.",
+        )
+        .required(),
+    Field::new("desc", Kind::String, "Description of the cluster."),
+    Field::object(
+        "backupStrategy",
+        &CREATE_CLUSTER_BACKUP_STRATEGY_BODY_FIELDS,
+        "Automatic snapshot policy; giving it switches automatic snapshots on (they are off by default).",
+    ),
+    Field::new(
+        "httpsEnable",
+        Kind::Bool,
+        "Whether traffic to the cluster is encrypted (HTTPS). Off by default; requires `authorityEnable` true. Supported from version 6.5.4.",
+    ),
+    Field::new(
+        "authorityEnable",
+        Kind::Bool,
+        "Whether security mode (authentication) is enabled. Off by default. Supported from version 6.5.4.",
+    ),
+    Field::new(
+        "adminPwd",
+        Kind::String,
+        "Password of the `admin` user of a security-mode cluster; only needed when `authorityEnable` is true. 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^&*()-_=+\\|[{}];:,<.>/? . Weak passwords are rejected. 8 to 32 characters.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Enterprise project to put the cluster in: a UUID, or `0` for the default enterprise project. At most 36 characters.",
+    ),
+    Field::objects(
+        "tags",
+        &CREATE_CLUSTER_TAGS_BODY_FIELDS,
+        "Tags to put on the cluster.",
+    ),
+    Field::object(
+        "payInfo",
+        &PAY_INFO_BODY_FIELDS,
+        "Subscription of a yearly/monthly cluster; absent for a pay-per-use cluster.",
+    ),
+    Field::object(
+        "diskEncryption",
+        &DISK_ENCRYPTION_INFO_FIELDS,
+        "Encryption of the data disks with a KMS key.",
+    ),
+    Field::new(
+        "ipv6_enable",
+        Kind::Bool,
+        "Whether nodes also get IPv6 addresses automatically.",
+    ),
+    Field::object(
+        "loadBalance",
+        &CREATE_CLUSTER_LOAD_BALANCE_FIELDS,
+        "VPC endpoint service of the cluster.",
+    ),
+    Field::object(
+        "publicIPReq",
+        &CREATE_CLUSTER_PUBLIC_IP_REQ_FIELDS,
+        "Public network access to the cluster; takes effect only when `httpsEnable` is true.",
+    ),
+    Field::object(
+        "publicKibanaReq",
+        &CREATE_CLUSTER_PUBLIC_KIBANA_REQ_FIELDS,
+        "Public access to Kibana; takes effect only when `authorityEnable` is true.",
+    ),
+];
+
+/// The fields of `CreateClusterDatastoreBody`, as flags.
+static CREATE_CLUSTER_DATASTORE_BODY_FIELDS: [Field; 2] = [
+    Field::new(
+        "type",
+        Kind::String,
+        "Engine type; only `elasticsearch` is offered. Defaults to `\"elasticsearch\"`.",
+    ),
+    Field::new(
+            "version",
+            Kind::String,
+            "Engine version, for example `7.10.2` (see the vendor's list of supported cluster versions).",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterElbWhiteList`, as flags.
+static CREATE_CLUSTER_ELB_WHITE_LIST_FIELDS: [Field; 2] = [
+    Field::new(
+            "enableWhiteList",
+            Kind::Bool,
+            "Whether public access is limited to the whitelist.",
+        )
+        .required(),
+    Field::new(
+        "whiteList",
+        Kind::String,
+        "Whitelisted IP addresses or CIDR blocks, comma-separated, without repetition.",
+    ),
+];
+
+/// The fields of `CreateClusterInstanceBody`, as flags.
+static CREATE_CLUSTER_INSTANCE_BODY_FIELDS: [Field; 4] = [
+    Field::new(
+            "flavorRef",
+            Kind::String,
+            "Name of the node flavor (the `name` from ListFlavors), for example `ess.spec-4u16g`.",
+        )
+        .required(),
+    Field::object(
+        "volume",
+        &CREATE_CLUSTER_INSTANCE_VOLUME_BODY_FIELDS,
+        "Storage of each node. Not given for local-disk flavors (such as `ess.spec-i3small`, `ess.spec-ds.xlarge.8`).",
+    ),
+    Field::object(
+            "nics",
+            &CREATE_CLUSTER_INSTANCE_NICS_BODY_FIELDS,
+            "Network of the cluster (v1).",
+        )
+        .required(),
+    Field::new(
+        "availability_zone",
+        Kind::String,
+        "Availability zone(s). Empty or absent means one zone. Several zones are given comma-separated (for example `cn-north-4a,cn-north-4b,cn-north-4c`), without repetition, and there must be at least as many nodes as zones; nodes are spread so that zone counts differ by at most one.",
+    ),
+];
+
+/// The fields of `CreateClusterInstanceNicsBody`, as flags.
+static CREATE_CLUSTER_INSTANCE_NICS_BODY_FIELDS: [Field; 3] = [
+    Field::new("vpcId", Kind::String, "Id of the VPC.").required(),
+    Field::new(
+            "netId",
+            Kind::String,
+            "Id of the subnet (network id). All nodes of a cluster share one subnet and one security group.",
+        )
+        .required(),
+    Field::new("securityGroupId", Kind::String, "Id of the security group.").required(),
+];
+
+/// The fields of `CreateClusterInstanceNicsBodyV2`, as flags.
+static CREATE_CLUSTER_INSTANCE_NICS_BODY_V2_FIELDS: [Field; 4] = [
+    Field::new("vpcId", Kind::String, "Id of the VPC.").required(),
+    Field::new("netId", Kind::String, "Id of the subnet (network id).").required(),
+    Field::new("securityGroupId", Kind::String, "Id of the security group.").required(),
+    Field::new(
+            "ips",
+            Kind::String,
+            "Fixed IP addresses for the nodes, when the cluster is created with given IPs.",
+        )
+        .list(),
+];
+
+/// The fields of `CreateClusterInstanceVolumeBody`, as flags.
+static CREATE_CLUSTER_INSTANCE_VOLUME_BODY_FIELDS: [Field; 2] = [
+    Field::new(
+            "volume_type",
+            Kind::Enum(types::CreateClusterInstanceVolumeBodyVolumeType::VALUES),
+            "Disk type: `COMMON` (common I/O), `HIGH` (high I/O), `ULTRAHIGH` (ultra-high I/O) or `ESSD` (extreme SSD).",
+        )
+        .required(),
+    Field::new(
+            "size",
+            Kind::Int32,
+            "Disk size per node in GB: a positive common multiple of 4 and 10 within the flavor's `diskrange` (ListFlavors). Master and client nodes use a fixed 40 GB. At least 1. A multiple of 20.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterLoadBalance`, as flags.
+static CREATE_CLUSTER_LOAD_BALANCE_FIELDS: [Field; 4] = [
+    Field::new(
+            "endpointWithDnsName",
+            Kind::Bool,
+            "Whether the endpoint gets a private domain name.",
+        )
+        .required(),
+    Field::new(
+            "vpcPermissions",
+            Kind::String,
+            "Account ids allowed to connect to the endpoint service (access control).",
+        )
+        .list(),
+    Field::new(
+        "dualstackEnable",
+        Kind::Bool,
+        "Whether the endpoint uses an IPv4/IPv6 dual stack.",
+    ),
+    Field::new(
+        "professionVpcep",
+        Kind::Bool,
+        "Whether a professional VPC endpoint is created.",
+    ),
+];
+
+/// The fields of `CreateClusterPublicEip`, as flags.
+static CREATE_CLUSTER_PUBLIC_EIP_FIELDS: [Field; 1] = [
+    Field::object(
+            "bandWidth",
+            &CREATE_CLUSTER_PUBLIC_EIP_SIZE_FIELDS,
+            "Size of the public bandwidth.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterPublicEipSize`, as flags.
+static CREATE_CLUSTER_PUBLIC_EIP_SIZE_FIELDS: [Field; 1] = [
+    Field::new("size", Kind::Int32, "Bandwidth in Mbit/s.").required(),
+];
+
+/// The fields of `CreateClusterPublicIpReq`, as flags.
+static CREATE_CLUSTER_PUBLIC_IP_REQ_FIELDS: [Field; 4] = [
+    Field::new(
+            "publicBindType",
+            Kind::String,
+            "How the EIP is bound; only `auto_assign` (allocate one automatically) is offered.",
+        )
+        .required(),
+    Field::object(
+            "eip",
+            &CREATE_CLUSTER_PUBLIC_EIP_FIELDS,
+            "Bandwidth of the public access.",
+        )
+        .required(),
+    Field::new("eipId", Kind::String, "Id of the EIP to bind."),
+    Field::object(
+        "elbWhiteListReq",
+        &CREATE_CLUSTER_ELB_WHITE_LIST_FIELDS,
+        "Access control of the public address.",
+    ),
+];
+
+/// The fields of `CreateClusterPublicKibanaElbWhiteList`, as flags.
+static CREATE_CLUSTER_PUBLIC_KIBANA_ELB_WHITE_LIST_FIELDS: [Field; 2] = [
+    Field::new(
+            "enableWhiteList",
+            Kind::Bool,
+            "Whether Kibana access is limited to the whitelist.",
+        )
+        .required(),
+    Field::new(
+            "whiteList",
+            Kind::String,
+            "Whitelisted IP addresses or CIDR blocks, comma-separated, without repetition.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterPublicKibanaReq`, as flags.
+static CREATE_CLUSTER_PUBLIC_KIBANA_REQ_FIELDS: [Field; 2] = [
+    Field::new("eipSize", Kind::Int32, "Bandwidth in Mbit/s.").required(),
+    Field::object(
+        "elbWhiteList",
+        &CREATE_CLUSTER_PUBLIC_KIBANA_ELB_WHITE_LIST_FIELDS,
+        "Access control of public Kibana access.",
+    ),
+];
+
+/// The fields of `CreateClusterRequest`, as flags.
+static CREATE_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "cluster",
+            &CREATE_CLUSTER_BODY_FIELDS,
+            "The cluster to create (v1: one node type).",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterRolesBody`, as flags.
+static CREATE_CLUSTER_ROLES_BODY_FIELDS: [Field; 4] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ShrinkNodeReqType::VALUES),
+            "Node type: `ess` (data), `ess-master` (master), `ess-client` (client) or `ess-cold` (cold data). At least one entry must be `ess`.",
+        )
+        .required(),
+    Field::new(
+            "flavorRef",
+            Kind::String,
+            "Name of the node flavor (the `name` from ListFlavors).",
+        )
+        .required(),
+    Field::new(
+            "instanceNum",
+            Kind::Int32,
+            "Number of nodes of this type: `ess` 1 to 32 (1 to 200 when the cluster has dedicated masters), `ess-master` an odd number from 3 to 9, `ess-client` and `ess-cold` 1 to 32. From 1 to 200.",
+        )
+        .required(),
+    Field::object(
+            "volume",
+            &CREATE_CLUSTER_INSTANCE_VOLUME_BODY_FIELDS,
+            "Storage of each node. Not given for local-disk flavors (such as `ess.spec-i3small`, `ess.spec-ds.xlarge.8`).",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterTagsBody`, as flags.
+static CREATE_CLUSTER_TAGS_BODY_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::String,
+            "Tag key: 1 to 36 letters, digits, hyphens and underscores. 1 to 36 characters. Matches ^[A-Za-z0-9_-]{1,36}$",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "Tag value: 0 to 43 letters, digits, hyphens and underscores. At most 43 characters. Matches ^[A-Za-z0-9_-]{0,43}$",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterV2Request`, as flags.
+static CREATE_CLUSTER_V2_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "cluster",
+            &CREATE_CLUSTER_BODY_V2_FIELDS,
+            "The cluster to create (v2: several node types). The SDK calls this model CreateClusterBody in its v2 package; it is renamed here because the v1 package has a different model of the same name.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClustersTagsRequest`, as flags.
+static CREATE_CLUSTERS_TAGS_REQUEST_FIELDS: [Field; 1] = [
+    Field::object("tag", &TAG_FIELDS, "A tag.").required(),
+];
+
+/// The fields of `CreateCnfReq`, as flags.
+static CREATE_CNF_REQ_FIELDS: [Field; 5] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the configuration file: 4 to 32 characters, starting with a letter; letters, digits, hyphens and underscores only. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+        )
+        .required(),
+    Field::new(
+            "conf_content",
+            Kind::String,
+            "Content of the configuration file (the Logstash pipeline definition).",
+        )
+        .required(),
+    Field::object(
+            "setting",
+            &SETTING_FIELDS,
+            "Pipeline settings of a Logstash configuration file.",
+        )
+        .required(),
+    Field::new(
+            "sensitive_words",
+            Kind::String,
+            "Strings to mask as `***` in the content returned by the query operations; at most 20 strings of at most 512 bytes each. At most 512 characters.",
+        )
+        .list(),
+    Field::new(
+        "desc",
+        Kind::String,
+        "Description of the configuration file, up to 128 characters. At most 128 characters.",
+    ),
+];
+
+/// The fields of `CreateEsListenerRequestBody`, as flags.
+static CREATE_ES_LISTENER_REQUEST_BODY_FIELDS: [Field; 5] = [
+    Field::new(
+            "protocol",
+            Kind::Enum(types::CreateEsListenerRequestBodyProtocol::VALUES),
+            "Protocol of the listener.",
+        )
+        .required(),
+    Field::new("protocol_port", Kind::Int32, "Port the listener listens on.").required(),
+    Field::new(
+        "server_cert_id",
+        Kind::String,
+        "Id of the server certificate (ListElbCerts); required when `protocol` is HTTPS.",
+    ),
+    Field::new(
+        "ca_cert_id",
+        Kind::String,
+        "Id of the CA certificate (ListElbCerts); required when `protocol` is HTTPS with two-way authentication.",
+    ),
+    Field::new(
+        "type",
+        Kind::Enum(types::CreateEsListenerRequestBodyType::VALUES),
+        "What the listener serves: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool` for Kibana/OpenSearch Dashboards. Defaults to `\"searchTool\"`.",
+    ),
+];
+
+/// The fields of `CreateSnapshotReq`, as flags.
+static CREATE_SNAPSHOT_REQ_FIELDS: [Field; 3] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the snapshot: 4 to 64 characters, starting with a letter; lowercase letters, digits, hyphens and underscores only. 4 to 64 characters. Matches ^[a-z][a-z0-9_-]{3,63}$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the snapshot, up to 256 characters, without the characters `!<>=&\"'`. At most 256 characters. Matches ^[^!<>=&\"']*$",
+    ),
+    Field::new(
+        "indices",
+        Kind::String,
+        "Indices to back up, separated by commas; `*` matches several indices (for example `2018-06*` for every index whose name starts with 2018-06). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. All indices are backed up when it is absent. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?]*$",
+    ),
+];
+
+/// The fields of `DeleteConfReq`, as flags.
+static DELETE_CONF_REQ_FIELDS: [Field; 1] = [
+    Field::new("name", Kind::String, "Name of the configuration file.").required(),
+];
+
+/// The fields of `DiskEncryptionInfo`, as flags.
+static DISK_ENCRYPTION_INFO_FIELDS: [Field; 2] = [
+    Field::new(
+        "systemEncrypted",
+        Kind::String,
+        "Whether the data disks of the nodes are encrypted with KMS.",
+    ),
+    Field::new("systemCmkid", Kind::String, "Id of the KMS key that encrypts the disks."),
+];
+
+/// The fields of `EsListenerRequest`, as flags.
+static ES_LISTENER_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "default_tls_container_ref",
+            Kind::String,
+            "Id of the server certificate the listener uses.",
+        )
+        .required(),
+    Field::new(
+        "client_ca_tls_container_ref",
+        Kind::String,
+        "Id of the CA certificate; required when changing two-way authentication.",
+    ),
+];
+
+/// The fields of `ExtendClusterGrowReq`, as flags.
+static EXTEND_CLUSTER_GROW_REQ_FIELDS: [Field; 1] = [
+    Field::new(
+            "modifySize",
+            Kind::Int32,
+            "Number of nodes to add. The current node count plus this number may not exceed 32.",
+        )
+        .required(),
+];
+
+/// The fields of `GetLogBackupReq`, as flags.
+static GET_LOG_BACKUP_REQ_FIELDS: [Field; 6] = [
+    Field::new(
+            "instance_name",
+            Kind::String,
+            "Name of the node (ShowClusterDetail `instances[].name`).",
+        )
+        .required(),
+    Field::new(
+            "log_type",
+            Kind::Enum(types::GetLogBackupReqLogType::VALUES),
+            "Kind of log: `deprecation`, `indexingSlow`, `searchSlow` or `instance`.",
+        )
+        .required(),
+    Field::new(
+        "level",
+        Kind::Enum(types::GetLogBackupReqLevel::VALUES),
+        "Only lines of this level.",
+    ),
+    Field::new(
+        "keyword",
+        Kind::String,
+        "Only lines whose content contains this keyword.",
+    ),
+    Field::new("time_index", Kind::String, "Only lines logged before this time."),
+    Field::new(
+        "limit",
+        Kind::Int32,
+        "Number of lines to return, at most 10000 (and at most 1 MB in all); defaults to 100. Defaults to `100`. From 1 to 10000.",
+    ),
+];
+
+/// The fields of `IndependentBodyReq`, as flags.
+static INDEPENDENT_BODY_REQ_FIELDS: [Field; 4] = [
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Id of the node flavor (`flavor_id` from ListFlavors) matching the cluster version.",
+        )
+        .required(),
+    Field::new(
+            "node_size",
+            Kind::Int32,
+            "Number of nodes to add: an odd number from 3 to 10 for `ess-master`, 1 to 32 for `ess-client`. From 1 to 32.",
+        )
+        .required(),
+    Field::new(
+        "volume_size",
+        Kind::Int32,
+        "Storage per node in GB, a positive multiple of both 4 and 10 within the flavor's `diskrange`. Not allowed with a local-disk flavor. Master and client nodes get a fixed 40 GB; new cold data nodes default to the larger of 100 GB and the flavor's minimum. At least 1. A multiple of 20.",
+    ),
+    Field::new(
+        "volume_type",
+        Kind::Enum(types::IndependentBodyReqVolumeType::VALUES),
+        "Storage type: `ULTRAHIGH`, `COMMON` or `HIGH`.",
+    ),
+];
+
+/// The fields of `LoadCustomThesaurusReq`, as flags.
+static LOAD_CUSTOM_THESAURUS_REQ_FIELDS: [Field; 8] = [
+    Field::new(
+            "bucket_name",
+            Kind::String,
+            "OBS bucket holding the dictionary files (standard or infrequent-access storage; archive storage is not supported).",
+        )
+        .required(),
+    Field::new(
+        "main_object",
+        Kind::String,
+        "Object of the main dictionary: UTF-8 text without a byte-order mark, one word a line, at most 100 MB. Only one main dictionary can be loaded at a time.",
+    ),
+    Field::new(
+        "stop_object",
+        Kind::String,
+        "Object of the stop-word dictionary: UTF-8 text without a byte-order mark, one word a line (at most 100 MB per the API Explorer, 20 MB per the 2021 page).",
+    ),
+    Field::new(
+        "synonym_object",
+        Kind::String,
+        "Object of the synonym dictionary: UTF-8 text without a byte-order mark, one group of synonyms a line (at most 100 MB per the API Explorer, 20 MB per the 2021 page).",
+    ),
+    Field::new(
+        "extra_main_object",
+        Kind::String,
+        "Object of the extra main-word dictionary: UTF-8 text without a byte-order mark, at most 100 MB.",
+    ),
+    Field::new(
+        "extra_stop_object",
+        Kind::String,
+        "Object of the extra stop-word dictionary: UTF-8 text without a byte-order mark, at most 100 MB.",
+    ),
+    Field::new(
+        "static_main_object",
+        Kind::String,
+        "Object of the static main-word dictionary: UTF-8 text without a byte-order mark, at most 100 MB.",
+    ),
+    Field::new(
+        "static_stop_object",
+        Kind::String,
+        "Object of the static stop-word dictionary: UTF-8 text without a byte-order mark, at most 100 MB.",
+    ),
+];
+
+/// The fields of `PayInfoBody`, as flags.
+static PAY_INFO_BODY_FIELDS: [Field; 4] = [
+    Field::new(
+            "payModel",
+            Kind::Int32,
+            "Subscription period unit: `2` month, `3` year. One of 2, 3.",
+        )
+        .required(),
+    Field::new(
+            "period",
+            Kind::Int32,
+            "Number of periods: 1 to 9 months, or 1 to 3 years. From 1 to 9.",
+        )
+        .required(),
+    Field::new(
+        "isAutoPay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+    ),
+    Field::new(
+        "isAutoRenew",
+        Kind::Int32,
+        "Whether the subscription renews automatically: `1` yes, `0` (the default) no. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `ResetPasswordRequest`, as flags.
+static RESET_PASSWORD_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "newpassword",
+            Kind::String,
+            "New password of the `admin` user (security-mode clusters only): 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%&*()-_=|[{}];:,<.>/?. 8 to 32 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `RestartClusterV2Request`, as flags.
+static RESTART_CLUSTER_V2_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::RestartClusterV2RequestType::VALUES),
+            "What `value` names: `node` (one node) or `role` (node types).",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "For `node`, the id of the node (the `id` of an entry of `instances` in ShowClusterDetail); for `role`, one or more node types among `ess`, `ess-master`, `ess-client` and `ess-cold`, comma-separated.",
+        )
+        .required(),
+];
+
+/// The fields of `RestoreSnapshotReq`, as flags.
+static RESTORE_SNAPSHOT_REQ_FIELDS: [Field; 5] = [
+    Field::new(
+            "target_cluster",
+            Kind::String,
+            "Id of the cluster the snapshot is restored into.",
+        )
+        .required(),
+    Field::new(
+        "indices",
+        Kind::String,
+        "Indices to restore, separated by commas; `*` matches several indices (for example `2018-06*`). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. All indices of the snapshot are restored when it is absent. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?]*$",
+    ),
+    Field::new(
+        "rename_pattern",
+        Kind::String,
+        "Regular expression selecting the indices to restore and rename, up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?,`. Takes effect only together with `rename_replacement`. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?,]*$",
+    ),
+    Field::new(
+        "rename_replacement",
+        Kind::String,
+        "Replacement giving the new index names, up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?,`; for example `restored_index_$1` prefixes every restored index with `restored_`. Takes effect only together with `rename_pattern`. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?,]*$",
+    ),
+    Field::new(
+        "replace_exist_indices",
+        Kind::Bool,
+        "Whether restored indices replace existing indices of the same name.",
+    ),
+];
+
+/// The fields of `RoleExtendGrowReq`, as flags.
+static ROLE_EXTEND_GROW_REQ_FIELDS: [Field; 3] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ShrinkNodeReqType::VALUES),
+            "Node type to grow: `ess` (data), `ess-cold` (cold data), `ess-master` (master) or `ess-client` (client). Master and client nodes can only gain nodes, not storage.",
+        )
+        .required(),
+    Field::new(
+            "nodesize",
+            Kind::Int32,
+            "Number of nodes to add; 0 when only storage grows. The current node count plus this number may not exceed 32.",
+        )
+        .required(),
+    Field::new(
+            "disksize",
+            Kind::Int32,
+            "Storage to add per node, in GB; 0 when only nodes are added. Data and cold data nodes grow in steps of 20 GB; the new size may not exceed the upper storage limit of the flavor, and one cluster's storage can be expanded at most six times. Master and client nodes cannot grow storage. For yearly/monthly clusters, node count and storage cannot change in the same request.",
+        )
+        .required(),
+];
+
+/// The fields of `RollingRestartRequest`, as flags.
+static ROLLING_RESTART_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::RollingRestartRequestType::VALUES),
+            "Always `role`.",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "Node types to restart, comma-separated, including at least one data node type: `ess`, `ess-cold`, `ess-master`, `ess-client`, or `all` for every node.",
+        )
+        .required(),
+];
+
+/// The fields of `SetRdsBackupCnfReq`, as flags.
+static SET_RDS_BACKUP_CNF_REQ_FIELDS: [Field; 7] = [
+    Field::new(
+            "enable",
+            Kind::Enum(types::SetRdsBackupCnfReqEnable::VALUES),
+            "\"true\" turns the automatic snapshot policy on, \"false\" turns it off.",
+        )
+        .required(),
+    Field::new(
+        "prefix",
+        Kind::String,
+        "Name prefix of the automatically created snapshots: 1 to 32 characters, starting with a lowercase letter; lowercase letters, digits, hyphens and underscores only. Required when `enable` is \"true\". 1 to 32 characters. Matches ^[a-z][a-z0-9_-]{0,31}$",
+    ),
+    Field::new(
+        "period",
+        Kind::String,
+        "Time of day at which the snapshot is taken, on the hour, followed by the time zone: `HH:mm z`, for example `00:00 GMT+08:00`. Required when `enable` is \"true\". Format: HH:mm z. Matches ^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
+    ),
+    Field::new(
+        "keepday",
+        Kind::Int32,
+        "Days a snapshot is kept, 1 to 90. Expired snapshots are deleted on the half hour. Required when `enable` is \"true\". From 1 to 90.",
+    ),
+    Field::new(
+        "frequency",
+        Kind::String,
+        "How often automatic snapshots are taken (the sources list no values).",
+    ),
+    Field::new("indices", Kind::String, "Indices to back up; `*` means every index."),
+    Field::new(
+        "delete_auto",
+        Kind::Enum(types::SetRdsBackupCnfReqEnable::VALUES),
+        "When the policy is turned off: \"true\" also deletes every automatically created snapshot, \"false\" (the default) keeps them. Defaults to `\"false\"`.",
+    ),
+];
+
+/// The fields of `Setting`, as flags.
+static SETTING_FIELDS: [Field; 6] = [
+    Field::new(
+            "queue_type",
+            Kind::Enum(types::SettingQueueType::VALUES),
+            "Internal event queue: `memory` (in memory, the default) or `persisted` (on disk, with acknowledgements).",
+        )
+        .required(),
+    Field::new(
+        "workers",
+        Kind::Int32,
+        "Worker threads running the filter and output stages in parallel; defaults to the number of CPU cores.",
+    ),
+    Field::new(
+        "batch_size",
+        Kind::Int32,
+        "Most events a worker collects from the inputs before running filters and outputs; larger is usually more efficient but uses more memory. Defaults to 125. Defaults to `125`.",
+    ),
+    Field::new(
+        "batch_delay_ms",
+        Kind::Int32,
+        "Minimum time in milliseconds an event waits to be scheduled in the pipeline.",
+    ),
+    Field::new(
+        "queue_max_bytes_mb",
+        Kind::Int32,
+        "With the persisted queue, its total capacity in MB (the disk must be larger). Defaults to 1024. Defaults to `1024`.",
+    ),
+    Field::new(
+        "queue_check_point_writes",
+        Kind::Int32,
+        "With the persisted queue, most events written before a checkpoint is forced. Defaults to 1024. Defaults to `1024`.",
+    ),
+];
+
+/// The fields of `ShrinkNodeReq`, as flags.
+static SHRINK_NODE_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "reducedNodeNum",
+            Kind::Int32,
+            "Number of nodes of this type to remove. Afterwards every node type must keep at least one node in each availability zone, and in a multi-AZ cluster the counts of one type in different zones may differ by at most one. Without master nodes, fewer than half of the data nodes (cold and other data nodes included) may be removed at once, and more data nodes must remain than the largest index replica count. With master nodes, fewer than half of the masters may be removed at once and the remaining master count must be odd and at least 3.",
+        )
+        .required(),
+    Field::new(
+            "type",
+            Kind::Enum(types::ShrinkNodeReqType::VALUES),
+            "Type of the nodes to remove: `ess` (data), `ess-cold` (cold data), `ess-client` (client) or `ess-master` (master).",
+        )
+        .required(),
+];
+
+/// The fields of `StartAutoCreateSnapshotsReq`, as flags.
+static START_AUTO_CREATE_SNAPSHOTS_REQ_FIELDS: [Field; 5] = [
+    Field::new(
+            "prefix",
+            Kind::String,
+            "Name prefix of the automatically created snapshots: 1 to 32 characters, starting with a lowercase letter; lowercase letters, digits, hyphens and underscores only. 1 to 32 characters. Matches ^[a-z][a-z0-9_-]{0,31}$",
+        )
+        .required(),
+    Field::new(
+            "keepday",
+            Kind::Int32,
+            "Days a snapshot is kept, 1 to 90. Expired snapshots are deleted on the half hour. From 1 to 90.",
+        )
+        .required(),
+    Field::new(
+        "period",
+        Kind::String,
+        "Time of day at which the snapshot is taken, on the hour, followed by the time zone: `HH:mm z`, for example `00:00 GMT+08:00`. Format: HH:mm z. Matches ^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
+    ),
+    Field::new(
+        "frequency",
+        Kind::String,
+        "How often automatic snapshots are taken (the sources list no values).",
+    ),
+    Field::new(
+        "indices",
+        Kind::String,
+        "Indices to back up, separated by commas; `*` (the default) means every index and matches several indices inside a name (for example `2018-06*`). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. Defaults to `\"*\"`. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?]*$",
+    ),
+];
+
+/// The fields of `StartConnectivityTestRequest`, as flags.
+static START_CONNECTIVITY_TEST_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "address_and_ports",
+            &ADDRESS_AND_PORTS_FIELDS,
+            "Addresses (and ports) to test.",
+        )
+        .required(),
+];
+
+/// The fields of `StartHotPipelineRequestBody`, as flags.
+static START_HOT_PIPELINE_REQUEST_BODY_FIELDS: [Field; 2] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the configuration file whose pipeline is started.",
+        )
+        .required(),
+    Field::new(
+        "keep_alive",
+        Kind::Bool,
+        "Whether a daemon keeps Logstash running (restarts it on failure). It must be the same as the keep-alive setting of the pipelines already running on the cluster.",
+    ),
+];
+
+/// The fields of `StartKibanaPublicReq`, as flags.
+static START_KIBANA_PUBLIC_REQ_FIELDS: [Field; 3] = [
+    Field::new(
+            "eip_size",
+            Kind::Int32,
+            "Bandwidth of the public Kibana address, in Mbit/s.",
+        )
+        .required(),
+    Field::object(
+        "elb_white_list",
+        &START_KIBANA_PUBLIC_REQ_ELB_WHITELIST_FIELDS,
+        "Address whitelist of the public Kibana address.",
+    ),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `StartKibanaPublicReqElbWhitelist`, as flags.
+static START_KIBANA_PUBLIC_REQ_ELB_WHITELIST_FIELDS: [Field; 2] = [
+    Field::new(
+            "enable_white_list",
+            Kind::Bool,
+            "Whether only whitelisted addresses may connect.",
+        )
+        .required(),
+    Field::new(
+            "white_list",
+            Kind::String,
+            "Addresses or address ranges (CIDR) allowed to connect, separated by commas.",
+        )
+        .required(),
+];
+
+/// The fields of `StartLogAutoBackupPolicyReq`, as flags.
+static START_LOG_AUTO_BACKUP_POLICY_REQ_FIELDS: [Field; 1] = [
+    Field::new(
+            "period",
+            Kind::String,
+            "Time of day the backup starts, with its GMT offset, for example `00:00 GMT+08:00`. Format: HH:mm GMT+hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$",
+        )
+        .required(),
+];
+
+/// The fields of `StartLogsReq`, as flags.
+static START_LOGS_REQ_FIELDS: [Field; 8] = [
+    Field::new(
+        "agency",
+        Kind::String,
+        "Name of the IAM agency that lets CSS use your other cloud services (OBS).",
+    ),
+    Field::new(
+        "log_bucket",
+        Kind::String,
+        "Name of the OBS bucket that stores the logs.",
+    ),
+    Field::new(
+        "log_base_path",
+        Kind::String,
+        "Backup path of the logs in the OBS bucket.",
+    ),
+    Field::new(
+        "auto_enable",
+        Kind::Bool,
+        "Whether the logs are also backed up automatically every day.",
+    ),
+    Field::new("period", Kind::String, "Start time of the daily automatic log backup."),
+    Field::new(
+        "target_cluster_id",
+        Kind::String,
+        "Id of the cluster that receives the logs; required when `action` is `real_time_log_collect`.",
+    ),
+    Field::new(
+        "index_prefix",
+        Kind::String,
+        "Prefix of the indexes that hold the logs; required when `action` is `real_time_log_collect`.",
+    ),
+    Field::new(
+        "keep_days",
+        Kind::Int32,
+        "Days the collected logs are kept, 1 to 3650; required when `action` is `real_time_log_collect`. From 1 to 3650.",
+    ),
+];
+
+/// The fields of `StartPipelineReq`, as flags.
+static START_PIPELINE_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "names",
+            Kind::String,
+            "Names of the configuration files whose pipelines are started.",
+        )
+        .list()
+        .required(),
+    Field::new(
+        "keep_alive",
+        Kind::Bool,
+        "Whether a daemon on every node keeps Logstash running (restarts it on failure). Suited to long-running jobs; for short ones the restarts can migrate data twice.",
+    ),
+];
+
+/// The fields of `StartPublicWhitelistReq`, as flags.
+static START_PUBLIC_WHITELIST_REQ_FIELDS: [Field; 1] = [
+    Field::new(
+            "white_list",
+            Kind::String,
+            "Addresses or address ranges (CIDR) allowed to use public access, separated by commas.",
+        )
+        .required(),
+];
+
+/// The fields of `StartTargetClusterConnectivityTestReq`, as flags.
+static START_TARGET_CLUSTER_CONNECTIVITY_TEST_REQ_FIELDS: [Field; 1] = [
+    Field::new("target_cluster_id", Kind::String, "Id of the target cluster.").required(),
+];
+
+/// The fields of `StartVpecpReq`, as flags.
+static START_VPECP_REQ_FIELDS: [Field; 3] = [
+    Field::new(
+        "endpoint_with_dns_name",
+        Kind::Bool,
+        "Whether the endpoint gets a private domain name.",
+    ),
+    Field::new(
+        "profession_vpcep",
+        Kind::Bool,
+        "Whether to create a professional VPC endpoint.",
+    ),
+    Field::new(
+        "dualstack_enable",
+        Kind::Bool,
+        "Whether to use an IPv4/IPv6 dual-stack network; only when creating a professional endpoint and when the cluster's subnet supports IPv6.",
+    ),
+];
+
+/// The fields of `Tag`, as flags.
+static TAG_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::String,
+            "Tag key, 1 to 36 characters; may not be empty. 1 to 36 characters.",
+        )
+        .required(),
+    Field::new(
+        "value",
+        Kind::String,
+        "Tag value, at most 43 characters. Required when adding; when deleting, a value restricts the deletion to that key and value, and without it the key is deleted whatever its value. At most 43 characters.",
+    ),
+];
+
+/// The fields of `UnBindPublicReq`, as flags.
+static UN_BIND_PUBLIC_REQ_FIELDS: [Field; 1] = [
+    Field::object("eip", &UN_BIND_PUBLIC_REQ_EIP_REQ_FIELDS, "Elastic IP being unbound."),
+];
+
+/// The fields of `UnBindPublicReqEipReq`, as flags.
+static UN_BIND_PUBLIC_REQ_EIP_REQ_FIELDS: [Field; 1] = [
+    Field::object(
+        "bandWidth",
+        &BIND_PUBLIC_REQ_EIP_BAND_WIDTH_FIELDS,
+        "Bandwidth of a public address.",
+    ),
+];
+
+/// The fields of `UpdateAzByInstanceTypeRequest`, as flags.
+static UPDATE_AZ_BY_INSTANCE_TYPE_REQUEST_FIELDS: [Field; 5] = [
+    Field::new("source_az", Kind::String, "Availability zone the nodes are in now.")
+        .required(),
+    Field::new(
+            "target_az",
+            Kind::String,
+            "Availability zone(s) the nodes should end up in, comma-separated, for example `cn-north-4a,cn-north-4c`.",
+        )
+        .required(),
+    Field::new(
+            "migrate_type",
+            Kind::Enum(types::UpdateAzByInstanceTypeRequestMigrateType::VALUES),
+            "Kind of change: `multi_az_change` spreads the nodes over more zones (high availability), `az_migrate` moves them to another zone.",
+        )
+        .required(),
+    Field::new(
+            "agency",
+            Kind::String,
+            "Name of the IAM agency that lets CSS call other cloud services on your behalf.",
+        )
+        .required(),
+    Field::new(
+        "indices_backup_check",
+        Kind::Bool,
+        "Whether CSS checks that every index has a full snapshot first.",
+    ),
+];
+
+/// The fields of `UpdateBatchClustersTagsRequest`, as flags.
+static UPDATE_BATCH_CLUSTERS_TAGS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::UpdateBatchClustersTagsRequestAction::VALUES),
+            "`create` adds the tags (an existing key gets the new value), `delete` removes them (missing tags are ignored).",
+        )
+        .required(),
+    Field::objects("tags", &TAG_FIELDS, "The tags; keys may not repeat.").required(),
+];
+
+/// The fields of `UpdateClusterNameRequest`, as flags.
+static UPDATE_CLUSTER_NAME_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("display_name", Kind::String, "New name of the cluster.").required(),
+    Field::new("desc", Kind::String, "New description of the cluster."),
+];
+
+/// The fields of `UpdateEsElbRequestBody`, as flags.
+static UPDATE_ES_ELB_REQUEST_BODY_FIELDS: [Field; 4] = [
+    Field::new(
+            "enable",
+            Kind::Bool,
+            "true attaches (enables) the load balancer, false detaches it.",
+        )
+        .required(),
+    Field::new("elb_id", Kind::String, "Id of the load balancer to use (ListElbs)."),
+    Field::new(
+        "agency",
+        Kind::String,
+        "Name of the IAM agency that lets CSS manage the load balancer.",
+    ),
+    Field::new(
+        "type",
+        Kind::String,
+        "Load balancer type; not set for observability clusters.",
+    ),
+];
+
+/// The fields of `UpdateEsListenerRequestBody`, as flags.
+static UPDATE_ES_LISTENER_REQUEST_BODY_FIELDS: [Field; 2] = [
+    Field::object(
+            "listener",
+            &ES_LISTENER_REQUEST_FIELDS,
+            "New certificates of the listener.",
+        )
+        .required(),
+    Field::new(
+        "type",
+        Kind::Enum(types::CreateEsListenerRequestBodyType::VALUES),
+        "Which load balancer to change: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool` for Kibana/OpenSearch Dashboards. Defaults to `\"searchTool\"`.",
+    ),
+];
+
+/// The fields of `UpdateExtendClusterRequest`, as flags.
+static UPDATE_EXTEND_CLUSTER_REQUEST_FIELDS: [Field; 2] = [
+    Field::object("grow", &EXTEND_CLUSTER_GROW_REQ_FIELDS, "Scale-out details.")
+        .required(),
+    Field::new(
+        "isAutoPay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `UpdateExtendInstanceStorageRequest`, as flags.
+static UPDATE_EXTEND_INSTANCE_STORAGE_REQUEST_FIELDS: [Field; 2] = [
+    Field::objects(
+            "grow",
+            &ROLE_EXTEND_GROW_REQ_FIELDS,
+            "One entry per node type to grow; each type at most once.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `UpdateFlavorByTypeRequest`, as flags.
+static UPDATE_FLAVOR_BY_TYPE_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "new_flavor_id",
+            Kind::String,
+            "Id of the new flavor (`flavor_id` from ListFlavors); it must belong to the cluster's engine version.",
+        )
+        .required(),
+    Field::new(
+        "need_check_replica",
+        Kind::Bool,
+        "Whether CSS checks that the indices have replicas before the change (on by default). Master and client nodes hold no data, so no replica check is made for them. Defaults to `true`.",
+    ),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+    ),
+    Field::new(
+        "cluster_load_check",
+        Kind::Bool,
+        "Whether CSS checks the cluster load before the change (on by default). Defaults to `true`.",
+    ),
+    Field::new(
+        "need_check_cluster_status",
+        Kind::Bool,
+        "Whether CSS checks the cluster state before the change (on by default). Defaults to `true`.",
+    ),
+    Field::new("operation_type", Kind::String, "Type of the flavor change."),
+];
+
+/// The fields of `UpdateFlavorRequest`, as flags.
+static UPDATE_FLAVOR_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "newFlavorId",
+            Kind::String,
+            "Id of the new flavor (`flavor_id` from ListFlavors); it must belong to the cluster's engine version.",
+        )
+        .required(),
+    Field::new(
+        "needCheckReplica",
+        Kind::Bool,
+        "Whether CSS checks that the indices have replicas before the change (on by default). Defaults to `true`.",
+    ),
+    Field::new(
+        "isAutoPay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+    ),
+    Field::new(
+        "clusterLoadCheck",
+        Kind::Bool,
+        "Whether CSS checks the cluster load before the change.",
+    ),
+    Field::new(
+        "needCheckClusterStatus",
+        Kind::Bool,
+        "Whether CSS checks the cluster state before the change.",
+    ),
+    Field::new("operationType", Kind::String, "Type of the flavor change."),
+];
+
+/// The fields of `UpdateLogSettingReq`, as flags.
+static UPDATE_LOG_SETTING_REQ_FIELDS: [Field; 8] = [
+    Field::new(
+        "agency",
+        Kind::String,
+        "Name of the IAM agency that lets CSS use your other cloud services (OBS).",
+    ),
+    Field::new(
+        "log_bucket",
+        Kind::String,
+        "Name of the OBS bucket that stores the logs.",
+    ),
+    Field::new(
+        "log_base_path",
+        Kind::String,
+        "Backup path of the logs in the OBS bucket.",
+    ),
+    Field::new(
+        "auto_enable",
+        Kind::Bool,
+        "Whether the logs are backed up automatically every day.",
+    ),
+    Field::new("period", Kind::String, "Start time of the daily automatic log backup."),
+    Field::new(
+        "target_cluster_id",
+        Kind::String,
+        "Id of the cluster that receives the collected logs.",
+    ),
+    Field::new(
+        "index_prefix",
+        Kind::String,
+        "Prefix of the indexes that hold the collected logs.",
+    ),
+    Field::new("keep_days", Kind::Int32, "Days the collected logs are kept."),
+];
+
+/// The fields of `UpdateOndemandClusterToPeriodRequest`, as flags.
+static UPDATE_ONDEMAND_CLUSTER_TO_PERIOD_REQUEST_FIELDS: [Field; 5] = [
+    Field::new(
+            "period_type",
+            Kind::Int32,
+            "Subscription period unit: `2` month, `3` year. One of 2, 3.",
+        )
+        .required(),
+    Field::new(
+            "period_num",
+            Kind::Int32,
+            "Number of periods: 1 to 9 months, or 1 to 3 years. From 1 to 9.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+    ),
+    Field::new(
+        "is_auto_renew",
+        Kind::Int32,
+        "Whether the subscription renews automatically: `1` yes, `0` (the default) no. Defaults to `0`. One of 0, 1.",
+    ),
+    Field::new(
+        "console_url",
+        Kind::String,
+        "Console address to return to after a manual payment of the order.",
+    ),
+];
+
+/// The fields of `UpdatePublicKibanaBandwidthReq`, as flags.
+static UPDATE_PUBLIC_KIBANA_BANDWIDTH_REQ_FIELDS: [Field; 2] = [
+    Field::object(
+            "band_width",
+            &CREATE_CLUSTER_PUBLIC_EIP_SIZE_FIELDS,
+            "New bandwidth of the public Kibana address.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Int32,
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `UpdateRouteRequest`, as flags.
+static UPDATE_ROUTE_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "configtype",
+            Kind::Enum(types::UpdateRouteRequestConfigtype::VALUES),
+            "`add_ip` adds the route, `del_ip` deletes it.",
+        )
+        .required(),
+    Field::new(
+            "configkey",
+            Kind::String,
+            "IP address of the server holding the public source data; it may not start with 0.",
+        )
+        .required(),
+    Field::new(
+            "configvalue",
+            Kind::String,
+            "Subnet mask of the route, for example `255.255.0.0` for a /16 address or `255.255.255.0` for /24.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateShrinkClusterRequest`, as flags.
+static UPDATE_SHRINK_CLUSTER_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+        "agency_name",
+        Kind::String,
+        "Name of the IAM agency that lets CSS call other cloud services on your behalf.",
+    ),
+    Field::new(
+        "cluster_load_check",
+        Kind::Bool,
+        "Whether CSS checks the cluster load before removing nodes.",
+    ),
+    Field::new("operation_type", Kind::String, "Type of the operation."),
+    Field::objects(
+            "shrink",
+            &SHRINK_NODE_REQ_FIELDS,
+            "Node types and the number of nodes to remove from each.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateShrinkNodesRequest`, as flags.
+static UPDATE_SHRINK_NODES_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+        "agency_name",
+        Kind::String,
+        "Name of the IAM agency that lets CSS call other cloud services on your behalf.",
+    ),
+    Field::new(
+        "migrate_data",
+        Kind::Enum(types::SetRdsBackupCnfReqEnable::VALUES),
+        "Whether the data of the removed nodes is migrated to the remaining nodes: `\"true\"` or `\"false\"` (a string).",
+    ),
+    Field::new(
+            "shrink_nodes",
+            Kind::String,
+            "Ids of the nodes to remove (the `id` of the entries of `instances` in ShowClusterDetail).",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `UpdateSnapshotSettingReq`, as flags.
+static UPDATE_SNAPSHOT_SETTING_REQ_FIELDS: [Field; 12] = [
+    Field::new(
+            "bucket",
+            Kind::String,
+            "Name of the OBS bucket for the snapshots (standard storage class, in the cluster's region). It cannot be changed once it holds snapshot data.",
+        )
+        .required(),
+    Field::new(
+            "agency",
+            Kind::String,
+            "Name of the IAM agency that lets CSS use OBS on the account's behalf: letters, digits, hyphens and underscores.",
+        )
+        .required(),
+    Field::new(
+        "base_path",
+        Kind::String,
+        "Path of the snapshots in the bucket, up to 512 characters. It must not start with a slash, start or end with a period, contain runs of slashes or periods, or contain any of `\\:*?\"<>|'{}`. At most 512 characters. Matches ^[^\\\\:*?\"<>|'{}]*$",
+    ),
+    Field::new(
+        "enable",
+        Kind::String,
+        "Whether the automatic snapshot policy is on (\"true\" or \"false\").",
+    ),
+    Field::new(
+        "prefix",
+        Kind::String,
+        "Name prefix of the automatically created snapshots.",
+    ),
+    Field::new(
+        "period",
+        Kind::String,
+        "Time of day at which the automatic snapshot is taken (`HH:mm z`).",
+    ),
+    Field::new(
+        "keepday",
+        Kind::Int32,
+        "How many automatic snapshots are kept; older ones are deleted on the half hour. The limit only counts automatic snapshots taken with the current policy's frequency.",
+    ),
+    Field::new("frequency", Kind::String, "How often automatic snapshots are taken."),
+    Field::new("indices", Kind::String, "Indices the automatic snapshots back up."),
+    Field::new(
+        "delete_auto",
+        Kind::String,
+        "When the automatic policy is turned off, whether the automatically created snapshots are deleted too (\"true\" or \"false\").",
+    ),
+    Field::new(
+        "max_snapshot_bytes_per_seconds",
+        Kind::String,
+        "Backup rate limit per node and second; backups are throttled above it, and the real rate may stay lower because of OBS and disk limits.",
+    ),
+    Field::new(
+        "max_restore_bytes_per_seconds",
+        Kind::String,
+        "Restore rate limit per node and second; restores are throttled above it, and the real rate may stay lower because of OBS and disk limits.",
+    ),
+];
+
+/// The fields of `UpdateVpcepConnectionReq`, as flags.
+static UPDATE_VPCEP_CONNECTION_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::UpdateVpcepConnectionReqAction::VALUES),
+            "`receive` accepts the connections, `reject` rejects them.",
+        )
+        .required(),
+    Field::new("endpoint_id_list", Kind::String, "Ids of the VPC endpoints concerned.")
+        .list()
+        .required(),
+];
+
+/// The fields of `UpdateVpcepWhitelistReq`, as flags.
+static UPDATE_VPCEP_WHITELIST_REQ_FIELDS: [Field; 1] = [
+    Field::new(
+            "vpcPermissions",
+            Kind::String,
+            "Account ids allowed to connect to the endpoint service.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `UpdateYmlsReq`, as flags.
+static UPDATE_YMLS_REQ_FIELDS: [Field; 2] = [
+    Field::object(
+            "edit",
+            &UPDATE_YMLS_REQ_EDIT_FIELDS,
+            "The changes. At least one of `modify`, `delete` and `reset` is needed, each at most once, and a parameter may appear in only one of them.",
+        )
+        .required(),
+    Field::new(
+        "inst_type",
+        Kind::Enum(types::UpdateYmlsReqInstType::VALUES),
+        "Kind of node whose files change, for KooSearch clusters only: `kos` (search control nodes) or `kos-doc` (document parsing nodes). Other clusters leave it out.",
+    ),
+];
+
+/// The fields of `UpdateYmlsReqEdit`, as flags.
+static UPDATE_YMLS_REQ_EDIT_FIELDS: [Field; 3] = [
+    Field::object(
+        "modify",
+        &UPDATE_YMLS_REQ_EDIT_MODIFY_FIELDS,
+        "Parameters per configuration file. Under `modify` the values are the new values; under `delete` (custom parameters only) and `reset` the values are ignored.",
+    ),
+    Field::object(
+        "delete",
+        &UPDATE_YMLS_REQ_EDIT_MODIFY_FIELDS,
+        "Parameters per configuration file. Under `modify` the values are the new values; under `delete` (custom parameters only) and `reset` the values are ignored.",
+    ),
+    Field::object(
+        "reset",
+        &UPDATE_YMLS_REQ_EDIT_MODIFY_FIELDS,
+        "Parameters per configuration file. Under `modify` the values are the new values; under `delete` (custom parameters only) and `reset` the values are ignored.",
+    ),
+];
+
+/// The fields of `UpdateYmlsReqEditModify`, as flags.
+static UPDATE_YMLS_REQ_EDIT_MODIFY_FIELDS: [Field; 2] = [
+    Field::new(
+        "elasticsearch.yml",
+        Kind::Json,
+        "Parameters of `elasticsearch.yml` (also `opensearch.yml` for OpenSearch clusters), as a JSON object of parameter name to value. Given as JSON.",
+    ),
+    Field::new(
+        "kibana.yml",
+        Kind::Json,
+        "Parameters of `kibana.yml` (also `opensearch_dashboards.yml` for OpenSearch clusters), as a JSON object of parameter name to value. Given as JSON.",
+    ),
+];
+
+/// The fields of `UpgradeCoreRequest`, as flags.
+static UPGRADE_CORE_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "target_image_id",
+            Kind::String,
+            "Id of the target image (from ListImages).",
+        )
+        .required(),
+    Field::new(
+            "upgrade_type",
+            Kind::String,
+            "Kind of upgrade: `same` (latest image of the current version) or `cross` (another version). The vendor's online reference also lists a cross-engine upgrade (Elasticsearch to OpenSearch), spelled `cross-engine` or `crossEngine`, which is not offered yet.",
+        )
+        .required(),
+    Field::new(
+            "indices_backup_check",
+            Kind::Bool,
+            "Whether CSS checks that the indices are backed up first.",
+        )
+        .required(),
+    Field::new(
+            "agency",
+            Kind::String,
+            "Name of the IAM agency that lets CSS call other cloud services on your behalf.",
+        )
+        .required(),
+    Field::new(
+        "cluster_load_check",
+        Kind::Bool,
+        "Whether CSS checks the cluster load first (default true). Defaults to `true`.",
+    ),
+    Field::new(
+        "batch_size",
+        Kind::Int32,
+        "Number of data nodes whose data is migrated at the same time.",
+    ),
+];
+
+/// The fields of `UploadCertsRequestBody`, as flags.
+static UPLOAD_CERTS_REQUEST_BODY_FIELDS: [Field; 2] = [
+    Field::new(
+            "bucket_name",
+            Kind::String,
+            "OBS bucket holding the certificate file; standard or infrequent-access storage, not archive.",
+        )
+        .required(),
+    Field::new(
+            "certs_object",
+            Kind::String,
+            "The certificate file object in the bucket: at most 1 MB; a name of 4 to 32 characters starting with a letter, of letters, digits, hyphens, underscores and periods, ending in .cer, .crt, .rsa, .jks, .pem, .p10, .pfx, .p12, .csr, .der or .keystore.",
+        )
+        .required(),
+];

@@ -3,7 +3,7 @@
 //! the flags.
 
 use ::clouddb_cli::huawei::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, BodyFlag, Flag, Kind, Result, SecretFields};
+use ::clouddb_cli::{Args, BodyFlag, Field, Flag, Kind, Result, SecretFields};
 use ::huaweicloud_dws::{operations as op, types};
 
 /// The program's subcommands and help.
@@ -17,6 +17,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-operational-task",
             about: "Create a scheduled operational task.",
             long_about: "Create a scheduled operational task.\n\nCreates a scheduled operational task, for example a VACUUM FULL of user tables (`vacuum_target` user_vacuumfull) or of system tables (system_vacuum), either once (`type` Date) or repeatedly in time windows (`type` Window, windows in `white_list`). With `vacuum_mode` manual the tables to process come from the request; with auto the service picks tables whose bloat exceeds `vacuum_threshold`. The answer is empty; ListOperationalTask shows the task and ListOperationalTaskDetail its runs. The API Explorer file is in a newer commit (2f4ba00) of the API Explorer repository than the local copy.\n\nOperation AddOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks; section api-explorer:AddOperationalTask of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-info.task-name test1 --task-info.description desc --task-info.category VacuumFull --task-info.type Window --task-info.start-time 1767211200000 --task-info.end-time 1767225600000 --task-info.vacuum-mode manual --task-info.vacuum-target '' --task-info.vacuum-threshold '' --task-info.vacuum-retrieving-space '' --task-info.priority.database-name postgres --task-info.priority.schema-name public --task-info.priority.table-name a --task-info.white-list.date-type 1th --task-info.white-list.date-start 04:00:00 --task-info.white-list.date-end 08:00:00",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -24,6 +25,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The scheduled operational task to create.",
+                fields: &OPERATIONAL_TASK_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -35,6 +37,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-queue-user-list",
             about: "Bind database users to a resource pool.",
             long_about: "Bind database users to a resource pool.\n\nBinds the listed database users to a resource pool; their queries then run with the pool's resources. The body repeats the pool's name.\n\nOperation AddQueueUserList: POST /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/users/batch-create; section api-explorer:AddQueueUserList of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-queue-user-list --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1 --body.queue-name test11 --user-list.user-name user_batch",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -44,6 +47,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Users to bind to or unbind from a resource pool.",
+                fields: &WORKLOAD_QUEUE_USER_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -55,6 +59,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-workload-plan-stage",
             about: "Add a stage to a resource management plan.",
             long_about: "Add a stage to a resource management plan.\n\nAdds a stage to a plan: from `start_time` to `end_time` (`HH:mm:ss`) on the given days (`day`, comma-separated days of the month) of the given months (`month`, comma-separated), the plan applies the stage's resource configuration to the listed resource pools.\n\nOperation AddWorkloadPlanStage: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages; section api-explorer:AddWorkloadPlanStage of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0591129f-4970-44e7-b213-f7bce797de87 --workload-plan-stage.day 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31 --workload-plan-stage.month 1,2,3,4,5,6,7,8,9,10,11,12 --workload-plan-stage.stage-name stage1 --workload-plan-stage.start-time 00:00:00 --workload-plan-stage.end-time 00:00:00 --body '{\"workload_plan_stage\":{\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -63,6 +68,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A plan stage to add or apply.",
+                fields: &WORKLOAD_PLAN_STAGE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -74,6 +80,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-workload-queue",
             about: "Create a resource pool.",
             long_about: "Create a resource pool.\n\nCreates a resource pool (workload queue) in the cluster, or in one logical cluster with `logical_cluster_name`, with its resource settings. Every resource kind must be given: `memory` (0 to 100 %, 0: not controlled), `tablespace` (-1 to 2147483647, -1: no limit; mind the real storage), `activestatements` (-1 to 2147483647, -1 and 0: no limit), `cpu_limit` (0 to 99, clusters from 8.1.3 on) and `cpu_share` (0 to 99); `cpu_limit` and `cpu_share` exclude each other, so one of them must be 0. Users are bound to the pool with AddQueueUserList.\n\nOperation AddWorkloadQueue: PUT /v2/{project_id}/clusters/{cluster_id}/workload/queues; section ZH-CN_TOPIC_0000001448691073 of the source document.",
+            example: "add-workload-queue --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --workload-queue.workload-queue-name test11 --workload-queue.logical-cluster-name '' --workload-queue.workload-resource-item-list.resource-name memory --workload-queue.workload-resource-item-list.resource-value 0 --workload-queue.workload-resource-item-list.resource-name tablespace --workload-queue.workload-resource-item-list.resource-value=-1 --workload-queue.workload-resource-item-list.resource-name activestatements --workload-queue.workload-resource-item-list.resource-value 10 --workload-queue.workload-resource-item-list.resource-name cpu_limit --workload-queue.workload-resource-item-list.resource-value 0 --workload-queue.workload-resource-item-list.resource-name cpu_share --workload-queue.workload-resource-item-list.resource-value 12",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -81,6 +88,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The resource pool to create.",
+                fields: &WORKLOAD_QUEUE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -92,13 +100,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-workload-rule",
             about: "Add an exception rule.",
             long_about: "Add an exception rule.\n\nAdds an exception rule: a named set of conditions on running queries (for example `blocktime`, `elapsedtime`, `cpuavgpercent`, each a `rule_key` with its `rule_value`) and the `action` to take when they are met (for example `abort`). Neither the name nor the items may be empty. The answer lists the cluster's rules.\n\nOperation AddWorkloadRule: POST /v1/{project_id}/clusters/{cluster_id}/workload/rules; section api-explorer:AddWorkloadRule of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-workload-rule --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rule-name rule910_1 --except-rules.rule-key blocktime --except-rules.rule-value 600 --except-rules.rule-key elapsedtime --except-rules.rule-value 300 --except-rules.rule-key action --except-rules.rule-value abort",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "An exception rule.",
+                fields: &ADD_EXCEPT_RULE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -110,6 +125,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "associate-eip",
             about: "Bind an elastic IP to a cluster.",
             long_about: "Bind an elastic IP to a cluster.\n\nBinds an unbound elastic IP (EIP) to the cluster for public access. The answer has no body.\n\nOperation AssociateEip: POST /v2/{project_id}/clusters/{cluster_id}/eips/{eip_id}; section ZH-CN_TOPIC_0000001387342380 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "associate-eip --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --eip-id ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -131,6 +147,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "associate-elb",
             about: "Bind a load balancer to a cluster.",
             long_about: "Bind a load balancer to a cluster.\n\nBinds an elastic load balancer (one of ListElbs) to the cluster. The binding runs as a job whose id is returned (ListJobDetails).\n\nOperation AssociateElb: POST /v2/{project_id}/clusters/{cluster_id}/elbs/{elb_id}; section ZH-CN_TOPIC_0000001437421901 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "associate-elb --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --elb-id 1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -152,6 +169,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-create-cluster-cn",
             about: "Add coordinator nodes to a cluster.",
             long_about: "Add coordinator nodes to a cluster.\n\nAdds coordinator nodes (CNs) until the cluster has the requested total. While CNs are added or removed no other maintenance operation can run, and the workload should be stopped, so do it in a quiet period. If the change fails and its rollback fails too, the cluster has to be repaired by hand (see the vendor's troubleshooting guide on failed CN rollbacks). The answer carries the id of the job (ListJobDetails).\n\nOperation BatchCreateClusterCn: POST /v1.0/{project_id}/clusters/{cluster_id}/cns/batch-create; section ZH-CN_TOPIC_0000001437702057 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-create-cluster-cn --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --num 3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -159,6 +177,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How many CNs the cluster should have.",
+                fields: &BATCH_CREATE_CLUSTER_CN_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -170,6 +189,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-create-resource-tag",
             about: "Add tags to a cluster.",
             long_about: "Add tags to a cluster.\n\nAttaches the given tags to the cluster; a tag whose key the cluster already has gets the new value. No response body.\n\nOperation BatchCreateResourceTag: POST /v1.0/{project_id}/clusters/{cluster_id}/tags/batch-create; section ZH-CN_TOPIC_0000001437661657 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-create-resource-tag --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --tags.key key --tags.value value",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -177,6 +197,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tags to add.",
+                fields: &BATCH_CREATE_RESOURCE_TAG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -188,13 +209,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-delete-cluster-cn",
             about: "Remove coordinator nodes from a cluster.",
             long_about: "Remove coordinator nodes from a cluster.\n\nRemoves the listed coordinator nodes (CNs, ids from ListClusterCn). While CNs are added or removed no other maintenance operation can run, and the workload should be stopped, so do it in a quiet period. If the change fails and its rollback fails too, the cluster has to be repaired by hand (see the vendor's troubleshooting guide on failed CN rollbacks). The answer carries the id of the job (ListJobDetails).\n\nOperation BatchDeleteClusterCn: POST /v1.0/{project_id}/clusters/{cluster_id}/cns/batch-delete; section ZH-CN_TOPIC_0000001387501956 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-delete-cluster-cn --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --instances b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which CNs to remove.",
+                fields: &BATCH_DELETE_CLUSTER_CN_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -206,6 +234,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-delete-resource-tag",
             about: "Remove tags from a cluster.",
             long_about: "Remove tags from a cluster.\n\nDetaches the given tags from the cluster. No response body.\n\nOperation BatchDeleteResourceTag: POST /v1.0/{project_id}/clusters/{cluster_id}/tags/batch-delete; section ZH-CN_TOPIC_0000001437421909 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-delete-resource-tag --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --tags.key key --tags.value value",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -213,6 +242,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tags to remove.",
+                fields: &BATCH_DELETE_RESOURCE_TAG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -224,6 +254,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "cancel-readonly-cluster",
             about: "Take a cluster out of read-only mode.",
             long_about: "Take a cluster out of read-only mode.\n\nA cluster goes read-only (sub-status `READONLY`), usually because its disks are nearly full, and then refuses database writes. This call lifts the read-only state; free space or scale out first, or the cluster may become read-only again. Supported from cluster version 1.7.2. No request body.\n\nOperation CancelReadonlyCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/cancel-readonly; section ZH-CN_TOPIC_0000001387661912 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "cancel-readonly-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -239,6 +270,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "change-security-group",
             about: "Change the security groups of a cluster.",
             long_about: "Change the security groups of a cluster.\n\nReplaces the security groups bound to the cluster with the given list. No response body.\n\nOperation ChangeSecurityGroup: PUT /v1/{project_id}/clusters/{cluster_id}/security-group; section api-explorer:ChangeSecurityGroup of the source document.",
+            example: "change-security-group --cluster-id 58031bb5-7c1a-4449-a95f-3fbb6a91dfda --security-groups b3c812cb-2d90-4d89-a3df-c5480d915e2e --security-groups 0fbe2c34-8123-42b5-955f-242229e9318e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -246,6 +278,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The security groups to bind.",
+                fields: &CHANGE_SECURITY_GROUP_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -257,11 +290,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-cluster",
             about: "Check whether a cluster can be created.",
             long_about: "Check whether a cluster can be created.\n\nChecks a planned cluster before CreateClusterV2 is called, to catch problems such as too few free addresses in the subnet, insufficient quota or a sold-out flavor before a creation fails. Nothing is created. A success answer (an empty object) means the checks passed; a failed check is an error answer.\n\nOperation CheckCluster: POST /v2/{project_id}/cluster-precheck; section ZH-CN_TOPIC_0000001437661625 of the source document.",
+            example: "check-cluster --cluster.flavor dws.m3.xlarge --cluster.availability-zones cn-north-7c --cluster.num-node 3 --cluster.datastore-version 8.2.0 --cluster.vpc-id c9f1171e-dc90-4ae9-bf22-f9736983ce2d --cluster.subnet-id ad9ef23f-1d03-4e52-af80-69604645e109 --cluster.security-group-id f54a4572-d5d2-40b6-823a-79049bd5b71c --cluster.public-ip.public-bind-type bind_existing --cluster.public-ip.eip-id 1923e8b0-cd40-4469-8cb1-64546c7b530c",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The planned cluster to check.",
+                fields: &CHECK_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -276,6 +311,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-cluster-shrink",
             about: "Check whether a cluster can be shrunk by a number of nodes.",
             long_about: "Check whether a cluster can be shrunk by a number of nodes.\n\nRuns one pre-check of a shrink by `shrink_count` nodes: the GUC parameters (`guc`), tables in every schema that would block it (`schema`), or whether the remaining disks can hold the data (`disk`). When the check fails, try another count or the cluster does not meet the shrink's preconditions.\n\nOperation CheckClusterShrink: GET /v1/{project_id}/clusters/{cluster_id}/shrink-check; section api-explorer:CheckClusterShrink of the source document.",
+            example: "check-cluster-shrink --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --check-item guc --shrink-count 3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -288,7 +324,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "shrink-count",
                         Kind::Int32,
-                        "Number of nodes to remove: at least 3, at most the cluster's node count minus 3.",
+                        "Number of nodes to remove: at least 3, at most the cluster's node count minus 3. At least 3.",
                     )
                     .required(),
             ],
@@ -303,6 +339,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-disaster-name",
             about: "Check a disaster-recovery name.",
             long_about: "Check a disaster-recovery name.\n\nChecks whether a name can be used for a new disaster recovery. A success answer (no body) means the name is free; otherwise the service answers with an error.\n\nOperation CheckDisasterName: GET /v2/{project_id}/disaster-recovery/check-name; section api-explorer:CheckDisasterName of the source document.",
+            example: "check-disaster-name --dr-name dws-it",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("dr-name", Kind::String, "Name to check.").required(),
@@ -333,13 +370,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-grow-cluster",
             about: "Check whether a cluster can be scaled out.",
             long_about: "Check whether a cluster can be scaled out.\n\nRuns the checks of a scale-out (subnet addresses, quotas, permissions, version, state) for the scale-out the body describes, without changing anything. Items that pass are normally left out of the answer; an item with `required` true that fails makes the scale-out fail, other failed items only warn. The answer's note tells whether the scale-out splits buckets. Check texts are in the language of the `X-Language` header.\n\nOperation CheckGrowCluster: POST /v2/{project_id}/clusters/{cluster_id}/grow-check; section api-explorer:CheckGrowCluster of the source document.",
+            example: "check-grow-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --scale-out.count 3",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A scale-out, or the addition of idle nodes (also the body of the scale-out check).",
+                fields: &RESIZE_CLUSTER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -351,6 +395,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-instance-storage",
             about: "Check whether a cluster's disks can be expanded to a size.",
             long_about: "Check whether a cluster's disks can be expanded to a size.\n\nChecks, without changing anything, whether ExpandInstanceStorage would accept the given per-node size. A failed check answers with an error.\n\nOperation CheckInstanceStorage: POST /v1/{project_id}/clusters/{cluster_id}/check-instance-storage; section api-explorer:CheckInstanceStorage of the source document.",
+            example: "check-instance-storage --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --new-size 300",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -358,6 +403,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "The disk size to check (SDK model `V1DiskExtExpandReq`).",
+                fields: &CHECK_INSTANCE_STORAGE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -369,11 +415,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-snapshot",
             about: "Check a snapshot name.",
             long_about: "Check a snapshot name.\n\nChecks whether a snapshot name can be used for a new snapshot. A success answer (an empty object) means the name is acceptable; otherwise the service answers with an error.\n\nOperation CheckSnapshot: POST /v1/{project_id}/snapshots/check; section sdk:check_snapshot of the source document.",
+            example: "check-snapshot --snapshot-name snapshot-3",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "The snapshot name to check.",
+                fields: &CHECK_SNAPSHOT_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -385,6 +433,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-table-restore",
             about: "Check the table names of a table restore.",
             long_about: "Check the table names of a table restore.\n\nChecks the source and target table names of a planned RestoreTable without restoring anything, and returns the names as the service resolved them.\n\nOperation CheckTableRestore: POST /v1/{project_id}/snapshots/{snapshot_id}/table-restore-check; section api-explorer:CheckTableRestore of the source document.",
+            example: "check-table-restore --snapshot-id c719b1a7-c85c-4cb5-a721-7694908c2c11 --case-sensitive true --database postgres --restore-table-list.schema-name postgres --restore-table-list.table-name public --target-table-list.schema-name postgres --target-table-list.table-name public",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
@@ -392,6 +441,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which tables would be restored and under which names.",
+                fields: &RESTORE_TABLE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -403,13 +453,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "convert-to-logical-cluster",
             about: "Convert a physical cluster into a logical cluster.",
             long_about: "Convert a physical cluster into a logical cluster.\n\nTurns the whole physical cluster into one logical cluster of the given name, so that further logical clusters can be created next to it. The conversion runs in the background; ListLogicalClusters and ListLogicalClusterTasks (type `Switch`) show its progress.\n\nOperation ConvertToLogicalCluster: POST /v2/{project_id}/clusters/{cluster_id}/convert-to-logical-cluster/{name}; section api-explorer:ConvertToLogicalCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "convert-to-logical-cluster --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b --name elastic_group",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                         "name",
                         Kind::String,
-                        "Name of the logical cluster, 2 to 64 characters.",
+                        "Name of the logical cluster, 2 to 64 characters. 2 to 64 characters.",
                     )
                     .required(),
             ],
@@ -424,6 +475,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "copy-snapshot",
             about: "Copy an automated snapshot.",
             long_about: "Copy an automated snapshot.\n\nMakes a manual copy of an automated snapshot, so that it outlives the policy's retention. The copy is made in the background; poll ListSnapshotDetails with the returned id until its status is `AVAILABLE` (or `UNAVAILABLE`).\n\nOperation CopySnapshot: POST /v1.0/{project_id}/snapshots/{snapshot_id}/linked-copy; section ZH-CN_TOPIC_0000001387182816 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "copy-snapshot --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --backup-name test1 --description ''",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -436,6 +488,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The copy to make.",
+                fields: &COPY_SNAPSHOT_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -447,11 +500,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-alarm-sub",
             about: "Subscribe to alarms.",
             long_about: "Subscribe to alarms.\n\nCreates an alarm subscription that sends the chosen alarms to an SMN topic: either every alarm of the listed severities (`alarm_level`), or individual alarms with their own severities (`alarm_detail`, which requires `alarm_level` to be empty), optionally only for one cluster. The answer is the new subscription with the alarms it covers.\n\nOperation CreateAlarmSub: POST /v2/{project_id}/alarm-subs; section ZH-CN_TOPIC_0000001387501980 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-alarm-sub --name zrf-test-12 --enable 1 --alarm-level urgent,important,minor --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN --time-zone GMT+08:00 --name-space dws",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new alarm subscription.",
+                fields: &ALARM_SUB_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -463,11 +518,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster",
             about: "Create a cluster (old v1 form).",
             long_about: "Create a cluster (old v1 form).\n\nOld form of cluster creation, kept working by the vendor but no longer extended; use CreateClusterV2 instead. The cluster runs inside a VPC, so the VPC, subnet and security group must exist first. The call only starts the creation, which takes about 10 to 15 minutes: poll ListClusterDetails with the returned id until the cluster's `status` leaves `CREATING` (`AVAILABLE` when done, `CREATE_FAILED` or `FAILED` on failure, with `failed_reasons` set).\n\nOperation CreateCluster: POST /v1.0/{project_id}/clusters; section api-explorer:CreateCluster of the source document; IAM action dws:openAPICluster:create; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster --cluster.node-type dws.m1.xlarge.ultrahigh --cluster.number-of-node 3 --cluster.subnet-id 374eca02-cfc4-4de7-8ab5-dbebf7d9a720 --cluster.security-group-id dc3ec145-9029-4b39-b5a3-ace5a01f772b --cluster.vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --cluster.availability-zone az1.dc1 --cluster.port 8000 --cluster.name dws-1 --cluster.user-name dbadmin --cluster.user-pwd 'Passw0rd!45674159' --cluster.public-ip.public-bind-type auto_assign --cluster.public-ip.eip-id '' --cluster.enterprise-project-id aca4e50a-266f-4786-827c-f8d6cc3fbada",
             deprecated: ::std::option::Option::Some("create-cluster-v2"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The cluster to create (v1 form).",
+                fields: &CREATE_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -482,6 +539,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster-dns",
             about: "Create a domain name for a cluster.",
             long_about: "Create a domain name for a cluster.\n\nCreates a public or private domain name that resolves to the cluster. The answer has no body.\n\nOperation CreateClusterDns: POST /v1.0/{project_id}/clusters/{cluster_id}/dns; section ZH-CN_TOPIC_0000001437541681 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster-dns --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --name demo --type public --ttl 300",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -489,6 +547,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The domain name to create.",
+                fields: &CREATE_CLUSTER_DNS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -500,11 +559,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster-v2",
             about: "Create a cluster.",
             long_about: "Create a cluster.\n\nCreates a cluster, possibly spread over several availability zones (three different zones for a 3-AZ cluster), with cloud disks of the given type and size, optionally encrypted with a KMS key. The cluster runs inside a VPC, so the VPC and subnet must exist first; CheckCluster can verify the plan beforehand. The call only starts the creation, which takes about 10 to 15 minutes and returns no job id: poll ListClusterDetails with the returned id until `status` leaves `CREATING` (`AVAILABLE` when done, `CREATE_FAILED` or `FAILED` on failure, with `failed_reasons` set).\n\nOperation CreateClusterV2: POST /v2/{project_id}/clusters; section api-explorer:CreateClusterV2 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster-v2 --cluster.name dws-1 --cluster.flavor dws.m1.xlarge.ultrahigh --cluster.num-node 3 --cluster.num-cn 3 --cluster.db-name dbadmin --cluster.db-password 'Passw0rd!951357426' --cluster.db-port 8000 --cluster.availability-zones az1 --cluster.availability-zones az2 --cluster.vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --cluster.subnet-id 374eca02-cfc4-4de7-8ab5-dbebf7d9a720 --cluster.security-group-id dc3ec145-9029-4b39-b5a3-ace5a01f772b --cluster.datastore-version 8.2.1 --cluster.volume.volume SSD --cluster.volume.capacity 100 --cluster.public-ip.public-bind-type auto_assign --cluster.public-ip.eip-id '' --cluster.enterprise-project-id aca4e50a-266f-4786-827c-f8d6cc3fbada",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The cluster to create.",
+                fields: &CREATE_CLUSTER_V2_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -519,6 +580,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster-workload",
             about: "Turn workload management of a cluster on or off.",
             long_about: "Turn workload management of a cluster on or off.\n\nSwitches the cluster's workload (resource) management on or off and sets the cluster-wide maximum number of concurrent queries. New clusters have it on. The answer's `workload_res_code` is 0 on success.\n\nOperation CreateClusterWorkload: POST /v2/{project_id}/clusters/{cluster_id}/workload; section ZH-CN_TOPIC_0000001437421893 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster-workload --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --workload-status.workload-switch on --workload-status.max-concurrency-num 5",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -526,6 +588,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The workload management setting to apply.",
+                fields: &WORKLOAD_STATUS_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -537,6 +600,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-data-source",
             about: "Create an external data source for a cluster.",
             long_about: "Create an external data source for a cluster.\n\nConnects the cluster to an external data source. An OBS source needs `connect_info` (the database to connect) and takes the name of an OBS agency in `user_name`; an MRS source needs `data_source_id` (the MRS cluster) and `user_pwd`. `reboot` restarts the cluster so that the source takes effect. The work is asynchronous: the answer carries the id of the new source and of the job that creates it (ListJobDetails); the source's `status` in ListDataSource shows the result.\n\nOperation CreateDataSource: POST /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources; section ZH-CN_TOPIC_0000001387501972 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-data-source --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --type OBS --data-source-name test154 --user-name DWSAccessOBS --connect-info gaussdb --description xxx",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -544,6 +608,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The external data source to create.",
+                fields: &EXT_DATA_SOURCE_REQ_FIELDS,
             }),
             pages: false,
             job: true,
@@ -558,18 +623,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-database-user",
             about: "Create a database user or role.",
             long_about: "Create a database user or role.\n\nCreates a database user (`type` `user`) or role (`type` `role`) in the cluster with its password, login, database and role creation rights, inheritance, connection limit and logical cluster, and optionally grants it permissions (`grant_list`) and makes it a member of roles (`grant_members`). The answer is an empty object.\n\nOperation CreateDatabaseUser: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/users; section api-explorer:CreateDatabaseUser of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-database-user --cluster-id cc6588d6-8301-4c9a-b0c0-186bb824e8c0 --name user1 --type user --password '*****' --password-disable false --login true --create-db false --create-role false --system-admin false --inherit true --conn-limit=-1 --logical-cluster v3_logical --desc '' --body '{\"grant_list\":[],\"grant_members\":[]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "cluster-id",
                         Kind::String,
-                        "Id of the cluster (32 to 64 characters).",
+                        "Id of the cluster (32 to 64 characters). 32 to 64 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new database user or role.",
+                fields: &USER_AUTHORITY_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -584,11 +651,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-disaster-recovery",
             about: "Create a disaster recovery between two clusters.",
             long_about: "Create a disaster recovery between two clusters.\n\nPairs a production (primary) cluster with a disaster-recovery (standby) cluster that receives its data every synchronization period. Only DWS 2.0 clusters qualify, and only when they are available or unbalanced. The relation is created in state `creating` and then `unstart` (or `create_failed`); it replicates only after StartDisasterRecovery. ListAvailableDisasterClusters lists the clusters that can be the standby and CheckDisasterName checks the name.\n\nOperation CreateDisasterRecovery: POST /v2/{project_id}/disaster-recoveries; section ZH-CN_TOPIC_0000001398290986 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-disaster-recovery --disaster-recovery.name test_dr4 --disaster-recovery.dr-type az --disaster-recovery.primary-cluster-id 3ef5daaa-d017-4354-80b3-8a69caf2e094 --disaster-recovery.standby-cluster-id e7fed7fe-f4a7-499a-afed-1fdb5c1978cb --disaster-recovery.dr-sync-period 5m --disaster-recovery.primary-obs-bucket '' --disaster-recovery.standby-obs-bucket ''",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The disaster recovery to create.",
+                fields: &CREATE_DISASTER_RECOVERY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -603,11 +672,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-event-sub",
             about: "Subscribe to events.",
             long_about: "Subscribe to events.\n\nCreates an event subscription that sends the matching events (by source type and source, category, severity and tag; empty means any) to an SMN topic. The answer is the new subscription.\n\nOperation CreateEventSub: POST /v2/{project_id}/event-subs; section ZH-CN_TOPIC_0000001387182820 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-event-sub --name zrf-test-66 --source-type '' --source-id '' --category '' --severity normal,warning --tag '' --enable 1 --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN --time-zone GMT+08:00 --name-space DWS",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new event subscription.",
+                fields: &EVENT_SUB_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -619,6 +690,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-logical-cluster",
             about: "Create a logical cluster from rings of the elastic pool (no longer developed).",
             long_about: "Create a logical cluster from rings of the elastic pool (no longer developed).\n\nCreates a logical cluster of the given name from rings of the elastic pool (ListLogicalClusterRings lists the free rings). The vendor no longer develops this operation, has already removed the function from new versions, and may withdraw it; it names no replacement (scheduled plans, CreateLogicalClusterPlan, create logical clusters in current versions). ListLogicalClusters and ListLogicalClusterTasks (type `Create`) show the progress.\n\nOperation CreateLogicalCluster: POST /v2/{project_id}/clusters/{cluster_id}/logical-clusters; section api-explorer:CreateLogicalCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-logical-cluster --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b --logical-cluster.logical-cluster-name v3_logical --body '{\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}]}}'",
             deprecated: ::std::option::Option::Some(""),
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -626,6 +698,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The logical cluster to create.",
+                fields: &CREATE_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -637,6 +710,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-logical-cluster-plan",
             about: "Add a plan that creates or deletes a logical cluster on a schedule.",
             long_about: "Add a plan that creates or deletes a logical cluster on a schedule.\n\nAdds a one-off or periodic plan whose actions create or delete a logical cluster of `node_num` nodes at the times given (a timestamp for one-off actions, a cron expression for periodic ones). The new logical cluster may be bound to a user or to a main logical cluster, not both. A cluster keeps at most 20 plans.\n\nOperation CreateLogicalClusterPlan: POST /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans; section api-explorer:CreateLogicalClusterPlan of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-logical-cluster-plan --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --plan-type once --actions.type delete --actions.strategy '0 0 0 2 * ?' --logical-cluster-name LC_0218 --node-num 3 --user '' --body '{\"main_logical_cluster\":null}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -644,6 +718,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A scheduled logical cluster plan (SDK model `LogicalClusterPlanBo`).",
+                fields: &CREATE_LOGICAL_CLUSTER_PLAN_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -655,11 +730,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-snapshot",
             about: "Take a manual snapshot of a cluster.",
             long_about: "Take a manual snapshot of a cluster.\n\nStarts a manual snapshot of the given cluster and returns its id at once; the snapshot is taken in the background. Poll ListSnapshotDetails until its status leaves `CREATING`: `AVAILABLE` means the snapshot succeeded, `UNAVAILABLE` that it failed.\n\nOperation CreateSnapshot: POST /v1.0/{project_id}/snapshots; section ZH-CN_TOPIC_0000001387342340 of the source document; IAM action dws:openAPISnapshot:create; not idempotent (not retried after it may have arrived).",
+            example: "create-snapshot --snapshot.name snapshot-3 --snapshot.cluster-id 44b277eb-39be-4921-be31-3d61b43651d7 --snapshot.description 'Snapshot-3 description'",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Snapshot to take.",
+                fields: &CREATE_SNAPSHOT_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -671,6 +748,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-snapshot-policy",
             about: "Set the snapshot policy of a cluster.",
             long_about: "Set the snapshot policy of a cluster.\n\nSets the automated-snapshot policy of a cluster: retention, backup medium and backup schedules. When a schedule is added, its name, cron expression, backup type and level are needed; NBU media need the server addresses, port and NBU parameters.\n\nOperation CreateSnapshotPolicy: PUT /v2/{project_id}/clusters/{cluster_id}/snapshot-policies; section ZH-CN_TOPIC_0000001387661920 of the source document.",
+            example: "create-snapshot-policy --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --backup-strategies.policy-name test --backup-strategies.backup-strategy '0 0 3 ? * 1,2,3,4,5,6,7' --backup-strategies.backup-type full --backup-strategies.backup-level cluster",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -678,6 +756,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "Snapshot policy settings of the cluster.",
+                fields: &CREATE_SNAPSHOT_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -689,6 +768,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-workload-plan",
             about: "Create a resource management plan.",
             long_about: "Create a resource management plan.\n\nCreates an empty resource management plan for the cluster (or, with `logical_cluster_name`, for one logical cluster). A plan switches the resource pools' configurations at the times of its stages (AddWorkloadPlanStage) once it is started (StartWorkloadPlan).\n\nOperation CreateWorkloadPlan: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans; section ZH-CN_TOPIC_0000001437541673 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-name test2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -696,6 +776,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The resource management plan to create.",
+                fields: &WORKLOAD_PLAN_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -707,6 +788,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-alarm-sub",
             about: "Delete an alarm subscription.",
             long_about: "Delete an alarm subscription.\n\nDeletes an alarm subscription; its alarms are no longer sent to the topic. The answer is the deleted subscription.\n\nOperation DeleteAlarmSub: DELETE /v2/{project_id}/alarm-subs/{alarm_sub_id}; section ZH-CN_TOPIC_0000001437421897 of the source document.",
+            example: "delete-alarm-sub --alarm-sub-id 273ce506-dad8-411c-92f9-be5004739b40",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("alarm-sub-id", Kind::String, "Id of the alarm subscription.")
@@ -723,14 +805,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-cluster",
             about: "Delete a cluster (old v1 form).",
             long_about: "Delete a cluster (old v1 form).\n\nOld form of cluster deletion; the vendor recommends DeleteDwsCluster, which covers all of its parameters. Deleting a cluster releases all of its resources including the data, so take a snapshot first. The request body says how many of the most recent manual snapshots to keep. The deletion runs in the background: the cluster's `status` is `DELETING` until it disappears from ListClusterDetails (404) or shows `DELETED`; `DELETE_FAILED` means it failed.\n\nOperation DeleteCluster: DELETE /v1.0/{project_id}/clusters/{cluster_id}; section ZH-CN_TOPIC_0000001437702049 of the source document; IAM action dws:openAPICluster:delete.",
+            example: "delete-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --keep-last-manual-snapshot 0",
             deprecated: ::std::option::Option::Some("delete-dws-cluster"),
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster to delete.")
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster to delete. 32 to 64 characters.",
+                    )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to keep when deleting a cluster.",
+                fields: &DELETE_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -742,6 +830,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-cluster-dns",
             about: "Delete the domain name of a cluster.",
             long_about: "Delete the domain name of a cluster.\n\nDeletes the cluster's domain name of the given kind; only public domain names can be deleted so far. The answer has no body.\n\nOperation DeleteClusterDns: DELETE /v1.0/{project_id}/clusters/{cluster_id}/dns; section ZH-CN_TOPIC_0000001387501984 of the source document.",
+            example: "delete-cluster-dns --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --type public",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -763,6 +852,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-cluster-nodes",
             about: "Delete idle nodes of a cluster.",
             long_about: "Delete idle nodes of a cluster.\n\nDeletes idle nodes (`delete`), or cleans up idle nodes whose creation failed (`clear`). Progress shows in the cluster details (`task_status` DELETING_NODE / DELETE_NODE_FAILED) and the node list.\n\nOperation DeleteClusterNodes: POST /v2/{project_id}/clusters/{cluster_id}/nodes/delete; section api-explorer:DeleteClusterNodes of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-cluster-nodes --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --node-list 16413746-258e-4a3c-bea9-8496fdbefde3 --operate-type delete",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -770,6 +860,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The idle nodes to delete.",
+                fields: &DELETE_CLUSTER_NODES_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -781,6 +872,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-data-source",
             about: "Delete an external data source.",
             long_about: "Delete an external data source.\n\nRemoves an external data source from the cluster. The work is asynchronous: the answer carries the id of the deletion job (ListJobDetails).\n\nOperation DeleteDataSource: DELETE /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources/{ext_data_source_id}; section ZH-CN_TOPIC_0000001398473392 of the source document.",
+            example: "delete-data-source --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --ext-data-source-id d303f19c-fbd1-4716-ae04-07d1ff358f22",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -802,18 +894,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-database-user",
             about: "Delete a database user.",
             long_about: "Delete a database user.\n\nDeletes a database user of the cluster. The answer is an empty object.\n\nOperation DeleteDatabaseUser: DELETE /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}; section api-explorer:DeleteDatabaseUser of the source document.",
+            example: "delete-database-user --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "cluster-id",
                         Kind::String,
-                        "Id of the cluster (32 to 64 characters).",
+                        "Id of the cluster (32 to 64 characters). 32 to 64 characters.",
                     )
                     .required(),
                 Flag::new(
                         "name",
                         Kind::String,
-                        "Name of the database user, 1 to 128 characters.",
+                        "Name of the database user, 1 to 128 characters. 1 to 128 characters.",
                     )
                     .required(),
                 Flag::new(
@@ -833,6 +926,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-disaster-recovery",
             about: "Delete a disaster recovery.",
             long_about: "Delete a disaster recovery.\n\nDeletes a disaster-recovery relation (DWS 2.0 clusters only). Allowed when it failed to be created, is not started, failed to start, is stopped, failed to stop or is abnormal. Afterwards no data is synchronized, and the relation cannot be restored. The deletion is asynchronous: the status becomes `deleting`, then `deleted`.\n\nOperation DeleteDisasterRecovery: DELETE /v2/{project_id}/disaster-recovery/{disaster_recovery_id}; section ZH-CN_TOPIC_0000001398131074 of the source document.",
+            example: "delete-disaster-recovery --disaster-recovery-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -858,6 +952,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-dws-cluster",
             about: "Delete a cluster.",
             long_about: "Delete a cluster.\n\nDeletes the cluster and releases all of its resources, including the data; take a snapshot first. Optionally keeps the most recent manual snapshots and releases the elastic IP bound to the cluster. The deletion runs as a job whose id is returned; meanwhile the cluster's `status` is `DELETING`.\n\nOperation DeleteDwsCluster: DELETE /v2/{project_id}/clusters/{cluster_id}; section api-explorer:DeleteDwsCluster of the source document.",
+            example: "delete-dws-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -869,7 +964,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "keep-last-manual-backup",
                     Kind::String,
-                    "Number of the most recent manual snapshots to keep, as a decimal string; defaults to 0.",
+                    "Number of the most recent manual snapshots to keep, as a decimal string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "release-eip-type",
@@ -888,6 +983,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-event-sub",
             about: "Delete an event subscription.",
             long_about: "Delete an event subscription.\n\nDeletes an event subscription; its events are no longer sent to the topic. The answer is the deleted subscription.\n\nOperation DeleteEventSub: DELETE /v2/{project_id}/event-subs/{event_sub_id}; section ZH-CN_TOPIC_0000001387661924 of the source document.",
+            example: "delete-event-sub --event-sub-id 41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("event-sub-id", Kind::String, "Id of the event subscription.")
@@ -904,13 +1000,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-logical-cluster",
             about: "Delete a logical cluster.",
             long_about: "Delete a logical cluster.\n\nDeletes a logical cluster; its rings return to the elastic pool. The first logical cluster created or converted (`first_logical_cluster`) cannot be deleted, since it holds system views. ListLogicalClusters and ListLogicalClusterTasks (type `Delete`) show the progress.\n\nOperation DeleteLogicalCluster: DELETE /v2/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}; section api-explorer:DeleteLogicalCluster of the source document.",
+            example: "delete-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                         "logical-cluster-id",
                         Kind::String,
-                        "Id of the logical cluster to delete.",
+                        "Id of the logical cluster to delete. 32 to 64 characters.",
                     )
                     .required(),
             ],
@@ -925,6 +1022,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-logical-cluster-plan",
             about: "Delete a scheduled logical cluster plan.",
             long_about: "Delete a scheduled logical cluster plan.\n\nDeletes a plan that creates or deletes a logical cluster on a schedule.\n\nOperation DeleteLogicalClusterPlan: DELETE /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}; section api-explorer:DeleteLogicalClusterPlan of the source document.",
+            example: "delete-logical-cluster-plan --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --plan-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -941,6 +1039,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-operational-task",
             about: "Delete scheduled operational tasks.",
             long_about: "Delete scheduled operational tasks.\n\nDeletes the listed scheduled operational tasks. The answer is empty. The API Explorer file is in a newer commit (2f4ba00) of the API Explorer repository than the local copy.\n\nOperation DeleteOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/batch-delete; section api-explorer:DeleteOperationalTask of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-ids g6aa82ba1fc9748389b613e8da13e2fe9",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -948,6 +1047,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tasks to act on.",
+                fields: &OPERATIONAL_TASK_ID_LIST_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -959,6 +1059,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-queue-user-list",
             about: "Unbind database users from a resource pool.",
             long_about: "Unbind database users from a resource pool.\n\nRemoves the listed database users from a resource pool. The body repeats the pool's name.\n\nOperation DeleteQueueUserList: POST /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/users/batch-delete; section api-explorer:DeleteQueueUserList of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-queue-user-list --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1 --body.queue-name test11 --user-list.user-name user_batch",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -968,6 +1069,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Users to bind to or unbind from a resource pool.",
+                fields: &WORKLOAD_QUEUE_USER_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -979,6 +1081,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-snapshot",
             about: "Delete a manual snapshot.",
             long_about: "Delete a manual snapshot.\n\nDeletes a manual snapshot; automated snapshots are removed by their policy's retention. The deletion is accepted with status 202; when the answer carries a job id, ListJobDetails shows its progress (the id may be null, in which case no job is tracked).\n\nOperation DeleteSnapshot: DELETE /v1.0/{project_id}/snapshots/{snapshot_id}; section ZH-CN_TOPIC_0000001387501960 of the source document; IAM action dws:openAPISnapshot:delete.",
+            example: "delete-snapshot --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
@@ -994,6 +1097,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-snapshot-policy",
             about: "Delete a backup schedule of a cluster.",
             long_about: "Delete a backup schedule of a cluster.\n\nDeletes one backup schedule (policy_id of ListSnapshotPolicy) of the cluster's snapshot policy. The answer has no body.\n\nOperation DeleteSnapshotPolicy: DELETE /v1.0/{project_id}/clusters/{cluster_id}/snapshot-policies/{id}; section ZH-CN_TOPIC_0000001437661629 of the source document.",
+            example: "delete-snapshot-policy --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --id 4db196c8-32fc-4bf1-bf57-05980bbda9a4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1011,6 +1115,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-workload-plan",
             about: "Delete a resource management plan.",
             long_about: "Delete a resource management plan.\n\nDeletes a resource management plan and its stages.\n\nOperation DeleteWorkloadPlan: DELETE /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}; section api-explorer:DeleteWorkloadPlan of the source document.",
+            example: "delete-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1027,6 +1132,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-workload-plan-stage",
             about: "Delete a stage of a resource management plan.",
             long_about: "Delete a stage of a resource management plan.\n\nRemoves one stage from a resource management plan.\n\nOperation DeleteWorkloadPlanStage: DELETE /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages/{stage_id}; section api-explorer:DeleteWorkloadPlanStage of the source document.",
+            example: "delete-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a --stage-id 00bc8bc5-c885-42e5-b205-80547d3f94c4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1044,6 +1150,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-workload-queue",
             about: "Delete a resource pool.",
             long_about: "Delete a resource pool.\n\nDeletes a resource pool. In a cluster with logical clusters, `logical_cluster_name` must name the logical cluster the pool belongs to.\n\nOperation DeleteWorkloadQueue: DELETE /v2/{project_id}/clusters/{cluster_id}/workload/queues; section ZH-CN_TOPIC_0000001437661641 of the source document.",
+            example: "delete-workload-queue --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-name lc_test --workload-queue-name queue1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1070,10 +1177,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-workload-rule",
             about: "Delete an exception rule.",
             long_about: "Delete an exception rule.\n\nDeletes an exception rule. The answer lists the cluster's remaining rules.\n\nOperation DeleteWorkloadRule: DELETE /v1/{project_id}/clusters/{cluster_id}/workload/rules/{rule_name}; section api-explorer:DeleteWorkloadRule of the source document.",
+            example: "delete-workload-rule --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rule-name rule",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
-                Flag::new("rule-name", Kind::String, "Name of the exception rule.")
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
+                Flag::new(
+                        "rule-name",
+                        Kind::String,
+                        "Name of the exception rule. 1 to 64 characters.",
+                    )
                     .required(),
             ],
             body: ::std::option::Option::None,
@@ -1087,6 +1204,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disable-logical-cluster-plan",
             about: "Disable a scheduled logical cluster plan.",
             long_about: "Disable a scheduled logical cluster plan.\n\nStops a plan that creates or deletes a logical cluster on a schedule from running its actions, until EnableLogicalClusterPlan.\n\nOperation DisableLogicalClusterPlan: POST /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}/disable; section api-explorer:DisableLogicalClusterPlan of the source document; not idempotent (not retried after it may have arrived).",
+            example: "disable-logical-cluster-plan --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd --plan-id 03eaf309-2d91-4b28-a93c-0a45980d3192",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1103,6 +1221,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disable-lts-logs",
             about: "Stop shipping a cluster's logs to LTS.",
             long_about: "Stop shipping a cluster's logs to LTS.\n\nTurns off the shipping of the cluster's logs to the Log Tank Service. There is no request or answer body; ListLtsLogs shows the resulting state (`access_status`).\n\nOperation DisableLtsLogs: POST /v1/{project_id}/clusters/{cluster_id}/lts-logs/disable; section api-explorer:DisableLtsLogs of the source document; not idempotent (not retried after it may have arrived).",
+            example: "disable-lts-logs --cluster-id a862e17c-2981-4150-9018-f9a40511999c",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1118,6 +1237,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disassociate-eip",
             about: "Unbind an elastic IP from a cluster.",
             long_about: "Unbind an elastic IP from a cluster.\n\nUnbinds the cluster's elastic IP (EIP). The answer has no body.\n\nOperation DisassociateEip: DELETE /v2/{project_id}/clusters/{cluster_id}/eips/{eip_id}; section ZH-CN_TOPIC_0000001387661940 of the source document.",
+            example: "disassociate-eip --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --eip-id ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1139,6 +1259,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disassociate-elb",
             about: "Unbind a load balancer from a cluster.",
             long_about: "Unbind a load balancer from a cluster.\n\nUnbinds the cluster's elastic load balancer. The unbinding runs as a job whose id is returned (ListJobDetails).\n\nOperation DisassociateElb: DELETE /v2/{project_id}/clusters/{cluster_id}/elbs/{elb_id}; section ZH-CN_TOPIC_0000001387182840 of the source document.",
+            example: "disassociate-elb --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --elb-id 1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1160,6 +1281,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-logical-cluster",
             about: "Turn the logical cluster switch of a cluster on or off.",
             long_about: "Turn the logical cluster switch of a cluster on or off.\n\nControls only whether the console shows the logical cluster functions for the cluster; for a cluster that already is a logical cluster it has no effect.\n\nOperation EnableLogicalCluster: PUT /v2/{project_id}/clusters/{cluster_id}/logical-clusters/enable; section api-explorer:EnableLogicalCluster of the source document.",
+            example: "enable-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --enable true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1167,6 +1289,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The logical cluster switch.",
+                fields: &ENABLE_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1178,6 +1301,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-logical-cluster-plan",
             about: "Enable a scheduled logical cluster plan.",
             long_about: "Enable a scheduled logical cluster plan.\n\nLets a disabled plan that creates or deletes a logical cluster run its actions again.\n\nOperation EnableLogicalClusterPlan: POST /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}/enable; section api-explorer:EnableLogicalClusterPlan of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-logical-cluster-plan --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd --plan-id 03eaf309-2d91-4b28-a93c-0a45980d3192",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1194,6 +1318,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-lts-logs",
             about: "Start shipping a cluster's logs to LTS.",
             long_about: "Start shipping a cluster's logs to LTS.\n\nTurns on the shipping of the cluster's logs to the Log Tank Service. There is no request or answer body; ListLtsLogs shows the resulting state (`access_status`) and the log streams.\n\nOperation EnableLtsLogs: POST /v1/{project_id}/clusters/{cluster_id}/lts-logs/enable; section api-explorer:EnableLtsLogs of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-lts-logs --cluster-id a862e17c-2981-4150-9018-f9a40511999c",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1209,13 +1334,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "encrypt-cluster",
             about: "Convert a cluster to an encrypted cluster.",
             long_about: "Convert a cluster to an encrypted cluster.\n\nEncrypts an unencrypted cluster with a KMS key, using the international (AES-CBC) or the Chinese SM4 algorithm. Needs cluster version 8.0.0 and guestAgent 8.3.0.200 or later. The conversion runs as a job whose id is returned.\n\nOperation EncryptCluster: POST /v2/{project_id}/clusters/{cluster_id}/encrypt; section api-explorer:EncryptCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "encrypt-cluster --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd --encrypt.master-key-id 0f3196c8-5c23-469f-84da-92ecd2499dce --encrypt.master-key-name KMS-1abd-1016 --encrypt.crypt-algorithm generalCipher",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How to encrypt the cluster.",
+                fields: &ENCRYPT_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1227,6 +1359,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "execute-cluster-upgrade-action",
             about: "Start, roll back, commit or retry a cluster upgrade.",
             long_about: "Start, roll back, commit or retry a cluster upgrade.\n\nActs on one upgrade item of the cluster (an `id` from ListUpdatableVersion): `update` starts the upgrade, `rollback` rolls it back, `commit` commits it and `retry` retries a failed step. The action runs as a job whose id is returned; the item's `status` in ListUpdatableVersion and ListUpdateRecord also shows its progress.\n\nOperation ExecuteClusterUpgradeAction: POST /v1/{project_id}/clusters/{cluster_id}/upgrade-management/action; section api-explorer:ExecuteClusterUpgradeAction of the source document; not idempotent (not retried after it may have arrived).",
+            example: "execute-cluster-upgrade-action --cluster-id c719b1a7-c85c-4cb5-a721-7694908c2c11 --action update --item-id xx",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
@@ -1235,6 +1368,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The upgrade action.",
+                fields: &EXECUTE_CLUSTER_UPGRADE_ACTION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1246,6 +1380,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "execute-database-om-user-action",
             about: "Add, delete or extend the cluster's O&M account.",
             long_about: "Add, delete or extend the cluster's O&M account.\n\nAdds the database O&M account of the cluster (`addOmUser`), deletes it (`deleteOmUser`) or extends its validity (`increaseOmUserPeriod`). The answer gives the account's state and expiry; a non-zero `error_code` in it means the operation failed. ShowDatabaseOmUserStatus reads the state later.\n\nOperation ExecuteDatabaseOmUserAction: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/om-user/action; section api-explorer:ExecuteDatabaseOmUserAction of the source document; not idempotent (not retried after it may have arrived).",
+            example: "execute-database-om-user-action --cluster-id e7107fab-cac0-4261-916b-7f32b3053034 --operation addOmUser",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1258,6 +1393,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to do with the O&M account.",
+                fields: &DATABASE_OM_USER_ACTION_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1269,6 +1405,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "execute-flavor-change",
             about: "Change the node flavor of a cluster.",
             long_about: "Change the node flavor of a cluster.\n\nMoves every node of the cluster to another flavor (ListTargetFlavors lists the possible ones), online or offline. Yearly/monthly clusters are not supported. Progress shows in the cluster details (`task_status` FLAVOR_RESIZING / FLAVOR_RESIZING_FAILED).\n\nOperation ExecuteFlavorChange: POST /v1/{project_id}/clusters/{cluster_id}/flavor; section api-explorer:ExecuteFlavorChange of the source document; not idempotent (not retried after it may have arrived).",
+            example: "execute-flavor-change --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --target-flavor-id 908c1620-4cd8-3803-9082-2b29fc966917",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1276,6 +1413,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The target flavor (SDK model `SpecResizeRequest`).",
+                fields: &EXECUTE_FLAVOR_CHANGE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1287,6 +1425,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "expand-instance-storage",
             about: "Expand the disk capacity of every node of a cluster.",
             long_about: "Expand the disk capacity of every node of a cluster.\n\nGrows the usable storage of each node to `new_size` GB while the cluster keeps serving. Only clusters of version 8.1.1.203 or later whose flavor is a cloud SSD data-warehouse or real-time data-warehouse type support it. The new size must be larger than the current one, at most the flavor's maximum, and a multiple of the flavor's step (ShowClusterStorageExpandRange gives the range, CheckInstanceStorage checks a size first). With pay-per-use plus a discount package, capacity beyond the package is billed per use. Progress shows in the cluster details (`task_status` DISK_EXPANDING / DISK_EXPAND_FAILED).\n\nOperation ExpandInstanceStorage: POST /v1.0/{project_id}/clusters/{cluster_id}/expand-instance-storage; section ZH-CN_TOPIC_0000001451038729 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "expand-instance-storage --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --new-size 200",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1294,6 +1433,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new disk size (SDK model `ExpandInstanceStorage`).",
+                fields: &EXPAND_INSTANCE_STORAGE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1305,13 +1445,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "export-database-users",
             about: "Export the database users or roles of a cluster as a spreadsheet.",
             long_about: "Export the database users or roles of a cluster as a spreadsheet.\n\nReturns the cluster's database users or roles as an Excel (xlsx) file, a window of `limit` entries chosen by `offset`.\n\nOperation ExportDatabaseUsers: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/export; section api-explorer:ExportDatabaseUsers of the source document.",
+            example: "export-database-users --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to export, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to export, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
@@ -1321,7 +1462,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "type",
                     Kind::Enum(types::ListDatabaseUsersType::VALUES),
-                    "Export roles (`ROLE`) or users (`USER`); both when left out.",
+                    "Export roles (`ROLE`) or users (`USER`); both when left out. At most 16 characters.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1335,6 +1476,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "export-user-authority",
             about: "Export the permissions of a database user or role as a spreadsheet.",
             long_about: "Export the permissions of a database user or role as a spreadsheet.\n\nReturns the permissions a user or role holds as an Excel (xlsx) file, a window of `limit` entries chosen by `offset`.\n\nOperation ExportUserAuthority: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}/authority/export; section api-explorer:ExportUserAuthority of the source document.",
+            example: "export-user-authority --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name gs_role_block",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1342,7 +1484,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to export, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to export, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
@@ -1361,13 +1503,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-actions",
             about: "List the features enabled for the tenant.",
             long_about: "List the features enabled for the tenant.\n\nReturns the tenant's feature whitelist: the ids of the features (actions) opened for this tenant, with a description in Chinese, or in English when the `X-Language` header is `en-us`. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListActions: GET /v1/{project_id}/actions; section sdk:list_actions of the source document.",
+            example: "list-actions --limit 10 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("limit", Kind::Int32, "Page size; defaults to 100."),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1381,17 +1524,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-alarm-configs",
             about: "List the alarm definitions.",
             long_about: "List the alarm definitions.\n\nLists the alarms the service can raise, each with its id, name, severity and whether it is shown to users and merged with earlier occurrences, one page at a time. Their ids are what alarm subscriptions refer to.\n\nOperation ListAlarmConfigs: GET /v2/{project_id}/alarm-configs; section ZH-CN_TOPIC_0000001387342368 of the source document.",
+            example: "list-alarm-configs --name-space DWS",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, greater than 0, sent as a string; unlimited when left out.",
+                    "Page size, greater than 0, sent as a string; unlimited when left out. Matches ^[0-9]*[1-9][0-9]*$",
                 ),
                 Flag::new(
                     "name-space",
@@ -1410,6 +1554,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-alarm-detail",
             about: "List the raised alarms.",
             long_about: "List the raised alarms.\n\nLists the alarms raised for the project's resources, each with its definition, severity, source, message, location, time and whether it has cleared, within a time range (`from`/`to`) or the last days (`recent_day`), one page at a time.\n\nOperation ListAlarmDetail: GET /v2/{project_id}/alarms; section ZH-CN_TOPIC_0000001387661932 of the source document.",
+            example: "list-alarm-detail --time-zone GMT --name-space DWS",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1420,27 +1565,27 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0 (the 2022 page caps it at 10000).",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0 (the 2022 page caps it at 10000). Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, greater than 0, sent as a string; defaults to 10 (the 2022 page caps it at 1000).",
+                    "Page size, greater than 0, sent as a string; defaults to 10 (the 2022 page caps it at 1000). Matches ^[0-9]*[1-9][0-9]*$",
                 ),
                 Flag::new(
                     "from",
                     Kind::Int64,
-                    "Start of the time range, a UTC Unix time in milliseconds.",
+                    "Start of the time range, a UTC Unix time in milliseconds. At least 0. Format: UTC time in milliseconds.",
                 ),
                 Flag::new(
                     "to",
                     Kind::Int64,
-                    "End of the time range, a UTC Unix time in milliseconds.",
+                    "End of the time range, a UTC Unix time in milliseconds. At least 0. Format: UTC time in milliseconds.",
                 ),
                 Flag::new(
                     "recent-day",
                     Kind::Int32,
-                    "Only the alarms of the last N days up to now; greater than 0.",
+                    "Only the alarms of the last N days up to now; greater than 0. At least 1.",
                 ),
                 Flag::new(
                     "name-space",
@@ -1459,6 +1604,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-alarm-statistic",
             about: "Show the daily alarm counts by severity.",
             long_about: "Show the daily alarm counts by severity.\n\nReturns, for each of the last days, how many urgent, important, minor and informational alarms were raised, the days taken in the given time zone.\n\nOperation ListAlarmStatistic: GET /v2/{project_id}/alarm-statistic; section ZH-CN_TOPIC_0000001437541677 of the source document.",
+            example: "list-alarm-statistic --time-zone GMT --name-space DWS",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1483,17 +1629,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-alarm-subs",
             about: "List the alarm subscriptions.",
             long_about: "List the alarm subscriptions.\n\nLists the project's alarm subscriptions with their topics, severities and covered alarms, one page at a time.\n\nOperation ListAlarmSubs: GET /v2/{project_id}/alarm-subs; section ZH-CN_TOPIC_0000001437702081 of the source document.",
+            example: "list-alarm-subs",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                    "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1507,6 +1654,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-audit-log",
             about: "List the audit log dump records of a cluster.",
             long_about: "List the audit log dump records of a cluster.\n\nLists the runs that dumped the cluster's audit logs to an OBS bucket, each with the time window it covered, the bucket and path prefix, and its result. The list is not paged.\n\nOperation ListAuditLog: GET /v1.0/{project_id}/clusters/{cluster_id}/audit-log-records; section ZH-CN_TOPIC_0000001387182824 of the source document.",
+            example: "list-audit-log --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1527,6 +1675,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-availability-zones",
             about: "List the availability zones for new clusters.",
             long_about: "List the availability zones for new clusters.\n\nReturns the availability zones of the region in which the tenant can create clusters, with the code to pass when creating a cluster and whether each zone is currently available.\n\nOperation ListAvailabilityZones: GET /v1.0/{project_id}/availability-zones; section ZH-CN_TOPIC_0000001387342372 of the source document.",
+            example: "list-availability-zones",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -1540,6 +1689,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-available-disaster-clusters",
             about: "List the clusters that can be the standby of a disaster recovery.",
             long_about: "List the clusters that can be the standby of a disaster recovery.\n\nReturns the clusters that can be paired as the standby with the given primary cluster in the given availability zone (and, for cross-region disaster recovery, region and project).\n\nOperation ListAvailableDisasterClusters: GET /v2/{project_id}/disaster-recovery-clusters; section api-explorer:ListAvailableDisasterClusters of the source document.",
+            example: "list-available-disaster-clusters --primary-cluster-id 3de21046-e65e-4fcf-86bf-583115b39c27 --standby-az-code cn-north-7a --standby-region '' --standby-project-id ''",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1601,6 +1751,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-actions",
             about: "Show the progress details of a cluster task.",
             long_about: "Show the progress details of a cluster task.\n\nReturns the step-by-step progress of one task of the cluster (a scale-out, restore, snapshot or fine-grained restore, running or failed): the task's state, its items and sub-steps with their state, times and details. Sub-step names are in English when the `X-Language` header asks for it. Only some tasks offer details, and only while they run or after they failed.\n\nOperation ListClusterActions: GET /v1/{project_id}/clusters/{cluster_id}/actions/{action_name}; section api-explorer:ListClusterActions of the source document.",
+            example: "list-cluster-actions --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --action-name SNAPSHOTTING_FAILED",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1622,9 +1773,15 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-cn",
             about: "List the coordinator nodes of a cluster.",
             long_about: "List the coordinator nodes of a cluster.\n\nReturns the coordinator nodes (CNs) of the cluster and the smallest and largest number of CNs it supports (the range BatchCreateClusterCn accepts).\n\nOperation ListClusterCn: GET /v1.0/{project_id}/clusters/{cluster_id}/cns; section ZH-CN_TOPIC_0000001437541653 of the source document.",
+            example: "list-cluster-cn --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1637,6 +1794,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-configurations",
             about: "List the parameter groups of a cluster.",
             long_about: "List the parameter groups of a cluster.\n\nReturns the parameter groups attached to the cluster with their type and whether their parameters are applied. Only the `hiddenParameterGroup` (the parameters of the console's parameter page) and `securityParameterGroup` (security settings) groups can be changed through the API; the others are shown only.\n\nOperation ListClusterConfigurations: GET /v1.0/{project_id}/clusters/{cluster_id}/configurations; section ZH-CN_TOPIC_0000001387342336 of the source document.",
+            example: "list-cluster-configurations --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1652,13 +1810,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-configurations-parameter",
             about: "List the parameters of a cluster's parameter group.",
             long_about: "List the parameters of a cluster's parameter group.\n\nReturns every parameter of one of the cluster's parameter groups: its current and default value on the coordinator (cn) and data (dn) nodes, type, unit, allowed range, whether it is read-only and whether a change needs a restart.\n\nOperation ListClusterConfigurationsParameter: GET /v1.0/{project_id}/clusters/{cluster_id}/configurations/{configuration_id}; section ZH-CN_TOPIC_0000001439269365 of the source document.",
+            example: "list-cluster-configurations-parameter --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --configuration-id 2846d355-cd2a-4239-ae54-a7aef0b7963d",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster. 32 to 64 characters.",
+                    )
+                    .required(),
                 Flag::new(
                         "configuration-id",
                         Kind::String,
-                        "Id of the parameter group (from ListClusterConfigurations).",
+                        "Id of the parameter group (from ListClusterConfigurations). 32 to 64 characters.",
                     )
                     .required(),
             ],
@@ -1673,9 +1837,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-details",
             about: "Show the details of a cluster.",
             long_about: "Show the details of a cluster.\n\nReturns one cluster: its state and running task with their progress, failure reason, version, network, connection addresses, nodes, flavor, tags, parameter group, maintenance window and the progress of a running scale-out. This is the operation to poll while a cluster is being created, started, stopped, restarted, resized or deleted (see `status`, `task_status` and `action_progress`).\n\nOperation ListClusterDetails: GET /v1.0/{project_id}/clusters/{cluster_id}; section ZH-CN_TOPIC_0000001387661908 of the source document; IAM action dws:openAPICluster:getDetail.",
+            example: "list-cluster-details --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a UUID). 32 to 64 characters.",
+                    )
                     .required(),
             ],
             body: ::std::option::Option::None,
@@ -1689,6 +1858,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-endpoints",
             about: "Show the connection addresses of a cluster.",
             long_about: "Show the connection addresses of a cluster.\n\nReturns how to reach the cluster: the private domain name, IPs and port (and the load balancer's private IP), the public domain name and elastic IP, and for each node whether it has an elastic IP bound. When several nodes have elastic IPs, `public_endpoints` shows only one of them.\n\nOperation ListClusterEndpoints: GET /v1/{project_id}/clusters/{cluster_id}/endpoints; section api-explorer:ListClusterEndpoints of the source document.",
+            example: "list-cluster-endpoints --cluster-id cc6588d6-8301-4c9a-b0c0-186bb824e8c0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
@@ -1705,6 +1875,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-nodes",
             about: "List the nodes of a cluster.",
             long_about: "List the nodes of a cluster.\n\nLists the cluster's nodes, both those in use and idle ones, optionally only some ids, filtered by resource state or node state and sorted by name, one page at a time.\n\nOperation ListClusterNodes: GET /v2/{project_id}/clusters/{cluster_id}/nodes; section api-explorer:ListClusterNodes of the source document.",
+            example: "list-cluster-nodes --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1713,7 +1884,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new("limit", Kind::Int32, "Page size; defaults to 100."),
                 Flag::new(
@@ -1753,6 +1924,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-scale-in-numbers",
             about: "List the node counts a cluster can be shrunk by.",
             long_about: "List the node counts a cluster can be shrunk by.\n\nLists the numbers of nodes that a shrink of the cluster (or, with `logical_cluster_name`, of one logical cluster) may remove: whole rings, in the reverse order of the scale-outs.\n\nOperation ListClusterScaleInNumbers: GET /v1.0/{project_id}/clusters/{cluster_id}/shrink-numbers; section ZH-CN_TOPIC_0000001398290982 of the source document.",
+            example: "list-cluster-scale-in-numbers --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1773,6 +1945,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-security-configurations",
             about: "List the security settings of a cluster.",
             long_about: "List the security settings of a cluster.\n\nReturns the parameters of the cluster's security parameter group (the group of type `securityParameterGroup` in ListClusterConfigurations): audit switches and scopes, separation of duties, SSL, audit-log retention and dumping. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListClusterSecurityConfigurations: GET /v1/{project_id}/clusters/{cluster_id}/security-configurations/{configuration_id}; section sdk:list_cluster_security_configurations of the source document.",
+            example: "list-cluster-security-configurations --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --configuration-id d8f9ec5a-8235-4000-9433-187409738e8b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1786,7 +1959,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1800,18 +1973,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-snapshots",
             about: "List the snapshots of a cluster.",
             long_about: "List the snapshots of a cluster.\n\nReturns the snapshots of one cluster, a page at a time, optionally sorted. Without `limit` every snapshot comes in one page.\n\nOperation ListClusterSnapshots: GET /v1.0/{project_id}/clusters/{cluster_id}/snapshots; section ZH-CN_TOPIC_0000001387342344 of the source document.",
+            example: "list-cluster-snapshots --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --limit 5 --offset 10 --sort-key name --sort-dir desc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Size of a page; no limit when omitted.",
+                    "Size of a page; no limit when omitted. At least 1.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (the page number minus 1).",
+                    "Page to return, counted from 0 (the page number minus 1). At least 0.",
                 ),
                 Flag::new(
                     "sort-key",
@@ -1835,6 +2009,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-tags",
             about: "List the tags of a cluster.",
             long_about: "List the tags of a cluster.\n\nReturns the tags (key and value) attached to the cluster.\n\nOperation ListClusterTags: GET /v1.0/{project_id}/clusters/{cluster_id}/tags; section ZH-CN_TOPIC_0000001387501988 of the source document.",
+            example: "list-cluster-tags --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1850,6 +2025,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cluster-workload",
             about: "Show whether workload management of a cluster is on.",
             long_about: "Show whether workload management of a cluster is on.\n\nShows the state of the cluster's workload management switch and its maximum number of concurrent queries.\n\nOperation ListClusterWorkload: GET /v2/{project_id}/clusters/{cluster_id}/workload; section ZH-CN_TOPIC_0000001387661928 of the source document.",
+            example: "list-cluster-workload --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1865,6 +2041,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-clusters",
             about: "List the clusters of the project.",
             long_about: "List the clusters of the project.\n\nReturns every cluster of the project with its state, nodes, connection addresses and tags, optionally only those of one enterprise project. The list is not paged; `count` is the number of clusters returned.\n\nOperation ListClusters: GET /v1.0/{project_id}/clusters; section ZH-CN_TOPIC_0000001387342324 of the source document; IAM action dws:openAPICluster:list.",
+            example: "list-clusters --enterprise-project-id all_granted_eps",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1884,6 +2061,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-configurations-audit-records",
             about: "List the parameter change records of a cluster.",
             long_about: "List the parameter change records of a cluster.\n\nLists the changes made to the cluster's parameter configuration, each with who made it, when it started and ended, its state (applying, in sync, or waiting for a restart) and any failure reason, optionally filtered, one page at a time.\n\nOperation ListConfigurationsAuditRecords: GET /v1/{project_id}/clusters/{cluster_id}/configurations/audit-records; section api-explorer:ListConfigurationsAuditRecords of the source document.",
+            example: "list-configurations-audit-records --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1906,12 +2084,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, greater than 0; defaults to 10.",
+                    "Page size, greater than 0; defaults to 10. At least 1.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1925,6 +2103,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-data-source",
             about: "List the external data sources of a cluster.",
             long_about: "List the external data sources of a cluster.\n\nLists every external data source configured for the cluster, with its type, connection, state (`status`), configuration state (`configure_status`) and the reason of a failure. The list is not paged.\n\nOperation ListDataSource: GET /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources; section ZH-CN_TOPIC_0000001437702069 of the source document.",
+            example: "list-data-source --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -1940,6 +2119,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-database-objects",
             about: "List the database objects of a cluster.",
             long_about: "List the database objects of a cluster.\n\nLists the names of the cluster's objects of one kind (databases, schemas, tables, views, columns, functions, sequences or node groups), optionally by name, within a database, schema or table, one page at a time. `schema` is needed for tables, views, columns, functions and sequences, and `table` for columns. Needs the cluster's guest agent 8.2.1.1 or later.\n\nOperation ListDatabaseObjects: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/objects; section api-explorer:ListDatabaseObjects of the source document.",
+            example: "list-database-objects --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --type DATABASE --name '' --database '' --schema '' --table '' --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1951,38 +2131,38 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "type",
                         Kind::Enum(types::GrantAuthorityType::VALUES),
-                        "Kind of objects: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE` or `NODEGROUP`.",
+                        "Kind of objects: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE` or `NODEGROUP`. At most 32 characters.",
                     )
                     .required(),
                 Flag::new(
                     "name",
                     Kind::String,
-                    "Only objects with this name (at most 64 characters).",
+                    "Only objects with this name (at most 64 characters). At most 64 characters.",
                 ),
                 Flag::new(
                     "database",
                     Kind::String,
-                    "Database the objects are in (at most 64 characters).",
+                    "Database the objects are in (at most 64 characters). At most 64 characters.",
                 ),
                 Flag::new(
                     "schema",
                     Kind::String,
-                    "Schema the objects are in (at most 64 characters); needed for tables, views, columns, functions and sequences.",
+                    "Schema the objects are in (at most 64 characters); needed for tables, views, columns, functions and sequences. At most 64 characters.",
                 ),
                 Flag::new(
                     "table",
                     Kind::String,
-                    "Table the columns belong to (at most 64 characters); needed for columns.",
+                    "Table the columns belong to (at most 64 characters); needed for columns. At most 64 characters.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, at least 1; defaults to 1000.",
+                    "Page size, at least 1; defaults to 1000. At least 1.",
                 ),
                 Flag::new(
                     "is-fine-grained-disaster",
@@ -2001,6 +2181,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-database-user-authorities",
             about: "List the permissions of a database user or role.",
             long_about: "List the permissions of a database user or role.\n\nLists the permissions a user or role holds, grouped by object (kind, database, schema, object, columns, whether for all or future objects), one page at a time.\n\nOperation ListDatabaseUserAuthorities: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}/authority; section api-explorer:ListDatabaseUserAuthorities of the source document.",
+            example: "list-database-user-authorities --cluster-id cc6588d6-8301-4c9a-b0c0-186bb824e8c0 --name user1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2008,7 +2189,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new("limit", Kind::Int32, "Page size; defaults to 1000."),
             ],
@@ -2023,6 +2204,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-database-user-roles",
             about: "List the roles a database user belongs to.",
             long_about: "List the roles a database user belongs to.\n\nLists the roles granted to a user or role, each with its description and whether the membership carries the admin option, optionally including the system roles (`query_all`), one page at a time. Documented by the SDK only.\n\nOperation ListDatabaseUserRoles: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}/roles; section sdk:list_database_user_roles of the source document.",
+            example: "list-database-user-roles --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2035,12 +2217,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, sent as a string; defaults to 1000.",
+                    "Page size, sent as a string; defaults to 1000. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2054,6 +2236,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-database-users",
             about: "List the database users or roles of a cluster.",
             long_about: "List the database users or roles of a cluster.\n\nLists the cluster's database users or roles with whether they may log in and where they come from (ordinary, synchronized from IAM, or from OneAccess), one page at a time. The answer carries no total.\n\nOperation ListDatabaseUsers: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users; section api-explorer:ListDatabaseUsers of the source document.",
+            example: "list-database-users --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2065,7 +2248,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new("limit", Kind::Int32, "Page size; defaults to 1000."),
                 Flag::new(
@@ -2090,6 +2273,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-disaster-recover",
             about: "List disaster recoveries.",
             long_about: "List disaster recoveries.\n\nReturns the disaster recoveries of the project (DWS 2.0 clusters only), optionally filtered by primary cluster, standby cluster or id. The list does not page. With `id` it shows one disaster recovery's `status`, which can be polled after the start, stop, switchover and failover actions.\n\nOperation ListDisasterRecover: GET /v2/{project_id}/disaster-recoveries; section ZH-CN_TOPIC_0000001388442662 of the source document.",
+            example: "list-disaster-recover",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2115,6 +2299,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-dss-pools",
             about: "List the dedicated distributed storage pools.",
             long_about: "List the dedicated distributed storage pools.\n\nReturns the dedicated distributed storage (DSS) pools the tenant has opened and may place clusters on; only SSD pools are listed.\n\nOperation ListDssPools: GET /v1.0/{project_id}/dss-pools; section ZH-CN_TOPIC_0000001387182804 of the source document.",
+            example: "list-dss-pools",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -2128,6 +2313,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-elbs",
             about: "List the load balancers a cluster can be bound to.",
             long_about: "List the load balancers a cluster can be bound to.\n\nReturns the elastic load balancers (ELBs) that can be bound to the cluster, in one answer (the list does not page).\n\nOperation ListElbs: GET /v2/{project_id}/clusters/{cluster_id}/elbs; section ZH-CN_TOPIC_0000001437661649 of the source document.",
+            example: "list-elbs --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2143,6 +2329,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-elbs-info",
             about: "List the load balancers of the project.",
             long_about: "List the load balancers of the project.\n\nReturns the elastic load balancers of the project, optionally only those of a VPC or subnet, a page at a time.\n\nOperation ListElbsInfo: GET /v2/{project_id}/elbs; section sdk:list_elbs_info of the source document.",
+            example: "list-elbs-info --vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --limit 10 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("vpc-id", Kind::String, "Only load balancers of this VPC."),
@@ -2151,11 +2338,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     Kind::String,
                     "Only load balancers of this subnet.",
                 ),
-                Flag::new("limit", Kind::Int32, "Size of a page."),
+                Flag::new("limit", Kind::Int32, "Size of a page. At least 1."),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (the page number minus 1).",
+                    "Page to return, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2169,14 +2356,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-eps",
             about: "List the enterprise projects of all clusters.",
             long_about: "List the enterprise projects of all clusters.\n\nReturns, for each cluster of the project, the id of the enterprise project it belongs to. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListEps: GET /v1/{project_id}/enterprise-projects; section sdk:list_eps of the source document.",
+            example: "list-eps --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2189,6 +2381,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-event-specs",
             about: "List the event definitions.",
             long_about: "List the event definitions.\n\nLists the events the service can report, each with its name, display name, description, subject, category, severity and source type, optionally filtered, one page at a time.\n\nOperation ListEventSpecs: GET /v2/{project_id}/event-specs; section ZH-CN_TOPIC_0000001387501968 of the source document.",
+            example: "list-event-specs --name-space DWS",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2215,12 +2408,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                    "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
                 ),
                 Flag::new(
                     "name-space",
@@ -2239,17 +2432,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-event-subs",
             about: "List the event subscriptions.",
             long_about: "List the event subscriptions.\n\nLists the project's event subscriptions with their filters and topics, one page at a time.\n\nOperation ListEventSubs: GET /v2/{project_id}/event-subs; section ZH-CN_TOPIC_0000001437661633 of the source document.",
+            example: "list-event-subs",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                    "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2263,17 +2457,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-events",
             about: "List the events that occurred.",
             long_about: "List the events that occurred.\n\nLists the events reported for the project's resources, each with its definition, category, severity, source, time, state and message, one page at a time.\n\nOperation ListEvents: GET /v2/{project_id}/events; section ZH-CN_TOPIC_0000001437702065 of the source document.",
+            example: "list-events --name-space DWS",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                    "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
                 ),
                 Flag::new(
                     "name-space",
@@ -2292,6 +2487,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-host-disk",
             about: "List the disks of the monitored hosts.",
             long_about: "List the disks of the monitored hosts.\n\nReturns, for each disk of the project's cluster hosts, its capacity and usage, I/O latency and utilization and its read and write rates, optionally only for one cluster or one instance. The answer is a bare JSON array; `offset` and `limit` select a window of it.\n\nOperation ListHostDisk: GET /v1.0/{project_id}/dms/disk; section ZH-CN_TOPIC_0000001398720164 of the source document.",
+            example: "list-host-disk --limit 1 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2312,12 +2508,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 2147483647; unlimited when left out.",
+                    "Number of records to return, 1 to 2147483647; unlimited when left out. From 1 to 2147483647.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Where the returned window starts, 0 to 2147483646; defaults to 0. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1.",
+                    "Where the returned window starts, 0 to 2147483646; defaults to 0. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1. From 0 to 2147483646.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2331,6 +2527,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-host-net",
             about: "List the network cards of the monitored hosts.",
             long_about: "List the network cards of the monitored hosts.\n\nReturns, for each network card of the project's cluster hosts, whether it is up, its speed, packet and drop counters and receive, send and total rates, optionally only for one cluster or one instance. The answer is a bare JSON array; `offset` and `limit` select a window of it.\n\nOperation ListHostNet: GET /v1.0/{project_id}/dms/net; section ZH-CN_TOPIC_0000001399199876 of the source document.",
+            example: "list-host-net --limit 1 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2346,12 +2543,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 2147483647; unlimited when left out.",
+                    "Number of records to return, 1 to 2147483647; unlimited when left out. From 1 to 2147483647.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Where the returned window starts, 0 to 2147483646; defaults to 0. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1.",
+                    "Where the returned window starts, 0 to 2147483646; defaults to 0. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1. From 0 to 2147483646.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2365,6 +2562,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-host-overview",
             about: "Show an overview of the monitored hosts.",
             long_about: "Show an overview of the monitored hosts.\n\nReturns, for each host of the project's clusters, its state and address and its current CPU, memory, swap, disk, disk I/O, network I/O and TCP retransmission figures, optionally only for one cluster or one instance. The answer is a bare JSON array; `offset` and `limit` (both required) select a window of it. An empty result may come back as 204 without a body.\n\nOperation ListHostOverview: GET /v1.0/{project_id}/dms/host-overview; section ZH-CN_TOPIC_0000001449199801 of the source document.",
+            example: "list-host-overview --limit 1 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2380,13 +2578,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "limit",
                         Kind::Int32,
-                        "Number of records to return, 1 to 2147483647.",
+                        "Number of records to return, 1 to 2147483647. From 1 to 2147483647.",
                     )
                     .required(),
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Where the returned window starts, 0 to 2147483646. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1.",
+                        "Where the returned window starts, 0 to 2147483646. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1. From 0 to 2147483646.",
                     )
                     .required(),
             ],
@@ -2401,6 +2599,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-job-details",
             about: "Show the progress of an asynchronous job.",
             long_about: "Show the progress of an asynchronous job.\n\nShows the state and progress of a job that an asynchronous operation started (for example ShrinkCluster or ResizePreparation), and on failure its error code and detail. `SUCCESS` is the successful end; `FAIL` and `STOP` end the job without success.\n\nOperation ListJobDetails: GET /v1.0/{project_id}/job/{job_id}; section ZH-CN_TOPIC_0000001448850739 of the source document.",
+            example: "list-job-details --job-id 2c9080e8845b207101845b245e1e0001",
             deprecated: ::std::option::Option::None,
             flags: &[Flag::new("job-id", Kind::String, "Id of the job.").required()],
             body: ::std::option::Option::None,
@@ -2414,6 +2613,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-logical-cluster-plans",
             about: "List the scheduled logical cluster plans of a cluster.",
             long_about: "List the scheduled logical cluster plans of a cluster.\n\nLists the cluster's plans that create or delete logical clusters on a schedule, with their actions and states. A cluster keeps at most 20 plans, and the answer holds them all.\n\nOperation ListLogicalClusterPlans: GET /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans; section api-explorer:ListLogicalClusterPlans of the source document.",
+            example: "list-logical-cluster-plans --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2429,15 +2629,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-logical-cluster-rings",
             about: "List the rings available for logical clusters.",
             long_about: "List the rings available for logical clusters.\n\nLists the rings (groups of hosts) of the cluster that are free for logical clusters, with their hosts, one page at a time.\n\nOperation ListLogicalClusterRings: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters/rings; section api-explorer:ListLogicalClusterRings of the source document.",
+            example: "list-logical-cluster-rings --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2450,18 +2655,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-logical-cluster-tasks",
             about: "List the tasks of the logical clusters of a cluster.",
             long_about: "List the tasks of the logical clusters of a cluster.\n\nLists the tasks run on the cluster's logical clusters (conversion, creation, scale-out and scale-in, restart, deletion, start and stop), with their times, result and log, optionally for one logical cluster and one task type, sorted, one page at a time.\n\nOperation ListLogicalClusterTasks: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters/tasks; section api-explorer:ListLogicalClusterTasks of the source document.",
+            example: "list-logical-cluster-tasks --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, at least 1; defaults to 10.",
+                    "Page size, at least 1; defaults to 10. At least 1.",
                 ),
                 Flag::new(
                     "logical-cluster-name",
@@ -2495,15 +2701,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-logical-cluster-volumes",
             about: "List the disk usage of the logical clusters of a cluster.",
             long_about: "List the disk usage of the logical clusters of a cluster.\n\nLists, for each logical cluster of the cluster, its disk capacity, usage and usage ratio, one page at a time.\n\nOperation ListLogicalClusterVolumes: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters/volumes; section api-explorer:ListLogicalClusterVolumes of the source document.",
+            example: "list-logical-cluster-volumes --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2516,15 +2727,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-logical-clusters",
             about: "List the logical clusters of a cluster.",
             long_about: "List the logical clusters of a cluster.\n\nLists the cluster's logical clusters with their rings, nodes, state, last operation and its progress, and what may be done with each, one page at a time. `add_enable` false means another operation is running and no logical cluster can be added now.\n\nOperation ListLogicalClusters: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters; section api-explorer:ListLogicalClusters of the source document.",
+            example: "list-logical-clusters --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2537,6 +2753,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-lts-logs",
             about: "List the LTS log streams of a cluster.",
             long_about: "List the LTS log streams of a cluster.\n\nTells whether the cluster ships its logs to the Log Tank Service and lists its log streams (system, scale-out, backup, audit, GTM, CMS, CN, DN, upgrade logs and others), each with its state and the LTS console address where it can be read, one page at a time.\n\nOperation ListLtsLogs: GET /v1/{project_id}/clusters/{cluster_id}/lts-logs; section api-explorer:ListLtsLogs of the source document.",
+            example: "list-lts-logs --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2548,12 +2765,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, greater than 0; unlimited when left out.",
+                    "Page size, greater than 0; unlimited when left out. At least 1.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2567,6 +2784,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-metrics",
             about: "List the metrics collected for a cluster.",
             long_about: "List the metrics collected for a cluster.\n\nLists the metrics the monitoring service collects for the cluster, each with its scope, collection interval and time ranges, creation time and the columns of its data (read them with ListMetricsData), one page at a time.\n\nOperation ListMetrics: GET /v1/{project_id}/clusters/{cluster_id}/dms/metrics; section api-explorer:ListMetrics of the source document.",
+            example: "list-metrics --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --offset 0 --limit 1 --order-by create_time --sort-by desc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2578,10 +2796,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Page to return, counted from 0 (page number minus 1).",
+                        "Page to return, counted from 0 (page number minus 1). At least 0.",
                     )
                     .required(),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 1000.").required(),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 1000. From 1 to 1000.")
+                    .required(),
                 Flag::new(
                     "order-by",
                     Kind::Enum(types::ListMetricsOrderBy::VALUES),
@@ -2604,6 +2823,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-metrics-data",
             about: "List the collected data of a cluster metric.",
             long_about: "List the collected data of a cluster metric.\n\nReturns the rows collected for one metric of the cluster (see ListMetrics for the metrics and their columns) between two times at most one day apart, one page at a time. Each row is an object whose keys are the metric's columns plus the collection time `ctime`.\n\nOperation ListMetricsData: GET /v1/{project_id}/clusters/{cluster_id}/dms/metrics/{metric_name}; section api-explorer:ListMetricsData of the source document.",
+            example: "list-metrics-data --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --metric-name TableDirtyPageRate --offset 0 --limit 1 --from 1701914324000 --to 1701942194000 --order-by ctime --sort-by desc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2621,20 +2841,21 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Page to return, counted from 0 (page number minus 1).",
+                        "Page to return, counted from 0 (page number minus 1). At least 0.",
                     )
                     .required(),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 1000.").required(),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 1000. From 1 to 1000.")
+                    .required(),
                 Flag::new(
                         "from",
                         Kind::Int64,
-                        "Start of the collection time range: a 13-digit Unix timestamp in milliseconds.",
+                        "Start of the collection time range: a 13-digit Unix timestamp in milliseconds. From 1000000000000 to 9999999999999. Format: 13-digit Unix timestamp (milliseconds).",
                     )
                     .required(),
                 Flag::new(
                         "to",
                         Kind::Int64,
-                        "End of the collection time range: a 13-digit Unix timestamp in milliseconds, at most one day after `from`.",
+                        "End of the collection time range: a 13-digit Unix timestamp in milliseconds, at most one day after `from`. From 1000000000000 to 9999999999999. Format: 13-digit Unix timestamp (milliseconds).",
                     )
                     .required(),
                 Flag::new(
@@ -2659,6 +2880,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-monitor-indicator-data",
             about: "Show the history of a monitoring indicator.",
             long_about: "Show the history of a monitoring indicator.\n\nReturns the data points of one monitoring indicator (see ListMonitorIndicators) of one monitored object between two times, optionally aggregated by a function over a period. `dim0` names the monitored object and `dim1` a sub-object; what they hold depends on the indicator. No source states the format of `from` and `to`, nor the values of `function` and `period`; the answer's timestamps are Unix times in milliseconds.\n\nOperation ListMonitorIndicatorData: GET /v1.0/{project_id}/dms/metric-data; section api-explorer:ListMonitorIndicatorData of the source document.",
+            example: "list-monitor-indicator-data --from 1671058114000 --to 1671160536504 --indicator-name cluster.cpu_usage --dim0 de658e95-5284-4adf-b6aa-7729b563dcb7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2712,6 +2934,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-monitor-indicators",
             about: "List the monitoring indicators.",
             long_about: "List the monitoring indicators.\n\nLists the performance monitoring indicators that can be queried with ListMonitorIndicatorData, each with its collecting module, default collection interval and the cluster versions that support it.\n\nOperation ListMonitorIndicators: GET /v1.0/{project_id}/dms/metric-data/indicators; section api-explorer:ListMonitorIndicators of the source document.",
+            example: "list-monitor-indicators",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -2725,6 +2948,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-node-types",
             about: "List the node flavors.",
             long_about: "List the node flavors.\n\nReturns every node flavor (specification) DWS offers: its CPU, memory and storage, architecture, product type, the kernel versions it supports with their CN limits, the availability zones where it is sold, and for elastic-storage flavors the disk types and sizes allowed. The list is not paged.\n\nOperation ListNodeTypes: GET /v2/{project_id}/node-types; section ZH-CN_TOPIC_0000001437541649 of the source document; IAM action dws:openAPIFlavors:get.",
+            example: "list-node-types",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -2738,13 +2962,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-operational-task",
             about: "List the scheduled operational tasks of a cluster.",
             long_about: "List the scheduled operational tasks of a cluster.\n\nLists the cluster's scheduled operational tasks, optionally only one-off (`Date`) or windowed (`Window`) ones, with times shown in the given time zone, a page at a time (`offset` is the page number counted from 0). `is_paused` tells whether a task is paused. Only the SDK documents this operation.\n\nOperation ListOperationalTask: GET /v1/{project_id}/clusters/{cluster_id}/operational-tasks; section sdk:list_operational_task of the source document.",
+            example: "list-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --time-zone +0800",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "time-zone",
                     Kind::String,
-                    "Time zone offset for the times in the answer, `±HHMM` from -2359 to +2359; default +0000 (UTC).",
+                    "Time zone offset for the times in the answer, `±HHMM` from -2359 to +2359; default +0000 (UTC). Format: ±HHMM (-2359 to +2359). Matches ^[+-]([01][0-9]|2[0-3])[0-5][0-9]$",
                 ),
                 Flag::new(
                     "type",
@@ -2755,7 +2980,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2769,6 +2994,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-operational-task-detail",
             about: "List the runs of scheduled operational tasks.",
             long_about: "List the runs of scheduled operational tasks.\n\nLists the runs of the cluster's scheduled operational tasks (optionally of one task, in one state, or between two dates) with their progress, the space they reclaimed and the tables waiting, running, finished or cancelled, a page at a time (`offset` is the page number counted from 0). Only the SDK documents this operation.\n\nOperation ListOperationalTaskDetail: GET /v1/{project_id}/clusters/{cluster_id}/operational-tasks/detail; section sdk:list_operational_task_detail of the source document.",
+            example: "list-operational-task-detail --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-id g6aa82ba1fc9748389b613e8da13e2fe9",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2801,7 +3027,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2815,15 +3041,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-plan-exec-logs",
             about: "List the execution log of a resource management plan.",
             long_about: "List the execution log of a resource management plan.\n\nLists the log entries a running plan wrote when it switched stages, with the result of each switch, a page at a time (`offset` is the page number counted from 0).\n\nOperation ListPlanExecLogs: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/logs; section api-explorer:ListPlanExecLogs of the source document.",
+            example: "list-plan-exec-logs --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
-                Flag::new("limit", Kind::Int32, "Number of log entries per page."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of log entries per page. At least 1.",
+                ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2837,6 +3068,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-queries",
             about: "List the SQL queries running in a cluster.",
             long_about: "List the SQL queries running in a cluster.\n\nLists the queries the monitoring service sees in the cluster, filtered by a list of conditions on their fields, sorted and one page at a time, together with session and query counts and average times. Only reads, although sent as POST. The body repeats the project and cluster ids, and `target` must be `db_queries`. The list sits in `data.queries`, so the generic pager cannot follow it; page with `offset` and `limit`.\n\nOperation ListQueries: POST /v2/{project_id}/clusters/{cluster_id}/dms/queries; section api-explorer:ListQueries of the source document.",
+            example: "list-queries --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --body.cluster-id cluster_id --body.project-id project_id --offset 0 --limit 1 --order-by 'duration asc' --conditions.field userName --conditions.operator = --conditions.value '用户名称' --conditions.field applicationName --conditions.operator '<>' --conditions.value '应用名称' --conditions.field dbName --conditions.operator = --conditions.value '数据库名称' --conditions.field resourcePool --conditions.operator '<>' --conditions.value '资源池' --conditions.field queryStatus --conditions.operator = --conditions.value '查询状态' --conditions.field enqueue --conditions.operator '<>' --conditions.value '排队状态' --conditions.field lane --conditions.operator = --conditions.value '快慢车道' --conditions.field instName --conditions.operator '<>' --conditions.value '接入CN' --conditions.field pid --conditions.operator = --conditions.value '会话ID' --conditions.field blockTime --conditions.operator = --conditions.value 1 --conditions.field duration --conditions.operator '<>' --conditions.value 2 --conditions.field minCpuTime --conditions.operator '>' --conditions.value 3 --conditions.field maxCpuTime --conditions.operator '<' --conditions.value 4 --conditions.field totalCpuTime --conditions.operator '>=' --conditions.value 5 --conditions.field cpuSkewPercent --conditions.operator '<=' --conditions.value 6 --conditions.field spillInfo --conditions.operator = --conditions.value 'dn下盘信息' --conditions.field minSpillSize --conditions.operator '<>' --conditions.value 7 --conditions.field maxSpillSize --conditions.operator '>' --conditions.value 8 --conditions.field averageSpillSize --conditions.operator '<' --conditions.value 9 --conditions.field spillSkewPercent --conditions.operator '>=' --conditions.value 10 --conditions.field queryBand --conditions.operator '<>' --conditions.value '作业类型' --conditions.field jobName --conditions.operator = --conditions.value '任务名称' --conditions.field jobInst --conditions.operator '<>' --conditions.value '任务实例' --conditions.field clientHostname --conditions.operator = --conditions.value '主机名称' --conditions.field clientPort --conditions.operator '<>' --conditions.value 'TCP端口' --conditions.field waiting --conditions.operator = --conditions.value '是否等待' --conditions.field estimateTotalTime --conditions.operator = --conditions.value 11 --conditions.field estimateLeftTime --conditions.operator '<>' --conditions.value 12 --conditions.field controlGroup --conditions.operator like --conditions.value cgroup --conditions.field minPeakMemory --conditions.operator = --conditions.value 13 --conditions.field maxPeakMemory --conditions.operator '<>' --conditions.value 14 --conditions.field averagePeakMemory --conditions.operator '>' --conditions.value 15 --conditions.field memorySkewPercent --conditions.operator '<' --conditions.value 16 --conditions.field estimateMemory --conditions.operator '>=' --conditions.value 17 --conditions.field minDnTime --conditions.operator '<=' --conditions.value 18 --conditions.field maxDnTime --conditions.operator = --conditions.value 19 --conditions.field averageDnTime --conditions.operator '<>' --conditions.value 20 --conditions.field dntimeSkewPercent --conditions.operator '>' --conditions.value 21 --conditions.field warning --conditions.operator = --conditions.value '告警' --conditions.field averagePeakIops --conditions.operator '<>' --conditions.value 22 --conditions.field iopsSkewPercent --conditions.operator '>' --conditions.value 23 --conditions.field wlmStatus --conditions.operator = --conditions.value '语句运行状态' --conditions.field wlmAttrib --conditions.operator 'not like' --conditions.value '语句属性' --target db_queries",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2849,6 +3081,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which queries to list.",
+                fields: &LIST_QUERIES_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -2860,6 +3093,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-quotas",
             about: "Show the tenant's DWS quotas.",
             long_about: "Show the tenant's DWS quotas.\n\nReturns, per resource type (instances, cores, memory, disks, disk capacity), the quota of the tenant in DWS and how much of it is used.\n\nOperation ListQuotas: GET /v1.0/{project_id}/quotas; section ZH-CN_TOPIC_0000001387342388 of the source document.",
+            example: "list-quotas",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -2873,29 +3107,30 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-redistribution-schema",
             about: "List the schemas of a database whose tables are to be redistributed.",
             long_about: "List the schemas of a database whose tables are to be redistributed.\n\nLists, one page at a time, the schemas of a database that hold tables still to be redistributed, with their redistribution priority.\n\nOperation ListRedistributionSchema: GET /v2/{project_id}/clusters/{cluster_id}/redistribution/schemas; section sdk:list_redistribution_schema of the source document.",
+            example: "list-redistribution-schema --cluster-id bcdfb00c-a5e3-4896-83c7-3c397ed99f28 --db-name gaussdb --limit 10 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                         "db-name",
                         Kind::String,
-                        "Name of the database: up to 255 letters, digits, CJK characters, spaces and `_.+=:@!#-`.",
+                        "Name of the database: up to 255 letters, digits, CJK characters, spaces and `_.+=:@!#-`. Matches ^[a-zA-Z0-9\\u4e00-\\u9fa5_.+= :@!#-]{0,255}$",
                     )
                     .required(),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, at least 1; defaults to 10.",
+                    "Page size, at least 1; defaults to 10. At least 1.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "schema-name",
                     Kind::String,
-                    "Only these schemas: up to 2048 letters, digits, CJK characters, spaces and `_.+=,:@!#-`.",
+                    "Only these schemas: up to 2048 letters, digits, CJK characters, spaces and `_.+=,:@!#-`. Matches ^[a-zA-Z0-9\\u4e00-\\u9fa5_.+= ,:@!#-]{0,2048}$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2909,22 +3144,24 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-resource-by-tag",
             about: "Find clusters by tag.",
             long_about: "Find clusters by tag.\n\nReturns the clusters carrying the given tags (each key with any of its listed values), with their tags and enterprise project. Only reads; paged by page index (`offset`, from 0) and page size (`limit`), both sent as strings.\n\nOperation ListResourceByTag: POST /v1/{project_id}/clusters/resource-instances/tag-filter; section sdk:list_resource_by_tag of the source document.",
+            example: "list-resource-by-tag --limit 10 --offset 0 --tags.key department --tags.values sales --tags.values finance",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a positive whole number sent as a string; defaults to 10.",
+                    "Page size, a positive whole number sent as a string; defaults to 10. Matches ^[1-9][0-9]*$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Index of the page to return, counted from 0 (the page number minus 1), sent as a string; defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1), sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tags to look for.",
+                fields: &LIST_TAGS_RESPONSE_FIELDS,
             }),
             pages: true,
             job: false,
@@ -2936,6 +3173,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-schemas",
             about: "List the schemas of a database with their space usage.",
             long_about: "List the schemas of a database with their space usage.\n\nLists the schemas of a database with their space limit (`perm_space`, -1 for none), their used space, its skew across the data nodes and the nodes holding the least and most, a page at a time (`offset` is the page number counted from 0). `keywords` filters by name; `sort_key` and `sort_dir` order the list.\n\nOperation ListSchemas: GET /v2/{project_id}/clusters/{cluster_id}/databases/{database_name}/schemas; section api-explorer:ListSchemas of the source document.",
+            example: "list-schemas --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --database-name gaussdb",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -2956,11 +3194,15 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     Kind::String,
                     "Keyword to search schema names for.",
                 ),
-                Flag::new("limit", Kind::Int32, "Number of schemas per page."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of schemas per page. At least 1.",
+                ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2974,6 +3216,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-snapshot-details",
             about: "Show a snapshot.",
             long_about: "Show a snapshot.\n\nReturns the details of one snapshot. This is the read to poll after CreateSnapshot or CopySnapshot: `snapshot.status` is `CREATING` while the snapshot is taken, then `AVAILABLE` (done) or `UNAVAILABLE` (failed).\n\nOperation ListSnapshotDetails: GET /v1.0/{project_id}/snapshots/{snapshot_id}; section ZH-CN_TOPIC_0000001437702061 of the source document; IAM action dws:openAPISnapshot:detail.",
+            example: "list-snapshot-details --snapshot-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
@@ -2989,6 +3232,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-snapshot-flavor-info",
             about: "List the flavors of a snapshot.",
             long_about: "List the flavors of a snapshot.\n\nReturns the node flavor of the cluster a snapshot was taken of, or, with `type=restore`, also the flavors the snapshot can be restored into (optionally in given availability zones, and for fine-grained restores).\n\nOperation ListSnapshotFlavorInfo: GET /v2/{project_id}/snapshots/{snapshot_id}/flavors; section sdk:list_snapshot_flavor_info of the source document.",
+            example: "list-snapshot-flavor-info --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --type restore --az-code cn-north-4a --fine-grained-restore false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
@@ -3019,6 +3263,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-snapshot-policy",
             about: "Show the snapshot policy of a cluster.",
             long_about: "Show the snapshot policy of a cluster.\n\nReturns the automated-snapshot policy of a cluster: retention, backup medium and the backup schedules with their next firing times.\n\nOperation ListSnapshotPolicy: GET /v2/{project_id}/clusters/{cluster_id}/snapshot-policies; section ZH-CN_TOPIC_0000001437541661 of the source document.",
+            example: "list-snapshot-policy --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3034,6 +3279,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-snapshot-statistics",
             about: "Show the snapshot storage statistics of a cluster.",
             long_about: "Show the snapshot storage statistics of a cluster.\n\nReturns how much snapshot storage the cluster has free of charge, how much is paid for and how much is used, each as a named value with its unit.\n\nOperation ListSnapshotStatistics: GET /v1.0/{project_id}/clusters/{cluster_id}/snapshots/statistics; section ZH-CN_TOPIC_0000001451118905 of the source document.",
+            example: "list-snapshot-statistics --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3049,6 +3295,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-snapshots",
             about: "List the snapshots of the project.",
             long_about: "List the snapshots of the project.\n\nReturns every snapshot of every cluster of the project, manual and automated, in one answer (the list does not page).\n\nOperation ListSnapshots: GET /v1.0/{project_id}/snapshots; section ZH-CN_TOPIC_0000001387661916 of the source document; IAM action dws:openAPISnapshot:list.",
+            example: "list-snapshots",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -3062,6 +3309,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-statistics",
             about: "Show the project's cluster, node and capacity counts.",
             long_about: "Show the project's cluster, node and capacity counts.\n\nReturns the project's total and available clusters, total and available nodes and total storage capacity, each as a named value with its unit.\n\nOperation ListStatistics: GET /v1.0/{project_id}/statistics; section ZH-CN_TOPIC_0000001400638972 of the source document.",
+            example: "list-statistics",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -3075,18 +3323,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-sync-records",
             about: "List the identity source synchronization records of a cluster.",
             long_about: "List the identity source synchronization records of a cluster.\n\nLists the runs that synchronized users from an identity source (LDAP or OneAccess) into the cluster's database, each with its times, state and counts of added, updated, deleted and failed users, one page at a time. The feature is off by default; the list is empty until it is on and has run. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ListSyncRecords: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/sync-records; section sdk:list_sync_records of the source document.",
+            example: "list-sync-records --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, greater than 0; defaults to 1000.",
+                    "Page size, greater than 0; defaults to 1000. At least 1.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3100,6 +3349,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-tables-statistic",
             about: "List the skew or dirty-page rates of a cluster's tables.",
             long_about: "List the skew or dirty-page rates of a cluster's tables.\n\nLists the cluster's tables with either their data skew rate or their dirty-page rate (`rate_type`), optionally filtered by database, schema, table or owner and sorted by size or rate, one page at a time. `collect_time` says when the figures were collected.\n\nOperation ListTablesStatistic: GET /v1/{project_id}/clusters/{cluster_id}/dms/tables/statistic; section api-explorer:ListTablesStatistic of the source document.",
+            example: "list-tables-statistic --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rate-type dirtyPage --offset 0 --limit 1 --order-by '' --sort-by ASC --filter '' --value ''",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3117,10 +3367,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Page to return, counted from 0 (page number minus 1).",
+                        "Page to return, counted from 0 (page number minus 1). At least 0.",
                     )
                     .required(),
-                Flag::new("limit", Kind::Int32, "Page size, greater than 0.").required(),
+                Flag::new("limit", Kind::Int32, "Page size, greater than 0. At least 1.")
+                    .required(),
                 Flag::new(
                     "order-by",
                     Kind::String,
@@ -3149,6 +3400,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-tags",
             about: "List the tags used in the project.",
             long_about: "List the tags used in the project.\n\nReturns every tag key used on the project's clusters with all of its values.\n\nOperation ListTags: GET /v1.0/{project_id}/tags; section ZH-CN_TOPIC_0000001437702089 of the source document.",
+            example: "list-tags",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -3162,15 +3414,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-tags-for-resource",
             about: "Show the enterprise project of a cluster.",
             long_about: "Show the enterprise project of a cluster.\n\nReturns the system tags of the cluster that record its enterprise project (key `_sys_enterprise_project_id`, value the enterprise project id). Despite the SDK's name this is not the list of the cluster's user tags (see ListClusterTags). Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListTagsForResource: GET /v1/{project_id}/clusters/{cluster_id}/enterprise-projects; section sdk:list_tags_for_resource of the source document.",
+            example: "list-tags-for-resource --cluster-id 7d85f602-a948-4a30-afd4-e84f47471c15",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -3183,6 +3440,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-target-flavors",
             about: "List the flavors a cluster flavor can be changed to.",
             long_about: "List the flavors a cluster flavor can be changed to.\n\nLists (at most 20) flavors that ExecuteFlavorChange can move a cluster of the given flavor to, and which change modes are possible. Without `cluster_id` every convertible flavor is listed, some possibly sold out; with it only flavors with enough quota in the cluster's availability zone.\n\nOperation ListTargetFlavors: GET /v1/{project_id}/flavors/{flavor_id}/target-flavors; section sdk:list_target_flavors of the source document.",
+            example: "list-target-flavors --flavor-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3208,15 +3466,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-topo-rings",
             about: "List the rings of a cluster's topology.",
             long_about: "List the rings of a cluster's topology.\n\nLists the cluster's rings, each with its instances (nodes) and their addresses, availability zone and state, one page at a time.\n\nOperation ListTopoRings: GET /v2/{project_id}/clusters/{cluster_id}/topo/rings; section api-explorer:ListTopoRings of the source document.",
+            example: "list-topo-rings --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -3229,6 +3492,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-updatable-version",
             about: "List the versions a cluster can be upgraded to.",
             long_about: "List the versions a cluster can be upgraded to.\n\nReturns the upgrade paths open to the cluster (from its version to a target version, for a cluster upgrade or a hot patch), each with the upgrade item id to pass to ExecuteClusterUpgradeAction and the state and progress of that upgrade. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListUpdatableVersion: GET /v1/{project_id}/clusters/{cluster_id}/upgrade-management/avail-versions; section api-explorer:ListUpdatableVersion of the source document.",
+            example: "list-updatable-version --cluster-id c719b1a7-c85c-4cb5-a721-7694908c2c11",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
@@ -3236,12 +3500,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, at least 1; defaults to 10.",
+                    "Page size, at least 1; defaults to 10. At least 1.",
                 ),
                 Flag::new(
                     "type",
@@ -3260,6 +3524,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-update-record",
             about: "List the upgrade records of a cluster.",
             long_about: "List the upgrade records of a cluster.\n\nReturns the upgrades carried out on the cluster: versions before and after, kind, state, times, failure reason and job id. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListUpdateRecord: GET /v1/{project_id}/clusters/{cluster_id}/upgrade-management/records; section api-explorer:ListUpdateRecord of the source document.",
+            example: "list-update-record --cluster-id c719b1a7-c85c-4cb5-a721-7694908c2c11",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
@@ -3267,9 +3532,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10. At least 1.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -3282,6 +3551,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-workload-plans",
             about: "List the resource management plans of a cluster.",
             long_about: "List the resource management plans of a cluster.\n\nLists the cluster's resource management plans with their state and stages, a page at a time (`offset` is the page number counted from 0). In a cluster with logical clusters, `logical_cluster_name` selects one. No local page or API Explorer file documents this operation; the vendor's current API reference (ListWorkloadPlans) does.\n\nOperation ListWorkloadPlans: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans; section sdk:list_workload_plans of the source document.",
+            example: "list-workload-plans --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3290,11 +3560,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     Kind::String,
                     "Name of a logical cluster, to list only its plans.",
                 ),
-                Flag::new("limit", Kind::Int32, "Number of plans per page."),
+                Flag::new("limit", Kind::Int32, "Number of plans per page. At least 1."),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3308,6 +3578,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-workload-queue",
             about: "List the resource pools of a cluster.",
             long_about: "List the resource pools of a cluster.\n\nLists the names of the cluster's resource pools (and, in the SDK's answer model, each pool's resource settings). In a cluster with logical clusters, `logical_cluster_name` selects one. The list is not paged.\n\nOperation ListWorkloadQueue: GET /v2/{project_id}/clusters/{cluster_id}/workload/queues; section ZH-CN_TOPIC_0000001437702077 of the source document.",
+            example: "list-workload-queue --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3328,16 +3599,17 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-workload-queue-users",
             about: "List the users bound to a resource pool.",
             long_about: "List the users bound to a resource pool.\n\nLists the database users bound to a resource pool with the resources each one occupies, a page at a time (`offset` is the page number counted from 0). No local page or API Explorer file documents this operation; the vendor's current API reference (ListWorkloadQueueUsers) does.\n\nOperation ListWorkloadQueueUsers: GET /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/users; section sdk:list_workload_queue_users of the source document.",
+            example: "list-workload-queue-users --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new("queue-name", Kind::String, "Name of the resource pool.")
                     .required(),
-                Flag::new("limit", Kind::Int32, "Number of users per page."),
+                Flag::new("limit", Kind::Int32, "Number of users per page. At least 1."),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3351,13 +3623,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-workload-rules",
             about: "List the exception rules of a cluster.",
             long_about: "List the exception rules of a cluster.\n\nLists the cluster's exception rules, optionally only one rule (`rule_name`) or the rules bound to one resource pool (`queue_name`), a page at a time (`offset` is the page number counted from 0). No local page or API Explorer file documents this operation; the vendor's current API reference (ListWorkloadRules) does.\n\nOperation ListWorkloadRules: GET /v1/{project_id}/clusters/{cluster_id}/workload/rules; section sdk:list_workload_rules of the source document.",
+            example: "list-workload-rules --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page number, counted from 0 (the page number minus 1).",
+                    "Page number, counted from 0 (the page number minus 1). At least 0.",
                 ),
                 Flag::new("limit", Kind::Int32, "Number of rules per page."),
                 Flag::new(
@@ -3382,6 +3655,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-cluster-name",
             about: "Rename a cluster.",
             long_about: "Rename a cluster.\n\nChanges the name of the cluster. Needs guestAgent 8.3.1 or later on the cluster. The rename runs as a job whose id is returned.\n\nOperation ModifyClusterName: PUT /v1/{project_id}/clusters/{cluster_id}/cluster-name; section sdk:modify_cluster_name of the source document.",
+            example: "modify-cluster-name --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --cluster-name dws_cluster",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3389,6 +3663,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new name.",
+                fields: &MODIFY_CLUSTER_NAME_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3400,6 +3675,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-cluster-timezone",
             about: "Change the time zone of a cluster.",
             long_about: "Change the time zone of a cluster.\n\nChanges the time zone of the cluster's operating systems and of the database. Needs guestAgent 8.3.0.202 or later on the cluster. The change runs as a job whose id is returned.\n\nOperation ModifyClusterTimezone: POST /v2/{project_id}/clusters/{cluster_id}/timezone; section sdk:modify_cluster_timezone of the source document; not idempotent (not retried after it may have arrived).",
+            example: "modify-cluster-timezone --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --cluster-timezone Asia/Shanghai",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3407,6 +3683,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new time zone.",
+                fields: &MODIFY_CLUSTER_TIMEZONE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3418,6 +3695,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "pause-disaster-recovery",
             about: "Stop a disaster recovery.",
             long_about: "Stop a disaster recovery.\n\nStops replication (DWS 2.0 clusters only). Allowed when the disaster recovery is running or failed to stop; no data is synchronized afterwards. The status goes `stopping`, then stopped or `stop_failed`.\n\nOperation PauseDisasterRecovery: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/pause; section ZH-CN_TOPIC_0000001448930865 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "pause-disaster-recovery --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3438,6 +3716,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "pause-operational-task",
             about: "Pause scheduled operational tasks.",
             long_about: "Pause scheduled operational tasks.\n\nPauses the listed scheduled operational tasks; they no longer run until resumed (ResumeOperationalTask). ListOperationalTask shows `is_paused` 1 for them. The answer is empty. Only the SDK documents this operation.\n\nOperation PauseOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/batch-pause; section sdk:pause_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            example: "pause-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-ids g6aa82ba1fc9748389b613e8da13e2fe9",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3445,6 +3724,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tasks to act on.",
+                fields: &OPERATIONAL_TASK_ID_LIST_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3456,6 +3736,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "refresh-operational-task",
             about: "Synchronize the state of a cluster's scheduled operational tasks.",
             long_about: "Synchronize the state of a cluster's scheduled operational tasks.\n\nMakes the service refresh the state of the cluster's scheduled operational tasks from the cluster. The request has no body and the answer is empty. Only the SDK documents this operation.\n\nOperation RefreshOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/sync; section sdk:refresh_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            example: "refresh-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3471,6 +3752,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "reset-password",
             about: "Reset the password of the cluster administrator.",
             long_about: "Reset the password of the cluster administrator.\n\nSets a new password for the cluster's database administrator (the `user_name` of the cluster). The new password must not equal a previous one, must not be a weak password and must not equal the user name or the user name reversed. No response body.\n\nOperation ResetPassword: POST /v1.0/{project_id}/clusters/{cluster_id}/reset-password; section ZH-CN_TOPIC_0000001437421873 of the source document; IAM action dws:openAPICluster:resetPassword; not idempotent (not retried after it may have arrived).",
+            example: "reset-password --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --new-password 'NewPassw0rd!'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3478,6 +3760,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new administrator password.",
+                fields: &RESET_PASSWORD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3492,6 +3775,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-cluster",
             about: "Scale out a cluster, or add idle nodes to it.",
             long_about: "Scale out a cluster, or add idle nodes to it.\n\nAdds nodes to the cluster. By default the new nodes join the cluster and, unless `auto_redistribute` is false, the data is redistributed onto them afterwards (with `auto_redistribute` false the cluster waits in the \"to be redistributed\" state until StartRedistribution is called, and no other operation is possible meanwhile). With `create_node_only` the nodes are only created as idle nodes, to be used later by ResizeClusterWithExistedNodes. `logical_cluster_name` scales out a logical cluster. Progress shows in the cluster details (`task_status`, `action_progress`, `resize_info`); the answer carries no job id.\n\nOperation ResizeCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/resize; section ZH-CN_TOPIC_0000001437661621 of the source document; IAM action dws:cluster:scaleOutOrOpenAPIResize; not idempotent (not retried after it may have arrived).",
+            example: "resize-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --scale-out.count 3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to scale out.")
@@ -3500,6 +3784,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A scale-out, or the addition of idle nodes (also the body of the scale-out check).",
+                fields: &RESIZE_CLUSTER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3511,6 +3796,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-cluster-with-existed-nodes",
             about: "Scale out a cluster with its idle nodes.",
             long_about: "Scale out a cluster with its idle nodes.\n\nScales the cluster out with idle nodes added before (ResizeCluster with `create_node_only`, or ResizePreparation), optionally into a logical cluster, and by default redistributes the data afterwards. The online mode (`insert`) is not supported by most clusters of older versions. Progress shows in the cluster details (`task_status`, `action_progress`, `resize_info`); the answer is an empty object.\n\nOperation ResizeClusterWithExistedNodes: POST /v2/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes; section sdk:resize_cluster_with_existed_nodes of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resize-cluster-with-existed-nodes --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --scale-out.count 3 --expand-with-existed-node true --auto-redistribute true --redis-conf.redis-mode offLine --redis-conf.parallel-jobs 4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3518,6 +3804,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A scale-out with idle nodes.",
+                fields: &RESIZE_CLUSTER_WITH_EXISTED_NODES_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3529,6 +3816,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-preparation",
             about: "Prepare idle nodes for a scale-out.",
             long_about: "Prepare idle nodes for a scale-out.\n\nPrepares `num_node` nodes for a later ResizeClusterWithExistedNodes (or retries a failed preparation with `is_retry`). The answer carries the id of the preparation job; ShowResizePreparation shows its state and progress.\n\nOperation ResizePreparation: POST /v1/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes/preparation; section sdk:resize_preparation of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resize-preparation --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --num-node 3 --is-retry false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3536,6 +3824,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to prepare (SDK model `ExpandPreparationRequestBody`).",
+                fields: &RESIZE_PREPARATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3547,6 +3836,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-cluster",
             about: "Restart a cluster.",
             long_about: "Restart a cluster.\n\nRestarts the cluster; the body carries an empty `restart` object as the restart flag. The restart runs in the background and returns no job id: poll ListClusterDetails until `task_status` is no longer `REBOOTING` (and `action_progress` has no `REBOOTING` key); `REBOOT_FAILURE` means it failed. No response body.\n\nOperation RestartCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/restart; section ZH-CN_TOPIC_0000001387501952 of the source document; IAM action dws:openAPICluster:restart; not idempotent (not retried after it may have arrived).",
+            example: "restart-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --restart '{}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3554,6 +3844,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The restart flag.",
+                fields: &RESTART_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3565,6 +3856,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-logical-cluster",
             about: "Restart a logical cluster.",
             long_about: "Restart a logical cluster.\n\nRestarts the nodes of a logical cluster (allowed when its `restart_enable` is true). ListLogicalClusters (`action_info`) and ListLogicalClusterTasks (type `Restart`) show the progress.\n\nOperation RestartLogicalCluster: POST /v2/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}/restart; section sdk:restart_logical_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3586,6 +3878,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-cluster",
             about: "Restore a snapshot into a new cluster.",
             long_about: "Restore a snapshot into a new cluster.\n\nCreates a new cluster from the snapshot. Network settings (VPC, subnet, security group) and the availability zone default to those of the original cluster. The answer carries the new cluster's id and the id of the restore job (ListJobDetails); the new cluster can also be watched with the cluster-detail read until it is available.\n\nOperation RestoreCluster: POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions; section ZH-CN_TOPIC_0000001437421881 of the source document; IAM action dws:openAPISnapshot:restore; not idempotent (not retried after it may have arrived).",
+            example: "restore-cluster --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --restore.name dws-1 --restore.subnet-id 374eca02-cfc4-4de7-8ab5-dbebf7d9a720 --restore.security-group-id dc3ec145-9029-4b39-b5a3-ace5a01f772b --restore.vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --restore.availability-zone az1.dc1 --restore.port 8000 --restore.public-ip.public-bind-type auto_assign --restore.public-ip.eip-id '' --restore.enterprise-project-id aca4e50a-266f-4786-827c-f8d6cc3fbada",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("snapshot-id", Kind::String, "Id of the snapshot to restore.")
@@ -3594,6 +3887,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How to restore the snapshot.",
+                fields: &RESTORE_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3605,6 +3899,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-disaster",
             about: "Switch a disaster recovery back after a failover.",
             long_about: "Switch a disaster recovery back after a failover.\n\nSwitchback after an exception switchover, once the original production cluster is repaired (clusters of version 8.1.2 or later, DWS 2.0 only): the data of the current standby cluster is deleted and the relation is rebuilt with the new production cluster.\n\nOperation RestoreDisaster: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/recovery; section ZH-CN_TOPIC_0000001448610737 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restore-disaster --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3625,6 +3920,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-redistribution",
             about: "Resume a suspended redistribution.",
             long_about: "Resume a suspended redistribution.\n\nResumes the cluster's suspended redistribution (DWS 2.0 only). Progress shows in ShowClusterRedistribution.\n\nOperation RestoreRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution/recovery; section sdk:restore_redistribution of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restore-redistribution --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3640,6 +3936,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-table",
             about: "Restore tables from a snapshot.",
             long_about: "Restore tables from a snapshot.\n\nRestores the listed tables of one database from a fine-grained-capable snapshot into the snapshot's cluster, under the target names (CheckTableRestore checks the names first). The restore runs as a job whose id is returned (ListJobDetails).\n\nOperation RestoreTable: POST /v1/{project_id}/snapshots/{snapshot_id}/table-restore; section sdk:restore_table of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restore-table --snapshot-id c719b1a7-c85c-4cb5-a721-7694908c2c11 --case-sensitive true --database postgres --restore-table-list.schema-name postgres --restore-table-list.table-name public --target-table-list.schema-name postgres --target-table-list.table-name public",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
@@ -3647,6 +3944,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which tables to restore and under which names.",
+                fields: &RESTORE_TABLE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3658,6 +3956,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resume-operational-task",
             about: "Resume paused scheduled operational tasks.",
             long_about: "Resume paused scheduled operational tasks.\n\nResumes the listed paused scheduled operational tasks; ListOperationalTask shows `is_paused` 0 for them again. The answer is empty. Only the SDK documents this operation.\n\nOperation ResumeOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/batch-resume; section sdk:resume_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resume-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-ids g6aa82ba1fc9748389b613e8da13e2fe9",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3665,6 +3964,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tasks to act on.",
+                fields: &OPERATIONAL_TASK_ID_LIST_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3676,6 +3976,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "rotate-key",
             about: "Rotate the encryption key of an encrypted cluster.",
             long_about: "Rotate the encryption key of an encrypted cluster.\n\nRotates the data encryption key of an encrypted cluster under the given KMS key and returns when the rotation happened.\n\nOperation RotateKey: POST /v1/{project_id}/clusters/{cluster_id}/rotate-key; section sdk:rotate_key of the source document; not idempotent (not retried after it may have arrived).",
+            example: "rotate-key --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --master-key-id 0f3196c8-5c23-469f-84da-92ecd2499dce",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the encrypted cluster.")
@@ -3684,6 +3985,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The KMS key to rotate under.",
+                fields: &ROTATE_KEY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3695,6 +3997,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "save-cluster-description-info",
             about: "Change the description of a cluster.",
             long_about: "Change the description of a cluster.\n\nReplaces the free-text description of the cluster.\n\nOperation SaveClusterDescriptionInfo: POST /v1/{project_id}/clusters/{cluster_id}/description; section sdk:save_cluster_description_info of the source document; not idempotent (not retried after it may have arrived).",
+            example: "save-cluster-description-info --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --description-info 'Data warehouse of the sales department.'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
@@ -3708,6 +4011,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new description.",
+                fields: &SAVE_CLUSTER_DESCRIPTION_INFO_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3719,6 +4023,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-redistribution-priority",
             about: "Set the redistribution priority of tables.",
             long_about: "Set the redistribution priority of tables.\n\nSets the order in which given tables of a database are redistributed (a lower number goes first), typically while the redistribution is suspended.\n\nOperation SetRedistributionPriority: PUT /v2/{project_id}/clusters/{cluster_id}/redistribution/priority; section sdk:set_redistribution_priority of the source document.",
+            example: "set-redistribution-priority --cluster-id 496c3032-c08f-4cd1-8c66-9b56a89a274d --db-name gaussdb --priority.id 17449 --priority.schema-name public --priority.table-name test_1 --priority.redis-order 55",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3726,6 +4031,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Table priorities (SDK model `RedisPriorityConf`).",
+                fields: &SET_REDISTRIBUTION_PRIORITY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3737,6 +4043,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-encrypt-info",
             about: "Show the encryption settings of a cluster.",
             long_about: "Show the encryption settings of a cluster.\n\nReturns the KMS key and algorithm that encrypt the cluster and when the key was last rotated. For a cluster that is not encrypted every field is empty (null).\n\nOperation ShowClusterEncryptInfo: GET /v1/{project_id}/clusters/{cluster_id}/encrypt-info; section sdk:show_cluster_encrypt_info of the source document.",
+            example: "show-cluster-encrypt-info --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3752,6 +4059,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-flavor",
             about: "Show the flavor of a cluster.",
             long_about: "Show the flavor of a cluster.\n\nShows the flavor the cluster's nodes use: its code, node count limits, kind, attributes, storage per node and the data warehouse version.\n\nOperation ShowClusterFlavor: GET /v2/{project_id}/clusters/{cluster_id}/flavor; section sdk:show_cluster_flavor of the source document.",
+            example: "show-cluster-flavor --cluster-id c4b7a057-b121-4a80-9855-8d850108f85f",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3772,6 +4080,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-redistribution",
             about: "Show the redistribution state and progress of a cluster.",
             long_about: "Show the redistribution state and progress of a cluster.\n\nShows the current or last redistribution of the cluster: its mode and settings, state, progress (bytes and tables done and left, rate, estimated time) and, one page at a time (`offset`, `limit`, filtered by database, table and state), the tables and their redistribution state, plus which control actions (suspend, resume, retry, update) are allowed now. Needs DWS 2.0 8.1.1.200 or later; the table details need 8.2.1 or later.\n\nOperation ShowClusterRedistribution: GET /v2/{project_id}/clusters/{cluster_id}/redistribution; section sdk:show_cluster_redistribution of the source document.",
+            example: "show-cluster-redistribution --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3783,7 +4092,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Page of the table details to return, counted from 0 (page number minus 1); defaults to 0.",
+                    "Page of the table details to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
                 ),
                 Flag::new("db-name", Kind::String, "Only tables of this database."),
                 Flag::new("table-name", Kind::String, "Only the table of this name."),
@@ -3804,6 +4113,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-storage-expand-range",
             about: "Show the range a cluster's disks can be expanded to.",
             long_about: "Show the range a cluster's disks can be expanded to.\n\nGives the current per-node disk size and the smallest size, largest size and step (all in GB) that ExpandInstanceStorage accepts for the cluster.\n\nOperation ShowClusterStorageExpandRange: GET /v1/{project_id}/clusters/{cluster_id}/storage-expand-range; section sdk:show_cluster_storage_expand_range of the source document.",
+            example: "show-cluster-storage-expand-range --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3819,6 +4129,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-cluster-volume",
             about: "Show the disk usage of a cluster's nodes.",
             long_about: "Show the disk usage of a cluster's nodes.\n\nReturns, for each node of the cluster, its disk capacity, the space used and the percentage used, and the number of disks per node.\n\nOperation ShowClusterVolume: GET /v1/{project_id}/clusters/{cluster_id}/volume; section sdk:show_cluster_volume of the source document.",
+            example: "show-cluster-volume --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3834,6 +4145,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-clusters",
             about: "List the clusters of the project (v2).",
             long_about: "List the clusters of the project (v2).\n\nThe v2 form of ListClusters: returns every cluster of the project with its state, nodes, connection addresses and tags. Unlike ListClusters it takes no enterprise project filter. The list is not paged; `count` is the number of clusters.\n\nOperation ShowClusters: GET /v2/{project_id}/clusters; section sdk:show_clusters of the source document.",
+            example: "show-clusters",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -3847,6 +4159,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-database-authority",
             about: "Show which roles hold permissions on database objects.",
             long_about: "Show which roles hold permissions on database objects.\n\nReturns, for each named object of one kind (database, schema, table, view, column, function, sequence or node group), the roles that hold permissions on it and those permissions. `schema` is needed for tables, views, columns, functions and sequences, and `table` for columns. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ShowDatabaseAuthority: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/authority; section sdk:show_database_authority of the source document.",
+            example: "show-database-authority --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --type table --name table1 --database gaussdb --schema public",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3883,6 +4196,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-database-om-user-status",
             about: "Show the state of the cluster's O&M account.",
             long_about: "Show the state of the cluster's O&M account.\n\nReturns whether the cluster's database O&M account is on or off and when it expires; a non-zero `error_code` in the answer means the state could not be read. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ShowDatabaseOmUserStatus: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/om-user/status; section sdk:show_database_om_user_status of the source document.",
+            example: "show-database-om-user-status --cluster-id e7107fab-cac0-4261-916b-7f32b3053034",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3903,6 +4217,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-database-user",
             about: "Show a database user or role.",
             long_about: "Show a database user or role.\n\nReturns the attributes of one database user or role: login and administration rights, inheritance, foreign table access, connection limit, replication, validity period, lock, description, origin and logical cluster. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ShowDatabaseUser: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}; section sdk:show_database_user of the source document.",
+            example: "show-database-user --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3919,6 +4234,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-disaster-detail",
             about: "Show a disaster recovery.",
             long_about: "Show a disaster recovery.\n\nReturns one disaster recovery with both clusters' roles, states and last successful synchronization. `disaster_recovery.status` is the state to poll after creating, starting, stopping, switching over, failing over, switching back or deleting it.\n\nOperation ShowDisasterDetail: GET /v2/{project_id}/disaster-recovery/{disaster_recovery_id}; section sdk:show_disaster_detail of the source document.",
+            example: "show-disaster-detail --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3939,6 +4255,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-disaster-progress",
             about: "Show the replication progress of a disaster recovery.",
             long_about: "Show the replication progress of a disaster recovery.\n\nReturns the current replication action of each cluster (backup on the primary, restore on the standby), with the backup sets still to restore and the recovery point and time objectives.\n\nOperation ShowDisasterProgress: GET /v1/{project_id}/disaster-recovery/{disaster_recovery_id}/show-progress; section sdk:show_disaster_progress of the source document.",
+            example: "show-disaster-progress --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3959,6 +4276,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance",
             about: "Show one node (instance) of a cluster.",
             long_about: "Show one node (instance) of a cluster.\n\nReturns one instance, that is one node of a cluster (a CN, DN, CMS, GTM or virtual-warehouse node): its state, role, flavor, disk, network, parameter group and the cluster it belongs to. Instance ids are the `nodes[].id` of ListClusterDetails.\n\nOperation ShowInstance: GET /v2/{project_id}/instances/{instance_id}; section sdk:show_instance of the source document.",
+            example: "show-instance --instance-id acaf62a4-41b3-4106-bf6b-2f669d88291e",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3974,6 +4292,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-operational-task-config",
             about: "Show the shared configuration of scheduled operational tasks.",
             long_about: "Show the shared configuration of scheduled operational tasks.\n\nShows the settings all scheduled operational tasks of the cluster share: the concurrency range of user-table VACUUM FULL tasks and the small-CU thresholds. Only the SDK documents this operation.\n\nOperation ShowOperationalTaskConfig: GET /v1/{project_id}/clusters/{cluster_id}/operational-tasks/configuration; section sdk:show_operational_task_config of the source document.",
+            example: "show-operational-task-config --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -3989,6 +4308,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-query-detail",
             about: "Show the execution details of one SQL query.",
             long_about: "Show the execution details of one SQL query.\n\nReturns what the monitoring service collected about one query of the cluster (see ListQueries): its text, plan, user, database, state, timings, memory, spill, I/O and skew figures. `ctime` picks the collection that is read. Documented by the SDK only.\n\nOperation ShowQueryDetail: GET /v1/{project_id}/clusters/{cluster_id}/dms/queries/{query_id}; section sdk:show_query_detail of the source document.",
+            example: "show-query-detail --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --query-id 145522562959854219 --ctime 1699062726000",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4006,7 +4326,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "ctime",
                     Kind::Int64,
-                    "Collection time to read, a Unix timestamp (the collected times in the examples are in milliseconds).",
+                    "Collection time to read, a Unix timestamp (the collected times in the examples are in milliseconds). At least 0. Format: Unix timestamp.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -4020,6 +4340,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-resize-preparation",
             about: "Show the state of a scale-out preparation.",
             long_about: "Show the state of a scale-out preparation.\n\nShows whether the cluster supports preparing a scale-out, and the state, progress and prepared node ids of the current preparation (ResizePreparation).\n\nOperation ShowResizePreparation: GET /v1/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes/preparation; section sdk:show_resize_preparation of the source document.",
+            example: "show-resize-preparation --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4035,6 +4356,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-resource-statistics",
             about: "Show the project's active and total clusters and nodes.",
             long_about: "Show the project's active and total clusters and nodes.\n\nReturns how many of the project's clusters and nodes there are in all and how many of them are active. Documented by the SDK only.\n\nOperation ShowResourceStatistics: GET /v1/{project_id}/resource-statistics; section sdk:show_resource_statistics of the source document.",
+            example: "show-resource-statistics --namespace dws",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4054,6 +4376,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-workload-plan",
             about: "Show a resource management plan.",
             long_about: "Show a resource management plan.\n\nShows one resource management plan: whether it is running (`status`), its current stage and every stage with the resource configuration it applies. No local page or API Explorer file documents this operation; the vendor's current API reference (ShowWorkloadPlan) does.\n\nOperation ShowWorkloadPlan: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}; section sdk:show_workload_plan of the source document.",
+            example: "show-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4070,6 +4393,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-workload-plan-stage",
             about: "Show a stage of a resource management plan.",
             long_about: "Show a stage of a resource management plan.\n\nShows one stage of a plan: its time window, the next time it applies and the resource configuration of each resource pool. No local page or API Explorer file documents this operation; the vendor's current API reference (ShowWorkloadPlanStage) does.\n\nOperation ShowWorkloadPlanStage: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages/{stage_id}; section sdk:show_workload_plan_stage of the source document.",
+            example: "show-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a --stage-id 00bc8bc5-c885-42e5-b205-80547d3f94c4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4087,6 +4411,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-workload-queue",
             about: "Show a resource pool.",
             long_about: "Show a resource pool.\n\nShows a resource pool: its resource settings and its short-query acceleration settings. In a cluster with logical clusters, `logical_cluster_name` names the pool's logical cluster. No local page or API Explorer file documents this operation; the vendor's current API reference (ShowWorkloadQueue) does.\n\nOperation ShowWorkloadQueue: GET /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}; section sdk:show_workload_queue of the source document.",
+            example: "show-workload-queue --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4109,6 +4434,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "shrink-cluster",
             about: "Shrink a cluster by removing nodes.",
             long_about: "Shrink a cluster by removing nodes.\n\nRemoves nodes from the cluster. Nodes are removed a whole ring at a time (a ring is the group of hosts, for example three or four, that holds the primary, standby and secondary data nodes of each other), and only in the reverse order of the scale-outs that added them: after adding 3 nodes and then 4, a shrink can remove 4 or 7 nodes (ListClusterScaleInNumbers lists the valid counts, CheckClusterShrink checks a count first). A long shrink needs an agency (delegated authorization); without one it may fail. The answer carries the id of the shrink job (ListJobDetails).\n\nOperation ShrinkCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/cluster-shrink; section ZH-CN_TOPIC_0000001437421877 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "shrink-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --shrink-number 3 --online false --type dws --force-backup true --need-agency false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4116,6 +4442,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How to shrink the cluster (SDK model `ClusterShrinkReq`).",
+                fields: &SHRINK_CLUSTER_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4127,6 +4454,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "shrink-logical-cluster",
             about: "Scale in a logical cluster to the elastic pool.",
             long_about: "Scale in a logical cluster to the elastic pool.\n\nRemoves rings from a logical cluster, back to the elastic pool: either the rings given in `cluster_rings` or `shrink_node_num` nodes (when both are given, `cluster_rings` wins), and redistributes its data. ListLogicalClusters (`action_info`) and ListLogicalClusterTasks (type `Shrink`) show the progress.\n\nOperation ShrinkLogicalCluster: POST /v1/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}/shrink; section sdk:shrink_logical_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "shrink-logical-cluster --cluster-id d29fd79b-d445-4e90-8fea-2f7d8b216bff --logical-cluster-id 7dc7a0a9-1f43-4f3c-974e-4a5ee2070836 --body '{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4140,6 +4468,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to remove from the logical cluster.",
+                fields: &SHRINK_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4151,6 +4480,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-cluster",
             about: "Start a stopped cluster.",
             long_about: "Start a stopped cluster.\n\nStarts a cluster that was stopped with StopCluster. The start runs as a job whose id is returned; the cluster's state in ListClusterDetails also shows it. No request body.\n\nOperation StartCluster: POST /v1/{project_id}/clusters/{cluster_id}/start; section sdk:start_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-cluster --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4166,6 +4496,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-disaster-recovery",
             about: "Start a disaster recovery.",
             long_about: "Start a disaster recovery.\n\nStarts replicating from the primary to the standby cluster (DWS 2.0 clusters only). Allowed when the disaster recovery is not started, failed to start or is stopped. While it runs, neither cluster can be restored, scaled out, upgraded, restarted, have nodes replaced or its password reset, and the standby cannot take backups; a running standby cluster is billed. The status goes `starting`, then `running` or `start_failed`.\n\nOperation StartDisasterRecovery: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/start; section ZH-CN_TOPIC_0000001448850725 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-disaster-recovery --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4186,6 +4517,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-redistribution",
             about: "Start redistributing a cluster's data.",
             long_about: "Start redistributing a cluster's data.\n\nSpreads the table data of the old nodes evenly onto the nodes a scale-out added (API Explorer name ExecuteRedistributionCluster). It can be started by hand only while the cluster's task information says \"to be redistributed\", that is after a scale-out with `auto_redistribute` false. Needs DWS 2.0 8.1.1.200 or later; the offline scheduled mode is gone from 8.2.0. Tables are queued by their relpages size, so running ANALYZE on them first is advised. Progress shows in ShowClusterRedistribution (`/redis_info/status`) and in the cluster details.\n\nOperation StartRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution; section ZH-CN_TOPIC_0000001398131066 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-redistribution --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --redis-mode online --parallel-jobs 3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4193,6 +4525,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How to redistribute (SDK model `RedistributionReq`).",
+                fields: &START_REDISTRIBUTION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4204,6 +4537,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-workload-plan",
             about: "Start a resource management plan.",
             long_about: "Start a resource management plan.\n\nStarts a resource management plan: from now on the plan applies each stage's resource pool configuration at the stage's time. Whether the plan runs shows in ShowWorkloadPlan (`status` 1), the stage switches in ListPlanExecLogs. The request has no body. No local page or API Explorer file documents this operation; the vendor's current API reference (StartWorkloadPlan) does.\n\nOperation StartWorkloadPlan: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/start; section sdk:start_workload_plan of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4220,6 +4554,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-cluster",
             about: "Stop a cluster.",
             long_about: "Stop a cluster.\n\nStops the cluster; StartCluster starts it again. The stop runs as a job whose id is returned; the cluster's state in ListClusterDetails also shows it. No request body.\n\nOperation StopCluster: POST /v1/{project_id}/clusters/{cluster_id}/stop; section sdk:stop_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-cluster --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4235,6 +4570,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-redistribution",
             about: "Suspend a redistribution.",
             long_about: "Suspend a redistribution.\n\nSuspends the cluster's running redistribution (DWS 2.0 only). While it is suspended, table priorities (SetRedistributionPriority) and the concurrency (UpdateRedistributionConfigurations) can be changed; RestoreRedistribution resumes it. ShowClusterRedistribution shows `PAUSING` and then `PAUSE`.\n\nOperation StopRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution/suspend; section sdk:stop_redistribution of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-redistribution --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4250,6 +4586,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-workload-plan",
             about: "Stop a resource management plan.",
             long_about: "Stop a resource management plan.\n\nStops a running resource management plan; its stages no longer switch the resource pools' configuration. The request has no body. No local page or API Explorer file documents this operation; the vendor's current API reference (StopWorkloadPlan) does.\n\nOperation StopWorkloadPlan: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stop; section sdk:stop_workload_plan of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4266,6 +4603,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switch-failover-disaster",
             about: "Fail a disaster recovery over to the standby cluster.",
             long_about: "Fail a disaster recovery over to the standby cluster.\n\nException switchover, for when the production cluster is faulty or the disaster recovery is abnormal: the standby cluster becomes the production cluster (clusters of version 8.1.2 or later, DWS 2.0 only). Data not yet synchronized to the standby cluster is lost; check the last synchronization time first. After the original production cluster is repaired, RestoreDisaster switches back.\n\nOperation SwitchFailoverDisaster: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/failover; section ZH-CN_TOPIC_0000001398450802 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "switch-failover-disaster --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4286,6 +4624,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switch-over-cluster",
             about: "Restore the primary/standby balance of a cluster.",
             long_about: "Restore the primary/standby balance of a cluster.\n\nWhen a cluster is unbalanced (sub-status `UNBALANCED`), some nodes carry more primary instances than others and the cluster runs slower than when balanced. This call switches the primaries and standbys back to their original places. It interrupts the workload briefly (how long depends on the load), so run it off peak. Supported from cluster version 8.1.1.202. While it runs, `task_status` is `ACTIVE_STANDY_SWITCHOVER`; `ACTIVE_STANDY_SWITCHOVER_FAILURE` means it failed. No request or response body.\n\nOperation SwitchOverCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/switchover; section ZH-CN_TOPIC_0000001451358557 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "switch-over-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4301,6 +4640,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switch-plan-stage",
             about: "Switch a resource management plan to one of its stages.",
             long_about: "Switch a resource management plan to one of its stages.\n\nApplies the resource pool configuration of the given stage now, making it the plan's current stage. No local page or API Explorer file documents this operation; the vendor's current API reference (SwitchPlanStage) does.\n\nOperation SwitchPlanStage: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stage-switch; section sdk:switch_plan_stage of the source document; not idempotent (not retried after it may have arrived).",
+            example: "switch-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0591129f-4970-44e7-b213-f7bce797de87 --stage-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4309,6 +4649,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The stage to switch to.",
+                fields: &WORKLOAD_PLAN_STAGE_ID_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4320,6 +4661,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switchover-disaster-recovery",
             about: "Switch a disaster recovery over to the standby cluster.",
             long_about: "Switch a disaster recovery over to the standby cluster.\n\nPlanned switchover: the standby cluster becomes the production cluster and the roles swap (DWS 2.0 clusters only). Allowed while the disaster recovery is running. The old production cluster is unavailable during the switchover. With an available production cluster no data is lost (RPO 0); with an unavailable one, data is at least as recent as the last successful synchronization. The status is `switchovering` until the roles have swapped.\n\nOperation SwitchoverDisasterRecovery: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/switchover; section ZH-CN_TOPIC_0000001398610770 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "switchover-disaster-recovery --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4340,6 +4682,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "sync-iam-users",
             about: "Synchronize IAM users into the cluster's database.",
             long_about: "Synchronize IAM users into the cluster's database.\n\nCreates database users for the IAM users that may use the cluster. There is no request body; the answer lists the users that were created. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation SyncIamUsers: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/sync-iam-user; section sdk:sync_iam_users of the source document; not idempotent (not retried after it may have arrived).",
+            example: "sync-iam-users --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4355,6 +4698,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-alarm-sub",
             about: "Change an alarm subscription.",
             long_about: "Change an alarm subscription.\n\nReplaces the settings of an alarm subscription: its name, whether it is on, the severities or individual alarms it covers, its cluster and its SMN topic. The answer is the changed subscription.\n\nOperation UpdateAlarmSub: PUT /v2/{project_id}/alarm-subs/{alarm_sub_id}; section ZH-CN_TOPIC_0000001437661645 of the source document.",
+            example: "update-alarm-sub --alarm-sub-id 273ce506-dad8-411c-92f9-be5004739b40 --name zrf-test-13 --enable 1 --alarm-level urgent,important,minor --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("alarm-sub-id", Kind::String, "Id of the alarm subscription.")
@@ -4363,6 +4707,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new settings of an alarm subscription.",
+                fields: &ALARM_SUB_UPDATE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4374,6 +4719,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-cluster-dns",
             about: "Change the domain name of a cluster.",
             long_about: "Change the domain name of a cluster.\n\nChanges the public or private domain name of the cluster. The answer has no body.\n\nOperation UpdateClusterDns: PUT /v1.0/{project_id}/clusters/{cluster_id}/dns; section ZH-CN_TOPIC_0000001437702085 of the source document.",
+            example: "update-cluster-dns --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --name demo --type public --ttl 300",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4381,6 +4727,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new domain name.",
+                fields: &CREATE_CLUSTER_DNS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4392,6 +4739,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-configuration",
             about: "Change parameters of a cluster's parameter group.",
             long_about: "Change parameters of a cluster's parameter group.\n\nSets the given parameters of one of the cluster's parameter groups, each for the coordinator (`cn`) or the data (`dn`) nodes. Parameters marked `restart_required` in ListClusterConfigurationsParameter take effect only after a restart (the group's status is then `Pending-Reboot`). No response body.\n\nOperation UpdateConfiguration: PUT /v2/{project_id}/clusters/{cluster_id}/configurations/{configuration_id}; section ZH-CN_TOPIC_0000001439548949 of the source document.",
+            example: "update-configuration --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --configuration-id 2846d355-cd2a-4239-ae54-a7aef0b7963d --configurations.type cn --configurations.name enable_constraint_optimization --configurations.value off --configurations.type dn --configurations.name enable_constraint_optimization --configurations.value off",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4405,6 +4753,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The parameters to change.",
+                fields: &UPDATE_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4416,6 +4765,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-data-source",
             about: "Change the configuration of an external data source.",
             long_about: "Change the configuration of an external data source.\n\nReconfigures an external data source: `agency` replaces the name of the agency the cluster uses to reach it, `reboot` restarts the cluster so that the change takes effect. The work is asynchronous: the answer carries the id of the job (ListJobDetails); ListDataSource shows the source's `configure_status`.\n\nOperation UpdateDataSource: PUT /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources/{ext_data_source_id}; section ZH-CN_TOPIC_0000001437661637 of the source document.",
+            example: "update-data-source --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --ext-data-source-id d303f19c-fbd1-4716-ae04-07d1ff358f22 --reconfigure.reboot false --reconfigure.agency DWSAccessOBS",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4429,6 +4779,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new configuration of a data source.",
+                fields: &RECONFIGURE_EXT_DATA_SOURCE_ACTION_REQ_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4440,6 +4791,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-database-authority",
             about: "Grant or revoke permissions on database objects.",
             long_about: "Grant or revoke permissions on database objects.\n\nGrants (`is_grant` true, with `grant_list`) or revokes (`is_grant` false, with `revoke_list`) permissions on objects of one kind to or from roles, optionally on every object of a schema (`all_object`) and, for revocations, in cascade (the default). The answer lists the SQL statements that were run. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation UpdateDatabaseAuthority: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/authority; section sdk:update_database_authority of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-database-authority --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --type TABLE --is-grant true --grant-list.permission SELECT --grant-list.grant-with false --role-list role1 --object-list table1 --database gaussdb --schema public",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4447,6 +4799,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Permissions to grant or revoke.",
+                fields: &DATABASE_PERMISSION_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4458,6 +4811,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-database-user-info",
             about: "Change a database user or role.",
             long_about: "Change a database user or role.\n\nChanges the attributes of one database user or role: login and administration rights, inheritance, foreign table access, connection limit (-1 for none), replication, validity period and lock. Fields left out keep their values. The answer is an empty object. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation UpdateDatabaseUserInfo: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}; section sdk:update_database_user_info of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-database-user-info --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1 --login true --createrole true --createdb true --systemadmin false --auditadmin false --useft true --conn-limit=-1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4466,6 +4820,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New attributes of a database user or role; fields left out are kept.",
+                fields: &DATABASE_USER_INFO_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4477,6 +4832,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-disaster-info",
             about: "Change the settings of a disaster recovery.",
             long_about: "Change the settings of a disaster recovery.\n\nChanges the synchronization period and related settings of a disaster recovery. Only a disaster recovery that is not started or is stopped can be changed; the new settings apply from its next start.\n\nOperation UpdateDisasterInfo: PUT /v2/{project_id}/disaster-recovery/{disaster_recovery_id}; section sdk:update_disaster_info of the source document.",
+            example: "update-disaster-info --disaster-recovery-id b303b78d-438c-41dd-aaf6-c98eea1fc2a6 --disaster-recovery.dr-sync-period 3H --disaster-recovery.primary-to-role primary --disaster-recovery.standby-to-role standby --disaster-recovery.reset-action DR_RUNNING",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4489,6 +4845,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "The settings to change.",
+                fields: &UPDATE_DISASTER_INFO_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4500,6 +4857,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-event-sub",
             about: "Change an event subscription.",
             long_about: "Change an event subscription.\n\nReplaces the settings of an event subscription: its name, whether it is on, the events it matches (source type and source, category, severity, tag) and its SMN topic. The answer is the changed subscription.\n\nOperation UpdateEventSub: PUT /v2/{project_id}/event-subs/{event_sub_id}; section ZH-CN_TOPIC_0000001387342352 of the source document.",
+            example: "update-event-sub --event-sub-id 41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b --name zrf-test-66 --source-type '' --source-id '' --category '' --severity normal,warning --tag '' --enable 1 --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("event-sub-id", Kind::String, "Id of the event subscription.")
@@ -4508,6 +4866,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new settings of an event subscription.",
+                fields: &EVENT_SUB_UPDATE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4519,6 +4878,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-logical-cluster",
             about: "Change the rings of a logical cluster.",
             long_about: "Change the rings of a logical cluster.\n\nSets the rings of a logical cluster: fewer rings than it has scale it in (the rings left out return to the elastic pool), more rings scale it out. For example a logical cluster of six nodes (two rings) edited with one ring is scaled in, with three rings scaled out. ListLogicalClusters (`action_info`) and ListLogicalClusterTasks show the progress.\n\nOperation UpdateLogicalCluster: PUT /v2/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}; section sdk:update_logical_cluster of the source document.",
+            example: "update-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d --waiting-for-killing 0 --body '{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4532,6 +4892,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new rings of a logical cluster.",
+                fields: &UPDATE_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4543,6 +4904,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-logical-cluster-plan",
             about: "Edit the actions of a scheduled logical cluster plan.",
             long_about: "Edit the actions of a scheduled logical cluster plan.\n\nReplaces the actions (create or delete, with their cron expressions) of a plan that creates or deletes a logical cluster on a schedule.\n\nOperation UpdateLogicalClusterPlan: PUT /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}; section sdk:update_logical_cluster_plan of the source document.",
+            example: "update-logical-cluster-plan --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --plan-id 03eaf309-2d91-4b28-a93c-0a45980d3192 --actions.id b33f5783-8d9c-4ec6-9249-ccfd9186d105 --actions.type create --actions.strategy '0 0 8 ? * 2'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4551,6 +4913,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New actions of a plan (SDK model `UpdateLogicalClusterPlanBo`).",
+                fields: &UPDATE_LOGICAL_CLUSTER_PLAN_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4562,6 +4925,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-maintenance-window",
             about: "Change a cluster's weekly maintenance window.",
             long_about: "Change a cluster's weekly maintenance window.\n\nSets the weekly time slot in which the service may carry out maintenance on the cluster; choose an off-peak slot, since maintenance can interrupt the workload. The slot is given in UTC as a day of the week and whole-hour start and end times exactly 4 hours apart (the end may fall on the next day, for example 22:00 to 02:00). No response body.\n\nOperation UpdateMaintenanceWindow: PUT /v1.0/{project_id}/clusters/{cluster_id}/maintenance-window; section ZH-CN_TOPIC_0000001451198581 of the source document.",
+            example: "update-maintenance-window --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --day Thu --start-time 22:00 --end-time 02:00",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4569,6 +4933,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The weekly maintenance window, in UTC: whole-hour start and end times exactly 4 hours apart.",
+                fields: &UPDATE_MAINTENANCE_WINDOW_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4580,6 +4945,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-operational-task",
             about: "Change a scheduled operational task.",
             long_about: "Change a scheduled operational task.\n\nChanges a scheduled operational task (same fields as AddOperationalTask, sent without the `task_info` wrapper). The answer is empty. Unlike every other path of the service, this one has the singular segment `cluster`; the spec keeps it as the SDK sends it. Only the SDK documents this operation.\n\nOperation UpdateOperationalTask: POST /v1/{project_id}/cluster/{cluster_id}/operational-tasks/{task_id}; section sdk:update_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-id g6aa82ba1fc9748389b613e8da13e2fe9 --task-name test1 --description 'nightly vacuum' --category VacuumFull --type Window --vacuum-mode manual --priority.database-name postgres --priority.schema-name public --priority.table-name a --white-list.date-type 1th --white-list.date-start 02:00:00 --white-list.date-end 06:00:00",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4593,6 +4959,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A scheduled operational task.",
+                fields: &TASK_INFO_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4604,6 +4971,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-operational-task-config",
             about: "Change the shared configuration of scheduled operational tasks.",
             long_about: "Change the shared configuration of scheduled operational tasks.\n\nChanges the settings all scheduled operational tasks of the cluster share. The answer is empty. Only the SDK documents this operation.\n\nOperation UpdateOperationalTaskConfig: PUT /v1/{project_id}/clusters/{cluster_id}/operational-tasks/configuration; section sdk:update_operational_task_config of the source document.",
+            example: "update-operational-task-config --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --parallel-max 4 --parallel-min 1 --small-cu-percentage 10.5 --small-cu-rows-limit 100",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4611,6 +4979,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Settings shared by a cluster's scheduled operational tasks.",
+                fields: &OPERATIONAL_TASK_CONFIGURATION_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4622,6 +4991,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-queue-base-info",
             about: "Change the short-query settings of a resource pool.",
             long_about: "Change the short-query settings of a resource pool.\n\nChanges a resource pool's basic settings: whether short queries are accelerated (`short_query_optimize`, default on) and how many short queries may run at once (`short_query_concurrency_num`, -1 or more, default -1 for no limit). Only the SDK documents this operation.\n\nOperation UpdateQueueBaseInfo: PUT /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}; section sdk:update_queue_base_info of the source document.",
+            example: "update-queue-base-info --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1 --workload-queue.short-query-optimize on --workload-queue.short-query-concurrency-num 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4631,6 +5001,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new basic settings of a resource pool.",
+                fields: &UPDATE_WORKLOAD_QUEUE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4642,6 +5013,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-queue-resources",
             about: "Change the resource settings of a resource pool.",
             long_about: "Change the resource settings of a resource pool.\n\nReplaces the resource settings of a resource pool (same resource kinds and ranges as AddWorkloadQueue). No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateQueueResources) does.\n\nOperation UpdateQueueResources: PUT /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/resources; section sdk:update_queue_resources of the source document.",
+            example: "update-queue-resources --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name test11 --workload-queue.workload-queue-name test11 --workload-queue.logical-cluster-name '' --workload-queue.resource-item-list.resource-name memory --workload-queue.resource-item-list.resource-value 0 --workload-queue.resource-item-list.resource-name tablespace --workload-queue.resource-item-list.resource-value=-1 --workload-queue.resource-item-list.resource-name activestatements --workload-queue.resource-item-list.resource-value 10 --workload-queue.resource-item-list.resource-name cpu_limit --workload-queue.resource-item-list.resource-value 0 --workload-queue.resource-item-list.resource-name cpu_share --workload-queue.resource-item-list.resource-value 12",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4651,6 +5023,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new resource settings of a resource pool.",
+                fields: &WORKLOAD_QUEUE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4662,6 +5035,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-redistribution-configurations",
             about: "Change the settings of a redistribution.",
             long_about: "Change the settings of a redistribution.\n\nChanges the concurrency and the table order (large or small tables first) of the cluster's redistribution, typically while it is suspended (StopRedistribution).\n\nOperation UpdateRedistributionConfigurations: PUT /v2/{project_id}/clusters/{cluster_id}/redistribution/configurations; section sdk:update_redistribution_configurations of the source document.",
+            example: "update-redistribution-configurations --cluster-id 496c3032-c08f-4cd1-8c66-9b56a89a274d --parallel-jobs 4 --priority-policy large",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4669,6 +5043,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New redistribution settings (SDK model `RedistributionConf`).",
+                fields: &UPDATE_REDISTRIBUTION_CONFIGURATIONS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4680,6 +5055,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-schemas",
             about: "Change the space limit of a schema.",
             long_about: "Change the space limit of a schema.\n\nSets the space limit (`perm_space`) of one schema of the database. The answer's `ret_code` is 0 on success. No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateSchemas) does.\n\nOperation UpdateSchemas: PUT /v2/{project_id}/clusters/{cluster_id}/databases/{database_name}/schemas; section sdk:update_schemas of the source document.",
+            example: "update-schemas --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --database-name gaussdb --schema-name gs_logical_cluster --perm-space 10240",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4689,6 +5065,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new space limit of a schema.",
+                fields: &WORKLOAD_SCHEMA_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4700,6 +5077,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-workload-plan-stage",
             about: "Change a stage of a resource management plan.",
             long_about: "Change a stage of a resource management plan.\n\nReplaces a stage's time window, days, months, name and resource pool configuration; the answer shows the stage as changed. No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateWorkloadPlanStage) does.\n\nOperation UpdateWorkloadPlanStage: PUT /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages/{stage_id}; section sdk:update_workload_plan_stage of the source document.",
+            example: "update-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a --stage-id 00bc8bc5-c885-42e5-b205-80547d3f94c4 --workload-plan-stage.day 1 --workload-plan-stage.month 1 --workload-plan-stage.stage-name stage1 --workload-plan-stage.start-time 00:00:00 --workload-plan-stage.end-time 00:00:00 --body '{\"workload_plan_stage\":{\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4709,6 +5087,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "A plan stage to add or apply.",
+                fields: &WORKLOAD_PLAN_STAGE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4720,6 +5099,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-workload-rule",
             about: "Change an exception rule.",
             long_about: "Change an exception rule.\n\nReplaces the conditions and action of an exception rule. Neither the name nor the items may be empty. The answer's `workload_res_code` is 0 on success. No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateWorkloadRule) does.\n\nOperation UpdateWorkloadRule: PUT /v1/{project_id}/clusters/{cluster_id}/workload/rules/{rule_name}; section sdk:update_workload_rule of the source document.",
+            example: "update-workload-rule --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rule-name rule --body.rule-name rule --except-rules.rule-key blocktime --except-rules.rule-value 20 --except-rules.rule-key action --except-rules.rule-value abort",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4729,6 +5109,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "An exception rule.",
+                fields: &ADD_EXCEPT_RULE_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4740,6 +5121,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "validate-db-data",
             about: "Check a list of schemas or tables of a database.",
             long_about: "Check a list of schemas or tables of a database.\n\nChecks the listed schemas or tables (`type`) of a database and answers how many passed and failed, with the names that passed. It only checks, so it is safe to repeat. Only the SDK documents this operation.\n\nOperation ValidateDbData: POST /v1/{project_id}/clusters/{cluster_id}/{database}/validate; section sdk:validate_db_data of the source document.",
+            example: "validate-db-data --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --database gaussdb --type schema --data public --data sales",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
@@ -4748,6 +5130,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The objects to check.",
+                fields: &VALIDATE_DB_DATA_REQ_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6835,3 +7218,2261 @@ fn wait_until_redistribution_done(
         client.wait_until_redistribution_done(&id, &options).await
     })
 }
+
+/// The fields of `AddExceptRuleReq`, as flags.
+static ADD_EXCEPT_RULE_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+        "rule_name",
+        Kind::String,
+        "Name of the rule; may not be empty. At least 1 characters.",
+    ),
+    Field::objects(
+        "except_rules",
+        &EXCEPT_RULE_FIELDS,
+        "The rule's items; may not be empty.",
+    ),
+];
+
+/// The fields of `AlarmSubDetailResopnse`, as flags.
+static ALARM_SUB_DETAIL_RESOPNSE_FIELDS: [Field; 5] = [
+    Field::new("id", Kind::String, "Id of the alarm configuration.").required(),
+    Field::new("alarm_id", Kind::String, "Id of the alarm definition.").required(),
+    Field::new("alarm_name", Kind::String, "Name of the alarm.").required(),
+    Field::new("name_space", Kind::String, "Service the alarm belongs to.").required(),
+    Field::new("alarm_level", Kind::String, "Severity of the alarm.").required(),
+];
+
+/// The fields of `AlarmSubRequest`, as flags.
+static ALARM_SUB_REQUEST_FIELDS: [Field; 10] = [
+    Field::new("name", Kind::String, "Name of the subscription.").required(),
+    Field::new(
+        "enable",
+        Kind::Int32,
+        "Whether the subscription is on (1 in the examples).",
+    ),
+    Field::new(
+        "alarm_level",
+        Kind::String,
+        "Severities to send, comma-separated, among `urgent`, `important`, `minor` and `prompt` (for example `urgent,important,minor`). Leave empty when `alarm_detail` is set.",
+    ),
+    Field::new(
+        "alarm_detail",
+        Kind::String,
+        "Individual alarms to send instead of whole severities: `<alarm id>:<severity>` pairs separated by commas. When set, `alarm_level` must be empty.",
+    ),
+    Field::new("cluster_id", Kind::String, "Only alarms of this cluster."),
+    Field::new(
+            "notification_target",
+            Kind::String,
+            "URN of the SMN topic the alarms are sent to.",
+        )
+        .required(),
+    Field::new("notification_target_name", Kind::String, "Name of the SMN topic.")
+        .required(),
+    Field::new(
+            "notification_target_type",
+            Kind::Enum(types::AlarmSubRequestNotificationTargetType::VALUES),
+            "Kind of target; only `SMN`.",
+        )
+        .required(),
+    Field::new(
+            "time_zone",
+            Kind::String,
+            "Time zone of the notifications (for example `GMT+08:00`).",
+        )
+        .required(),
+    Field::new(
+        "name_space",
+        Kind::String,
+        "Service of the alarms; only DWS (2022 page only).",
+    ),
+];
+
+/// The fields of `AlarmSubUpdateRequest`, as flags.
+static ALARM_SUB_UPDATE_REQUEST_FIELDS: [Field; 10] = [
+    Field::new("name", Kind::String, "Name of the subscription.").required(),
+    Field::new(
+        "enable",
+        Kind::Int32,
+        "Whether the subscription is on (1 in the examples).",
+    ),
+    Field::new(
+        "alarm_level",
+        Kind::String,
+        "Severities to send, comma-separated, among `urgent`, `important`, `minor` and `prompt`.",
+    ),
+    Field::objects(
+        "alarm_details",
+        &ALARM_SUB_DETAIL_RESOPNSE_FIELDS,
+        "The individual alarms the subscription covers.",
+    ),
+    Field::new("cluster_id", Kind::String, "Only alarms of this cluster."),
+    Field::new(
+        "language",
+        Kind::String,
+        "Language of the notifications (for example `zh-cn`).",
+    ),
+    Field::new(
+            "notification_target",
+            Kind::String,
+            "URN of the SMN topic the alarms are sent to.",
+        )
+        .required(),
+    Field::new("notification_target_name", Kind::String, "Name of the SMN topic.")
+        .required(),
+    Field::new(
+            "notification_target_type",
+            Kind::Enum(types::AlarmSubRequestNotificationTargetType::VALUES),
+            "Kind of target; only `SMN`.",
+        )
+        .required(),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "Time zone of the notifications (for example `GMT+08:00`).",
+    ),
+];
+
+/// The fields of `BackupStrategyRequest`, as flags.
+static BACKUP_STRATEGY_REQUEST_FIELDS: [Field; 11] = [
+    Field::new("policy_id", Kind::String, "Id of the schedule."),
+    Field::new(
+        "policy_name",
+        Kind::String,
+        "Name of the schedule: unique, 4 to 92 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Needed when a schedule is added. 4 to 92 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,91}$",
+    ),
+    Field::new(
+        "backup_strategy",
+        Kind::String,
+        "When the backup runs, as a cron expression (for example `0 0 3 ? * 1,2,3,4,5,6,7`). Needed when a schedule is added.",
+    ),
+    Field::new(
+        "backup_type",
+        Kind::Enum(types::BackupStrategyDetailBackupType::VALUES),
+        "`full` or `increment`. Needed when a schedule is added.",
+    ),
+    Field::new(
+        "backup_level",
+        Kind::Enum(types::SnapshotsBackupLevel::VALUES),
+        "Scope of the backup: `cluster`, `schema` or `table`. Needed when a schedule is added.",
+    ),
+    Field::new(
+        "backup_database",
+        Kind::String,
+        "Database to back up (schema- and table-level backups).",
+    ),
+    Field::new(
+        "backup_schema_list",
+        Kind::String,
+        "Schemas to back up (schema-level backups).",
+    ),
+    Field::new(
+        "backup_table_list",
+        Kind::String,
+        "Tables to back up (table-level backups).",
+    ),
+    Field::new(
+        "time_zone_offset",
+        Kind::Int32,
+        "Offset of the schedule's time zone from UTC, in hours.",
+    ),
+    Field::new("next_fire_time", Kind::String, "Next time the schedule fires."),
+    Field::new("update_time", Kind::String, "When the schedule was last changed."),
+];
+
+/// The fields of `BatchCreateClusterCnRequest`, as flags.
+static BATCH_CREATE_CLUSTER_CN_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "num",
+            Kind::Int32,
+            "Total number of CNs the cluster has once the task is done; it must lie between `min_num` and `max_num` of ListClusterCn. At least 1.",
+        )
+        .required(),
+];
+
+/// The fields of `BatchCreateResourceTag`, as flags.
+static BATCH_CREATE_RESOURCE_TAG_FIELDS: [Field; 2] = [
+    Field::new("key", Kind::String, "Tag key, 1 to 128 characters. 1 to 128 characters.")
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "Tag value, at most 256 characters (may be empty). 0 to 256 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `BatchCreateResourceTagRequest`, as flags.
+static BATCH_CREATE_RESOURCE_TAG_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects("tags", &BATCH_CREATE_RESOURCE_TAG_FIELDS, "The tags.").required(),
+];
+
+/// The fields of `BatchDeleteClusterCnRequest`, as flags.
+static BATCH_DELETE_CLUSTER_CN_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "instances",
+            Kind::String,
+            "Ids of the CNs to remove; not empty when given.",
+        )
+        .list(),
+];
+
+/// The fields of `BatchDeleteResourceTag`, as flags.
+static BATCH_DELETE_RESOURCE_TAG_FIELDS: [Field; 2] = [
+    Field::new("key", Kind::String, "Tag key.").required(),
+    Field::new("value", Kind::String, "Tag value.").required(),
+];
+
+/// The fields of `BatchDeleteResourceTagRequest`, as flags.
+static BATCH_DELETE_RESOURCE_TAG_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects("tags", &BATCH_DELETE_RESOURCE_TAG_FIELDS, "The tags.").required(),
+];
+
+/// The fields of `ChangeSecurityGroupRequest`, as flags.
+static CHANGE_SECURITY_GROUP_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "security_groups",
+            Kind::String,
+            "Ids of the security groups that replace the current ones.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `CheckClusterRequest`, as flags.
+static CHECK_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "cluster",
+            &CLUSTER_CHECK_BODY_FIELDS,
+            "Settings of a planned cluster, as for CreateClusterV2.",
+        )
+        .required(),
+];
+
+/// The fields of `CheckInstanceStorageRequest`, as flags.
+static CHECK_INSTANCE_STORAGE_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+        "new_size",
+        Kind::Int32,
+        "Storage per node after the expansion, in GB; at least 10. At least 10.",
+    ),
+];
+
+/// The fields of `CheckSnapshotRequest`, as flags.
+static CHECK_SNAPSHOT_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+        "snapshot_name",
+        Kind::String,
+        "Snapshot name to check; not empty. At least 1 characters.",
+    ),
+];
+
+/// The fields of `ClusterCheckBody`, as flags.
+static CLUSTER_CHECK_BODY_FIELDS: [Field; 20] = [
+    Field::new("flavor", Kind::String, "Name of the node flavor.").required(),
+    Field::new("availability_zones", Kind::String, "Codes of the availability zones.")
+        .list()
+        .required(),
+    Field::new("num_node", Kind::Int32, "Number of nodes.").required(),
+    Field::new(
+            "datastore_version",
+            Kind::String,
+            "Cluster (kernel) version; it must be one the flavor supports (see the `datastores` of ListNodeTypes).",
+        )
+        .required(),
+    Field::new("vpc_id", Kind::String, "Id of the VPC.").required(),
+    Field::new("subnet_id", Kind::String, "Id of the subnet.").required(),
+    Field::new("security_group_id", Kind::String, "Id of the security group."),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Id of the enterprise project; defaults to `0`, the default enterprise project.",
+    ),
+    Field::object(
+        "public_ip",
+        &OPEN_PUBLIC_IP_FIELDS,
+        "Elastic IP to bind to a planned cluster.",
+    ),
+    Field::new("name", Kind::String, "Name of the cluster."),
+    Field::new("num_cn", Kind::Int32, "Number of coordinator nodes (CNs)."),
+    Field::new(
+        "db_name",
+        Kind::String,
+        "User name of the administrator; defaults to `dbadmin`.",
+    ),
+    Field::new("db_password", Kind::String, "Password of the administrator."),
+    Field::new(
+        "db_port",
+        Kind::String,
+        "Database port, 8000 to 30000, as a decimal string; defaults to 8000. Matches ^[0-9]+$",
+    ),
+    Field::new("dss_pool_id", Kind::String, "Id of a dedicated storage pool."),
+    Field::object("volume", &VOLUME_FIELDS, "Cloud disks of each node."),
+    Field::objects("tag_list", &TAG_FIELDS, "Tags of the cluster."),
+    Field::object(
+        "restore_point",
+        &RESTORE_POINT_FIELDS,
+        "The snapshot a planned cluster would be restored from.",
+    ),
+    Field::new(
+        "cross_spec_restore",
+        Kind::String,
+        "Cross-flavor restore information, when the cluster is restored from a snapshot.",
+    ),
+    Field::new(
+        "old_cluster_hostname",
+        Kind::String,
+        "Host name of the old cluster, when the cluster is restored from a snapshot.",
+    ),
+];
+
+/// The fields of `ClusterRing`, as flags.
+static CLUSTER_RING_FIELDS: [Field; 2] = [
+    Field::objects("ring_hosts", &RING_HOST_FIELDS, "The hosts of the ring.").required(),
+    Field::new(
+        "un_shrinkable_cluster_ring",
+        Kind::Bool,
+        "Whether the ring cannot be scaled in.",
+    ),
+];
+
+/// The fields of `ConfigurationParameterValue`, as flags.
+static CONFIGURATION_PARAMETER_VALUE_FIELDS: [Field; 3] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ConfigurationParameterUnitType::VALUES),
+            "Kind of node, `cn` (coordinator) or `dn` (data node).",
+        )
+        .required(),
+    Field::new("name", Kind::String, "Name of the parameter.").required(),
+    Field::new("value", Kind::String, "New value.").required(),
+];
+
+/// The fields of `CopySnapshotRequest`, as flags.
+static COPY_SNAPSHOT_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "backup_name",
+            Kind::String,
+            "Name of the copy: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the copy, at most 256 characters, none of `!<>'=&\"`. Empty when omitted. At most 256 characters. Matches ^[^!<>'=&\"]*$",
+    ),
+];
+
+/// The fields of `CreateClusterDnsRequest`, as flags.
+static CREATE_CLUSTER_DNS_REQUEST_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "Domain name to create.").required(),
+    Field::new(
+            "type",
+            Kind::Enum(types::CreateClusterDnsRequestType::VALUES),
+            "Kind of domain name: `public` or `private`.",
+        )
+        .required(),
+    Field::new(
+            "ttl",
+            Kind::Int32,
+            "Time to live of the generated SOA record, in seconds; the usual value is 300. Defaults to `300`. From 300 to 2147483647.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterInfo`, as flags.
+static CREATE_CLUSTER_INFO_FIELDS: [Field; 14] = [
+    Field::new(
+            "node_type",
+            Kind::String,
+            "Name of the node flavor (a `spec_name` of ListNodeTypes).",
+        )
+        .required(),
+    Field::new(
+            "number_of_node",
+            Kind::Int32,
+            "Number of nodes: 3 to 256 for a cluster-mode cluster (1 only for a single-node hybrid data warehouse). From 1 to 256.",
+        )
+        .required(),
+    Field::new(
+            "subnet_id",
+            Kind::String,
+            "Id of the subnet, which must belong to the VPC.",
+        )
+        .required(),
+    Field::new(
+            "security_group_id",
+            Kind::String,
+            "Id of the security group. The sources mark it required but also say that an empty value makes the service create a security group.",
+        )
+        .required(),
+    Field::new("vpc_id", Kind::String, "Id of the VPC the cluster runs in.").required(),
+    Field::new(
+        "availability_zone",
+        Kind::String,
+        "Code of an available availability zone visible to the user; defaults to the first available zone.",
+    ),
+    Field::new(
+        "port",
+        Kind::Int32,
+        "Database port, 8000 to 30000; defaults to 8000. Defaults to `8000`. From 8000 to 30000.",
+    ),
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+    Field::new(
+            "user_name",
+            Kind::String,
+            "User name of the cluster administrator (commonly `dbadmin`): 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword. 1 to 63 characters. Matches ^[a-z_][a-z0-9_]*$",
+        )
+        .required(),
+    Field::new(
+            "user_pwd",
+            Kind::String,
+            "Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;_(){}[]/<>@#%^&*+|\\=-``, and not equal to the user name or the user name reversed. 12 to 32 characters.",
+        )
+        .required(),
+    Field::object(
+        "public_ip",
+        &PUBLIC_IP_FIELDS,
+        "Public (elastic) IP address of a cluster.",
+    ),
+    Field::new(
+        "number_of_cn",
+        Kind::Int32,
+        "Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; defaults to 3. Defaults to `3`. From 2 to 20.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Id of the enterprise project; defaults to `0`, the default enterprise project.",
+    ),
+    Field::object("tags", &TAGS_FIELDS, "A tag of a cluster."),
+];
+
+/// The fields of `CreateClusterRequest`, as flags.
+static CREATE_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "cluster",
+            &CREATE_CLUSTER_INFO_FIELDS,
+            "Settings of a cluster created with the v1 operation.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClusterV2Request`, as flags.
+static CREATE_CLUSTER_V2_REQUEST_FIELDS: [Field; 1] = [
+    Field::object("cluster", &V2_CREATE_CLUSTER_FIELDS, "Settings of a new cluster."),
+];
+
+/// The fields of `CreateDisasterRecovery`, as flags.
+static CREATE_DISASTER_RECOVERY_FIELDS: [Field; 14] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the disaster recovery: 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+        )
+        .required(),
+    Field::new(
+            "dr_type",
+            Kind::Enum(types::CheckDisasterNameType::VALUES),
+            "Kind of disaster recovery: `az` (across availability zones) or `region` (across regions).",
+        )
+        .required(),
+    Field::new(
+            "primary_cluster_id",
+            Kind::String,
+            "Id of the production (primary) cluster.",
+        )
+        .required(),
+    Field::new(
+            "standby_cluster_id",
+            Kind::String,
+            "Id of the disaster-recovery (standby) cluster.",
+        )
+        .required(),
+    Field::new(
+            "dr_sync_period",
+            Kind::String,
+            "Synchronization period: a number from 1 to 3000 followed by the unit, `m` (minutes), `H` (hours) or `d` (days), for example `5m`. Matches ^([1-9][0-9]{0,2}|[12][0-9]{3}|3000)[mHd]$",
+        )
+        .required(),
+    Field::new("primary_obs_bucket", Kind::String, "OBS bucket of the primary cluster."),
+    Field::new("standby_obs_bucket", Kind::String, "OBS bucket of the standby cluster."),
+    Field::new("cluster_role", Kind::String, "Role of the cluster."),
+    Field::new("discovery_recovery_id", Kind::String, "Id of the disaster recovery."),
+    Field::new(
+        "primary_cluster_project_id",
+        Kind::String,
+        "Project of the primary cluster (cross-region disaster recovery).",
+    ),
+    Field::new(
+        "primary_cluster_region",
+        Kind::String,
+        "Region of the primary cluster (cross-region disaster recovery).",
+    ),
+    Field::new(
+        "standby_cluster_project_id",
+        Kind::String,
+        "Project of the standby cluster (cross-region disaster recovery).",
+    ),
+    Field::new(
+        "standby_cluster_region",
+        Kind::String,
+        "Region of the standby cluster (cross-region disaster recovery).",
+    ),
+    Field::object(
+        "primary_cluster_info",
+        &CREATE_DR_CLUSTER_DTO_FIELDS,
+        "Information about the primary cluster of a disaster recovery.",
+    ),
+];
+
+/// The fields of `CreateDisasterRecoveryRequest`, as flags.
+static CREATE_DISASTER_RECOVERY_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "disaster_recovery",
+            &CREATE_DISASTER_RECOVERY_FIELDS,
+            "A disaster-recovery relation between two clusters.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateDrClusterDto`, as flags.
+static CREATE_DR_CLUSTER_DTO_FIELDS: [Field; 10] = [
+    Field::new("cluster_id", Kind::String, "Id of the cluster."),
+    Field::new("cluster_name", Kind::String, "Name of the cluster."),
+    Field::new("disaster_recovery_id", Kind::String, "Id of the disaster recovery."),
+    Field::new("cidr", Kind::String, "CIDR block of the subnet."),
+    Field::new("gateway_ip", Kind::String, "Gateway of the subnet."),
+    Field::new("endpoint", Kind::String, "Domain name of the cluster."),
+    Field::new(
+        "internal_ips",
+        Kind::String,
+        "Addresses of the primary network interfaces.",
+    ),
+    Field::new("private_ips", Kind::String, "Private addresses."),
+    Field::new("kernel_version", Kind::String, "Kernel version."),
+    Field::new("db_admin_pwd", Kind::String, "Password of the database administrator."),
+];
+
+/// The fields of `CreateLogicalClusterInfo`, as flags.
+static CREATE_LOGICAL_CLUSTER_INFO_FIELDS: [Field; 2] = [
+    Field::new("logical_cluster_name", Kind::String, "Name of the logical cluster.")
+        .required(),
+    Field::objects(
+            "cluster_rings",
+            &CLUSTER_RING_FIELDS,
+            "Rings of the elastic pool to build it from.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateLogicalClusterPlanRequest`, as flags.
+static CREATE_LOGICAL_CLUSTER_PLAN_REQUEST_FIELDS: [Field; 8] = [
+    Field::new(
+            "plan_type",
+            Kind::Enum(types::CreateLogicalClusterPlanRequestPlanType::VALUES),
+            "`once` (a one-off plan) or `periodicity` (a periodic plan).",
+        )
+        .required(),
+    Field::objects(
+            "actions",
+            &LOGICAL_CLUSTER_PLAN_ACTIONS_PARAM_FIELDS,
+            "What the plan does and when.",
+        )
+        .required(),
+    Field::new("logical_cluster_name", Kind::String, "Name of the logical cluster."),
+    Field::new("node_num", Kind::Int32, "Number of nodes of the logical cluster."),
+    Field::new(
+        "user",
+        Kind::String,
+        "Database user bound to the logical cluster; not with `main_logical_cluster`.",
+    ),
+    Field::new(
+        "main_logical_cluster",
+        Kind::String,
+        "Main logical cluster it is bound to; not with `user`.",
+    ),
+    Field::new("start_time", Kind::Int64, "When the plan starts, a timestamp."),
+    Field::new("end_time", Kind::Int64, "When the plan ends, a timestamp."),
+];
+
+/// The fields of `CreateLogicalClusterRequestBody`, as flags.
+static CREATE_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS: [Field; 1] = [
+    Field::object(
+            "logical_cluster",
+            &CREATE_LOGICAL_CLUSTER_INFO_FIELDS,
+            "Name and rings of a new logical cluster.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateSnapshotPolicyRequest`, as flags.
+static CREATE_SNAPSHOT_POLICY_REQUEST_FIELDS: [Field; 7] = [
+    Field::new(
+        "keep_day",
+        Kind::Int32,
+        "Days automated snapshots are kept. From 1 to 31.",
+    ),
+    Field::objects(
+        "backup_strategies",
+        &BACKUP_STRATEGY_REQUEST_FIELDS,
+        "Backup schedules to set. Needed when a schedule is added.",
+    ),
+    Field::new(
+        "device_name",
+        Kind::String,
+        "Backup medium: `OBS`, `NBU` or `NFS` (the 2022 page lists OBS and NBU).",
+    ),
+    Field::new(
+        "server_port",
+        Kind::String,
+        "Port of the NBU server; needed when the medium is NBU.",
+    ),
+    Field::new(
+        "backup_param",
+        Kind::String,
+        "NBU backup parameters (the NBU policy); needed when the medium is NBU, not used for OBS.",
+    ),
+    Field::new(
+            "server_ips",
+            Kind::String,
+            "Addresses of the NBU or NFS servers; needed when the medium is NBU or NFS.",
+        )
+        .list(),
+    Field::new("auto_backup", Kind::Bool, "Whether automated snapshots are enabled."),
+];
+
+/// The fields of `CreateSnapshotRequest`, as flags.
+static CREATE_SNAPSHOT_REQUEST_FIELDS: [Field; 1] = [
+    Field::object("snapshot", &SNAPSHOT_FIELDS, "A manual snapshot to create.")
+        .required(),
+];
+
+/// The fields of `DatabaseOmUserActionReq`, as flags.
+static DATABASE_OM_USER_ACTION_REQ_FIELDS: [Field; 1] = [
+    Field::new(
+            "operation",
+            Kind::Enum(types::DatabaseOmUserActionReqOperation::VALUES),
+            "`addOmUser` (add the account), `deleteOmUser` (delete it) or `increaseOmUserPeriod` (extend its validity).",
+        )
+        .required(),
+];
+
+/// The fields of `DatabasePermissionReq`, as flags.
+static DATABASE_PERMISSION_REQ_FIELDS: [Field; 11] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::DatabasePermissionReqType::VALUES),
+            "Kind of the objects: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE`, `NODEGROUP` or `ROLE`.",
+        )
+        .required(),
+    Field::new(
+            "is_grant",
+            Kind::Bool,
+            "true to grant (with `grant_list`), false to revoke (with `revoke_list`).",
+        )
+        .required(),
+    Field::objects(
+        "grant_list",
+        &GRANT_FIELDS,
+        "Permissions to grant, at most 100; needed when `is_grant` is true.",
+    ),
+    Field::objects(
+        "revoke_list",
+        &REVOKE_FIELDS,
+        "Permissions to revoke, at most 100; needed when `is_grant` is false.",
+    ),
+    Field::new(
+            "role_list",
+            Kind::String,
+            "Roles the permissions are granted to or revoked from, at most 100.",
+        )
+        .list()
+        .required(),
+    Field::new(
+            "object_list",
+            Kind::String,
+            "Objects the permissions are on, at most 2000.",
+        )
+        .list()
+        .required(),
+    Field::new(
+        "all_object",
+        Kind::Bool,
+        "Whether the permissions apply to every object of the schema; defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "cascade",
+        Kind::Bool,
+        "Whether a revocation cascades; defaults to true. Defaults to `true`.",
+    ),
+    Field::new("database", Kind::String, "Database the objects are in.").required(),
+    Field::new("schema", Kind::String, "Schema the objects are in."),
+    Field::new("table", Kind::String, "Table the columns belong to."),
+];
+
+/// The fields of `DatabaseUserInfoReq`, as flags.
+static DATABASE_USER_INFO_REQ_FIELDS: [Field; 12] = [
+    Field::new("login", Kind::Bool, "Whether it may log in."),
+    Field::new("createrole", Kind::Bool, "Whether it may create roles."),
+    Field::new("createdb", Kind::Bool, "Whether it may create databases."),
+    Field::new("systemadmin", Kind::Bool, "Whether it is a system administrator."),
+    Field::new("auditadmin", Kind::Bool, "Whether it is an audit administrator."),
+    Field::new(
+        "inherit",
+        Kind::Bool,
+        "Whether it inherits the permissions of its roles.",
+    ),
+    Field::new("useft", Kind::Bool, "Whether it may access foreign tables."),
+    Field::new(
+        "conn_limit",
+        Kind::Int32,
+        "Maximum number of connections (-1 for no limit).",
+    ),
+    Field::new("replication", Kind::Bool, "Whether it may use streaming replication."),
+    Field::new(
+        "valid_begin",
+        Kind::String,
+        "When the role becomes valid, `yyyy-MM-ddTHH:mm:ss` (the English reference writes `yyyy-MM-ddTHH:mm:ssZ`; a trailing `Z` is accepted). Format: yyyy-MM-ddTHH:mm:ss. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
+    ),
+    Field::new(
+        "valid_until",
+        Kind::String,
+        "When the role expires, `yyyy-MM-ddTHH:mm:ss` (the English reference writes `yyyy-MM-ddTHH:mm:ssZ`; a trailing `Z` is accepted). Format: yyyy-MM-ddTHH:mm:ss. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
+    ),
+    Field::new("lock", Kind::Bool, "Whether it is locked."),
+];
+
+/// The fields of `DateInfo`, as flags.
+static DATE_INFO_FIELDS: [Field; 3] = [
+    Field::new(
+        "date_type",
+        Kind::String,
+        "Day the window applies to, for example `1th` for the 1st of each month.",
+    ),
+    Field::new(
+        "date_start",
+        Kind::String,
+        "Start of the window, time of day `HH:mm:ss` (for example 04:00:00). Format: HH:mm:ss. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+    ),
+    Field::new(
+        "date_end",
+        Kind::String,
+        "End of the window, time of day `HH:mm:ss` (for example 08:00:00). Format: HH:mm:ss. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+    ),
+];
+
+/// The fields of `DeleteClusterNodesRequestBody`, as flags.
+static DELETE_CLUSTER_NODES_REQUEST_BODY_FIELDS: [Field; 2] = [
+    Field::new("node_list", Kind::String, "Ids of the idle nodes.").list().required(),
+    Field::new(
+            "operate_type",
+            Kind::Enum(types::DeleteClusterNodesRequestBodyOperateType::VALUES),
+            "`delete` deletes idle nodes (the usual choice); `clear` cleans up idle nodes whose creation failed.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteClusterRequest`, as flags.
+static DELETE_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "keep_last_manual_snapshot",
+            Kind::Int32,
+            "Number of the most recent manual snapshots to keep (0 keeps none). At least 0.",
+        )
+        .required(),
+];
+
+/// The fields of `EnableLogicalClusterRequestBody`, as flags.
+static ENABLE_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS: [Field; 1] = [
+    Field::new(
+            "enable",
+            Kind::Bool,
+            "Whether to turn the logical cluster switch on (true) or off.",
+        )
+        .required(),
+];
+
+/// The fields of `EncryptCluster`, as flags.
+static ENCRYPT_CLUSTER_FIELDS: [Field; 3] = [
+    Field::new("master_key_id", Kind::String, "Id of the KMS key.").required(),
+    Field::new("master_key_name", Kind::String, "Name of the KMS key."),
+    Field::new(
+            "crypt_algorithm",
+            Kind::String,
+            "Algorithm: `generalCipher` (AES-CBC) or `SMcompatible` (SM4).",
+        )
+        .required(),
+];
+
+/// The fields of `EncryptClusterRequest`, as flags.
+static ENCRYPT_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+        "encrypt",
+        &ENCRYPT_CLUSTER_FIELDS,
+        "KMS key and algorithm for the encryption.",
+    ),
+];
+
+/// The fields of `EventSubRequest`, as flags.
+static EVENT_SUB_REQUEST_FIELDS: [Field; 12] = [
+    Field::new("name", Kind::String, "Name of the subscription.").required(),
+    Field::new(
+        "source_type",
+        Kind::String,
+        "Source types to match: `cluster`, `backup` (snapshots), `disaster-recovery`, `data.migration` or `dws.ingestion`; empty for any.",
+    ),
+    Field::new("source_id", Kind::String, "Only events of this source; empty for any."),
+    Field::new(
+        "category",
+        Kind::String,
+        "Categories to match, comma-separated, among `management`, `monitor`, `security` and `system alarm`; empty for any.",
+    ),
+    Field::new(
+        "severity",
+        Kind::String,
+        "Severities to match, comma-separated, among `normal` and `warning`; empty for any.",
+    ),
+    Field::new("tag", Kind::String, "Only events with this tag; empty for any."),
+    Field::new(
+        "enable",
+        Kind::Int32,
+        "1 to turn the subscription on, 0 to create it off. One of 0, 1.",
+    ),
+    Field::new(
+            "notification_target",
+            Kind::String,
+            "URN of the SMN topic the events are sent to.",
+        )
+        .required(),
+    Field::new("notification_target_name", Kind::String, "Name of the SMN topic.")
+        .required(),
+    Field::new(
+            "notification_target_type",
+            Kind::Enum(types::AlarmSubRequestNotificationTargetType::VALUES),
+            "Kind of target; only `SMN`.",
+        )
+        .required(),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "Time zone of the notifications (for example `GMT+08:00`).",
+    ),
+    Field::new(
+        "name_space",
+        Kind::String,
+        "Service of the events; only DWS (2022 page only).",
+    ),
+];
+
+/// The fields of `EventSubUpdateRequest`, as flags.
+static EVENT_SUB_UPDATE_REQUEST_FIELDS: [Field; 10] = [
+    Field::new("name", Kind::String, "Name of the subscription.").required(),
+    Field::new(
+        "source_type",
+        Kind::String,
+        "Source types to match: `cluster`, `backup` (snapshots), `disaster-recovery`, `data.migration` or `dws.ingestion`; empty for any.",
+    ),
+    Field::new("source_id", Kind::String, "Only events of this source; empty for any."),
+    Field::new(
+        "category",
+        Kind::String,
+        "Categories to match, comma-separated, among `management`, `monitor`, `security` and `system alarm`; empty for any.",
+    ),
+    Field::new(
+        "severity",
+        Kind::String,
+        "Severities to match, among `normal` and `warning`; empty for any.",
+    ),
+    Field::new("tag", Kind::String, "Only events with this tag; empty for any."),
+    Field::new(
+        "enable",
+        Kind::Int32,
+        "1 to turn the subscription on, 0 to turn it off. One of 0, 1.",
+    ),
+    Field::new(
+            "notification_target",
+            Kind::String,
+            "URN of the SMN topic the events are sent to.",
+        )
+        .required(),
+    Field::new("notification_target_name", Kind::String, "Name of the SMN topic.")
+        .required(),
+    Field::new(
+            "notification_target_type",
+            Kind::Enum(types::AlarmSubRequestNotificationTargetType::VALUES),
+            "Kind of target; only `SMN`.",
+        )
+        .required(),
+];
+
+/// The fields of `ExceptRule`, as flags.
+static EXCEPT_RULE_FIELDS: [Field; 2] = [
+    Field::new(
+        "rule_key",
+        Kind::String,
+        "Item name (for example `blocktime`, `elapsedtime` or `action`).",
+    ),
+    Field::new("rule_value", Kind::String, "Item value (for example `600` or `abort`)."),
+];
+
+/// The fields of `ExecuteClusterUpgradeActionRequest`, as flags.
+static EXECUTE_CLUSTER_UPGRADE_ACTION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::ExecuteClusterUpgradeActionRequestAction::VALUES),
+            "What to do: `update` (start the upgrade), `rollback`, `commit` or `retry`.",
+        )
+        .required(),
+    Field::new(
+            "item_id",
+            Kind::String,
+            "Id of the upgrade item; it must belong to this cluster.",
+        )
+        .required(),
+];
+
+/// The fields of `ExecuteFlavorChangeRequest`, as flags.
+static EXECUTE_FLAVOR_CHANGE_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "target_flavor_id",
+            Kind::String,
+            "Id of the flavor to change to (ListTargetFlavors).",
+        )
+        .required(),
+    Field::new(
+        "change_mode",
+        Kind::Enum(types::StartRedistributionRequestRedisMode::VALUES),
+        "Change mode, `online` or `offline` (the default). Defaults to `\"offline\"`.",
+    ),
+    Field::new(
+        "force_backup",
+        Kind::Bool,
+        "Whether to force a backup. Deprecated; the service ignores it.",
+    ),
+];
+
+/// The fields of `ExpandInstanceStorageRequest`, as flags.
+static EXPAND_INSTANCE_STORAGE_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "new_size",
+            Kind::Int32,
+            "Usable storage per node after the expansion, in GB: larger than now, at most the flavor's maximum, and a multiple of the flavor's step (ShowClusterStorageExpandRange). The cluster's total is this times the number of nodes. At least 10.",
+        )
+        .required(),
+];
+
+/// The fields of `ExtDataSourceReq`, as flags.
+static EXT_DATA_SOURCE_REQ_FIELDS: [Field; 8] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ExtDataSourceType::VALUES),
+            "Kind of source: `OBS`, `LAKE_FORMATION` or `MRS`.",
+        )
+        .required(),
+    Field::new(
+            "data_source_name",
+            Kind::String,
+            "Name of the source, 1 to 64 letters, digits or underscores. Matches ^[A-Za-z0-9_]{1,64}$",
+        )
+        .required(),
+    Field::new(
+            "user_name",
+            Kind::String,
+            "User name for the source, 3 to 20 letters, digits or underscores; for an OBS source, the name of the OBS agency. Matches ^[A-Za-z0-9_]{3,20}$",
+        )
+        .required(),
+    Field::new(
+        "user_pwd",
+        Kind::String,
+        "Password of the user; required for an MRS source. At least 8 characters.",
+    ),
+    Field::new(
+        "data_source_id",
+        Kind::String,
+        "Id of the external source (the MRS cluster); required for an MRS source.",
+    ),
+    Field::new(
+        "connect_info",
+        Kind::String,
+        "Database to connect; required for an OBS source.",
+    ),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description, at most 256 characters, without special characters such as `!<>'=&`. At most 256 characters. Matches ^[^!<>'=&]*$",
+    ),
+    Field::new(
+        "reboot",
+        Kind::Bool,
+        "Whether to restart the cluster so that the source takes effect.",
+    ),
+];
+
+/// The fields of `Grant`, as flags.
+static GRANT_FIELDS: [Field; 2] = [
+    Field::new(
+            "permission",
+            Kind::String,
+            "Name of the permission; which ones apply depends on the object: database CREATE, CONNECT, TEMPORARY, TEMP, ALL PRIVILEGES; schema CREATE, USAGE, ALTER, DROP, ALL PRIVILEGES; table and view SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, ANALYZE, ANALYSE, VACUUM, ALTER, DROP, ALL PRIVILEGES; column SELECT, INSERT, UPDATE, REFERENCES, ALL PRIVILEGES; function EXECUTE, ALL PRIVILEGES; sequence SELECT, UPDATE, USAGE, ALL PRIVILEGES; node group CREATE, USAGE, COMPUTE, ALL PRIVILEGES; for a role, the name of the role.",
+        )
+        .required(),
+    Field::new(
+            "grant_with",
+            Kind::Bool,
+            "Whether the grantee may grant the permission on (WITH GRANT OPTION).",
+        )
+        .required(),
+];
+
+/// The fields of `GrantAuthority`, as flags.
+static GRANT_AUTHORITY_FIELDS: [Field; 9] = [
+    Field::new(
+        "type",
+        Kind::Enum(types::GrantAuthorityType::VALUES),
+        "Kind of object: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE` or `NODEGROUP`.",
+    ),
+    Field::new("database", Kind::String, "Database of the object."),
+    Field::new("schema", Kind::String, "Schema of the object."),
+    Field::new("obj_name", Kind::String, "Name of the object."),
+    Field::new(
+        "all_object",
+        Kind::Bool,
+        "Whether the permissions apply to every object of this kind.",
+    ),
+    Field::new(
+        "future",
+        Kind::Bool,
+        "Whether they also apply to objects created later.",
+    ),
+    Field::new(
+        "future_object_owners",
+        Kind::String,
+        "Owner of the future objects they apply to.",
+    ),
+    Field::new("column_name", Kind::String, "Columns the permissions are on.").list(),
+    Field::objects("privileges", &GRANT_FIELDS, "The permissions."),
+];
+
+/// The fields of `ListQueriesCondition`, as flags.
+static LIST_QUERIES_CONDITION_FIELDS: [Field; 3] = [
+    Field::new(
+            "field",
+            Kind::String,
+            "Field compared (camel case): `systemQuery` (hide system queries), `userName`, `applicationName`, `dbName`, `resourcePool`, `queryStatus`, `enqueue`, `lane`, `instName`, `pid`, `blockTime`, `duration`, `minCpuTime`, `maxCpuTime`, `totalCpuTime`, `cpuSkewPercent`, `spillInfo`, `minSpillSize`, `maxSpillSize`, `averageSpillSize`, `spillSkewPercent`, `queryBand`, `jobName`, `jobInst`, `clientHostname`, `clientPort`, `waiting`, `estimateTotalTime`, `estimateLeftTime`, `controlGroup`, `minPeakMemory`, `maxPeakMemory`, `averagePeakMemory`, `memorySkewPercent`, `estimateMemory`, `minDnTime`, `maxDnTime`, `averageDnTime`, `dntimeSkewPercent`, `warning`, `averagePeakIops`, `iopsSkewPercent`, `wlmStatus` or `wlmAttrib`.",
+        )
+        .required(),
+    Field::new(
+            "operator",
+            Kind::String,
+            "Comparison: for text fields `=`, `!=`, `like`, `not like` or `<>`; for number fields `=`, `!=`, `>`, `<`, `>=`, `<=` or `<>`; for boolean fields `=` or `!=`.",
+        )
+        .required(),
+    Field::new("value", Kind::String, "Value compared with, as text.").required(),
+];
+
+/// The fields of `ListQueriesRequestBody`, as flags.
+static LIST_QUERIES_REQUEST_BODY_FIELDS: [Field; 7] = [
+    Field::new(
+            "cluster_id",
+            Kind::String,
+            "Id of the cluster (the same as in the path).",
+        )
+        .required(),
+    Field::new(
+            "project_id",
+            Kind::String,
+            "Id of the project (the same as in the path).",
+        )
+        .required(),
+    Field::new(
+            "offset",
+            Kind::String,
+            "Where to start, usually the page number minus 1; 0 or more, sent as a string. Matches ^[0-9]+$",
+        )
+        .required(),
+    Field::new(
+            "limit",
+            Kind::String,
+            "Page size, greater than 0, sent as a string. Matches ^[0-9]+$",
+        )
+        .required(),
+    Field::new(
+        "order_by",
+        Kind::String,
+        "Sort order, a field and a direction (for example `duration asc`).",
+    ),
+    Field::objects(
+            "conditions",
+            &LIST_QUERIES_CONDITION_FIELDS,
+            "Conditions the queries must all meet (may be empty).",
+        )
+        .required(),
+    Field::new(
+            "target",
+            Kind::Enum(types::ListQueriesRequestBodyTarget::VALUES),
+            "What to list; always `db_queries`.",
+        )
+        .required(),
+];
+
+/// The fields of `ListTagsResponse`, as flags.
+static LIST_TAGS_RESPONSE_FIELDS: [Field; 1] = [
+    Field::objects("tags", &PROJECT_TAG_FIELDS, "The tags."),
+];
+
+/// The fields of `LogicalClusterPlanActionsParam`, as flags.
+static LOGICAL_CLUSTER_PLAN_ACTIONS_PARAM_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::LogicalClusterPlanActionsParamType::VALUES),
+            "`create` or `delete` the logical cluster.",
+        )
+        .required(),
+    Field::new(
+        "strategy",
+        Kind::String,
+        "When: a cron expression for a periodic plan (for example `0 0 0 ? * 3`).",
+    ),
+];
+
+/// The fields of `ModifyClusterNameRequest`, as flags.
+static MODIFY_CLUSTER_NAME_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+        "cluster_name",
+        Kind::String,
+        "New name of the cluster: 3 to 64 characters starting with a letter or a Chinese character. 3 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fff]",
+    ),
+];
+
+/// The fields of `ModifyClusterTimezoneRequest`, as flags.
+static MODIFY_CLUSTER_TIMEZONE_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+        "cluster_timezone",
+        Kind::String,
+        "Time zone, one of the names the pattern lists, for example `UTC`, `Asia/Shanghai`, `Europe/London` or `Etc/GMT-8`. Matches ^(Etc/GMT\\+11|US/Hawaii|Etc/GMT\\+9|US/Alaska|US/Pacific|Etc/GMT\\+8|Canada/Mountain|US/Arizona|Canada/Saskatchewan|Etc/GMT\\+6|US/Central|EST|America/Bogota|Etc/GMT\\+5|Canada/Atlantic|America/Cuiaba|America/Buenos_Aires|Etc/GMT\\+3|Canada/Newfoundland|America/Santiago|Etc/GMT\\+2|Atlantic/Cape_Verde|Europe/London|Africa/Monrovia|UTC|Europe/Belgrade|CET|MET|Europe/Amsterdam|EET|Europe/Athens|Asia/Amman|Asia/Beirut|Europe/Minsk|Africa/Nairobi|Europe/Moscow|Etc/GMT-4|Asia/Tbilisi|Asia/Kabul|Etc/GMT-5|Asia/Calcutta|Etc/GMT-6|Etc/GMT-7|PRC|Asia/Shanghai|Etc/GMT-8|Australia/Perth|Asia/Seoul|Asia/Tokyo|Australia/Darwin|Australia/Adelaide|Australia/Sydney|Australia/Brisbane|Etc/GMT-11|Pacific/Auckland|Etc/GMT-12)$",
+    ),
+];
+
+/// The fields of `OpenPublicIp`, as flags.
+static OPEN_PUBLIC_IP_FIELDS: [Field; 2] = [
+    Field::new(
+        "public_bind_type",
+        Kind::Enum(types::PublicIpPublicBindType::VALUES),
+        "How the elastic IP is bound: `auto_assign` buys a new one, `not_use` binds none, `bind_existing` binds the one given in `eip_id`.",
+    ),
+    Field::new("eip_id", Kind::String, "Id of the elastic IP."),
+];
+
+/// The fields of `OperationalTaskConfiguration`, as flags.
+static OPERATIONAL_TASK_CONFIGURATION_FIELDS: [Field; 4] = [
+    Field::new(
+        "parallel_max",
+        Kind::Int32,
+        "Largest number of user-table VACUUM FULL tasks run at once, 1 to 24. From 1 to 24.",
+    ),
+    Field::new(
+        "parallel_min",
+        Kind::Int32,
+        "Smallest number of user-table VACUUM FULL tasks run at once, 1 to 24. From 1 to 24.",
+    ),
+    Field::new(
+        "small_cu_percentage",
+        Kind::Number,
+        "Share of small CUs (compression units), 0.01 to 99.99. From 0.01 to 99.99.",
+    ),
+    Field::new(
+        "small_cu_rows_limit",
+        Kind::Int32,
+        "Row count below which a CU counts as small, 0 to 1000. From 0 to 1000.",
+    ),
+];
+
+/// The fields of `OperationalTaskIdListRequest`, as flags.
+static OPERATIONAL_TASK_ID_LIST_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("task_ids", Kind::String, "Ids of the tasks; may not be empty.").list(),
+];
+
+/// The fields of `OperationalTaskRequest`, as flags.
+static OPERATIONAL_TASK_REQUEST_FIELDS: [Field; 1] = [
+    Field::object("task_info", &TASK_INFO_FIELDS, "A scheduled operational task."),
+];
+
+/// The fields of `ProjectTag`, as flags.
+static PROJECT_TAG_FIELDS: [Field; 2] = [
+    Field::new("key", Kind::String, "Tag key."),
+    Field::new("values", Kind::String, "Values of the key.").list(),
+];
+
+/// The fields of `PublicIp`, as flags.
+static PUBLIC_IP_FIELDS: [Field; 7] = [
+    Field::new(
+        "public_bind_type",
+        Kind::Enum(types::PublicIpPublicBindType::VALUES),
+        "How the elastic IP is bound: `auto_assign` (a new one is assigned), `not_use` (none) or `bind_existing` (an existing one, given by `eip_id`).",
+    ),
+    Field::new("eip_id", Kind::String, "Id of the elastic IP."),
+    Field::new("eip_address", Kind::String, "Address of the elastic IP."),
+    Field::new("band_width", Kind::Int32, "Bandwidth of the elastic IP."),
+    Field::new("ip_type", Kind::String, "Type of the elastic IP."),
+    Field::new("status", Kind::String, "State of the elastic IP."),
+    Field::new("error_message", Kind::String, "Error of the elastic IP, if any."),
+];
+
+/// The fields of `QueueResourceItem`, as flags.
+static QUEUE_RESOURCE_ITEM_FIELDS: [Field; 2] = [
+    Field::new("queue_name", Kind::String, "Name of the resource pool.").required(),
+    Field::objects(
+            "queue_resources",
+            &WORKLOAD_RESOURCE_ITEM_FIELDS,
+            "The pool's resource settings.",
+        )
+        .required(),
+];
+
+/// The fields of `ReconfigureExtDataSourceAction`, as flags.
+static RECONFIGURE_EXT_DATA_SOURCE_ACTION_FIELDS: [Field; 2] = [
+    Field::new(
+        "reboot",
+        Kind::Bool,
+        "Whether to restart the cluster so that the change takes effect.",
+    ),
+    Field::new(
+        "agency",
+        Kind::String,
+        "Name of the agency the cluster uses to reach the source.",
+    ),
+];
+
+/// The fields of `ReconfigureExtDataSourceActionReq`, as flags.
+static RECONFIGURE_EXT_DATA_SOURCE_ACTION_REQ_FIELDS: [Field; 1] = [
+    Field::object(
+            "reconfigure",
+            &RECONFIGURE_EXT_DATA_SOURCE_ACTION_FIELDS,
+            "Configuration of a data source.",
+        )
+        .required(),
+];
+
+/// The fields of `RedisConfReq`, as flags.
+static REDIS_CONF_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "redis_mode",
+            Kind::Enum(types::RedisConfReqRedisMode::VALUES),
+            "Redistribution mode: `online` (or `onLine`) or `offline` (or `offLine`, the default). The modes affect the workload differently; the vendor advises consulting its operations staff before changing it. Defaults to `\"offLine\"`.",
+        )
+        .required(),
+    Field::new(
+            "parallel_jobs",
+            Kind::Int32,
+            "Number of concurrent redistribution jobs, 1 to 200; defaults to 4. Defaults to `4`. From 1 to 200.",
+        )
+        .required(),
+];
+
+/// The fields of `RedisPriorityTable`, as flags.
+static REDIS_PRIORITY_TABLE_FIELDS: [Field; 4] = [
+    Field::new("id", Kind::Int64, "Id of the table (ShowClusterRedistribution)."),
+    Field::new("schema_name", Kind::String, "Schema of the table."),
+    Field::new("table_name", Kind::String, "Name of the table."),
+    Field::new("redis_order", Kind::Int32, "Priority, 1 to 1024. From 1 to 1024."),
+];
+
+/// The fields of `ResetPasswordRequest`, as flags.
+static RESET_PASSWORD_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "new_password",
+            Kind::String,
+            "New password of the cluster administrator: 12 to 32 characters with at least three of lower-case letters, upper-case letters, digits and the special characters ``~!?,.:;-_'\"(){}[]/<>@#%^&*+|\\=``; not equal to the user name or the user name reversed, to an earlier password or to a weak password. 12 to 32 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `ResizeClusterRequestBody`, as flags.
+static RESIZE_CLUSTER_REQUEST_BODY_FIELDS: [Field; 7] = [
+    Field::object("scale_out", &SCALE_OUT_FIELDS, "The nodes to add.").required(),
+    Field::new(
+        "create_node_only",
+        Kind::Bool,
+        "Whether only to add idle nodes (true; scale out with them later) instead of adding nodes and scaling the cluster out (false, the default). Defaults to `false`.",
+    ),
+    Field::new(
+        "auto_redistribute",
+        Kind::Bool,
+        "Whether to redistribute the data right after the scale-out (true, the default). With false the cluster waits in the \"to be redistributed\" state and allows no other operation until StartRedistribution. Defaults to `true`.",
+    ),
+    Field::new(
+        "logical_cluster_name",
+        Kind::String,
+        "Name of the logical cluster to scale out, when scaling out a logical cluster.",
+    ),
+    Field::new(
+        "mode",
+        Kind::Enum(types::ResizeClusterRequestBodyMode::VALUES),
+        "Scale-out mode: `insert` (online; inserts, updates, deletes, queries and some DDL keep working, other statements fail) or `read-only` (offline, the default; the database is briefly unavailable). Defaults to `\"read-only\"`.",
+    ),
+    Field::object(
+        "redis_conf",
+        &REDIS_CONF_REQ_FIELDS,
+        "How to redistribute the data after a scale-out.",
+    ),
+    Field::new(
+        "waiting_for_killing",
+        Kind::Int32,
+        "Seconds to wait before blocking jobs are killed automatically: 30 to 1200, or 0 (the default) for no limit. Needs the guest agent 8.2.1 or later. Defaults to `0`. From 0 to 1200.",
+    ),
+];
+
+/// The fields of `ResizeClusterWithExistedNodesRequestBody`, as flags.
+static RESIZE_CLUSTER_WITH_EXISTED_NODES_REQUEST_BODY_FIELDS: [Field; 7] = [
+    Field::object("scale_out", &SCALE_OUT_FIELDS, "The nodes to add.").required(),
+    Field::new(
+            "expand_with_existed_node",
+            Kind::Bool,
+            "Whether to scale out with idle nodes already added (true) or not. Defaults to `false`.",
+        )
+        .required(),
+    Field::new(
+        "auto_redistribute",
+        Kind::Bool,
+        "Whether to redistribute the data right after the scale-out; defaults to true. Defaults to `true`.",
+    ),
+    Field::new("force_backup", Kind::Bool, "Whether to force a backup."),
+    Field::new(
+        "logical_cluster_name",
+        Kind::String,
+        "Logical cluster to scale out. Leave it out for a cluster without logical clusters; with logical clusters it defaults to `elastic_group`.",
+    ),
+    Field::new(
+        "mode",
+        Kind::Enum(types::ResizeClusterRequestBodyMode::VALUES),
+        "Scale-out mode: `read-only` (offline, used when left out) or `insert` (online; most clusters of older versions do not support it).",
+    ),
+    Field::object(
+        "redis_conf",
+        &REDIS_CONF_REQ_FIELDS,
+        "How to redistribute the data after a scale-out.",
+    ),
+];
+
+/// The fields of `ResizePreparationRequest`, as flags.
+static RESIZE_PREPARATION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "num_node",
+            Kind::Int32,
+            "Number of nodes to prepare, at least 3. At least 3.",
+        )
+        .required(),
+    Field::new(
+            "is_retry",
+            Kind::Bool,
+            "Whether this retries a failed preparation (false for a first one). Defaults to `false`.",
+        )
+        .required(),
+];
+
+/// The fields of `RestartClusterRequest`, as flags.
+static RESTART_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "restart",
+            Kind::Json,
+            "Restart flag; send an empty object. Given as JSON.",
+        )
+        .required(),
+];
+
+/// The fields of `Restore`, as flags.
+static RESTORE_FIELDS: [Field; 10] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the new cluster: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+        )
+        .required(),
+    Field::new(
+        "subnet_id",
+        Kind::String,
+        "Id of the subnet of the new cluster; defaults to that of the original cluster.",
+    ),
+    Field::new(
+        "security_group_id",
+        Kind::String,
+        "Id of the security group of the new cluster; defaults to that of the original cluster.",
+    ),
+    Field::new(
+        "vpc_id",
+        Kind::String,
+        "Id of the VPC of the new cluster; defaults to that of the original cluster.",
+    ),
+    Field::new(
+        "availability_zone",
+        Kind::String,
+        "Availability zone of the new cluster; defaults to that of the original cluster.",
+    ),
+    Field::new(
+        "port",
+        Kind::Int32,
+        "Database port of the new cluster. Defaults to `8000`. From 8000 to 30000.",
+    ),
+    Field::object(
+        "public_ip",
+        &PUBLIC_IP_FIELDS,
+        "Public (elastic) IP address of a cluster.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Enterprise project of the new cluster; `0` (the default enterprise project) when omitted. Defaults to `\"0\"`.",
+    ),
+    Field::new(
+        "ipv6_enable",
+        Kind::Bool,
+        "Whether the new cluster's network uses IPv6. Defaults to `false`.",
+    ),
+    Field::new(
+        "number_of_cn",
+        Kind::Int32,
+        "Number of coordinator nodes (CNs) to deploy: from 3 up to the number of nodes of the cluster, at most 20. Defaults to `3`. From 3 to 20.",
+    ),
+];
+
+/// The fields of `RestoreClusterRequest`, as flags.
+static RESTORE_CLUSTER_REQUEST_FIELDS: [Field; 1] = [
+    Field::object("restore", &RESTORE_FIELDS, "The cluster to create from the snapshot.")
+        .required(),
+];
+
+/// The fields of `RestorePoint`, as flags.
+static RESTORE_POINT_FIELDS: [Field; 3] = [
+    Field::new("back_ref", Kind::String, "Id of the snapshot."),
+    Field::new("cluster_id", Kind::String, "Id of the original cluster."),
+    Field::new("restore_time", Kind::Int64, "Point in time to restore to."),
+];
+
+/// The fields of `RestoreTableRequest`, as flags.
+static RESTORE_TABLE_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "case_sensitive",
+            Kind::Bool,
+            "Whether schema and table names are compared case-sensitively.",
+        )
+        .required(),
+    Field::new("database", Kind::String, "Database that holds the tables.").required(),
+    Field::objects(
+            "restore_table_list",
+            &TABLE_DETAIL_FIELDS,
+            "Tables to restore from the snapshot.",
+        )
+        .required(),
+    Field::objects(
+            "target_table_list",
+            &TABLE_DETAIL_FIELDS,
+            "Names the restored tables get, in the order of restore_table_list.",
+        )
+        .required(),
+];
+
+/// The fields of `Revoke`, as flags.
+static REVOKE_FIELDS: [Field; 2] = [
+    Field::new(
+            "permission",
+            Kind::String,
+            "Name of the permission (the same names as for granting; for a role, the name of the role).",
+        )
+        .required(),
+    Field::new(
+            "revoke_with",
+            Kind::Bool,
+            "Whether to revoke only the grant option, leaving the permission.",
+        )
+        .required(),
+];
+
+/// The fields of `RingHost`, as flags.
+static RING_HOST_FIELDS: [Field; 5] = [
+    Field::new("host_name", Kind::String, "Name of the host.").required(),
+    Field::new("back_ip", Kind::String, "Back-end IP address of the host.").required(),
+    Field::new("cpu_cores", Kind::Int32, "Number of CPU cores.").required(),
+    Field::new("memory", Kind::Number, "Memory of the host.").required(),
+    Field::new("disk_size", Kind::Number, "Disk size of the host.").required(),
+];
+
+/// The fields of `RotateKeyRequest`, as flags.
+static ROTATE_KEY_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("master_key_id", Kind::String, "Id of the KMS key."),
+];
+
+/// The fields of `SaveClusterDescriptionInfoRequest`, as flags.
+static SAVE_CLUSTER_DESCRIPTION_INFO_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("description_info", Kind::String, "Description of the cluster.")
+        .required(),
+];
+
+/// The fields of `ScaleOut`, as flags.
+static SCALE_OUT_FIELDS: [Field; 2] = [
+    Field::new("count", Kind::Int32, "Number of nodes to add, at least 3. At least 3.")
+        .required(),
+    Field::new(
+        "subnet_id",
+        Kind::String,
+        "Id of a subnet of the cluster's VPC for the new nodes.",
+    ),
+];
+
+/// The fields of `SetRedistributionPriorityRequest`, as flags.
+static SET_REDISTRIBUTION_PRIORITY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+        "db_name",
+        Kind::String,
+        "Database of the tables (1 to 1024 characters). 1 to 1024 characters.",
+    ),
+    Field::objects(
+        "priority",
+        &REDIS_PRIORITY_TABLE_FIELDS,
+        "The tables and their priorities.",
+    ),
+];
+
+/// The fields of `ShrinkClusterRequest`, as flags.
+static SHRINK_CLUSTER_REQUEST_FIELDS: [Field; 7] = [
+    Field::new(
+            "shrink_number",
+            Kind::Int32,
+            "Number of nodes to remove, greater than 0: a whole number of rings, in reverse order of the scale-outs (see ListClusterScaleInNumbers). At least 1.",
+        )
+        .required(),
+    Field::new(
+        "online",
+        Kind::Bool,
+        "Whether to shrink online (the cluster keeps serving); defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "type",
+        Kind::Enum(types::ShrinkClusterRequestType::VALUES),
+        "Kind of cluster (`dws`, `stream` or `hybrid` in seed 004). Deprecated: the service ignores it.",
+    ),
+    Field::new(
+        "retry",
+        Kind::Bool,
+        "Whether this request retries a shrink that failed; defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "force_backup",
+        Kind::Bool,
+        "Whether to take a backup before shrinking. Deprecated: the service ignores it.",
+    ),
+    Field::new(
+        "need_agency",
+        Kind::Bool,
+        "Whether the shrink uses an agency (delegated authorization); long shrinks need one. Defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "parallel_jobs",
+        Kind::Int32,
+        "Number of tables redistributed concurrently after the shrink, 1 to 200; defaults to 4. Defaults to `4`. From 1 to 200.",
+    ),
+];
+
+/// The fields of `ShrinkLogicalClusterRequestBody`, as flags.
+static SHRINK_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS: [Field; 4] = [
+    Field::objects(
+        "cluster_rings",
+        &CLUSTER_RING_FIELDS,
+        "Rings to remove. Give this or `shrink_node_num`; with both, this wins.",
+    ),
+    Field::new(
+        "shrink_node_num",
+        Kind::Int32,
+        "Number of nodes to remove. Give this or `cluster_rings`.",
+    ),
+    Field::new(
+        "mode",
+        Kind::Enum(types::ResizeClusterRequestBodyMode::VALUES),
+        "Scale-in mode: `read-only` (offline) or `insert` (online, the default). Defaults to `\"insert\"`.",
+    ),
+    Field::new(
+        "parallel_jobs",
+        Kind::Int32,
+        "Number of tables redistributed concurrently, 1 to 200; defaults to 4. Defaults to `4`. From 1 to 200.",
+    ),
+];
+
+/// The fields of `Snapshot`, as flags.
+static SNAPSHOT_FIELDS: [Field; 3] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the snapshot: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+        )
+        .required(),
+    Field::new("cluster_id", Kind::String, "Id of the cluster to snapshot.").required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the snapshot, at most 256 characters, none of `!<>'=&\"`. Empty when omitted. At most 256 characters. Matches ^[^!<>'=&\"]*$",
+    ),
+];
+
+/// The fields of `StartRedistributionRequest`, as flags.
+static START_REDISTRIBUTION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "redis_mode",
+            Kind::Enum(types::StartRedistributionRequestRedisMode::VALUES),
+            "Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` (the default, and the vendor's advice) does not. Defaults to `\"offline\"`. At most 16 characters.",
+        )
+        .required(),
+    Field::new(
+            "parallel_jobs",
+            Kind::Int32,
+            "Number of tables redistributed concurrently; defaults to 4. The current sources give 4 to 200, seed 003 gave 1 to 32 (see the erratum). Defaults to `4`. From 1 to 200.",
+        )
+        .required(),
+];
+
+/// The fields of `TableDetail`, as flags.
+static TABLE_DETAIL_FIELDS: [Field; 2] = [
+    Field::new("schema_name", Kind::String, "Name of the schema.").required(),
+    Field::new("table_name", Kind::String, "Name of the table.").required(),
+];
+
+/// The fields of `TableInfoOpen`, as flags.
+static TABLE_INFO_OPEN_FIELDS: [Field; 3] = [
+    Field::new("database_name", Kind::String, "Name of the database."),
+    Field::new("schema_name", Kind::String, "Name of the schema."),
+    Field::new("table_name", Kind::String, "Name of the table."),
+];
+
+/// The fields of `Tag`, as flags.
+static TAG_FIELDS: [Field; 2] = [
+    Field::new(
+        "key",
+        Kind::String,
+        "Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*<>\\,|/``). 1 to 128 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]+$",
+    ),
+    Field::new(
+        "value",
+        Kind::String,
+        "Tag value: at most 256 characters, possibly empty, with the same character rules as the key. At most 256 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+    ),
+];
+
+/// The fields of `Tags`, as flags.
+static TAGS_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::String,
+            "Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*<>\\,|/``). 1 to 128 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]+$",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "Tag value: at most 256 characters, possibly empty, not starting or ending with a space, with the same character rules as the key. At most 256 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+        )
+        .required(),
+];
+
+/// The fields of `TaskInfo`, as flags.
+static TASK_INFO_FIELDS: [Field; 14] = [
+    Field::new("task_name", Kind::String, "Name of the task."),
+    Field::new("description", Kind::String, "Description of the task."),
+    Field::new(
+        "category",
+        Kind::String,
+        "Category of the task (`VacuumFull` in the examples; the SDK names `Vacuum` as the default).",
+    ),
+    Field::new(
+        "type",
+        Kind::Enum(types::TaskInfoType::VALUES),
+        "`Date` (runs once) or `Window` (runs in the windows of `white_list`).",
+    ),
+    Field::new(
+        "start_time",
+        Kind::String,
+        "Start of the task. No format is documented; the API Explorer example gives a Unix time in milliseconds.",
+    ),
+    Field::new(
+        "end_time",
+        Kind::String,
+        "End of the task. No format is documented; the API Explorer example gives a Unix time in milliseconds.",
+    ),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "Time zone offset of the task's times, `±HHMM`; the documented range is -2659 to +2459. Format: ±HHMM (-2659 to +2459). Matches ^[+-]([01][0-9]|2[0-6])[0-5][0-9]$",
+    ),
+    Field::new(
+        "vacuum_mode",
+        Kind::String,
+        "How tables are chosen, `manual` (the given tables) or `auto`.",
+    ),
+    Field::new(
+        "vacuum_target",
+        Kind::String,
+        "What an automatic vacuum processes: `user_vacuumfull` (VACUUM FULL of user tables) or `system_vacuum` (VACUUM FULL of system tables).",
+    ),
+    Field::new("vacuum_priority", Kind::String, "Priority of the task."),
+    Field::new(
+        "vacuum_threshold",
+        Kind::String,
+        "Bloat rate, in percent, above which a table is processed; advised: the cluster's space usage plus 10 %, at most 80 %.",
+    ),
+    Field::new(
+        "vacuum_retrieving_space",
+        Kind::String,
+        "Space that can be reclaimed from the target tables.",
+    ),
+    Field::objects("priority", &TABLE_INFO_OPEN_FIELDS, "Tables to process first."),
+    Field::objects(
+        "white_list",
+        &DATE_INFO_FIELDS,
+        "Time windows in which the task may run.",
+    ),
+];
+
+/// The fields of `UpdateConfigurationRequest`, as flags.
+static UPDATE_CONFIGURATION_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "configurations",
+            &CONFIGURATION_PARAMETER_VALUE_FIELDS,
+            "The new parameter values.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateDisasterInfoRequest`, as flags.
+static UPDATE_DISASTER_INFO_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+        "disaster_recovery",
+        &UPDATE_DISASTER_RECOVERY_REQ_FIELDS,
+        "Disaster-recovery settings.",
+    ),
+];
+
+/// The fields of `UpdateDisasterRecoveryReq`, as flags.
+static UPDATE_DISASTER_RECOVERY_REQ_FIELDS: [Field; 6] = [
+    Field::new(
+        "dr_sync_period",
+        Kind::String,
+        "New synchronization period: a number followed by `m`, `H` or `d`, for example `3H`.",
+    ),
+    Field::new(
+        "send_request",
+        Kind::Int32,
+        "Whether the request is forwarded to the peer cluster.",
+    ),
+    Field::new(
+        "primary_to_role",
+        Kind::String,
+        "Role the primary cluster gets, for example `primary`.",
+    ),
+    Field::new(
+        "standby_to_role",
+        Kind::String,
+        "Role the standby cluster gets, for example `standby`.",
+    ),
+    Field::new(
+        "reset_action",
+        Kind::String,
+        "Disaster-recovery action to set, for example `DR_RUNNING`.",
+    ),
+    Field::new(
+        "dr_status",
+        Kind::Enum(types::DisasterRecoveryStatus::VALUES),
+        "Disaster-recovery state to set; the values of the `status` of a disaster recovery.",
+    ),
+];
+
+/// The fields of `UpdateLogicalClusterPlanActions`, as flags.
+static UPDATE_LOGICAL_CLUSTER_PLAN_ACTIONS_FIELDS: [Field; 3] = [
+    Field::new("id", Kind::String, "Id of the action."),
+    Field::new(
+        "type",
+        Kind::Enum(types::LogicalClusterPlanActionsParamType::VALUES),
+        "`create` or `delete`.",
+    ),
+    Field::new("strategy", Kind::String, "Cron expression of the action."),
+];
+
+/// The fields of `UpdateLogicalClusterPlanRequest`, as flags.
+static UPDATE_LOGICAL_CLUSTER_PLAN_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "actions",
+            &UPDATE_LOGICAL_CLUSTER_PLAN_ACTIONS_FIELDS,
+            "The plan's actions.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateLogicalClusterRequestBody`, as flags.
+static UPDATE_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS: [Field; 3] = [
+    Field::objects(
+            "cluster_rings",
+            &CLUSTER_RING_FIELDS,
+            "All rings the logical cluster shall have.",
+        )
+        .required(),
+    Field::new(
+        "mode",
+        Kind::String,
+        "Redistribution mode: null or `read-only` (offline) or `insert` (online).",
+    ),
+    Field::new(
+        "waiting_for_killing",
+        Kind::Int32,
+        "Seconds to wait before blocking jobs are killed.",
+    ),
+];
+
+/// The fields of `UpdateMaintenanceWindowRequest`, as flags.
+static UPDATE_MAINTENANCE_WINDOW_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "day",
+            Kind::Enum(types::MaintainWindowDay::VALUES),
+            "Day of the week, `Mon` to `Sun`.",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start time, a whole hour as `HH:mm` in UTC, for example `22:00`. Format: HH:mm. Matches ^([01][0-9]|2[0-3]):00$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End time, a whole hour as `HH:mm` in UTC, 4 hours after the start, for example `02:00`. Format: HH:mm. Matches ^([01][0-9]|2[0-3]):00$",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateRedistributionConfigurationsRequest`, as flags.
+static UPDATE_REDISTRIBUTION_CONFIGURATIONS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "parallel_jobs",
+            Kind::Int32,
+            "Number of tables redistributed concurrently, 1 to 200 (4 by default). From 1 to 200.",
+        )
+        .required(),
+    Field::new(
+            "priority_policy",
+            Kind::Enum(
+                types::UpdateRedistributionConfigurationsRequestPriorityPolicy::VALUES,
+            ),
+            "Table order: `default`, `small` (small tables first) or `large` (large tables first).",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateWorkloadQueueReq`, as flags.
+static UPDATE_WORKLOAD_QUEUE_REQ_FIELDS: [Field; 1] = [
+    Field::object(
+            "workload_queue",
+            &WORKLOAD_RESOURCE_QUEUE_FIELDS,
+            "Basic settings of a resource pool.",
+        )
+        .required(),
+];
+
+/// The fields of `UserAuthorityReq`, as flags.
+static USER_AUTHORITY_REQ_FIELDS: [Field; 14] = [
+    Field::new("name", Kind::String, "Name of the user or role.").required(),
+    Field::new(
+            "type",
+            Kind::Enum(types::UserAuthorityReqType::VALUES),
+            "`user` (a database user) or `role` (a database role).",
+        )
+        .required(),
+    Field::new("password", Kind::String, "Password of the user."),
+    Field::new(
+        "password_disable",
+        Kind::Bool,
+        "Password login switch; the SDK describes true as allowing and false as not allowing password login. Defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "login",
+        Kind::Bool,
+        "Whether the user may log in; defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "create_db",
+        Kind::Bool,
+        "Whether it may create databases; defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "create_role",
+        Kind::Bool,
+        "Whether it may create roles; defaults to false. Defaults to `false`.",
+    ),
+    Field::new("system_admin", Kind::Bool, "Whether it is a system administrator."),
+    Field::new(
+        "inherit",
+        Kind::Bool,
+        "Whether it inherits the permissions of its roles; defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "conn_limit",
+        Kind::Int32,
+        "Maximum number of connections (-1 for no limit, as in the example).",
+    ),
+    Field::new("logical_cluster", Kind::String, "Logical cluster the user is tied to."),
+    Field::new("desc", Kind::String, "Description."),
+    Field::objects(
+        "grant_list",
+        &GRANT_AUTHORITY_FIELDS,
+        "Permissions to grant it, at most 2000.",
+    ),
+    Field::new(
+            "grant_members",
+            Kind::String,
+            "Roles to make it a member of, at most 100.",
+        )
+        .list(),
+];
+
+/// The fields of `V2CreateCluster`, as flags.
+static V2_CREATE_CLUSTER_FIELDS: [Field; 21] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+    Field::new(
+            "flavor",
+            Kind::String,
+            "Code of the node flavor (a `spec_name` of ListNodeTypes).",
+        )
+        .required(),
+    Field::new(
+            "num_node",
+            Kind::Int32,
+            "Number of nodes; 3 to 256 for a cluster-mode cluster. At most 256.",
+        )
+        .required(),
+    Field::new(
+        "num_cn",
+        Kind::Int32,
+        "Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; 3 if not given. From 2 to 20.",
+    ),
+    Field::new(
+            "db_name",
+            Kind::String,
+            "User name of the cluster administrator: 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword. 1 to 63 characters. Matches ^[a-z_][a-z0-9_]*$",
+        )
+        .required(),
+    Field::new(
+            "db_password",
+            Kind::String,
+            "Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;-_(){}[]/<>@#%^&*+|\\=``, and not equal to the user name or the user name reversed. 12 to 32 characters.",
+        )
+        .required(),
+    Field::new(
+            "db_port",
+            Kind::Int32,
+            "Database port, 8000 to 30000 (8000 is usual). From 8000 to 30000.",
+        )
+        .required(),
+    Field::new(
+            "availability_zones",
+            Kind::String,
+            "Codes of the availability zones (from ListAvailabilityZones); three different zones for a 3-AZ cluster.",
+        )
+        .list()
+        .required(),
+    Field::new("vpc_id", Kind::String, "Id of the VPC the cluster runs in.").required(),
+    Field::new("subnet_id", Kind::String, "Id of the subnet.").required(),
+    Field::new("security_group_id", Kind::String, "Id of the security group."),
+    Field::new(
+            "datastore_version",
+            Kind::String,
+            "Cluster (kernel) version; it must be one the flavor supports (see the `datastores` of ListNodeTypes).",
+        )
+        .required(),
+    Field::object("volume", &VOLUME_FIELDS, "Cloud disks of each node.").required(),
+    Field::object(
+        "public_ip",
+        &PUBLIC_IP_FIELDS,
+        "Public (elastic) IP address of a cluster.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Id of the enterprise project; defaults to `0`, the default enterprise project.",
+    ),
+    Field::new(
+        "dss_pool_id",
+        Kind::String,
+        "Id of a dedicated storage pool; normally not set.",
+    ),
+    Field::new(
+        "ipv6_enable",
+        Kind::Bool,
+        "Whether the cluster uses IPv6 (off by default); the subnet must support IPv6.",
+    ),
+    Field::new(
+        "master_key_id",
+        Kind::String,
+        "Id of the KMS key that encrypts the cluster.",
+    ),
+    Field::new(
+        "master_key_name",
+        Kind::String,
+        "Name of the KMS key that encrypts the cluster.",
+    ),
+    Field::new(
+        "crypt_algorithm",
+        Kind::String,
+        "Encryption algorithm used with the KMS key.",
+    ),
+    Field::objects("tags", &TAGS_FIELDS, "Tags of the cluster."),
+];
+
+/// The fields of `ValidateDbDataReq`, as flags.
+static VALIDATE_DB_DATA_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ValidateDbDataReqType::VALUES),
+            "Kind of object, `schema` or `table`.",
+        )
+        .required(),
+    Field::new("data", Kind::String, "Names of the schemas or tables.").list().required(),
+];
+
+/// The fields of `Volume`, as flags.
+static VOLUME_FIELDS: [Field; 3] = [
+    Field::new(
+            "volume",
+            Kind::String,
+            "Disk type, for example `SSD` (ultra-high I/O), `SAS` (high I/O), `SATA` (common I/O) or `ESSD2`; it must be one the flavor offers (see the `elastic_volume_specs` of ListNodeTypes).",
+        )
+        .required(),
+    Field::new("capacity", Kind::Int32, "Disk capacity in GB."),
+    Field::new(
+        "iops",
+        Kind::Int32,
+        "Provisioned IOPS; required, and only used, for `ESSD2` disks. From 100 to 256000.",
+    ),
+];
+
+/// The fields of `WorkloadPlanReq`, as flags.
+static WORKLOAD_PLAN_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "plan_name",
+            Kind::String,
+            "Name of the plan: 3 to 28 letters, digits or underscores, starting with a lower-case letter. Matches ^[a-z][A-Za-z0-9_]{2,27}$",
+        )
+        .required(),
+    Field::new(
+        "logical_cluster_name",
+        Kind::String,
+        "Name of the logical cluster the plan belongs to.",
+    ),
+];
+
+/// The fields of `WorkloadPlanStageIdReq`, as flags.
+static WORKLOAD_PLAN_STAGE_ID_REQ_FIELDS: [Field; 1] = [
+    Field::new("stage_id", Kind::String, "Id of the stage.").required(),
+];
+
+/// The fields of `WorkloadPlanStageReq`, as flags.
+static WORKLOAD_PLAN_STAGE_REQ_FIELDS: [Field; 1] = [
+    Field::object(
+        "workload_plan_stage",
+        &WORKLOAD_PLAN_STAGE_REQ_WORKLOAD_PLAN_STAGE_FIELDS,
+        "A plan stage as sent when adding or changing it.",
+    ),
+];
+
+/// The fields of `WorkloadPlanStageReqWorkloadPlanStage`, as flags.
+static WORKLOAD_PLAN_STAGE_REQ_WORKLOAD_PLAN_STAGE_FIELDS: [Field; 6] = [
+    Field::new(
+        "day",
+        Kind::String,
+        "Days of the month on which the stage applies, comma-separated (for example `1,2,3`).",
+    ),
+    Field::new(
+        "month",
+        Kind::String,
+        "Months in which the stage applies, comma-separated (for example `1,12`).",
+    ),
+    Field::new("stage_name", Kind::String, "Name of the stage."),
+    Field::new(
+        "start_time",
+        Kind::String,
+        "Start of the stage's daily window, time of day (`HH:mm:ss` in every example and in the stage's answer).",
+    ),
+    Field::new(
+        "end_time",
+        Kind::String,
+        "End of the stage's daily window, time of day (`HH:mm:ss` in every example and in the stage's answer).",
+    ),
+    Field::objects(
+        "queue_list",
+        &QUEUE_RESOURCE_ITEM_FIELDS,
+        "Resource settings of each resource pool in this stage.",
+    ),
+];
+
+/// The fields of `WorkloadQueue`, as flags.
+static WORKLOAD_QUEUE_FIELDS: [Field; 3] = [
+    Field::new(
+            "workload_queue_name",
+            Kind::String,
+            "Name of the pool: 3 to 28 lower-case letters, digits or underscores, starting with a lower-case letter. Matches ^[a-z][a-z0-9_]{2,27}$",
+        )
+        .required(),
+    Field::new(
+        "logical_cluster_name",
+        Kind::String,
+        "Name of the logical cluster the pool belongs to.",
+    ),
+    Field::objects(
+            "workload_resource_item_list",
+            &WORKLOAD_RESOURCE_FIELDS,
+            "The pool's resource settings.",
+        )
+        .required(),
+];
+
+/// The fields of `WorkloadQueueInfo`, as flags.
+static WORKLOAD_QUEUE_INFO_FIELDS: [Field; 3] = [
+    Field::new("workload_queue_name", Kind::String, "Name of the resource pool.")
+        .required(),
+    Field::new(
+        "logical_cluster_name",
+        Kind::String,
+        "Name of the logical cluster the pool belongs to.",
+    ),
+    Field::objects(
+            "resource_item_list",
+            &WORKLOAD_RESOURCE_ITEM_FIELDS,
+            "The pool's resource settings.",
+        )
+        .required(),
+];
+
+/// The fields of `WorkloadQueueReq`, as flags.
+static WORKLOAD_QUEUE_REQ_FIELDS: [Field; 1] = [
+    Field::object("workload_queue", &WORKLOAD_QUEUE_FIELDS, "A resource pool to create.")
+        .required(),
+];
+
+/// The fields of `WorkloadQueueRequest`, as flags.
+static WORKLOAD_QUEUE_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "workload_queue",
+            &WORKLOAD_QUEUE_INFO_FIELDS,
+            "New resource settings of a resource pool.",
+        )
+        .required(),
+];
+
+/// The fields of `WorkloadQueueUserReq`, as flags.
+static WORKLOAD_QUEUE_USER_REQ_FIELDS: [Field; 2] = [
+    Field::new(
+            "queue_name",
+            Kind::String,
+            "Name of the resource pool (the same as in the path).",
+        )
+        .required(),
+    Field::objects("user_list", &WORKLOAD_QUEUE_USER_REQ_USER_LIST_FIELDS, "The users.")
+        .required(),
+];
+
+/// The fields of `WorkloadQueueUserReqUserList`, as flags.
+static WORKLOAD_QUEUE_USER_REQ_USER_LIST_FIELDS: [Field; 1] = [
+    Field::new("user_name", Kind::String, "Name of the database user."),
+];
+
+/// The fields of `WorkloadResource`, as flags.
+static WORKLOAD_RESOURCE_FIELDS: [Field; 2] = [
+    Field::new(
+            "resource_name",
+            Kind::String,
+            "Resource: `memory`, `tablespace`, `activestatements`, `cpu_limit` or `cpu_share` (each must be given when creating a pool; the API Explorer example also sends `weight`).",
+        )
+        .required(),
+    Field::new(
+            "resource_value",
+            Kind::Int32,
+            "Value: `memory` 0 to 100 (0: not controlled); `tablespace` -1 to 2147483647 (-1: no limit); `activestatements` -1 to 2147483647 (-1 and 0: no limit); `cpu_limit` 0 to 99; `cpu_share` 0 to 99 (`cpu_limit` and `cpu_share` exclude each other: one must be 0). At least -1.",
+        )
+        .required(),
+];
+
+/// The fields of `WorkloadResourceItem`, as flags.
+static WORKLOAD_RESOURCE_ITEM_FIELDS: [Field; 4] = [
+    Field::new(
+            "resource_name",
+            Kind::Enum(types::WorkloadResourceInfoResourceName::VALUES),
+            "Resource: `cpu` (share of CPU time, %), `cpu_limit` (share of CPU cores, %), `memory` (share of each data node's memory, %), `concurrency` (concurrent queries), `shortQueryConcurrencyNum` (concurrent simple statements), `weight` (network scheduling weight), `tablespace`, `activestatements` (active statements) or `cpu_share` (shared CPU quota, %).",
+        )
+        .required(),
+    Field::new(
+            "resource_value",
+            Kind::Int32,
+            "Value, whose range depends on the resource: `cpu` 1 to 99; `cpu_limit` 0 to 100 (0: no limit); `memory` 0 to 100 (0: not controlled); `concurrency` and `shortQueryConcurrencyNum` -1 to 2147483647 (-1 and 0: no limit); `weight` -1 to 2147483647 (-1, the default: no limit). At least -1.",
+        )
+        .required(),
+    Field::new("value_unit", Kind::String, "Unit of the value (for example `%`)."),
+    Field::new(
+        "resource_description",
+        Kind::String,
+        "Additional description of the resource.",
+    ),
+];
+
+/// The fields of `WorkloadResourceQueue`, as flags.
+static WORKLOAD_RESOURCE_QUEUE_FIELDS: [Field; 2] = [
+    Field::new(
+        "short_query_optimize",
+        Kind::Enum(types::WorkloadStatusWorkloadSwitch::VALUES),
+        "Whether short queries are accelerated, `on` (default) or `off`. Defaults to `\"on\"`.",
+    ),
+    Field::new(
+        "short_query_concurrency_num",
+        Kind::String,
+        "Number of short queries that may run at once, as a string: -1 (the default, no limit) or more. Defaults to `\"-1\"`. Matches ^(-1|[0-9]+)$",
+    ),
+];
+
+/// The fields of `WorkloadSchemaReq`, as flags.
+static WORKLOAD_SCHEMA_REQ_FIELDS: [Field; 2] = [
+    Field::new("schema_name", Kind::String, "Name of the schema.").required(),
+    Field::new(
+            "perm_space",
+            Kind::String,
+            "Space limit of the schema (a number, sent as a string).",
+        )
+        .required(),
+];
+
+/// The fields of `WorkloadStatus`, as flags.
+static WORKLOAD_STATUS_FIELDS: [Field; 2] = [
+    Field::new(
+            "workload_switch",
+            Kind::Enum(types::WorkloadStatusWorkloadSwitch::VALUES),
+            "`on` or `off`.",
+        )
+        .required(),
+    Field::new(
+        "max_concurrency_num",
+        Kind::Int32,
+        "Maximum number of concurrent queries in the cluster, -1 to 2147483647; -1 and 0 mean no limit. At least -1.",
+    ),
+];
+
+/// The fields of `WorkloadStatusReq`, as flags.
+static WORKLOAD_STATUS_REQ_FIELDS: [Field; 1] = [
+    Field::object(
+        "workload_status",
+        &WORKLOAD_STATUS_FIELDS,
+        "State of a cluster's workload management.",
+    ),
+];

@@ -3,7 +3,7 @@
 //! the flags.
 
 use ::clouddb_cli::huawei::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, BodyFlag, Flag, Kind, Result, SecretFields};
+use ::clouddb_cli::{Args, BodyFlag, Field, Flag, Kind, Result, SecretFields};
 use ::huaweicloud_gaussdb_mysql::{operations as op, types};
 
 /// The program's subcommands and help.
@@ -17,6 +17,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-proxy-nodes",
             about: "Add nodes to a database proxy.",
             long_about: "Add nodes to a database proxy.\n\nAdds 1 to 30 nodes to a database proxy of the instance; afterwards the instance may have at most 32 proxy nodes in total. The proxy may be omitted when the instance has a single proxy. Returns the id of the asynchronous job.\n\nOperation AddProxyNodes: POST /v3/{project_id}/instances/{instance_id}/proxy/enlarge; section 4.7.5 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-proxy-nodes --instance-id 61a4ea66210545909d74a05c27a7179ein07 --node-num 2 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -24,6 +25,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Nodes to add to a proxy.",
+                fields: &ADD_PROXY_NODES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -35,6 +37,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-proxy-nodes-legacy",
             about: "Add nodes to the database proxy (deprecated `/mysql` form).",
             long_about: "Add nodes to the database proxy (deprecated `/mysql` form).\n\nOld form of AddProxyNodes under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use AddProxyNodes instead. Adds 1 to 30 nodes to the database proxy; the proxy has at most 32 nodes afterwards. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation AddProxyNodesLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/proxy/enlarge; section 5.7.6 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-proxy-nodes-legacy --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --node-num 2",
             deprecated: ::std::option::Option::Some("add-proxy-nodes"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -42,6 +45,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The proxy nodes to add.",
+                fields: &ADD_PROXY_NODES_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -53,6 +57,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "apply-configuration",
             about: "Apply a parameter template to instances.",
             long_about: "Apply a parameter template to instances.\n\nSwitches the given instances (at most 10) to the parameter template. The answer names the job that applies it.\n\nOperation ApplyConfiguration: PUT /v3/{project_id}/configurations/{configuration_id}/apply; section 4.5.6 of the source document.",
+            example: "apply-configuration --configuration-id 7a8d539ba30f43adaf1b16d08b1df4bdpr07 --instance-ids 1c3f12d626824d4ca357104def25a455in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -65,6 +70,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The instances to apply the template to.",
+                fields: &APPLY_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -76,11 +82,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-change-instance-specification",
             about: "Change the flavor of several instances at once.",
             long_about: "Change the flavor of several instances at once.\n\nChanges the specification (vCPUs and memory) of several instances to one target flavor. The instances must share their current flavor, billing mode, instance type, availability-zone type, availability zone and kernel version; serverless instances cannot be changed this way. For pay-per-use instances the answer lists one job id per instance (poll each with ShowJob); for yearly/monthly instances it lists the billing order ids, paid automatically unless `is_auto_pay` is `false`.\n\nOperation BatchChangeInstanceSpecification: POST /v3/{project_id}/instances/batch/flavor; section api-explorer:BatchChangeInstanceSpecification of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-change-instance-specification --instance-ids ba62a0b83a1b42bfab275829d86ac0fdin07 --instance-ids 61a4ea66210545909d74a05c27a7179ein07 --spec-code gaussdb.mysql.xlarge.arm.4",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Instances and their new flavor.",
+                fields: &BATCH_CHANGE_INSTANCE_SPECIFICATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -92,11 +100,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-delete-backup",
             about: "Delete several manual backups at once.",
             long_about: "Delete several manual backups at once.\n\nDeletes up to 50 manual full backups in one request. Each backup is handled on its own: the answer counts the backups deleted and those that could not be, and gives the error code and message of each failure (for example a backup that is not a manual one or no longer exists). Manual backups protected by an active compliance lock (ModifyBackupVaultLock) cannot be deleted. The request has a JSON body although the method is DELETE.\n\nOperation BatchDeleteBackup: DELETE /v3/{project_id}/backups; section api-explorer:BatchDeleteBackup of the source document.",
+            example: "batch-delete-backup --backup-ids 53ad33abe43976054br07 --backup-ids 63ad3439af9776054br07",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Manual backups to delete.",
+                fields: &BATCH_DELETE_BACKUP_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -108,11 +118,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-update-backup-policy",
             about: "Set the same-region automatic backup policy of several instances.",
             long_about: "Set the same-region automatic backup policy of several instances.\n\nApplies one automatic backup policy to up to 50 instances: the daily UTC window in which backups run and one or more policies (a base policy and optionally a sparse one), each with its schedule and retention. Each instance is handled on its own; the answer counts the instances updated and those that failed, with the error of each failure.\n\nOperation BatchUpdateBackupPolicy: POST /v3/{project_id}/instances/backups/policy; section api-explorer:BatchUpdateBackupPolicy of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-update-backup-policy --instance-ids 61a4ea66210545909d74a05c27a7179ein07 --instance-ids 61a4ea66210545909d74a05c27a7180in07 --instance-ids 61a4ea66210545909d74a05c27a7181in07 --backup-policy.begin-time 19:00 --backup-policy.end-time 20:00 --backup-policy.policies.period '* * 1,2,3,4,5,6,7' --backup-policy.policies.policy-type base --backup-policy.policies.retention-days 7",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Backup policy and the instances to apply it to.",
+                fields: &BATCH_UPDATE_BACKUP_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -124,11 +136,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "batch-upgrade-databases",
             about: "Upgrade the kernel minor version of several instances.",
             long_about: "Upgrade the kernel minor version of several instances.\n\nUpgrades the kernel of several instances to the latest minor version, either at once or, with `delay`, in each instance's maintenance window. Each instance is given with its current kernel version (ShowInstanceDatabaseVersion); the pre-check operations (CheckKernelUpgrade, ShowKernelUpgradeCheckResult) can be run first. The answer only confirms that the request was accepted; it carries no job id.\n\nOperation BatchUpgradeDatabases: POST /v3/{project_id}/instances/database-version/upgrade; section api-explorer:BatchUpgradeDatabases of the source document; not idempotent (not retried after it may have arrived).",
+            example: "batch-upgrade-databases --databases-instance-infos.current-version 2.0.48.231200 --databases-instance-infos.instance-id 6754902da1f447269c6979b0590102a5in07 --delay false",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Instances to upgrade and when.",
+                fields: &BATCH_UPGRADE_DATABASES_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -140,6 +154,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "bind-instance-public-ip",
             about: "Bind an elastic public IP to an instance.",
             long_about: "Bind an elastic public IP to an instance.\n\nBinds an existing elastic public IP (EIP), given by address and id, to an instance so that it can be reached from the internet. The answer carries the id of the binding job.\n\nOperation BindInstancePublicIp: PUT /v3/{project_id}/instances/{instance_id}/public-ips/bind; section 4.3.17 of the source document.",
+            example: "bind-instance-public-ip --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --public-ip 10.145.51.214 --public-ip-id 8403e9cd-a7fa-4288-8b15-c7ceac1etest",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -147,6 +162,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The elastic public IP to bind.",
+                fields: &BIND_INSTANCE_PUBLIC_IP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -158,6 +174,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "cancel-click-house-replication-config-update",
             about: "Stop a table-scope change of a ClickHouse data synchronization.",
             long_about: "Stop a table-scope change of a ClickHouse data synchronization.\n\nStops the change of the table scope of one synchronized database that UpdateClickHouseReplicationConfig started. The answer carries the id of the job that stops it.\n\nOperation CancelClickHouseReplicationConfigUpdate: DELETE /v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config; section 4.16.27 of the source document.",
+            example: "cancel-click-house-replication-config-update --instance-id 5eee1a10401b451eb7e6d3badc9c5b95in16 --database db",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -180,11 +197,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "cancel-scheduled-jobs",
             about: "Cancel scheduled jobs.",
             long_about: "Cancel scheduled jobs.\n\nCancels one or more scheduled jobs so that they do not run. The answer lists the ids of the jobs that were cancelled. The request has a JSON body although the method is DELETE.\n\nOperation CancelScheduledJobs: DELETE /v3/{project_id}/scheduled-jobs; section 4.13.4 of the source document.",
+            example: "cancel-scheduled-jobs --job-ids 56d3c1138dcf4f1da73b0170700c78d0",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The scheduled jobs to cancel.",
+                fields: &CANCEL_SCHEDULED_JOBS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -196,6 +215,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-click-house-database-config",
             about: "Check the database settings of a planned ClickHouse data synchronization.",
             long_about: "Check the database settings of a planned ClickHouse data synchronization.\n\nValidates the database-level synchronization settings and the table scope of a planned synchronization of a GaussDB(for MySQL) database into a ClickHouse instance, and returns the check result of each setting. Nothing is changed. The setting names and their allowed values are listed by ListClickHouseReplicationDatabaseParameters.\n\nOperation CheckClickHouseDatabaseConfig: POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication/database-check; section 4.16.9 of the source document.",
+            example: "check-click-house-database-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id 77aa4096cb824a61b93dab5ca00ecc8fin07 --source-node-id 57bfeacf6e8d4eb685ea907372374b35no07 --source-database-name blackwhite_0018_61474479 --db-configs.param-name default_isolation_level --db-configs.value QUERY_SNAPSHOT --table-repl-config.repl-type black_list --body '{\"table_repl_config\":{\"tables\":[]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -204,6 +224,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Source database, database settings and table scope to check.",
+                fields: &CHECK_CLICK_HOUSE_DATABASE_CONFIG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -215,6 +236,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-click-house-table-config",
             about: "Check the table settings of a planned ClickHouse data synchronization.",
             long_about: "Check the table settings of a planned ClickHouse data synchronization.\n\nValidates the per-table settings (ClickHouse table clauses such as ORDER BY) of a planned synchronization of a GaussDB(for MySQL) database into a ClickHouse instance, together with its database settings and table scope, and returns the check result of each table. Nothing is changed.\n\nOperation CheckClickHouseTableConfig: POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication/table-check; section 4.16.10 of the source document.",
+            example: "check-click-house-table-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id 77aa4096cb824a61b93dab5ca00ecc8fin07 --source-node-id 57bfeacf6e8d4eb685ea907372374b35no07 --source-database-name blackwhite_0017_22525694 --db-configs.param-name default_isolation_level --db-configs.value QUERY_SNAPSHOT --db-configs.param-name enable_snapshots --db-configs.value true --db-configs.param-name enable_chunk_level --db-configs.value true --db-configs.param-name max_sync_threads --db-configs.value 1 --db-configs.param-name treat_numeric_string_as_integer --db-configs.value false --db-configs.param-name min_binlog_expire_logs_seconds --db-configs.value 86400 --db-configs.param-name max_rows_in_buffer --db-configs.value 2000000 --db-configs.param-name max_rows_in_buffers --db-configs.value 6000000 --db-configs.param-name max_bytes_in_buffer --db-configs.value 200000000 --db-configs.param-name max_bytes_in_buffers --db-configs.value 600000000 --db-configs.param-name max_flush_data_time --db-configs.value 5000 --tables-configs.table-name sbtest100 --tables-configs.table-config 'ORDER BY id' --table-repl-config.repl-type white_list --body '{\"table_repl_config\":{\"tables\":[]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -223,6 +245,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Source database, database settings, table settings and table scope to check.",
+                fields: &CHECK_CLICK_HOUSE_TABLE_CONFIG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -234,11 +257,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-kernel-upgrade",
             about: "Start the pre-check of a kernel version upgrade for instances.",
             long_about: "Start the pre-check of a kernel version upgrade for instances.\n\nStarts a check of whether up to 100 instances can be upgraded to a newer kernel version (permissions, source version, resources and feature compatibility). All instances must have the same current kernel version. The answer lists the ids of the check jobs; ShowKernelUpgradeCheckResult returns the outcome. The check changes nothing on the instances.\n\nOperation CheckKernelUpgrade: POST /v3/{project_id}/instances/database-version/upgrade/pre-check; section api-explorer:CheckKernelUpgrade of the source document.",
+            example: "check-kernel-upgrade --databases-instance-infos.current-version 2.0.72.251200 --databases-instance-infos.instance-id 20a222abbe61464b868d5c481da456b3in07",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Instances whose kernel upgrade is pre-checked.",
+                fields: &UPGRADE_PRECHECK_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -250,11 +275,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-resource",
             about: "Check whether resources are available for an operation.",
             long_about: "Check whether resources are available for an operation.\n\nPre-checks whether enough resources are available before creating an instance, adding read-only nodes or changing the flavor of an instance. Which fields of `resource` are needed depends on `action`: creating an instance needs enterprise_project_id, instance_num, mode, availability_zone_mode, node_num, flavor_ref and subnet_id; adding read-only nodes needs instance_id and node_num; changing the flavor needs instance_id and flavor_ref. The answer says whether the check passed.\n\nOperation CheckResource: POST /v3/{project_id}/resource-check; section 4.3.30 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "check-resource --action createInstance --resource.enterprise-project-id 0 --resource.instance-num 1 --resource.mode Cluster --resource.availability-zone-mode single --resource.node-num 2 --resource.flavor-ref gaussdb.mysql.xlarge.x86.4 --resource.availability-zone cn-southwest-244b --resource.subnet-id 1e9f71dd-9192-4c0d-9739-161d8dcca68c",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The operation to pre-check and its resources.",
+                fields: &CHECK_RESOURCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -266,18 +293,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-schedule-task-exist",
             about: "Check whether an instance already has a scheduled task of a kind.",
             long_about: "Check whether an instance already has a scheduled task of a kind.\n\nTells whether the task center already holds a scheduled task of the given kind (kernel or proxy minor version upgrade, flavor change, node or instance reboot) for the instance, optionally for one proxy, and lists those tasks. The request only reads.\n\nOperation CheckScheduleTaskExist: POST /v3/{project_id}/instances/{instance_id}/schedule-tasks/exist; section api-explorer:CheckScheduleTaskExist of the source document; IAM action gaussdb:instance:list.",
+            example: "check-schedule-task-exist --instance-id 61a4ea66210545909d74a05c27a7179ein07 --schedule-type VERSION_UPGRADE --proxy-id cfeff855de83457c8f5a39dcd009ee54po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The kind of scheduled task to look for.",
+                fields: &CHECK_SCHEDULE_TASK_EXIST_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -289,6 +318,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-star-rocks-database-config",
             about: "Check the database settings of a StarRocks data synchronization.",
             long_about: "Check the database settings of a StarRocks data synchronization.\n\nValidates the database-level parameters (and the table whitelist or blacklist) of a planned data synchronization against the source GaussDB(for MySQL) database and the target database, and returns a result per parameter. Nothing is changed, so the request can be repeated safely.\n\nOperation CheckStarRocksDatabaseConfig: POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/database-config-check; section 4.15.16 of the source document.",
+            example: "check-star-rocks-database-config --instance-id example --source-instance-id source_instance_id --source-node-id source_node_id --source-database-name source_database_name --target-database-name target_database_name --db-configs.param-name enable_chunk_level_dump --db-configs.value false --db-configs.param-name snapshot_with_lock --db-configs.value true --db-configs.param-name sync_commit_interval_ms --db-configs.value 5000 --db-configs.param-name max_sync_commit_rows --db-configs.value 500000 --db-configs.param-name max_sync_commit_bytes --db-configs.value 268435456 --db-configs.param-name max_full_sync_task_threads_num --db-configs.value 1 --db-configs.param-name max_rows_per_chunk --db-configs.value 0 --db-configs.param-name max_bytes_per_chunk --db-configs.value 268435456 --db-configs.param-name binlog_expire_logs_seconds --db-configs.value 0 --table-repl-config.repl-type include_tables --table-repl-config.repl-scope all --body '{\"table_repl_config\":{\"tables\":[]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -297,6 +327,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The synchronization settings to check.",
+                fields: &CHECK_STAR_ROCKS_DATABASE_CONFIG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -308,11 +339,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-star-rocks-resource",
             about: "Check resources for creating a StarRocks instance.",
             long_about: "Check resources for creating a StarRocks instance.\n\nChecks whether enough resources (flavors, nodes, subnet addresses and the optional availability zone) are available to create a StarRocks instance with the given layout. Only the check for instance creation is offered. Nothing is created, so the request can be repeated safely.\n\nOperation CheckStarRocksResource: POST /v3/{project_id}/starrocks/resource-check; section 4.15.8 of the source document.",
+            example: "check-star-rocks-resource --action createInstance --resource.enterprise-project-id 0 --resource.instance-num 1 --resource.mode Single --resource.availability-zone-mode single --resource.fe-node-num 1 --resource.be-node-num 1 --resource.fe-flavor-ref gaussdb.sr-fe.xlarge.x86.4 --resource.be-flavor-ref gaussdb.sr-be.xlarge.x86.4 --resource.availability-zone az --resource.subnet-id 2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to check.",
+                fields: &CHECK_STAR_ROCKS_RESOURCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -324,11 +357,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-starrocks-params",
             about: "Compare the parameters of a StarRocks instance with its default template.",
             long_about: "Compare the parameters of a StarRocks instance with its default template.\n\nReturns the parameters whose values in a StarRocks parameter template differ from the default template, with both values. The template id comes from the StarRocks instance's details. The operation only reads, so it is safe to repeat.\n\nOperation CheckStarrocksParams: POST /v3/{project_id}/configurations/starrocks/comparison; section api-explorer:CheckStarrocksParams of the source document.",
+            example: "check-starrocks-params --source-configuration-id a2069d40256f40078c52d90d6a91ee63pr17",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The StarRocks parameter template to compare with the default one.",
+                fields: &CHECK_STARROCKS_PARAMS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -340,14 +375,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "check-table-config",
             about: "Check the table settings of a StarRocks data synchronization.",
             long_about: "Check the table settings of a StarRocks data synchronization.\n\nValidates the table whitelist or blacklist and the per-table settings of a planned or existing data synchronization against the source GaussDB(for MySQL) database, and returns a result per table. Nothing is changed, so the request can be repeated safely.\n\nOperation CheckTableConfig: POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/table-config-check; section api-explorer:CheckTableConfig of the source document.",
+            example: "check-table-config --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --source-instance-id source_instance_id --source-node-id source_node_id --source-database-name source_database_name --db-configs.param-name enable_chunk_level_dump --db-configs.value false --db-configs.param-name snapshot_with_lock --db-configs.value true --db-configs.param-name sync_commit_interval_ms --db-configs.value 5000 --db-configs.param-name max_sync_commit_rows --db-configs.value 500000 --db-configs.param-name max_sync_commit_bytes --db-configs.value 268435456 --db-configs.param-name max_full_sync_task_threads_num --db-configs.value 1 --db-configs.param-name max_rows_per_chunk --db-configs.value 0 --db-configs.param-name max_bytes_per_chunk --db-configs.value 268435456 --db-configs.param-name binlog_expire_logs_seconds --db-configs.value 0 --table-repl-config.repl-type include_tables --table-repl-config.repl-scope all --tables-configs.table-name tableName --tables-configs.table-config tableConfig --body '{\"table_repl_config\":{\"tables\":[]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance. 2 to 1024 characters.",
+                    )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The table settings to check.",
+                fields: &CHECK_TABLE_CONFIG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -359,18 +400,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "clear-online-ddl-task-temp-table",
             about: "Drop the temporary tables a non-blocking DDL task left behind.",
             long_about: "Drop the temporary tables a non-blocking DDL task left behind.\n\nDrops the temporary tables of one task (named per database; the names are the `temp_table_name` of the task's record in ListOnlineDdlTaskRecords, present when automatic clearing was off). The answer carries the id of the job that drops them.\n\nOperation ClearOnlineDdlTaskTempTable: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task/clear; section sdk:clear_online_ddl_task_temp_table of the source document; not idempotent (not retried after it may have arrived).",
+            example: "clear-online-ddl-task-temp-table --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1 --body '{\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The task and the temporary tables to drop.",
+                fields: &CLEAR_ONLINE_DDL_TASK_TEMP_TABLE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -382,24 +425,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "collect-realtime-session",
             about: "Start collecting the real-time sessions of a node.",
             long_about: "Start collecting the real-time sessions of a node.\n\nStarts a task that collects the sessions of the node as they are at this moment, optionally only one kind (slow, active or long-transaction sessions) and only those matching a user, host, database, command or SQL text, sorted as requested. The answer carries the id of the collection task (not a task-center job): poll ShowRealtimeSessionTaskStatus with it until the task is finished, then fetch the result as a CSV file with DownloadRealtimeSession.\n\nOperation CollectRealtimeSession: POST /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session; section api-explorer:CollectRealtimeSession of the source document; IAM action gaussdb:instance:getRealtimeSession; not idempotent (not retried after it may have arrived).",
+            example: "collect-realtime-session --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07 --filter long --slow-process-threshold 3 --user root --host 192.168.8.8 --db db1 --command Query --sql-key 'select count(*) from tbl where sleep(600) and 6=6' --sort-key trx_executed_time --sort-dir asc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which sessions to collect and how to sort them; every field is optional (an empty object collects all sessions).",
+                fields: &COLLECT_REALTIME_SESSION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -411,11 +456,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "compare-configurations",
             about: "Compare two parameter templates.",
             long_about: "Compare two parameter templates.\n\nReturns the parameters whose values differ between a source and a target parameter template, with both values. The operation only reads, so it is safe to repeat.\n\nOperation CompareConfigurations: POST /v3/{project_id}/configurations/comparison; section 4.5.8 of the source document.",
+            example: "compare-configurations --source-configuration-id a2069d40256f40078c52d90d6a91ee63pr07 --target-configuration-id 0cd8ef851dc4422f98e7717205ed13e6pr07",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The two parameter templates to compare.",
+                fields: &COMPARE_CONFIGURATIONS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -427,6 +474,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "copy-configuration",
             about: "Copy a parameter template.",
             long_about: "Copy a parameter template.\n\nCreates a new parameter template with the parameter values of an existing one.\n\nOperation CopyConfiguration: POST /v3/{project_id}/configurations/{configuration_id}/copy; section 4.5.7 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "copy-configuration --configuration-id a2069d40256f40078c52d90d6a91ee63pr07 --name paramTemplate-new --description new-parameter-group",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -439,6 +487,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Name and description of the copy.",
+                fields: &COPY_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -450,6 +499,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "copy-instance-configuration",
             about: "Copy the parameter group of an instance into a new template.",
             long_about: "Copy the parameter group of an instance into a new template.\n\nCreates a new parameter template from the parameter group an instance uses.\n\nOperation CopyInstanceConfiguration: POST /v3/{project_id}/instances/{instance_id}/configurations/{configuration_id}/copy; section 4.5.13 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "copy-instance-configuration --instance-id 61a4ea66210545909d74a05c27a7179ein07 --configuration-id b26ab68e7a77495c8d84b92e4eaa33d3pr07 --name paramTemplate-test-1 --description test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -463,6 +513,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Name and description of the copy.",
+                fields: &COPY_INSTANCE_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -474,11 +525,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-backup-resource-package",
             about: "Buy yearly/monthly backup resource packages.",
             long_about: "Buy yearly/monthly backup resource packages.\n\nOrders one or more backup resource packages of a specification (see ShowBackupResourcePackageFlavors) for a yearly or monthly subscription. The answer echoes the order and carries the id of the billing order; unless `is_auto_pay` is true the order waits for payment.\n\nOperation CreateBackupResourcePackage: POST /v3/{project_id}/backups/resource-package; section api-explorer:CreateBackupResourcePackage of the source document; IAM action gaussdb:backup:createResourcePackage; not idempotent (not retried after it may have arrived).",
+            example: "create-backup-resource-package --spec-code gaussdb.mysql.backup.pkg.1tb --num 1 --charge-info.period-type year --charge-info.period-num 1 --charge-info.is-auto-pay false --charge-info.is-auto-renew false",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Backup resource packages to buy.",
+                fields: &CREATE_BACKUP_RESOURCE_PACKAGE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -490,6 +543,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-click-house-database-user",
             about: "Create a database account of a ClickHouse instance.",
             long_about: "Create a database account of a ClickHouse instance.\n\nCreates a database account of a ClickHouse instance with access to the given databases (`*` for all) and a DML permission (read only, or read and settings). The password has 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, and must differ from the account name and from the account name reversed.\n\nOperation CreateClickHouseDatabaseUser: POST /v3/{project_id}/instances/{instance_id}/clickhouse/users; section 4.16.19 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-click-house-database-user --instance-id df3ae779e2ad4993a03ccd7a81240125in16 --user-name user_test1 --password Rds_1234 --databases '*' --dml 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -498,6 +552,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The database account to create.",
+                fields: &CREATE_CLICK_HOUSE_DATABASE_USER_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -512,6 +567,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-click-house-instance",
             about: "Create a ClickHouse instance attached to an instance.",
             long_about: "Create a ClickHouse instance attached to an instance.\n\nCreates an HTAP lite edition (ClickHouse) instance for a GaussDB(for MySQL) instance, with its engine version, deployment mode, node flavor, root password, availability zones, storage and tags, optionally billed yearly or monthly. The answer describes the new instance (initially being created) and the id of the job that creates it. When the deployment mode is `Ha`, several availability zones are given, separated by commas.\n\nOperation CreateClickHouseInstance: POST /v3/{project_id}/instances/{instance_id}/clickhouse; section 4.16.14 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-click-house-instance --instance-id 40dc4c5729f14aad893e2cd5baf6a15in07 --name htap-cfd5 --engine.type click-house --engine.version 1 --ha.mode Single --flavor-id b44cfde6-d250-313c-8d7a-cd216f071658 --db-root-pwd Rds_1234 --az-mode single --volume.io-type ESSD --volume.capacity-in-gb 40 --az-code cn-southwest-244a --time-zone UTC+08:00 --tags-info.sys-tags.key _sys_enterprise_project_id --tags-info.sys-tags.value 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -524,6 +580,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The ClickHouse instance to create.",
+                fields: &CREATE_CLICK_HOUSE_INSTANCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -538,11 +595,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-click-house-lts-configs",
             about: "Create LTS log configurations of ClickHouse instances in bulk.",
             long_about: "Create LTS log configurations of ClickHouse instances in bulk.\n\nStarts shipping the slow query logs of the given ClickHouse instances to a Log Tank Service (LTS) log group and stream. The answer has no body.\n\nOperation CreateClickHouseLtsConfigs: POST /v3/{project_id}/clickhouse/instances/logs/lts-configs; section 4.16.7 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-click-house-lts-configs --log-configs.instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --log-configs.log-type slow_log --log-configs.lts-group-id 460d8437-9dcb-47d0-8c56-5758f2042272 --log-configs.lts-stream-id bad1ca5d-e347-437f-be89-f2e08ce117b8",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The LTS configurations to create.",
+                fields: &CREATE_CLICK_HOUSE_LTS_CONFIGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -554,6 +613,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-click-house-replication",
             about: "Start synchronizing a database into a ClickHouse instance.",
             long_about: "Start synchronizing a database into a ClickHouse instance.\n\nStarts synchronizing a database of a GaussDB(for MySQL) instance into a ClickHouse instance, reading from the given read-only node or, when none is given, from the primary node. The answer carries the id of the job that sets it up.\n\nOperation CreateClickHouseReplication: POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication; section 4.16.23 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-click-house-replication --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id source_instance_id --source-node-id source_node_id --source-database source_database",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -562,6 +622,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The source of a new data synchronization.",
+                fields: &CREATE_CLICK_HOUSE_REPLICATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -573,11 +634,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-configuration",
             about: "Create a parameter template.",
             long_about: "Create a parameter template.\n\nCreates a parameter template with a name, a description, an engine version and parameter values. Supported for primary/standby dedicated instances. The name must differ (case-sensitively) from the default templates and every existing template, and each parameter value must lie within the range the engine version's default template allows.\n\nOperation CreateConfiguration: POST /v3/{project_id}/configurations; section 4.5.2 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-configuration --name myparameter --description parameter1 --parameter-values '{\"max_user_connections\":\"10\"}' --datastore.type gaussdb-mysql --datastore.version 8.0",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The parameter template to create.",
+                fields: &CREATE_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -589,6 +652,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-database-users",
             about: "Create database users.",
             long_about: "Create database users.\n\nCreates up to 50 database accounts on an instance, each with its password, the hosts it may connect from and, optionally, privileges on existing databases. Runs as an asynchronous job whose id is returned. Comments take effect only on kernel version 2.0.13.0 or later.\n\nOperation CreateDatabaseUsers: POST /v3/{project_id}/instances/{instance_id}/db-users; section 4.10.1 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-database-users --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --body '{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -596,6 +660,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The database users to create.",
+                fields: &CREATE_DATABASE_USERS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -610,6 +675,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-databases",
             about: "Create databases.",
             long_about: "Create databases.\n\nCreates up to 50 databases on an instance, each with its character set and, optionally, a comment and privileges for existing database users. Runs as an asynchronous job whose id is returned.\n\nOperation CreateDatabases: POST /v3/{project_id}/instances/{instance_id}/databases; section 4.11.2 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-databases --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --body '{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -617,6 +683,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The databases to create.",
+                fields: &CREATE_DATABASES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -628,11 +695,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-instance",
             about: "Create an instance, optionally restored from a backup or a point in time.",
             long_about: "Create an instance, optionally restored from a backup or a point in time.\n\nCreates a GaussDB(for MySQL) cluster instance with its primary node and the given number of read-only nodes (at most 9 per call). Billing is pay-per-use unless `charge_info` asks for a yearly/monthly subscription; `volume` may be given only for a subscription. A pay-per-use creation answers the job id, a subscription the order id. `security_group_id` is required unless the network ACL switch is on, and `enterprise_project_id` is required when the account uses enterprise projects. With `restore_point` the new instance is filled from a backup of another instance or from that instance's state at a point in time. Choosing a kernel version or enabling transparent data encryption needs the vendor's approval.\n\nOperation CreateInstance: POST /v3/{project_id}/instances; section 4.3.1 of the source document; IAM action gaussdb:instance:create; not idempotent (not retried after it may have arrived).",
+            example: "create-instance --body.region br-iaas-odin1 --name gaussdb-mysql-instance1 --datastore.type gaussdb-mysql --datastore.version 8.0 --mode Cluster --flavor-ref gaussdb.mysql.xlarge.arm.4 --vpc-id 3cedfc54-b105-4652-a4e0-847b11576b58 --subnet-id c1cfa53c-65d3-431e-8552-326bf310c7ad --password Example-Passw0rd --availability-zone-mode single --slave-count 1 --charge-info.charge-mode postPaid --security-group-id fc577a1a-f202-424a-977f-24faec3fdd55 --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07 --backup-strategy.start-time 08:00-09:00 --enterprise-project-id 0",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The instance to create.",
+                fields: &CREATE_INSTANCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -647,11 +716,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-instance-legacy",
             about: "Create an instance (deprecated `/mysql` form).",
             long_about: "Create an instance (deprecated `/mysql` form).\n\nOld form of CreateInstance under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateInstance instead. Creates a cluster instance with a primary node and 1 to 9 read-only nodes (an instance has at most 15 read-only nodes). Billing is pay-per-use unless `charge_info` asks for a yearly/monthly subscription, which dedicated-cloud (DeC) accounts cannot use; `volume` applies to subscriptions. `security_group_id` is required unless the network ACL switch is on, `enterprise_project_id` is required when the account uses enterprise projects, and `master_availability_zone` is required with `availability_zone_mode` `multi` and not allowed with `single`. A pay-per-use creation answers the job id, a subscription the order id.\n\nOperation CreateInstanceLegacy: POST /mysql/v3/{project_id}/instances; section 5.3.1 of the source document; IAM action gaussdb:instance:create; not idempotent (not retried after it may have arrived).",
+            example: "create-instance-legacy --charge-info.charge-mode postPaid --name gaussdb-2d34 --datastore.type gaussdb-mysql --datastore.version 8.0 --mode Cluster --flavor-ref gaussdb.mysql.large.x86.4 --vpc-id f7ee62e2-9705-4523-ba49-a85ea1a1fa87 --subnet-id 140af7bf-a9da-4dcf-8837-34199fd6d186 --security-group-id c7f69884-fe2b-4630-8114-70a11499d902 --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07 --password Example-Passw0rd --backup-strategy.start-time 17:00-18:00 --time-zone UTC+08:00 --availability-zone-mode multi --master-availability-zone az1pod1 --slave-count 1 --body.region xxx --enterprise-project-id 0 --lower-case-table-names 1",
             deprecated: ::std::option::Option::Some("create-instance"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The instance to create.",
+                fields: &CREATE_INSTANCE_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -666,6 +737,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-instance-private-dns",
             about: "Apply for a private domain name for an instance.",
             long_about: "Apply for a private domain name for an instance.\n\nCreates a private (VPC-internal) domain name that resolves to the instance's private address. The operation is in public beta and must be enabled for the account through a service ticket. The answer carries the id of the job that creates the name.\n\nOperation CreateInstancePrivateDns: POST /v3/{project_id}/instances/{instance_id}/dns; section 4.3.25 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-instance-private-dns --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --dns-type private",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -673,6 +745,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The kind of domain name to apply for.",
+                fields: &CREATE_INSTANCE_PRIVATE_DNS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -684,11 +757,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-lts-configs",
             about: "Create LTS log configurations in bulk.",
             long_about: "Create LTS log configurations in bulk.\n\nStarts shipping the given logs of the given instances to a Log Tank Service (LTS) log group and stream. The answer has no body.\n\nOperation CreateLtsConfigs: POST /v3/{project_id}/logs/lts-configs; section 4.8.8 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-lts-configs --log-configs.instance-id 61a4ea66210545909d74a05c27a7179ein07 --log-configs.log-type error_log --log-configs.lts-group-id c3dd5233-24a1-443c-6b40-310b3ad85382 --log-configs.lts-stream-id 9b476e31-b745-4e76-8d78-2081168651f7",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The LTS configurations to create.",
+                fields: &CREATE_LTS_CONFIGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -700,11 +775,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-manual-backup",
             about: "Create a manual full backup of an instance.",
             long_about: "Create a manual full backup of an instance.\n\nStarts a manual full backup of an instance. The answer describes the new backup (initially being built) and the id of the job that creates it.\n\nOperation CreateManualBackup: POST /v3/{project_id}/backups/create; section 4.4.2 of the source document; IAM action gaussdb:backup:create; not idempotent (not retried after it may have arrived).",
+            example: "create-manual-backup --instance-id 07033b125fd94a8a96896f8bcfee6ddain07 --name backup-1 --description '手动备份'",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The manual backup to create.",
+                fields: &CREATE_MANUAL_BACKUP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -716,11 +793,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-manual-backup-legacy",
             about: "Create a manual backup (deprecated `/mysql` form).",
             long_about: "Create a manual backup (deprecated `/mysql` form).\n\nOld form of CreateManualBackup under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateManualBackup instead. Starts a manual full backup of an instance and answers the new backup.\n\nOperation CreateManualBackupLegacy: POST /mysql/v3/{project_id}/backups/create; section 5.4.2 of the source document; IAM action gaussdb:backup:create; not idempotent (not retried after it may have arrived).",
+            example: "create-manual-backup-legacy --instance-id d8e6ca5a624745bcb546a227aa3ae1cf01 --name backup-1 --description 'manual backup'",
             deprecated: ::std::option::Option::Some("create-manual-backup"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The backup to create.",
+                fields: &CREATE_MANUAL_BACKUP_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -732,6 +811,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-proxy",
             about: "Enable a database proxy for an instance.",
             long_about: "Enable a database proxy for an instance.\n\nCreates (enables) a database proxy for the instance, with the given proxy flavor and number of proxy nodes; only the ELB mode is supported. An instance can have several proxies. In read-only mode, read weights can only be given to read replicas. The fields for automatically adding new nodes to the proxy (new_node_auto_add_status) are accepted only for accounts on the vendor's allow list. Returns the id of the asynchronous job.\n\nOperation CreateProxy: POST /v3/{project_id}/instances/{instance_id}/proxy; section 4.7.1 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-proxy --instance-id 43e4feaab48f11e89039fa163ebaa7e4br01 --flavor-ref gaussdb.proxy.large.x86.2 --node-num 2 --proxy-name gaussdb-proxy --proxy-mode readonly --route-mode 0 --nodes-read-weight.id 45021bf73a244312a3f2af95092feeeecno07 --nodes-read-weight.weight 50 --nodes-read-weight.id d78a65690cea4af5ad14585e110ff89bno07 --nodes-read-weight.weight 400 --subnet-id 6991d82d-9166-4aff-a1fa-d2a8748b7084",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -739,6 +819,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Settings of the database proxy to create.",
+                fields: &CREATE_PROXY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -750,18 +831,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-proxy-dns-name",
             about: "Apply for a private domain name for a database proxy.",
             long_about: "Apply for a private domain name for a database proxy.\n\nCreates a private (VPC-internal) domain name that resolves to the address of one proxy of the instance. The request has no body. The answer carries the id of the job that creates the name; UpdateProxyPrivateDnsName changes it and DeleteProxyPrivateDnsName removes it.\n\nOperation CreateProxyDnsName: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns; section api-explorer:CreateProxyDnsName of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-proxy-dns-name --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "proxy-id",
                         Kind::String,
-                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                        "Id of the database proxy; 36 letters or digits ending in `po01`. Exactly 36 characters.",
                     )
                     .required(),
             ],
@@ -776,6 +858,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-proxy-legacy",
             about: "Open the database proxy of an instance (deprecated `/mysql` form).",
             long_about: "Open the database proxy of an instance (deprecated `/mysql` form).\n\nOld form of CreateProxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateProxy instead. Opens a database proxy (ELB mode only) with the given flavor and number of nodes. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation CreateProxyLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/proxy; section 5.7.1 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-proxy-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --flavor-ref gaussdb.mysql.large.x86.4 --node-num 2",
             deprecated: ::std::option::Option::Some("create-proxy"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -783,6 +866,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The proxy to open.",
+                fields: &CREATE_PROXY_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -794,6 +878,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-readonly-nodes",
             about: "Add read-only nodes to an instance.",
             long_about: "Add read-only nodes to an instance.\n\nAdds one read-only node per entry of `priorities`, each with that failover priority. Only the first 9 read-only nodes of an instance take part in failover; further nodes get priority -1 and are never promoted. Choosing the availability zones of the new nodes is in open beta (it needs the vendor's approval) and may fail for lack of resources. A pay-per-use instance answers the job id, a yearly/monthly one the order id.\n\nOperation CreateReadonlyNodes: POST /v3/{project_id}/instances/{instance_id}/nodes/enlarge; section 4.3.4 of the source document; IAM action gaussdb:instance:create; not idempotent (not retried after it may have arrived).",
+            example: "create-readonly-nodes --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --priorities 1 --priorities 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -801,6 +886,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The read-only nodes to add.",
+                fields: &CREATE_READONLY_NODES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -812,6 +898,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-readonly-nodes-legacy",
             about: "Add read-only nodes to an instance (deprecated `/mysql` form).",
             long_about: "Add read-only nodes to an instance (deprecated `/mysql` form).\n\nOld form of CreateReadonlyNodes under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateReadonlyNodes instead. Adds one read-only node per entry of `priorities`, each with its failover priority. The answer carries the job id and, for a yearly/monthly instance, the order id.\n\nOperation CreateReadonlyNodesLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/nodes/enlarge; section 5.3.8 of the source document; IAM action gaussdb:instance:create; not idempotent (not retried after it may have arrived).",
+            example: "create-readonly-nodes-legacy --instance-id dsfae23fsfdsae3435in01 --priorities 1",
             deprecated: ::std::option::Option::Some("create-readonly-nodes"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -819,6 +906,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The read-only nodes to add.",
+                fields: &CREATE_READONLY_NODES_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -830,6 +918,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-star-rocks-data-replication",
             about: "Create a StarRocks data synchronization task.",
             long_about: "Create a StarRocks data synchronization task.\n\nStarts synchronizing a GaussDB(for MySQL) database into a database of the StarRocks instance, reading from the primary node or from the given read-only node. The answer carries the id of the asynchronous job.\n\nOperation CreateStarRocksDataReplication: POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication; section 4.15.13 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-star-rocks-data-replication --instance-id example --source-instance-id source_instance_id --source-node-id source_node_id --source-database source_database --target-database target_database --task-name task_name",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -838,6 +927,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The synchronization to create.",
+                fields: &CREATE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -849,6 +939,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-star-rocks-database-user",
             about: "Create a database account of a StarRocks instance.",
             long_about: "Create a database account of a StarRocks instance.\n\nCreates a database account on the StarRocks instance with access to the given databases and the given DML and DDL privileges.\n\nOperation CreateStarRocksDatabaseUser: POST /v3/{project_id}/instances/{instance_id}/starrocks/users; section 4.15.21 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-star-rocks-database-user --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test --password Rds_1234 --databases INFORMATION_SCHEMA --databases default --dml 2 --ddl 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -857,6 +948,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The account to create.",
+                fields: &CREATE_STAR_ROCKS_DATABASE_USER_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -871,6 +963,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-star-rocks-instance",
             about: "Create a StarRocks instance for a GaussDB(for MySQL) instance.",
             long_about: "Create a StarRocks instance for a GaussDB(for MySQL) instance.\n\nCreates an HTAP standard edition (StarRocks) instance attached to a GaussDB(for MySQL) instance, with FE and BE nodes of the given flavors and storage. A single-node (`Single`) deployment has exactly one FE and one BE node; a cluster has 3 to 10 of each. Only pay-per-use billing and a single availability zone are offered. The answer describes the new instance and carries the id of the creation job.\n\nOperation CreateStarRocksInstance: POST /v3/{project_id}/instances/{instance_id}/starrocks; section 4.15.3 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-star-rocks-instance --instance-id 40dc4c5729f14aad893e2cd5baf6a15in07 --name htap-ff64 --engine.type star-rocks --engine.version 3.1 --ha.mode Single --fe-flavor-id afe3bfd-ac7c-32e1-ba44-c388acbb196a --be-flavor-id de565db8-0a96-37ea-9388-61167624712c --db-root-pwd 'Test@123!' --fe-count 1 --be-count 1 --az-mode single --fe-volume.io-type SSD --fe-volume.capacity-in-gb 50 --be-volume.io-type SSD --be-volume.capacity-in-gb 50 --az-code az --time-zone UTC+08:00 --tags-info.sys-tags.key _sys_enterprise_project_id --tags-info.sys-tags.value 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -883,6 +976,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Settings of the new StarRocks instance.",
+                fields: &CREATE_STAR_ROCKS_INSTANCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -897,6 +991,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-auto-sql-limiting",
             about: "Disable auto SQL throttling of a primary node.",
             long_about: "Disable auto SQL throttling of a primary node.\n\nSwitches auto throttling off for a primary node; the throttling rules it created are removed. The answer has no body.\n\nOperation DeleteAutoSqlLimiting: DELETE /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting; section api-explorer:DeleteAutoSqlLimiting of the source document.",
+            example: "delete-auto-sql-limiting --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-id a4e0f43f6ee2459fa3ac27474cb5991cno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -923,6 +1018,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-click-house-database-user",
             about: "Delete a database account of a ClickHouse instance.",
             long_about: "Delete a database account of a ClickHouse instance.\n\nDeletes one database account of an HTAP lite edition (ClickHouse) instance. The answer reports the result of the request.\n\nOperation DeleteClickHouseDatabaseUser: DELETE /v3/{project_id}/instances/{instance_id}/clickhouse/users/{user_name}; section 4.16.1 of the source document.",
+            example: "delete-click-house-database-user --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -945,6 +1041,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-click-house-instance",
             about: "Delete a ClickHouse instance.",
             long_about: "Delete a ClickHouse instance.\n\nDeletes an HTAP lite edition (ClickHouse) instance of a GaussDB(for MySQL) instance. The answer carries the id of the job that deletes it.\n\nOperation DeleteClickHouseInstance: DELETE /v3/{project_id}/instances/{instance_id}/clickhouse/{clickhouse_instance_id}; section 4.16.15 of the source document.",
+            example: "delete-click-house-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --clickhouse-instance-id df3ae779e2ad4993a03ccd7a81240125in16",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -971,11 +1068,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-click-house-lts-configs",
             about: "Delete LTS log configurations of ClickHouse instances in bulk.",
             long_about: "Delete LTS log configurations of ClickHouse instances in bulk.\n\nStops shipping the given logs of the given ClickHouse instances to the Log Tank Service (LTS). The request has a JSON body although the method is DELETE; the answer has no body.\n\nOperation DeleteClickHouseLtsConfigs: DELETE /v3/{project_id}/clickhouse/instances/logs/lts-configs; section 4.16.8 of the source document.",
+            example: "delete-click-house-lts-configs --log-configs.instance-id 614ff06f72ee46b7949423572dd51e8bin16 --log-configs.log-type slow_log",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The LTS configurations to delete.",
+                fields: &DELETE_CLICK_HOUSE_LTS_CONFIGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -987,6 +1086,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-click-house-replication",
             about: "Stop synchronizing a database into a ClickHouse instance.",
             long_about: "Stop synchronizing a database into a ClickHouse instance.\n\nDeletes the synchronization of one database into a ClickHouse instance. The answer carries the id of the job that removes it.\n\nOperation DeleteClickHouseReplication: DELETE /v3/{project_id}/instances/{instance_id}/clickhouse/replication/{database_name}; section 4.16.25 of the source document.",
+            example: "delete-click-house-replication --instance-id 54e42160670e48e789af7075e1efea1fin16 --database-name db_test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -1009,6 +1109,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-configuration",
             about: "Delete a parameter template.",
             long_about: "Delete a parameter template.\n\nDeletes a user-created parameter template; default templates cannot be deleted.\n\nOperation DeleteConfiguration: DELETE /v3/{project_id}/configurations/{configuration_id}; section 4.5.3 of the source document.",
+            example: "delete-configuration --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1029,6 +1130,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-database-users",
             about: "Delete database users.",
             long_about: "Delete database users.\n\nDeletes up to 50 database accounts of an instance, each named by user name and host. The request has a JSON body although the method is DELETE. Runs as an asynchronous job whose id is returned.\n\nOperation DeleteDatabaseUsers: DELETE /v3/{project_id}/instances/{instance_id}/db-users; section 4.10.3 of the source document.",
+            example: "delete-database-users --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1036,6 +1138,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The database users to delete.",
+                fields: &DELETE_DATABASE_USERS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1047,6 +1150,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-databases",
             about: "Delete databases.",
             long_about: "Delete databases.\n\nDeletes up to 50 databases of an instance by name. The request has a JSON body although the method is DELETE. Runs as an asynchronous job whose id is returned.\n\nOperation DeleteDatabases: DELETE /v3/{project_id}/instances/{instance_id}/databases; section 4.11.5 of the source document.",
+            example: "delete-databases --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --databases test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1054,6 +1158,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The databases to delete.",
+                fields: &DELETE_DATABASES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1065,12 +1170,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-dynamic-serverless-policy",
             about: "Delete the dynamic serverless compute policy of an instance.",
             long_about: "Delete the dynamic serverless compute policy of an instance.\n\nRemoves the dynamic serverless policy of an instance, which switches dynamic serverless off. The feature is in open beta (service ticket). The answer carries the id of the job that removes the policy.\n\nOperation DeleteDynamicServerlessPolicy: DELETE /v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy; section api-explorer:DeleteDynamicServerlessPolicy of the source document; IAM action gaussdb:serverless:deleteDynamicPolicy.",
+            example: "delete-dynamic-serverless-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance (32 letters or digits followed by `in07`, 36 characters).",
+                        "Id of the instance (32 letters or digits followed by `in07`, 36 characters). Exactly 36 characters.",
                     )
                     .required(),
             ],
@@ -1085,6 +1191,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-htap-process-list",
             about: "Kill sessions of a StarRocks instance.",
             long_about: "Kill sessions of a StarRocks instance.\n\nEnds up to 20 sessions of a StarRocks instance, given their ids from ShowHtapProcessList. The request has a JSON body although the method is DELETE; the answer says whether the sessions were ended.\n\nOperation DeleteHtapProcessList: DELETE /v3/{project_id}/instances/{instance_id}/htap/process; section api-explorer:DeleteHtapProcessList of the source document.",
+            example: "delete-htap-process-list --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --process-list id1 --process-list id2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1097,6 +1204,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The sessions to end.",
+                fields: &DELETE_HTAP_PROCESS_LIST_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1108,6 +1216,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-instance",
             about: "Delete a pay-per-use instance or unsubscribe a yearly/monthly one.",
             long_about: "Delete a pay-per-use instance or unsubscribe a yearly/monthly one.\n\nDeletes a pay-per-use instance, or unsubscribes a yearly/monthly instance, with the same request. The answer carries the job id, and for a subscription also the order id of the unsubscription.\n\nOperation DeleteInstance: DELETE /v3/{project_id}/instances/{instance_id}; section 4.3.3 of the source document; IAM action gaussdb:instance:delete.",
+            example: "delete-instance --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1123,6 +1232,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-instance-legacy",
             about: "Delete an instance (deprecated `/mysql` form).",
             long_about: "Delete an instance (deprecated `/mysql` form).\n\nOld form of DeleteInstance under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use DeleteInstance instead. Deletes the instance and answers the id of the deletion job.\n\nOperation DeleteInstanceLegacy: DELETE /mysql/v3/{project_id}/instances/{instance_id}; section 5.3.4 of the source document; IAM action gaussdb:instance:delete.",
+            example: "delete-instance-legacy --instance-id dsfae23fsfdsae3435in01",
             deprecated: ::std::option::Option::Some("delete-instance"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1138,6 +1248,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-instance-scheduled-job",
             about: "Delete a scheduled job of an instance.",
             long_about: "Delete a scheduled job of an instance.\n\nDeletes one scheduled job of the given instance. The path segment is `instance` (singular), unlike the `instances` paths of other operations. The request has a JSON body although the method is DELETE.\n\nOperation DeleteInstanceScheduledJob: DELETE /v3/{project_id}/instance/{instance_id}/scheduled-jobs; section 4.13.6 of the source document.",
+            example: "delete-instance-scheduled-job --instance-id 34cbc6c13e074761a0f893e9f30e6edfin07 --job-id 54c219a29a5f477ba69e36d0116d05d7",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1150,6 +1261,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The scheduled job to delete.",
+                fields: &DELETE_INSTANCE_SCHEDULED_JOB_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1161,6 +1273,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-job",
             about: "Delete a job record.",
             long_about: "Delete a job record.\n\nRemoves the record of a job from the task center.\n\nOperation DeleteJob: DELETE /v3/{project_id}/jobs/{job_id}; section 4.13.5 of the source document.",
+            example: "delete-job --job-id 6b00c41d-d54f-4bcb-80da-566ccedc2b5d",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1181,11 +1294,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-lts-configs",
             about: "Delete LTS log configurations in bulk.",
             long_about: "Delete LTS log configurations in bulk.\n\nStops shipping the given logs of the given instances to Log Tank Service (LTS). The request has a JSON body although the method is DELETE; the answer has no body.\n\nOperation DeleteLtsConfigs: DELETE /v3/{project_id}/logs/lts-configs; section 4.8.7 of the source document.",
+            example: "delete-lts-configs --log-configs.instance-id 61a4ea66210545909d74a05c27a7179ein07 --log-configs.log-type error_log",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The LTS configurations to delete.",
+                fields: &DELETE_LTS_CONFIGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1197,6 +1312,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-manual-backup",
             about: "Delete a manual backup.",
             long_about: "Delete a manual backup.\n\nDeletes a manual full backup. The answer names the deleted backup.\n\nOperation DeleteManualBackup: DELETE /v3/{project_id}/backups/{backup_id}; section 4.4.5 of the source document.",
+            example: "delete-manual-backup --backup-id 1fe4feaab48f11e6654hfa163eba87e4b66",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1217,18 +1333,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-online-ddl-task-record",
             about: "Delete the record of a non-blocking DDL task.",
             long_about: "Delete the record of a non-blocking DDL task.\n\nRemoves one task record (by its `task_id` from ListOnlineDdlTaskRecords) from the instance's non-blocking DDL history. The answer carries the id of the job that deletes it.\n\nOperation DeleteOnlineDdlTaskRecord: DELETE /v3/{project_id}/instances/{instance_id}/online-ddl-task; section sdk:delete_online_ddl_task_record of the source document.",
+            example: "delete-online-ddl-task-record --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The record to delete.",
+                fields: &STOP_ONLINE_DDL_TASK_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1240,6 +1358,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-proxies",
             about: "Disable database proxies of an instance.",
             long_about: "Disable database proxies of an instance.\n\nDeletes (disables) database proxies of the instance. The body may be omitted when the instance has a single proxy; with several proxies, the ones to close must be listed. The request has a JSON body although the method is DELETE. Returns the id of the asynchronous job.\n\nOperation DeleteProxies: DELETE /v3/{project_id}/instances/{instance_id}/proxy; section 4.7.2 of the source document.",
+            example: "delete-proxies --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --proxy-ids 151c14381ac14ecfb9703a745b992677po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1247,6 +1366,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "The proxies to close.",
+                fields: &DELETE_PROXIES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1258,6 +1378,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-proxy-legacy",
             about: "Close the database proxy of an instance (deprecated `/mysql` form).",
             long_about: "Close the database proxy of an instance (deprecated `/mysql` form).\n\nOld form of closing a database proxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use DeleteProxies instead, which names the proxies to close. This form takes no body and closes the proxy of the instance. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation DeleteProxyLegacy: DELETE /mysql/v3/{project_id}/instances/{instance_id}/proxy; section 5.7.2 of the source document.",
+            example: "delete-proxy-legacy --instance-id dsfae23fsfdsae3435in01",
             deprecated: ::std::option::Option::Some("delete-proxies"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1273,18 +1394,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-proxy-private-dns-name",
             about: "Delete the private domain name of a database proxy.",
             long_about: "Delete the private domain name of a database proxy.\n\nRemoves the private domain name of one proxy of the instance. The answer carries the id of the job that removes it.\n\nOperation DeleteProxyPrivateDnsName: DELETE /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns; section api-explorer:DeleteProxyPrivateDnsName of the source document.",
+            example: "delete-proxy-private-dns-name --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "proxy-id",
                         Kind::String,
-                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                        "Id of the database proxy; 36 letters or digits ending in `po01`. Exactly 36 characters.",
                     )
                     .required(),
             ],
@@ -1299,6 +1421,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-readonly-node",
             about: "Delete a read-only node or unsubscribe it.",
             long_about: "Delete a read-only node or unsubscribe it.\n\nDeletes a read-only node of a pay-per-use instance, or unsubscribes it for a yearly/monthly instance. In a multi-zone instance the node can only be deleted if the remaining read-only nodes are still in availability zones other than the primary node's.\n\nOperation DeleteReadonlyNode: DELETE /v3/{project_id}/instances/{instance_id}/nodes/{node_id}; section 4.3.5 of the source document; IAM action gaussdb:instance:delete.",
+            example: "delete-readonly-node --instance-id 3d39c18788b54a919bab633874c159df1n01 --node-id 096c0fc43e804757b59946b80dc27f8bin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1316,6 +1439,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-readonly-node-legacy",
             about: "Delete a read-only node (deprecated `/mysql` form).",
             long_about: "Delete a read-only node (deprecated `/mysql` form).\n\nOld form of DeleteReadonlyNode under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use DeleteReadonlyNode instead. In multi-zone mode a read-only node can be deleted only if the remaining read-only nodes and the primary node are still in different availability zones.\n\nOperation DeleteReadonlyNodeLegacy: DELETE /mysql/v3/{project_id}/instances/{instance_id}/nodes/{node_id}; section 5.3.9 of the source document; IAM action gaussdb:instance:delete.",
+            example: "delete-readonly-node-legacy --instance-id dsfae23fsfdsae3435in01 --node-id d1ae66fsfdsaer3w3ino9",
             deprecated: ::std::option::Option::Some("delete-readonly-node"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1333,6 +1457,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-sql-filter-rules",
             about: "Delete SQL throttling rules.",
             long_about: "Delete SQL throttling rules.\n\nDeletes SQL throttling rules, named per node by statement type and pattern. The request has a JSON body although the method is DELETE. Runs as an asynchronous job whose id is returned.\n\nOperation DeleteSqlFilterRules: DELETE /v3/{project_id}/instances/{instance_id}/sql-filter/rules; section 4.12.5 of the source document.",
+            example: "delete-sql-filter-rules --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --body '{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1340,6 +1465,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The SQL throttling rules to delete, per node.",
+                fields: &DELETE_SQL_FILTER_RULES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1351,11 +1477,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-star-rock-lts-config",
             about: "Delete LTS log configurations of StarRocks instances in bulk.",
             long_about: "Delete LTS log configurations of StarRocks instances in bulk.\n\nStops shipping the given logs of the given StarRocks instances (at most 50 configurations) to the Log Tank Service (LTS). The request has a JSON body although the method is DELETE; the answer is an empty JSON object.\n\nOperation DeleteStarRockLtsConfig: DELETE /v3/{project_id}/starrocks/instances/logs/lts-configs; section api-explorer:DeleteStarRockLtsConfig of the source document.",
+            example: "delete-star-rock-lts-config --log-configs.instance-id 614ff06f72ee46b7949423572dd51e8bin17 --log-configs.log-type error_log",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The LTS configurations to delete.",
+                fields: &DELETE_STAR_ROCK_LTS_CONFIG_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1367,6 +1495,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-star-rocks-data-replication",
             about: "Delete a StarRocks data synchronization task.",
             long_about: "Delete a StarRocks data synchronization task.\n\nDeletes a data synchronization task of the StarRocks instance. The request has a JSON body although the method is DELETE. The answer carries the id of the asynchronous job.\n\nOperation DeleteStarRocksDataReplication: DELETE /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication; section 4.15.14 of the source document.",
+            example: "delete-star-rocks-data-replication --instance-id example --task-name task_name",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -1375,6 +1504,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The synchronization to delete.",
+                fields: &DELETE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1386,6 +1516,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-star-rocks-database-user",
             about: "Delete a database account of a StarRocks instance.",
             long_about: "Delete a database account of a StarRocks instance.\n\nDeletes a database account of the StarRocks instance.\n\nOperation DeleteStarRocksDatabaseUser: DELETE /v3/{project_id}/instances/{instance_id}/starrocks/users; section 4.15.22 of the source document.",
+            example: "delete-star-rocks-database-user --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -1404,6 +1535,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-star-rocks-instance",
             about: "Delete a StarRocks instance.",
             long_about: "Delete a StarRocks instance.\n\nDeletes a StarRocks instance attached to a GaussDB(for MySQL) instance. The answer carries the id of the deletion workflow.\n\nOperation DeleteStarRocksInstance: DELETE /v3/{project_id}/instances/{instance_id}/starrocks/{starrocks_instance_id}; section 4.15.5 of the source document.",
+            example: "delete-star-rocks-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --starrocks-instance-id 9ac58f9b88744f8a87893d22f6ef9a28in17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1430,24 +1562,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-taurus-db-node-processes",
             about: "Kill user session threads of a node.",
             long_about: "Kill user session threads of a node.\n\nTerminates the listed user session threads of one node (at most 20 per call; ids from ListTaurusDbNodeProcesses or `SHOW PROCESSLIST`). Internal session threads among the ids are never killed. The answer separates the ids that were killed from those that do not exist.\n\nOperation DeleteTaurusDbNodeProcesses: DELETE /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/processes; section api-explorer:DeleteTaurusDbNodeProcesses of the source document.",
+            example: "delete-taurus-db-node-processes --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --processes 2075425 --processes 2075426",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits ending in `no07`.",
+                        "Id of the node; 36 letters or digits ending in `no07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The session threads to kill.",
+                fields: &DELETE_TAURUS_DB_NODE_PROCESSES_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1459,6 +1593,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "download-ddl-logs",
             about: "Get download links of DDL log files.",
             long_about: "Get download links of DDL log files.\n\nReturns a temporary download link for each of up to 10 DDL log files of an instance, identified by the ids ListDdlLogs returns, with the file's name, size and the time the link expires. The answer is JSON with links, not the files.\n\nOperation DownloadDdlLogs: POST /v3/{project_id}/instances/{instance_id}/ddl-log/download; section api-explorer:DownloadDdlLogs of the source document.",
+            example: "download-ddl-logs --instance-id 7e8dfe8f580043d4a424f65b51c0e1f0in07 --log-ids 3541f39c185et4591ac5f602f60b28622br07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1471,6 +1606,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "DDL log files to get links for.",
+                fields: &DOWNLOAD_DDL_LOGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1482,12 +1618,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "download-import-excel-template",
             about: "Download the Excel template for importing StarRocks synchronization settings.",
             long_about: "Download the Excel template for importing StarRocks synchronization settings.\n\nDownloads the Excel (.xlsx) template in which the databases and tables of a StarRocks data synchronization can be filled in, to be checked with UploadImportExcelTemplate. The answer is the file itself, not JSON.\n\nOperation DownloadImportExcelTemplate: GET /v3/{project_id}/instances/{instance_id}/htap/template; section api-explorer:DownloadImportExcelTemplate of the source document.",
+            example: "download-import-excel-template --instance-id f6df5f5cd3bf447baa8fb0373f8e5992in07 --template-type import_async",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`). 1 to 255 characters.",
                     )
                     .required(),
                 Flag::new(
@@ -1510,18 +1647,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "download-online-ddl-task-log",
             about: "Get a download link for the log of a non-blocking DDL task.",
             long_about: "Get a download link for the log of a non-blocking DDL task.\n\nReturns a link from which the execution log of one non-blocking DDL task can be downloaded. The answer is JSON holding the link, not the log itself.\n\nOperation DownloadOnlineDdlTaskLog: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task/log/download; section sdk:download_online_ddl_task_log of the source document.",
+            example: "download-online-ddl-task-log --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The task whose log to download.",
+                fields: &STOP_ONLINE_DDL_TASK_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1533,24 +1672,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "download-realtime-session",
             about: "Download the sessions collected by a real-time session task.",
             long_about: "Download the sessions collected by a real-time session task.\n\nReturns, as a CSV file, the sessions a finished CollectRealtimeSession task collected (see ShowRealtimeSessionTaskStatus). The answer is the file itself, not JSON.\n\nOperation DownloadRealtimeSession: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session-result; section api-explorer:DownloadRealtimeSession of the source document; IAM action gaussdb:instance:getRealtimeSession.",
+            example: "download-realtime-session --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07 --request-id realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "request-id",
                         Kind::String,
-                        "Id of the collection task, as CollectRealtimeSession returned it.",
+                        "Id of the collection task, as CollectRealtimeSession returned it. 2 to 72 characters.",
                     )
                     .required(),
             ],
@@ -1565,6 +1705,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "download-slow-log-file",
             about: "Get download links for the slow query log files of a node.",
             long_about: "Get download links for the slow query log files of a node.\n\nPrepares the slow query log files of one node for download and returns them with their links. A file in state `EXPORTING` is still being prepared: call again until it is `SUCCESS` (or `FAILED`). A link is valid for 5 minutes. The request has no body and changes nothing on the instance. The path has no `nodes/` segment before the node id.\n\nOperation DownloadSlowLogFile: POST /v3/{project_id}/instances/{instance_id}/{node_id}/slowlog-download; section api-explorer:DownloadSlowLogFile of the source document.",
+            example: "download-slow-log-file --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1581,18 +1722,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "execute-intelligent-kill-session",
             about: "Kill sessions of a node intelligently.",
             long_about: "Kill sessions of a node intelligently.\n\nGroups the sessions of a node by SQL template and kills the sessions of the three groups ranked highest by longest execution time, by number of sessions and by average execution time (ShowIntelligentKillSessionStatistic previews them). The answer carries the id of the kill task, which ListIntelligentKillSessionHistory lists.\n\nOperation ExecuteIntelligentKillSession: POST /v3/{project_id}/instances/{instance_id}/intelligent-kill-session; section api-explorer:ExecuteIntelligentKillSession of the source document; not idempotent (not retried after it may have arrived).",
+            example: "execute-intelligent-kill-session --instance-id 17b6bbb64d2f4c14a83a88f19da8dcc8in07 --node-id fb301dc800444b1cbea48efba97e94ebno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                        "Id of the instance; 36 letters and digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Node whose sessions are killed (the SDK's IntelligentKillSessionsReq model).",
+                fields: &EXECUTE_INTELLIGENT_KILL_SESSION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1604,6 +1747,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "extend-click-house-volume",
             about: "Extend the storage of a ClickHouse instance.",
             long_about: "Extend the storage of a ClickHouse instance.\n\nEnlarges the disk of a ClickHouse instance to the given size in GB (50 to 32000). The answer carries the id of the job that resizes it.\n\nOperation ExtendClickHouseVolume: PUT /v3/{project_id}/instances/{instance_id}/clickhouse/resize; section 4.16.17 of the source document.",
+            example: "extend-click-house-volume --instance-id fb632d1d531a4107804f0f082581810fin07 --size-in-gb 110",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -1612,6 +1756,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New disk size of a ClickHouse instance.",
+                fields: &EXTEND_CLICK_HOUSE_VOLUME_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1623,6 +1768,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "extend-instance-volume",
             about: "Change the storage size of a yearly/monthly instance.",
             long_about: "Change the storage size of a yearly/monthly instance.\n\nSets the storage capacity of a yearly/monthly instance. The new size is a multiple of 10 GB, larger than the space actually used, at most 128000 GB, at least 20 GB when growing and at least 10 GB when shrinking. The answer carries the order of the change.\n\nOperation ExtendInstanceVolume: POST /v3/{project_id}/instances/{instance_id}/volume/extend; section 4.3.6 of the source document; IAM action gaussdb:instance:modifySpec; not idempotent (not retried after it may have arrived).",
+            example: "extend-instance-volume --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --size 50",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1630,6 +1776,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new storage capacity.",
+                fields: &EXTEND_INSTANCE_VOLUME_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1641,6 +1788,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "extend-instance-volume-legacy",
             about: "Enlarge the storage of a yearly/monthly instance (deprecated `/mysql` form).",
             long_about: "Enlarge the storage of a yearly/monthly instance (deprecated `/mysql` form).\n\nOld form of ExtendInstanceVolume under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ExtendInstanceVolume instead. Sets the storage of a yearly/monthly instance to a new size and answers the order id. The size grows by at least 10 GB and must be a multiple of 10.\n\nOperation ExtendInstanceVolumeLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/volume/extend; section 5.3.10 of the source document; IAM action gaussdb:instance:modifySpec; not idempotent (not retried after it may have arrived).",
+            example: "extend-instance-volume-legacy --instance-id dsfae23fsfdsae3435in01 --size 50 --is-auto-pay true",
             deprecated: ::std::option::Option::Some("extend-instance-volume"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1648,6 +1796,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new storage size.",
+                fields: &EXTEND_INSTANCE_VOLUME_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -1659,6 +1808,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "grant-database-user-privileges",
             about: "Grant database users privileges on databases.",
             long_about: "Grant database users privileges on databases.\n\nGrants up to 50 database accounts of an instance, each named by user name and host, read-only or read-write access to up to 50 databases each. Runs as an asynchronous job whose id is returned.\n\nOperation GrantDatabaseUserPrivileges: POST /v3/{project_id}/instances/{instance_id}/db-users/privilege; section 4.10.6 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "grant-database-user-privileges --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --body '{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -1666,6 +1816,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The privileges to grant.",
+                fields: &GRANT_DATABASE_USER_PRIVILEGES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -1677,19 +1828,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-audit-log-download-links",
             about: "Get temporary download links of full SQL (audit log) files.",
             long_about: "Get temporary download links of full SQL (audit log) files.\n\nReturns the full SQL files of an instance (or of one node) written within a time window, each with a temporary download link and the time the link expires. Files are returned in lexicographic order of their names; to page, pass the name of the last file received as `last_file_name`. The path segment is `instance` (singular).\n\nOperation ListAuditLogDownloadLinks: GET /v3/{project_id}/instance/{instance_id}/auditlog/download-link; section 4.8.5 of the source document.",
+            example: "list-audit-log-download-links --instance-id 669a94abef9f4979b2dfba92f48f4042in07 --start-time 2023-07-24T09:27:00+0800 --end-time 2023-07-25T15:00:14+0800 --node-id 2e723b45786148fc94c8737f5980786cno07 --last-file-name 20230724160316_99b1d48896bb44178b715d64b68603f9in07_6a21d5df9bb24f5db83121c5fec0b1d2no07_SQLAudit_8b4b53d2-29f8-11ee-92aa-fa163ef00f0d --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                         "start-time",
                         Kind::String,
-                        "Start of the time window, not earlier than the creation of the instance; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).",
+                        "Start of the time window, not earlier than the creation of the instance; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "end-time",
                         Kind::String,
-                        "End of the time window, not later than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).",
+                        "End of the time window, not later than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
@@ -1705,7 +1857,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of files to return, 1 to 50; defaults to 10.",
+                    "Number of files to return, 1 to 50; defaults to 10. From 1 to 50.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1719,6 +1871,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-audit-logs",
             about: "List the audit log files of an instance.",
             long_about: "List the audit log files of an instance.\n\nLists the audit log files of an instance written within a time window of at most 30 days, one page at a time, each with its id (for ShowAuditLogDownloadLink), file name, covered time span and size. offset and limit must both be sent.\n\nOperation ListAuditLogs: GET /v3/{project_id}/instances/{instance_id}/audit-logs; section api-explorer:ListAuditLogs of the source document.",
+            example: "list-audit-logs --instance-id 3d39c18788b54a919bab633874c159dfin01 --start-time 2018-09-15T06:25:43+0800 --end-time 2018-09-16T10:40:15+0800 --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1730,25 +1883,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "start-time",
                         Kind::String,
-                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).",
+                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "end-time",
                         Kind::String,
-                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; later than start_time and at most 30 days after it.",
+                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; later than start_time and at most 30 days after it. Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Number of records to skip before the first one returned (0 for the first page; the sources give 0 as its default although they mark it required).",
+                        "Number of records to skip before the first one returned (0 for the first page; the sources give 0 as its default although they mark it required). At least 0.",
                     )
                     .required(),
                 Flag::new(
                         "limit",
                         Kind::Int32,
-                        "Page size, 1 to 100. The sources give 10 as its default although they mark the parameter required, so the spec declares no default.",
+                        "Page size, 1 to 100. The sources give 10 as its default although they mark the parameter required, so the spec declares no default. From 1 to 100.",
                     )
                     .required(),
             ],
@@ -1763,18 +1916,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-auto-scaling-history",
             about: "List the auto scaling history of an instance.",
             long_about: "List the auto scaling history of an instance.\n\nLists the automatic scaling actions taken on an instance (for example a flavor scale-up), with the original and target values and the result, one page at a time.\n\nOperation ListAutoScalingHistory: GET /v3/{project_id}/instances/{instance_id}/auto-scaling/history; section 4.3.38 of the source document.",
+            example: "list-auto-scaling-history --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size (a number of records), sent as a string; defaults to 20.",
+                    "Page size (a number of records), sent as a string; defaults to 20. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1788,6 +1942,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-backups",
             about: "List full backups.",
             long_about: "List full backups.\n\nLists the automatic and manual full backups of the project, optionally filtered by instance, backup id, backup type, name, instance name and a time window, one page at a time.\n\nOperation ListBackups: GET /v3/{project_id}/backups; section 4.4.3 of the source document; IAM action gaussdb:backup:list.",
+            example: "list-backups --instance-id 43e4feaab48f11e89039fa163ebaa7e4br01 --backup-id c0c9f155c7b7423a9d30f0175998b63bb01 --backup-type auto --offset 0 --limit 10 --begin-time 2020-07-06T10:41:14+0800 --end-time 2020-07-16T10:41:14+0800",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1808,32 +1963,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
                 ),
                 Flag::new(
                     "begin-time",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now.",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now and later than begin_time.",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now and later than begin_time. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "name",
                     Kind::String,
-                    "Only backups with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, Chinese characters, hyphens and underscores; case-sensitive.",
+                    "Only backups with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, Chinese characters, hyphens and underscores; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$",
                 ),
                 Flag::new(
                     "instance-name",
                     Kind::String,
-                    "Only backups of instances with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive.",
+                    "Only backups of instances with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1847,6 +2002,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-backups-legacy",
             about: "List full backups (deprecated `/mysql` form).",
             long_about: "List full backups (deprecated `/mysql` form).\n\nOld form of ListBackups under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListBackups instead. Lists automatic and manual full backups, optionally filtered by instance, backup id, type and time window, one page at a time.\n\nOperation ListBackupsLegacy: GET /mysql/v3/{project_id}/backups; section 5.4.3 of the source document; IAM action gaussdb:backup:list.",
+            example: "list-backups-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --backup-id 43e4feaab48f11e89039fa163ebaa7e4br01 --backup-type auto --offset 0 --limit 10 --begin-time 2020-07-06T10:41:14+0800 --end-time 2020-07-16T10:41:14+0800",
             deprecated: ::std::option::Option::Some("list-backups"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Only backups of this instance."),
@@ -1859,22 +2015,22 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, 1 to 100, sent as a string; defaults to 100.",
+                    "Page size, 1 to 100, sent as a string; defaults to 100. Matches ^([1-9]|[1-9][0-9]|100)$",
                 ),
                 Flag::new(
                     "begin-time",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2020-07-06T10:41:14+0800`.",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2020-07-06T10:41:14+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window, later than begin_time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset.",
+                    "End of the time window, later than begin_time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -1888,6 +2044,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-database-users",
             about: "List the database accounts of a ClickHouse instance.",
             long_about: "List the database accounts of a ClickHouse instance.\n\nLists the database accounts of a ClickHouse instance with their authorized databases and DML and DDL permissions, optionally filtered by account name, one page at a time.\n\nOperation ListClickHouseDatabaseUsers: GET /v3/{project_id}/instances/{instance_id}/clickhouse/users; section 4.16.20 of the source document.",
+            example: "list-click-house-database-users --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -1895,12 +2052,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 1 to 100; defaults to 10.",
+                    "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0.",
+                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0. At least 0.",
                 ),
                 Flag::new("user-name", Kind::String, "Only the account with this name."),
             ],
@@ -1915,6 +2072,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-databases",
             about: "List the databases of a ClickHouse instance.",
             long_about: "List the databases of a ClickHouse instance.\n\nLists the names of the databases of a ClickHouse instance, optionally filtered by database name, one page at a time.\n\nOperation ListClickHouseDatabases: GET /v3/{project_id}/instances/{instance_id}/clickhouse/databases; section 4.16.11 of the source document.",
+            example: "list-click-house-databases --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10 --offset 1 --database-name ''",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -1922,12 +2080,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 1 to 100; defaults to 10.",
+                    "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0.",
+                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "database-name",
@@ -1946,6 +2104,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-log-nodes",
             about: "List the nodes of a ClickHouse instance for error and slow log queries.",
             long_about: "List the nodes of a ClickHouse instance for error and slow log queries.\n\nReturns the nodes of a ClickHouse instance whose error logs and slow query logs can be queried, with their names and primary/standby roles. Use a node id from this list to query slow query logs.\n\nOperation ListClickHouseLogNodes: GET /v3/{project_id}/instances/{instance_id}/clickhouse/nodes; section 4.16.2 of the source document.",
+            example: "list-click-house-log-nodes --instance-id 28f61af50fc9452aa0ed5ea25c3cc3d3",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -1962,6 +2121,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-lts-configs",
             about: "List the LTS log configurations of ClickHouse instances.",
             long_about: "List the LTS log configurations of ClickHouse instances.\n\nLists, per ClickHouse instance, the Log Tank Service (LTS) log groups and streams that its logs are shipped to, with brief information about the instance, optionally filtered by instance id, instance name and enterprise project, one page at a time.\n\nOperation ListClickHouseLtsConfigs: GET /v3/{project_id}/clickhouse/instances/logs/lts-configs; section 4.16.6 of the source document.",
+            example: "list-click-house-lts-configs --instance-id faf2cbf7f6cb422d83e61dbcc3e87023in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1982,12 +2142,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 1 to 100; defaults to 10.",
+                    "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0.",
+                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2001,6 +2161,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-replication-database-parameters",
             about: "List the database settings available for ClickHouse data synchronization.",
             long_about: "List the database settings available for ClickHouse data synchronization.\n\nLists the database-level settings that a ClickHouse data synchronization accepts, each with its data type, default value, allowed range (for example `true|false`, a `|`-separated list, or a `min-max` range) and a description.\n\nOperation ListClickHouseReplicationDatabaseParameters: GET /v3/{project_id}/instances/{instance_id}/clickhouse/replication/database-parameter; section 4.16.13 of the source document.",
+            example: "list-click-house-replication-database-parameters --instance-id 54e42160670e48e789af7075e1efea1fin16",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -2017,6 +2178,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-replications",
             about: "List the data synchronizations of a ClickHouse instance.",
             long_about: "List the data synchronizations of a ClickHouse instance.\n\nLists the database synchronizations of a ClickHouse instance with their source and target databases, state, stage and progress, one page at a time.\n\nOperation ListClickHouseReplications: GET /v3/{project_id}/instances/{instance_id}/clickhouse/replication; section 4.16.24 of the source document.",
+            example: "list-click-house-replications --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10 --offset 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -2024,12 +2186,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 1 to 100; defaults to 10.",
+                    "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0.",
+                    "Number of records to skip before the first one returned (0 starts with the first record); defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2043,6 +2205,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-click-house-slow-logs",
             about: "List the slow query log entries of a ClickHouse node.",
             long_about: "List the slow query log entries of a ClickHouse node.\n\nReturns slow query log entries of one node of a ClickHouse instance within a time window, optionally filtered by operation type and database. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ListClickHouseSlowLogs: POST /v3/{project_id}/instances/{instance_id}/clickhouse/slow-logs; section 4.16.3 of the source document.",
+            example: "list-click-house-slow-logs --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --node-id aeb9e81135b34197bab8636fc8a1c569no16 --start-time 2023-12-12T00:14:27+0100 --end-time 2023-12-12T02:14:27+0100 --limit 10 --line-num 1669344916000 --operate-type All --database DBS_NODE",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -2051,6 +2214,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Node, time window and filters of a slow query log query.",
+                fields: &LIST_CLICK_HOUSE_SLOW_LOGS_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -2062,6 +2226,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-cold-table-metas",
             about: "List the metadata of the cold tables of an instance.",
             long_about: "List the metadata of the cold tables of an instance.\n\nLists the table partitions of the instance that hot and cold data separation has moved to cold storage: database, table and partition, size, how long they have been kept and how long they stay valid, one page at a time, with the total count and the total cold data size.\n\nOperation ListColdTableMetas: GET /v3.1/{project_id}/instances/{instance_id}/cold-tables/meta; section api-explorer:ListColdTableMetas of the source document.",
+            example: "list-cold-table-metas --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2073,9 +2238,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 10. From 1 to 100.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2088,6 +2257,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-configuration-applicable-instances",
             about: "List the instances a parameter template can be applied to.",
             long_about: "List the instances a parameter template can be applied to.\n\nReturns one page of the instances to which the parameter template can be applied.\n\nOperation ListConfigurationApplicableInstances: GET /v3/{project_id}/configurations/{configuration_id}/applicable-instances; section 4.5.9 of the source document.",
+            example: "list-configuration-applicable-instances --configuration-id 0c82974e2354466098d7b4b72e55129dpr07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2099,12 +2269,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 100.",
+                    "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2118,6 +2288,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-configuration-apply-history",
             about: "List the application records of a parameter template.",
             long_about: "List the application records of a parameter template.\n\nReturns one page of the records of applying a parameter template to instances, with the result of each. The document lists no X-Language header for this operation.\n\nOperation ListConfigurationApplyHistory: GET /v3/{project_id}/configurations/{config_id}/apply-history; section 4.5.14 of the source document.",
+            example: "list-configuration-apply-history --config-id b366363c95b04b0eac39e73ea2672ffep07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("config-id", Kind::String, "Id of the parameter template.")
@@ -2125,12 +2296,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 10.",
+                    "Number of records to return, 1 to 100; defaults to 10. From 1 to 100.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2144,6 +2315,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-configuration-modify-history",
             about: "List the modification history of a parameter template.",
             long_about: "List the modification history of a parameter template.\n\nReturns one page of the parameter changes made to a parameter template, with the old and new values and whether and when each change was applied.\n\nOperation ListConfigurationModifyHistory: GET /v3/{project_id}/configurations/{configuration_id}/modify-history; section 4.5.10 of the source document.",
+            example: "list-configuration-modify-history --configuration-id 7625c6a12d884be1891c61d921e0e114pr07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2155,12 +2327,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 100.",
+                    "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2174,17 +2346,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-configurations",
             about: "List parameter templates.",
             long_about: "List parameter templates.\n\nReturns one page of parameter templates: the default templates of every engine and the templates created by the user.\n\nOperation ListConfigurations: GET /v3/{project_id}/configurations; section 4.5.1 of the source document; IAM action gaussdb:param:list.",
+            example: "list-configurations",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 100.",
+                    "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2198,6 +2371,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-configurations-legacy",
             about: "List parameter templates (deprecated `/mysql` form).",
             long_about: "List parameter templates (deprecated `/mysql` form).\n\nOld form of ListConfigurations under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListConfigurations instead. Lists the default parameter templates of all engines and the templates the user created.\n\nOperation ListConfigurationsLegacy: GET /mysql/v3/{project_id}/configurations; section 5.5.1 of the source document; IAM action gaussdb:param:list.",
+            example: "list-configurations-legacy",
             deprecated: ::std::option::Option::Some("list-configurations"),
             flags: &[],
             body: ::std::option::Option::None,
@@ -2211,6 +2385,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-database-charsets",
             about: "List the character sets available for databases.",
             long_about: "List the character sets available for databases.\n\nReturns the character sets a new database of the instance can use.\n\nOperation ListDatabaseCharsets: GET /v3/{project_id}/instances/{instance_id}/databases/charsets; section 4.11.1 of the source document.",
+            example: "list-database-charsets --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -2226,15 +2401,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-database-users",
             about: "List the database users of an instance.",
             long_about: "List the database users of an instance.\n\nLists the database accounts of an instance with their host, comment and database privileges, one page at a time.\n\nOperation ListDatabaseUsers: GET /v3/{project_id}/instances/{instance_id}/db-users; section 4.10.2 of the source document.",
+            example: "list-database-users --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --offset 0 --limit 100",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2247,20 +2427,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-databases",
             about: "List the databases of an instance.",
             long_about: "List the databases of an instance.\n\nLists the databases of an instance with their character set, comment and the users granted access, optionally filtered by name and character set, one page at a time.\n\nOperation ListDatabases: GET /v3/{project_id}/instances/{instance_id}/databases; section 4.11.4 of the source document.",
+            example: "list-databases --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --offset 0 --limit 100 --name test --charset utf8mb4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; letters and digits ending in `in07`, 36 characters.",
+                        "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches ^[A-Za-z0-9]{32}in07$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
                 Flag::new("name", Kind::String, "Only the database with this name."),
                 Flag::new(
                     "charset",
@@ -2279,6 +2464,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-ddl-logs",
             about: "List the DDL log files of a node.",
             long_about: "List the DDL log files of a node.\n\nLists the DDL log files of one node of an instance that can be downloaded (DownloadDdlLogs), optionally within a time window, one page at a time, together with the state of the DDL log download switch and the retention in days (SetDdlLogPolicy).\n\nOperation ListDdlLogs: GET /v3/{project_id}/instances/{instance_id}/ddl-log; section api-explorer:ListDdlLogs of the source document.",
+            example: "list-ddl-logs --instance-id 7e8dfe8f580043d4a424f65b51c0e1f0in07 --node-id 3f84063164ee4a308d02a050234d32e3no07 --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2296,18 +2482,22 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 10. From 1 to 100.",
+                ),
                 Flag::new(
                     "start-time",
                     Kind::Int64,
-                    "Start of the time window, a UNIX timestamp in milliseconds (UTC).",
+                    "Start of the time window, a UNIX timestamp in milliseconds (UTC). At least 0. Format: Unix timestamp in milliseconds.",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::Int64,
-                    "End of the time window, a UNIX timestamp in milliseconds (UTC).",
+                    "End of the time window, a UNIX timestamp in milliseconds (UTC). At least 0. Format: Unix timestamp in milliseconds.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2321,14 +2511,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-dedicated-resources",
             about: "List the dedicated resource pools of the project.",
             long_about: "List the dedicated resource pools of the project.\n\nLists the dedicated resource pools the user has opened, with their state, CPU architecture, availability zones and capacity, one page at a time.\n\nOperation ListDedicatedResources: GET /v3/{project_id}/dedicated-resources; section 4.3.10 of the source document.",
+            example: "list-dedicated-resources",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of pools to skip before the first one returned; defaults to 0.",
+                    "Number of pools to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -2341,6 +2536,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-diagnosis-instance-counts",
             about: "Count the abnormal instances of each diagnosis metric.",
             long_about: "Count the abnormal instances of each diagnosis metric.\n\nReturns, for each metric of the intelligent diagnosis (for example high load or insufficient capacity), how many instances of the project are abnormal.\n\nOperation ListDiagnosisInstanceCounts: GET /v3/{project_id}/instances/diagnosis-instance-count; section 4.14.1 of the source document.",
+            example: "list-diagnosis-instance-counts",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -2354,6 +2550,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-diagnosis-instance-infos",
             about: "List the abnormal instances of a diagnosis metric.",
             long_about: "List the abnormal instances of a diagnosis metric.\n\nReturns one page of the instances that are abnormal for one diagnosis metric, each with its primary node.\n\nOperation ListDiagnosisInstanceInfos: GET /v3/{project_id}/instances/diagnosis-instance-infos; section 4.14.2 of the source document.",
+            example: "list-diagnosis-instance-infos --metric-name high_pressure --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2365,13 +2562,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Number of records to skip before the first one returned; defaults to 0.",
+                        "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                     )
                     .required(),
                 Flag::new(
                         "limit",
                         Kind::Int32,
-                        "Number of records to return, 1 to 100; defaults to 100.",
+                        "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                     )
                     .required(),
             ],
@@ -2386,6 +2583,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-engine-versions",
             about: "List the versions of a database engine.",
             long_about: "List the versions of a database engine.\n\nReturns the engine versions available for new instances, each with its major version, the compatible open-source MySQL version and the full kernel version.\n\nOperation ListEngineVersions: GET /v3/{project_id}/datastores/{database_name}; section 4.1.1 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-engine-versions --database-name gaussdb-mysql",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2406,6 +2604,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-engine-versions-legacy",
             about: "List the versions of a database engine (deprecated `/mysql` form).",
             long_about: "List the versions of a database engine (deprecated `/mysql` form).\n\nOld form of ListEngineVersions under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListEngineVersions instead. Returns the id and the two-part major version of each engine version.\n\nOperation ListEngineVersionsLegacy: GET /mysql/v3/{project_id}/datastores/{database_name}; section 5.1.1 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-engine-versions-legacy --database-name gaussdb-mysql",
             deprecated: ::std::option::Option::Some("list-engine-versions"),
             flags: &[
                 Flag::new(
@@ -2426,17 +2625,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-enterprise-project-quotas",
             about: "List the resource quotas of enterprise projects.",
             long_about: "List the resource quotas of enterprise projects.\n\nLists, per enterprise project, the instance, vCPU and memory quotas and what remains of them, optionally for one enterprise project name, one page at a time. -1 means unlimited. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation ListEnterpriseProjectQuotas: GET /v3/{project_id}/quotas; section 4.6.2 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-enterprise-project-quotas",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A whole number from 0 to 10000, sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned. A whole number from 0 to 10000, sent as a string; defaults to 0. Matches ^([0-9]{1,4}|10000)$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 10.",
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 10. Matches ^([1-9][0-9]?|100)$",
                 ),
                 Flag::new(
                     "enterprise-project-name",
@@ -2455,14 +2655,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-enterprise-project-quotas-legacy",
             about: "List the resource quotas of enterprise projects (deprecated `/mysql` form).",
             long_about: "List the resource quotas of enterprise projects (deprecated `/mysql` form).\n\nOld form of ListEnterpriseProjectQuotas under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListEnterpriseProjectQuotas instead. Returns the instance, vCPU and memory quotas of enterprise projects and what remains of them, one page at a time.\n\nOperation ListEnterpriseProjectQuotasLegacy: GET /mysql/v3/{project_id}/quotas; section 5.6.2 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-enterprise-project-quotas-legacy",
             deprecated: ::std::option::Option::Some("list-enterprise-project-quotas"),
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number; defaults to 0.",
+                    "Number of records to skip before the first one returned. A non-negative whole number; defaults to 0. Matches ^[0-9]+$",
                 ),
-                Flag::new("limit", Kind::String, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, 1 to 100; defaults to 10. Matches ^([1-9]|[1-9][0-9]|100)$",
+                ),
                 Flag::new(
                     "enterprise-project-name",
                     Kind::String,
@@ -2480,17 +2685,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-enterprise-projects",
             about: "List enterprise projects.",
             long_about: "List enterprise projects.\n\nLists the enterprise projects of the account with their state and creation and update times, one page at a time.\n\nOperation ListEnterpriseProjects: GET /v3/{project_id}/enterprise-projects; section 4.6.5 of the source document.",
+            example: "list-enterprise-projects",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 1 to 100; defaults to 100.",
+                    "Page size, from 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2504,6 +2710,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-error-log-details",
             about: "List the error log entries of a node.",
             long_about: "List the error log entries of a node.\n\nReturns error log entries of one node of an instance within a time window, optionally filtered by log level. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ListErrorLogDetails: POST /v3.1/{project_id}/instances/{instance_id}/error-logs; section 4.8.4 of the source document.",
+            example: "list-error-log-details --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-time 2022-11-20T00:00:00+0800 --end-time 2022-11-29T00:00:00+0800 --limit 10 --line-num 1669344916000",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -2511,6 +2718,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which error log entries to return.",
+                fields: &LIST_ERROR_LOG_DETAILS_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -2522,6 +2730,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-error-log-details-legacy",
             about: "List the error log of an instance node (deprecated `/mysql` form).",
             long_about: "List the error log of an instance node (deprecated `/mysql` form).\n\nOld form of ListErrorLogDetails under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListErrorLogDetails instead. Returns the error log entries of one node in a time window, optionally of one level, one page at a time. Only the last month can be queried.\n\nOperation ListErrorLogDetailsLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}/errorlog; section 5.8.1 of the source document.",
+            example: "list-error-log-details-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-date 2018-08-06T10:41:14+0800 --end-date 2018-08-07T10:41:14+0800 --offset 0 --limit 100 --level ALL",
             deprecated: ::std::option::Option::Some("list-error-log-details"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -2534,21 +2743,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "start-date",
                         Kind::String,
-                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`.",
+                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "end-date",
                         Kind::String,
-                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.",
+                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 10. From 1 to 100.",
+                ),
                 Flag::new(
                     "level",
                     Kind::Enum(types::MysqlErrorLogListLevel::VALUES),
@@ -2566,27 +2779,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-error-log-details-v3",
             about: "List the error log of an instance node (deprecated `/v3` form).",
             long_about: "List the error log of an instance node (deprecated `/v3` form).\n\nOld `/v3` form of ListErrorLogDetails, scheduled to be withdrawn on 2025-03-31; use ListErrorLogDetails instead. Returns the error log entries of one node in a time window, optionally of one level, one page at a time. Only the last month can be queried.\n\nOperation ListErrorLogDetailsV3: GET /v3/{project_id}/instances/{instance_id}/errorlog; section 5.8.2 of the source document.",
+            example: "list-error-log-details-v3 --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --start-date 2022-07-10T00:00:00+0800 --end-date 2022-07-19T00:00:00+0800 --offset 0 --limit 1 --level ALL --node-id cc07c60e94ec4575989840e648fb4f66no07",
             deprecated: ::std::option::Option::Some("list-error-log-details"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                         "start-date",
                         Kind::String,
-                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`.",
+                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "end-date",
                         Kind::String,
-                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.",
+                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
                 Flag::new(
                     "level",
                     Kind::Enum(types::MysqlErrorLogListLevel::VALUES),
@@ -2610,6 +2828,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-flavors",
             about: "List the instance flavors of an engine version.",
             long_about: "List the instance flavors of an engine version.\n\nReturns the instance specifications (flavors) offered for an engine version and availability-zone mode, with the sales status of each flavor per availability zone. Only engine version 8.0 is offered.\n\nOperation ListFlavors: GET /v3/{project_id}/flavors/{database_name}; section 4.2.1 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-flavors --database-name gaussdb-mysql --availability-zone-mode single --version-name 8.0 --spec-code gaussdb.mysql.xlarge.x86.4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2646,6 +2865,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-flavors-legacy",
             about: "List the instance flavors of an engine version (deprecated `/mysql` form).",
             long_about: "List the instance flavors of an engine version (deprecated `/mysql` form).\n\nOld form of ListFlavors under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListFlavors instead. Returns the flavors offered for an engine version and availability-zone mode, with the sales status of each flavor per availability zone.\n\nOperation ListFlavorsLegacy: GET /mysql/v3/{project_id}/flavors/{database_name}; section 5.2.1 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-flavors-legacy --database-name gaussdb-mysql --version-name 8.0 --availability-zone-mode single --spec-code gaussdb.mysql.xlarge.x86.4",
             deprecated: ::std::option::Option::Some("list-flavors"),
             flags: &[
                 Flag::new(
@@ -2682,6 +2902,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-htap-engine-versions",
             about: "List the versions of an HTAP engine.",
             long_about: "List the versions of an HTAP engine.\n\nReturns the versions of an HTAP engine (StarRocks or ClickHouse), each with its id, major version and full kernel version.\n\nOperation ListHtapEngineVersions: GET /v3/{project_id}/htap/datastores/{engine_name}; section 4.15.9 of the source document.",
+            example: "list-htap-engine-versions --engine-name star-rocks",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2702,6 +2923,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-htap-flavors",
             about: "List the flavors of an HTAP engine.",
             long_about: "List the flavors of an HTAP engine.\n\nReturns the node specifications (flavors) offered for an HTAP engine, optionally for one specification code and engine version, with the sales status of each flavor per availability zone.\n\nOperation ListHtapFlavors: GET /v3/{project_id}/htap/flavors/{engine_name}; section 4.15.11 of the source document.",
+            example: "list-htap-flavors --engine-name star-rocks --availability-zone-mode single",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2737,6 +2959,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-htap-instances",
             about: "List the HTAP instances of a GaussDB(for MySQL) instance.",
             long_about: "List the HTAP instances of a GaussDB(for MySQL) instance.\n\nReturns the HTAP instances (StarRocks or ClickHouse) attached to a GaussDB(for MySQL) instance, with their state, network and addresses, and the maximum number of HTAP instances the GaussDB(for MySQL) instance may have.\n\nOperation ListHtapInstances: GET /v3/{project_id}/instances/{instance_id}/htap; section 4.15.12 of the source document.",
+            example: "list-htap-instances --instance-id 18c3eeb7b788479eb8b93b209946a83bin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2757,6 +2980,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-htap-storage-types",
             about: "List the storage types of an HTAP engine version.",
             long_about: "List the storage types of an HTAP engine version.\n\nReturns the disk types available to instances of an HTAP engine version, with their availability per availability zone and their minimum size.\n\nOperation ListHtapStorageTypes: GET /v3/{project_id}/htap/storage-type/{database}; section 4.15.10 of the source document.",
+            example: "list-htap-storage-types --database star-rocks --version-name 3.1.6.0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2783,6 +3007,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-immediate-jobs",
             about: "List immediate jobs.",
             long_about: "List immediate jobs.\n\nLists the asynchronous jobs that run as soon as they are submitted, optionally filtered by status, job name, job id and creation time window, one page at a time.\n\nOperation ListImmediateJobs: GET /v3/{project_id}/immediate-jobs; section 4.13.2 of the source document.",
+            example: "list-immediate-jobs",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2799,7 +3024,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 1.",
+                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 1. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
@@ -2809,12 +3034,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "start-time",
                     Kind::String,
-                    "Start of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`.",
+                    "Start of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`.",
+                    "End of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2828,13 +3053,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-incremental-backups",
             about: "List the incremental backups of an instance.",
             long_about: "List the incremental backups of an instance.\n\nLists the incremental backups of an instance, optionally within a time window, one page at a time. begin_time and end_time must be given together.\n\nOperation ListIncrementalBackups: GET /v3/{project_id}/instances/{instance_id}/incremental-backups; section 4.4.10 of the source document.",
+            example: "list-incremental-backups --instance-id 61a4ea66210545909d74a05c27a7179ein07 --offset 0 --limit 10 --begin-time 2022-07-06T10:41:14+0800 --end-time 2022-07-16T10:41:14+0800",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
@@ -2844,12 +3070,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "begin-time",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Required when end_time is given.",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Required when end_time is given. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given.",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "display-offsite-backup",
@@ -2868,23 +3094,24 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instance-configurations",
             about: "List the parameters of an instance.",
             long_about: "List the parameters of an instance.\n\nReturns the parameter group of an instance and one page of its parameters, each with its value, allowed range, type and whether changing it needs a restart.\n\nOperation ListInstanceConfigurations: GET /v3/{project_id}/instances/{instance_id}/configurations; section 4.5.11 of the source document.",
+            example: "list-instance-configurations --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; letters and digits ending in `in07`, 36 characters.",
+                        "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches ^[A-Za-z0-9]{32}in07$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 100.",
+                    "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2898,6 +3125,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instance-details",
             about: "Show the details of several instances.",
             long_about: "Show the details of several instances.\n\nReturns the full description of up to 20 instances at once, in the same form as ShowInstanceDetail.\n\nOperation ListInstanceDetails: GET /v3.1/{project_id}/instances/details; section 4.3.33 of the source document.",
+            example: "list-instance-details --instance-ids 11684a0e59e94bceba7880d58cfb07b5in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -2918,6 +3146,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instance-details-v3",
             about: "Show the details of several instances (deprecated `/v3` form).",
             long_about: "Show the details of several instances (deprecated `/v3` form).\n\nOld `/v3` form of ListInstanceDetails, scheduled to be withdrawn on 2025-03-31; the section names no replacement, and ListInstanceDetails (`/v3.1`) is the current operation. Returns the details of up to 20 instances at once.\n\nOperation ListInstanceDetailsV3: GET /v3/{project_id}/instances/details; section 5.3.6 of the source document.",
+            example: "list-instance-details-v3 --instance-ids 436aaaf689c4250a9a5bb33cb271e8cin07,d738399de028480fabb2b8120d4e01a4in07",
             deprecated: ::std::option::Option::Some("list-instance-details"),
             flags: &[
                 Flag::new(
@@ -2938,12 +3167,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instance-node",
             about: "List the nodes of a StarRocks instance.",
             long_about: "List the nodes of a StarRocks instance.\n\nReturns the nodes of a StarRocks instance with their names and roles (FE leader, follower or observer, or BE). Use a node id from this list to query the error and slow query logs of the instance.\n\nOperation ListInstanceNode: GET /v3/{project_id}/instances/{instance_id}/starrocks/nodes; section api-explorer:ListInstanceNode of the source document.",
+            example: "list-instance-node --instance-id 28f61af50fc9452aa0ed5ea25c3cin17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`). 2 to 64 characters.",
                     )
                     .required(),
             ],
@@ -2958,18 +3188,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instance-tags",
             about: "List the tags of an instance.",
             long_about: "List the tags of an instance.\n\nReturns one page of the tags (key and value) of an instance.\n\nOperation ListInstanceTags: GET /v3/{project_id}/instances/{instance_id}/tags; section 4.9.1 of the source document.",
+            example: "list-instance-tags --instance-id 61a4ea66210545909d74a05c27a7179ein07 --offset 0 --limit 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 100.",
+                    "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2983,6 +3214,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instances",
             about: "List instances.",
             long_about: "List instances.\n\nLists the GaussDB(for MySQL) instances of the project, optionally filtered by id, name, type, engine, network, addresses and tags, one page at a time. The id and name filters match exactly, or by the rest of the value when it starts with `*`.\n\nOperation ListInstances: GET /v3.1/{project_id}/instances; section 4.3.31 of the source document.",
+            example: "list-instances --id 61a4ea66210545909d74a05c27a7179ein07 --name gaussdb-mysql-instance01 --type Cluster --datastore-type gaussdb-mysql --vpc-id 3cedfc54-b105-4652-a4e0-847b11576b58 --subnet-id c1cfa53c-65d3-431e-8552-326bf310c7ad --private-ip '192.*.*.*' --offset 0 --limit 10 --tags taurusKey1=value1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3033,9 +3265,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
                 Flag::new(
                     "tags",
                     Kind::String,
@@ -3053,6 +3289,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instances-legacy",
             about: "List instances (deprecated `/mysql` form).",
             long_about: "List instances (deprecated `/mysql` form).\n\nOld form of ListInstances under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListInstances (`/v3.1`) instead. Lists the instances matching the optional filters, one page at a time. For `id` and `name`, a leading `*` asks for a fuzzy match on the rest of the value (`*` alone is not allowed); otherwise the match is exact.\n\nOperation ListInstancesLegacy: GET /mysql/v3/{project_id}/instances; section 5.3.2 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-instances-legacy --id ed7cc6166ec24360a5ed5c5c9c2ed726in01 --name hy --type Cluster --datastore-type gaussdb-mysql --vpc-id 19e5d45d-70fd-4a91-87e9-b27e71c9891f --subnet-id bd51fb45-2dc9-4296-8783-8623bfe89bb7 --offset 0 --limit 10",
             deprecated: ::std::option::Option::Some("list-instances"),
             flags: &[
                 Flag::new(
@@ -3088,9 +3325,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -3103,6 +3344,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-instances-v3",
             about: "List instances (deprecated `/v3` form).",
             long_about: "List instances (deprecated `/v3` form).\n\nOld `/v3` form of ListInstances, scheduled to be withdrawn on 2025-12-31; use ListInstances (`/v3.1`) instead. Lists the instances matching the optional filters, one page at a time. For `id` and `name`, a leading `*` asks for a fuzzy match on the rest of the value (`*` alone is not allowed); otherwise the match is exact.\n\nOperation ListInstancesV3: GET /v3/{project_id}/instances; section 5.3.3 of the source document; IAM action gaussdb:instance:list.",
+            example: "list-instances-v3 --id 61a4ea66210545909d74a05c27a7179ein07 --name hyAbc --type Cluster --datastore-type gaussdb-mysql --vpc-id 19e5d45d-70fd-4a91-87e9-b27e71c9891f --subnet-id bd51fb45-2dcb-4296-8783-8623bfe89bb7 --private-ip 192.168.0.142 --offset 0 --limit 10 --tags taurusKey1=value1",
             deprecated: ::std::option::Option::Some("list-instances"),
             flags: &[
                 Flag::new(
@@ -3153,9 +3395,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
                 Flag::new(
                     "tags",
                     Kind::String,
@@ -3173,41 +3419,42 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-intelligent-kill-session-history",
             about: "List the intelligent session kills of a node.",
             long_about: "List the intelligent session kills of a node.\n\nLists the intelligent session kill tasks run on a node within a time window, one page at a time, each with its task id, start and end time and a link to download its record.\n\nOperation ListIntelligentKillSessionHistory: GET /v3/{project_id}/instances/{instance_id}/intelligent-kill-session/history; section api-explorer:ListIntelligentKillSessionHistory of the source document.",
+            example: "list-intelligent-kill-session-history --instance-id 17b6bbb64d2f4c14a83a88f19da8dcc8in07 --node-id d476fd181dad42cbb67e804953fb39ebno07 --start-time 1774528515000 --end-time 1775028515000 --limit 10 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                        "Id of the instance; 36 letters and digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters and digits ending in `no07`.",
+                        "Id of the node; 36 letters and digits ending in `no07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "start-time",
                         Kind::Int64,
-                        "Start of the time window, a UNIX timestamp in milliseconds (UTC); earlier than end_time.",
+                        "Start of the time window, a UNIX timestamp in milliseconds (UTC); earlier than end_time. At least 0. Format: Unix timestamp in milliseconds.",
                     )
                     .required(),
                 Flag::new(
                         "end-time",
                         Kind::Int64,
-                        "End of the time window, a UNIX timestamp in milliseconds (UTC); later than start_time.",
+                        "End of the time window, a UNIX timestamp in milliseconds (UTC); later than start_time. At least 0. Format: Unix timestamp in milliseconds.",
                     )
                     .required(),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3221,6 +3468,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-lts-configs",
             about: "List the LTS log configurations of instances.",
             long_about: "List the LTS log configurations of instances.\n\nLists, per instance, which logs are shipped to Log Tank Service (LTS) and to which log group and stream, optionally filtered by enterprise project, instance id or instance name, one page at a time.\n\nOperation ListLtsConfigs: GET /v3/{project_id}/logs/lts-configs; section 4.8.6 of the source document.",
+            example: "list-lts-configs",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3241,12 +3489,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 10.",
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 10. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3260,25 +3508,34 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-online-ddl-task-records",
             about: "List the non-blocking DDL tasks of an instance.",
             long_about: "List the non-blocking DDL tasks of an instance.\n\nPages through the non-blocking DDL task records of an instance, optionally only those of a time window. Each record gives the task's statements per database and table, its state and percentage, the kernel stage of the change, its start and end times, the failure reason and, when automatic clearing was off, the temporary table left behind.\n\nOperation ListOnlineDdlTaskRecords: GET /v3/{project_id}/instances/{instance_id}/operation-records; section sdk:list_online_ddl_task_records of the source document.",
+            example: "list-online-ddl-task-records --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --limit 10 --offset 0 --start-time 1749686400000 --end-time 1749772800000",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
-                Flag::new("limit", Kind::Int32, "Maximum number of records to return."),
-                Flag::new("offset", Kind::Int32, "Number of records to skip."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Maximum number of records to return. From 1 to 100.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of records to skip. At least 0.",
+                ),
                 Flag::new(
                     "start-time",
                     Kind::String,
-                    "Start of the time window: a Unix timestamp in milliseconds (13 digits), in UTC (convert local times to UTC first).",
+                    "Start of the time window: a Unix timestamp in milliseconds (13 digits), in UTC (convert local times to UTC first). Format: Unix timestamp in milliseconds, 13 digits, UTC. Matches ^[0-9]{13}$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window: a Unix timestamp in milliseconds (13 digits), in UTC.",
+                    "End of the time window: a Unix timestamp in milliseconds (13 digits), in UTC. Format: Unix timestamp in milliseconds, 13 digits, UTC. Matches ^[0-9]{13}$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3292,17 +3549,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-project-tags",
             about: "List the tags used in a project.",
             long_about: "List the tags used in a project.\n\nReturns one page of all tag keys used by the instances of the project, each with the values it takes.\n\nOperation ListProjectTags: GET /v3/{project_id}/tags; section 4.9.2 of the source document.",
+            example: "list-project-tags --offset 0 --limit 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Number of records to return, 1 to 100; defaults to 100.",
+                    "Number of records to return, 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3316,20 +3574,21 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-proxies",
             about: "List the database proxies of an instance.",
             long_about: "List the database proxies of an instance.\n\nReturns the database proxies of the instance, one page at a time, each with its settings, its proxy nodes, and the primary node and read replicas it routes to.\n\nOperation ListProxies: GET /v3/{project_id}/instances/{instance_id}/proxies; section 4.7.3 of the source document.",
+            example: "list-proxies --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; letters and digits ending in `in07`, 36 characters.",
+                        "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches ^[A-Za-z0-9]{32}in07$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned.",
+                    "Number of records to skip before the first one returned. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100."),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 100. From 1 to 100."),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -3342,16 +3601,17 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-proxy-configurations",
             about: "List the kernel parameters of a database proxy.",
             long_about: "List the kernel parameters of a database proxy.\n\nReturns the configurable kernel parameters of a database proxy with their type, allowed range and default value, one page at a time, optionally only the parameter with a given name.\n\nOperation ListProxyConfigurations: GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/configurations; section 4.7.20 of the source document.",
+            example: "list-proxy-configurations --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new("proxy-id", Kind::String, "Id of the database proxy.")
                     .required(),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100."),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 100. From 1 to 100."),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned.",
+                    "Number of records to skip before the first one returned. At least 0.",
                 ),
                 Flag::new(
                     "name",
@@ -3370,6 +3630,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-proxy-flavors",
             about: "List the proxy flavors available to an instance.",
             long_about: "List the proxy flavors available to an instance.\n\nReturns the database proxy specifications (flavors) that can be used for the instance's proxies, grouped by CPU architecture, with their sales status per availability zone.\n\nOperation ListProxyFlavors: GET /v3/{project_id}/instances/{instance_id}/proxy/flavors; section 4.7.4 of the source document.",
+            example: "list-proxy-flavors --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3395,6 +3656,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-proxy-flavors-legacy",
             about: "List the database proxy flavors (deprecated `/mysql` form).",
             long_about: "List the database proxy flavors (deprecated `/mysql` form).\n\nOld form of ListProxyFlavors under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListProxyFlavors instead. Returns the proxy flavors offered for the instance, grouped by CPU architecture, with their sales status per availability zone. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation ListProxyFlavorsLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}/proxy/flavors; section 5.7.5 of the source document.",
+            example: "list-proxy-flavors-legacy --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
             deprecated: ::std::option::Option::Some("list-proxy-flavors"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3410,13 +3672,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-recycle-instances",
             about: "List the instances in the recycle bin.",
             long_about: "List the instances in the recycle bin.\n\nLists the deleted instances kept in the recycle bin, with the backup each can be restored from, one page at a time.\n\nOperation ListRecycleInstances: GET /v3/{project_id}/instances/recycle-info; section 4.3.36 of the source document.",
+            example: "list-recycle-instances",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 10. From 1 to 100.",
+                ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3430,13 +3697,14 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-restorable-tables",
             about: "List the tables that can be restored to a point in time.",
             long_about: "List the tables that can be restored to a point in time.\n\nLists, database by database, the tables of the instance that a table-level point-in-time restore can bring back, optionally filtered by database and table name (both matched fuzzily). The vendor now lists this v3 operation as historical: use ShowRestoreAvailableTables (v3.1).\n\nOperation ListRestorableTables: GET /v3/{project_id}/instances/{instance_id}/backups/restore/tables; section 4.4.13 of the source document.",
+            example: "list-restorable-tables --instance-id 61a4ea66210545909d74a05c27a7179ein07 --restore-time 1690890940000 --last-table-info true --database-name test --table-name t",
             deprecated: ::std::option::Option::Some("show-restore-available-tables"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                         "restore-time",
                         Kind::String,
-                        "Point in time to restore to, a UNIX timestamp (in milliseconds, as the restorable time ranges give it), sent as a string.",
+                        "Point in time to restore to, a UNIX timestamp (in milliseconds, as the restorable time ranges give it), sent as a string. Matches ^[0-9]+$",
                     )
                     .required(),
                 Flag::new(
@@ -3467,23 +3735,24 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-restore-times",
             about: "List the restorable time ranges of an instance.",
             long_about: "List the restorable time ranges of an instance.\n\nReturns the time ranges to which the instance's data can be restored, optionally only those of one UTC day. Range bounds are UNIX timestamps in milliseconds.\n\nOperation ListRestoreTimes: GET /v3/{project_id}/instances/{instance_id}/restore-time; section 4.4.7 of the source document.",
+            example: "list-restore-times --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --date 2023-01-31",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                     "date",
                     Kind::String,
-                    "Only ranges of this UTC day, `yyyy-mm-dd`.",
+                    "Only ranges of this UTC day, `yyyy-mm-dd`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                 ),
                 Flag::new(
                     "start-time",
                     Kind::String,
-                    "Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given.",
+                    "Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given. Format: UNIX timestamp in milliseconds (UTC). Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given.",
+                    "Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given. Format: UNIX timestamp in milliseconds (UTC). Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3497,12 +3766,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-scheduled-jobs",
             about: "List scheduled jobs.",
             long_about: "List scheduled jobs.\n\nLists the jobs scheduled to run later (for example a version upgrade in the maintenance window), optionally filtered by status, job name, job id and time window, one page at a time.\n\nOperation ListScheduledJobs: GET /v3/{project_id}/scheduled-jobs; section 4.13.3 of the source document.",
+            example: "list-scheduled-jobs --offset 1 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
@@ -3517,12 +3787,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "start-time",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`.",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`.",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
                 Flag::new("job-id", Kind::String, "Only the job with this id."),
                 Flag::new(
@@ -3547,18 +3817,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-slow-log-details",
             about: "List the slow query log entries of a node.",
             long_about: "List the slow query log entries of a node.\n\nReturns slow query log entries of one node of an instance within a time window, optionally filtered by statement type and database. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ListSlowLogDetails: POST /v3.1/{project_id}/instances/{instance_id}/slow-logs; section 4.8.3 of the source document.",
+            example: "list-slow-log-details --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-time 2022-11-20T00:00:00+0800 --end-time 2022-11-29T00:00:00+0800 --limit 10 --line-num 1669344916000",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; letters and digits ending in `in07`, 36 characters.",
+                        "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches ^[A-Za-z0-9]{32}in07$",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which slow query log entries to return.",
+                fields: &LIST_SLOW_LOG_DETAILS_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -3570,6 +3842,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-slow-log-details-legacy",
             about: "List the slow query log of an instance node (deprecated `/mysql` form).",
             long_about: "List the slow query log of an instance node (deprecated `/mysql` form).\n\nOld form of ListSlowLogDetails under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListSlowLogDetails instead. Returns the slow query log entries of one node in a time window, optionally of one statement type, one page at a time. Only the last month can be queried.\n\nOperation ListSlowLogDetailsLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}/slowlog; section 5.8.3 of the source document.",
+            example: "list-slow-log-details-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-date 2018-08-06T10:41:14+0800 --end-date 2018-08-07T10:41:14+0800 --offset 0 --limit 100",
             deprecated: ::std::option::Option::Some("list-slow-log-details"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3582,21 +3855,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "start-date",
                         Kind::String,
-                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`.",
+                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "end-date",
                         Kind::String,
-                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.",
+                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 10. From 1 to 100.",
+                ),
                 Flag::new(
                     "type",
                     Kind::Enum(types::ListSlowLogDetailsV3Type::VALUES),
@@ -3614,27 +3891,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-slow-log-details-v3",
             about: "List the slow query log of an instance node (deprecated `/v3` form).",
             long_about: "List the slow query log of an instance node (deprecated `/v3` form).\n\nOld `/v3` form of ListSlowLogDetails, scheduled to be withdrawn on 2025-03-31; use ListSlowLogDetails instead. Returns the slow query log entries of one node in a time window, optionally of one statement type, one page at a time. Only the last month can be queried.\n\nOperation ListSlowLogDetailsV3: GET /v3/{project_id}/instances/{instance_id}/slowlog; section 5.8.4 of the source document.",
+            example: "list-slow-log-details-v3 --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --start-date 2022-07-10T00:00:00+0800 --end-date 2022-07-19T00:00:00+0800 --offset 0 --limit 1 --type INSERT --node-id cc07c60e94ec4575989840e648fb4f66no07",
             deprecated: ::std::option::Option::Some("list-slow-log-details"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
                         "start-date",
                         Kind::String,
-                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`.",
+                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                         "end-date",
                         Kind::String,
-                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.",
+                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                     )
                     .required(),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
                 Flag::new(
                     "type",
                     Kind::Enum(types::ListSlowLogDetailsV3Type::VALUES),
@@ -3658,6 +3940,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-sql-filter-rules",
             about: "List the SQL throttling rules of a node.",
             long_about: "List the SQL throttling rules of a node.\n\nReturns the SQL throttling rules of one node, grouped by statement type, optionally only those of one statement type.\n\nOperation ListSqlFilterRules: GET /v3/{project_id}/instances/{instance_id}/sql-filter/rules; section 4.12.4 of the source document.",
+            example: "list-sql-filter-rules --instance-id af315b8e6aaa41799bd9a31f2de15abc1n07 --node-id c01a5645eb2c4fb6a9373542f5366e50no07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3684,6 +3967,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-star-rocks-data-replication-config-by-data-base",
             about: "Show the StarRocks data synchronization configuration of a target database.",
             long_about: "Show the StarRocks data synchronization configuration of a target database.\n\nReturns the configuration of the data synchronization into one target database of the StarRocks instance: source instance and node, the database parameters with their check results, the table configuration and list, and whether the synchronized tables changed. It answers as ShowStarRocksDataReplicationConfig, which selects the task by name instead.\n\nOperation ListStarRocksDataReplicationConfigByDataBase: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration/{database}; section api-explorer:ListStarRocksDataReplicationConfigByDataBase of the source document.",
+            example: "list-star-rocks-data-replication-config-by-data-base --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --database database",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3695,7 +3979,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "database",
                         Kind::String,
-                        "Name of the target database: 3 to 128 letters, digits or underscores.",
+                        "Name of the target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
                     )
                     .required(),
             ],
@@ -3710,6 +3994,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-star-rocks-data-replications",
             about: "List the data synchronization tasks of a StarRocks instance.",
             long_about: "List the data synchronization tasks of a StarRocks instance.\n\nReturns the data synchronization tasks of the StarRocks instance with their state, stage and progress, one page at a time.\n\nOperation ListStarRocksDataReplications: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication; section 4.15.15 of the source document.",
+            example: "list-star-rocks-data-replications --instance-id example --limit 10 --offset 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -3722,7 +4007,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of tasks to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.",
+                    "Number of tasks to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3736,6 +4021,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-star-rocks-database-parameters",
             about: "List the database parameters of StarRocks data synchronization.",
             long_about: "List the database parameters of StarRocks data synchronization.\n\nReturns the database-level parameters a data synchronization task accepts, with their type, default value, allowed range and meaning.\n\nOperation ListStarRocksDatabaseParameters: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/database-parameters; section 4.15.18 of the source document.",
+            example: "list-star-rocks-database-parameters --instance-id example",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -3762,17 +4048,22 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-star-rocks-database-users",
             about: "List the database accounts of a StarRocks instance.",
             long_about: "List the database accounts of a StarRocks instance.\n\nReturns the database accounts of the StarRocks instance with their databases and DML and DDL privileges, optionally only one account, one page at a time.\n\nOperation ListStarRocksDatabaseUsers: GET /v3/{project_id}/instances/{instance_id}/starrocks/users; section 4.15.20 of the source document.",
+            example: "list-star-rocks-database-users --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10 --offset 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
                     .required(),
                 Flag::new("user-name", Kind::String, "Only the account with this name."),
-                Flag::new("limit", Kind::Int32, "Page size: 1 to 100 accounts.")
+                Flag::new(
+                        "limit",
+                        Kind::Int32,
+                        "Page size: 1 to 100 accounts. From 1 to 100.",
+                    )
                     .required(),
                 Flag::new(
                         "offset",
                         Kind::Int32,
-                        "Number of accounts to skip before the first one returned; not negative.",
+                        "Number of accounts to skip before the first one returned; not negative. At least 0.",
                     )
                     .required(),
             ],
@@ -3787,6 +4078,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-star-rocks-databases",
             about: "List the databases of a StarRocks instance.",
             long_about: "List the databases of a StarRocks instance.\n\nReturns the names of the databases of the StarRocks instance, optionally filtered by a fuzzy name match, one page at a time, with the time of the query.\n\nOperation ListStarRocksDatabases: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases; section 4.15.19 of the source document.",
+            example: "list-star-rocks-databases --instance-id example --limit 10 --offset 1 --database-name ''",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -3799,12 +4091,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of databases to skip before the first one returned. A non-negative whole number, sent as a string.",
+                    "Number of databases to skip before the first one returned. A non-negative whole number, sent as a string. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "database-name",
                     Kind::String,
-                    "Only databases whose names match this value (fuzzy search): up to 128 letters, digits or underscores. The table gives 3 to 128 characters.",
+                    "Only databases whose names match this value (fuzzy search): up to 128 letters, digits or underscores. The table gives 3 to 128 characters. At most 128 characters. Matches ^[A-Za-z0-9_]*$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3818,25 +4110,30 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-taurus-db-node-processes",
             about: "List the user session threads of a node.",
             long_about: "List the user session threads of a node.\n\nPages through the user session threads of one node, as `SHOW PROCESSLIST` shows them; the node's internal session threads are left out. Each thread carries its id (the value DeleteTaurusDbNodeProcesses and ShowLockWaitSession take), user, client host, database, command, state, time in that state and statement.\n\nOperation ListTaurusDbNodeProcesses: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/processes; section api-explorer:ListTaurusDbNodeProcesses of the source document.",
+            example: "list-taurus-db-node-processes --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --offset 0 --limit 100",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits ending in `no07`.",
+                        "Id of the node; 36 letters or digits ending in `no07`. Exactly 36 characters.",
                     )
                     .required(),
-                Flag::new("offset", Kind::Int32, "Number of session threads to skip."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of session threads to skip. From 0 to 2147483647.",
+                ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Maximum number of session threads to return.",
+                    "Maximum number of session threads to return. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -3850,18 +4147,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-auto-expand-policy",
             about: "Change the storage autoscaling policy of an instance.",
             long_about: "Change the storage autoscaling policy of an instance.\n\nTurns storage autoscaling on or off and sets its parameters: when the share of available storage drops to `trigger_available_percent` or below, the storage grows by `step_percent` of its size, up to `limit_size` GB (a multiple of 10). The change applies at once.\n\nOperation ModifyAutoExpandPolicy: PUT /v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy; section api-explorer:ModifyAutoExpandPolicy of the source document.",
+            example: "modify-auto-expand-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --switch-option true --limit-size 500 --trigger-available-percent 10 --step-percent 20",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new storage autoscaling policy.",
+                fields: &MODIFY_AUTO_EXPAND_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3873,6 +4172,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-backup-vault-lock",
             about: "Enable the backup compliance lock of an instance or extend its retention.",
             long_about: "Enable the backup compliance lock of an instance or extend its retention.\n\nSwitches on the compliance lock for the backups of an instance, or extends the retention period of a lock already on. While the lock is in force, manual full backups cannot be deleted and the instance cannot be deleted or unsubscribed. The lock cannot be switched off and its retention cannot be shortened.\n\nOperation ModifyBackupVaultLock: PUT /v3/{project_id}/instances/{instance_id}/backups/vault-lock; section sdk:modify_backup_vault_lock of the source document; IAM action gaussdb:backup:modifyVaultLock.",
+            example: "modify-backup-vault-lock --instance-id 61a4ea66210545909d74a05c27a7179ein07 --action enable --backup-vaultlock-info.lock-policy true --backup-vaultlock-info.lock-retention-days 30",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3885,6 +4185,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Compliance lock change (the SDK's BackupVaultLockRequest model).",
+                fields: &MODIFY_BACKUP_VAULT_LOCK_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3896,6 +4197,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-data-sync",
             about: "Change the configuration of a StarRocks data synchronization task.",
             long_about: "Change the configuration of a StarRocks data synchronization task.\n\nChanges the settings of a task that synchronizes GaussDB(for MySQL) data into the StarRocks instance: the database-level parameters, the whole-instance or per-database scope, wildcard matching, and the table whitelist or blacklist with per-table settings. The answer carries the results of the database and table checks and the id of the job that applies the change.\n\nOperation ModifyDataSync: PUT /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication; section api-explorer:ModifyDataSync of the source document; IAM action gaussdb:htapInstance:modifyDataSync.",
+            example: "modify-data-sync --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --source-instance-id source_instance_id --source-node-id source_node_id --source-database-name source_database_name --target-database-name target_database_name --db-configs.param-name enable_chunk_level_dump --db-configs.value false --db-configs.param-name snapshot_with_lock --db-configs.value true --db-configs.param-name sync_commit_interval_ms --db-configs.value 5000 --db-configs.param-name max_sync_commit_rows --db-configs.value 500000 --db-configs.param-name max_sync_commit_bytes --db-configs.value 268435456 --db-configs.param-name max_full_sync_task_threads_num --db-configs.value 1 --db-configs.param-name max_rows_per_chunk --db-configs.value 0 --db-configs.param-name max_bytes_per_chunk --db-configs.value 268435456 --db-configs.param-name binlog_expire_logs_seconds --db-configs.value 0 --table-repl-config.repl-type include_tables --table-repl-config.repl-scope all --tables-configs.table-name tableName --tables-configs.table-config tableConfig --body '{\"table_repl_config\":{\"tables\":[]}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -3908,6 +4210,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new settings of a data synchronization task.",
+                fields: &MODIFY_DATA_SYNC_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3919,6 +4222,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-star-rocks-security-group",
             about: "Change the security group of a StarRocks instance.",
             long_about: "Change the security group of a StarRocks instance.\n\nMoves a StarRocks instance to another security group of its VPC. The answer carries the id of the job that applies the change.\n\nOperation ModifyStarRocksSecurityGroup: PUT /v3/{project_id}/instances/{instance_id}/starrocks/security-group; section api-explorer:ModifyStarRocksSecurityGroup of the source document.",
+            example: "modify-star-rocks-security-group --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --security-group-id 967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -3927,6 +4231,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new security group.",
+                fields: &UPDATE_INSTANCE_SECURITY_GROUP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3938,6 +4243,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "pause-star-rocks-data-replication",
             about: "Pause a StarRocks data synchronization task.",
             long_about: "Pause a StarRocks data synchronization task.\n\nPauses a task that synchronizes a GaussDB(for MySQL) database into the StarRocks instance; it can be resumed later. The answer carries the id of the asynchronous job.\n\nOperation PauseStarRocksDataReplication: POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/pause; section 4.15.2 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "pause-star-rocks-data-replication --instance-id example --task-name task_name",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -3946,6 +4252,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The task to pause.",
+                fields: &PAUSE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3957,6 +4264,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "remove-proxy-nodes",
             about: "Remove nodes from a database proxy.",
             long_about: "Remove nodes from a database proxy.\n\nRemoves 1 to 14 nodes from a database proxy; the proxy must keep between 2 and 16 nodes. Each call removes the given number of nodes again, so the operation is not idempotent although it is a PUT. Dedicated-cloud (DeC) accounts do not support database proxies. Returns the id of the asynchronous job.\n\nOperation RemoveProxyNodes: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/reduce; section 4.7.6 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "remove-proxy-nodes --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --node-num 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3966,6 +4274,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Nodes to remove from a proxy.",
+                fields: &REMOVE_PROXY_NODES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -3977,6 +4286,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "rename-proxy",
             about: "Rename a database proxy.",
             long_about: "Rename a database proxy.\n\nChanges the name of a database proxy.\n\nOperation RenameProxy: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/rename; section 4.7.16 of the source document.",
+            example: "rename-proxy --instance-id 4785fc80386846f3ad2bf4e0cd53a4cein07 --proxy-id 286a4a1a45e3400c907b51b0721377f9po01 --alias newName",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -3986,6 +4296,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new proxy name.",
+                fields: &RENAME_PROXY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -3997,6 +4308,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "reset-database-password",
             about: "Reset the database administrator password of an instance.",
             long_about: "Reset the database administrator password of an instance.\n\nSets a new password for the instance's database administrator account. The password is 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`; passwords the service judges weak are refused.\n\nOperation ResetDatabasePassword: POST /v3/{project_id}/instances/{instance_id}/password; section 4.3.8 of the source document; IAM action gaussdb:instance:modify; not idempotent (not retried after it may have arrived).",
+            example: "reset-database-password --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --password Test_345612",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4004,6 +4316,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new password.",
+                fields: &RESET_DATABASE_PASSWORD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4018,6 +4331,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "reset-database-password-legacy",
             about: "Reset the database password of an instance (deprecated `/mysql` form).",
             long_about: "Reset the database password of an instance (deprecated `/mysql` form).\n\nOld form of ResetDatabasePassword under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ResetDatabasePassword instead. Sets a new password of the database administrator; weak passwords are refused.\n\nOperation ResetDatabasePasswordLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/password; section 5.3.12 of the source document; IAM action gaussdb:instance:modify; not idempotent (not retried after it may have arrived).",
+            example: "reset-database-password-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --password Test_345612",
             deprecated: ::std::option::Option::Some("reset-database-password"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4025,6 +4339,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new password.",
+                fields: &RESET_DATABASE_PASSWORD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4039,6 +4354,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-click-house-instance-flavor",
             about: "Change the flavor of a ClickHouse instance.",
             long_about: "Change the flavor of a ClickHouse instance.\n\nChanges the node flavor of a ClickHouse instance, at once or later (delayed). Only flavors offered for this instance are accepted. The answer's `result` carries what appears to be the id of the job that applies the change.\n\nOperation ResizeClickHouseInstanceFlavor: POST /v3/{project_id}/instances/{instance_id}/clickhouse/resize-flavor; section 4.16.28 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resize-click-house-instance-flavor --instance-id fb632d1d531a4107804f0f082581810fin07 --flavor-ref 6ebc6add-7462-3c27-b92b-3d79ae37a309 --delay false --body.instance-id 59c6b263cd884178b7395e1ee8d93fbdb16",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -4047,6 +4363,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new flavor of a ClickHouse instance.",
+                fields: &RESIZE_CLICK_HOUSE_INSTANCE_FLAVOR_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4058,6 +4375,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-instance-flavor",
             about: "Change the flavor (vCPUs and memory) of an instance.",
             long_about: "Change the flavor (vCPUs and memory) of an instance.\n\nChanges the instance to the flavor with the given specification code. A pay-per-use instance answers the job id, a yearly/monthly one the order id.\n\nOperation ResizeInstanceFlavor: POST /v3/{project_id}/instances/{instance_id}/action; section 4.3.9 of the source document; IAM action gaussdb:instance:modifySpec; not idempotent (not retried after it may have arrived).",
+            example: "resize-instance-flavor --instance-id example --resize-flavor.spec-code gaussdb.mysql.xlarge.arm.8",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4065,6 +4383,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new flavor.",
+                fields: &RESIZE_INSTANCE_FLAVOR_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4076,6 +4395,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-instance-flavor-legacy",
             about: "Change the flavor of an instance (deprecated `/mysql` form).",
             long_about: "Change the flavor of an instance (deprecated `/mysql` form).\n\nOld form of ResizeInstanceFlavor under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ResizeInstanceFlavor instead. Changes the instance to the flavor with the given specification code. A pay-per-use instance answers the job id, a yearly/monthly one the order id.\n\nOperation ResizeInstanceFlavorLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/action; section 5.3.13 of the source document; IAM action gaussdb:instance:modifySpec; not idempotent (not retried after it may have arrived).",
+            example: "resize-instance-flavor-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --resize-flavor.spec-code gaussdb.large.4",
             deprecated: ::std::option::Option::Some("resize-instance-flavor"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4083,6 +4403,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new flavor.",
+                fields: &RESIZE_INSTANCE_FLAVOR_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4094,6 +4415,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-star-rocks-flavor",
             about: "Change the flavors of the FE and BE nodes of a StarRocks instance.",
             long_about: "Change the flavors of the FE and BE nodes of a StarRocks instance.\n\nChanges the CPU and memory flavor of the FE nodes, the BE nodes or both of a StarRocks instance; a flavor left out or empty stays as it is. The answer carries the id of the job that changes the flavors.\n\nOperation ResizeStarRocksFlavor: POST /v3/{project_id}/instances/{instance_id}/starrocks/resize-flavor; section api-explorer:ResizeStarRocksFlavor of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resize-star-rocks-flavor --instance-id 40dc4c5729f14aad893e2dcd5baf6a15in07 --fe-flavor-id c44cfde6-d250-313c-8d7a-cd216f071658 --be-flavor-id c44cfde6-d250-313c-8d7a-cd216f071670",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -4102,6 +4424,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new flavors.",
+                fields: &RESIZE_STAR_ROCKS_FLAVOR_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4113,6 +4436,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-click-house-instance",
             about: "Restart a ClickHouse instance.",
             long_about: "Restart a ClickHouse instance.\n\nRestarts a ClickHouse instance. The request has no body; the answer carries the id of the restart job. Sending the request twice restarts the instance twice.\n\nOperation RestartClickHouseInstance: PUT /v3/{project_id}/instances/{instance_id}/clickhouse/restart; section 4.16.18 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-click-house-instance --instance-id fb632d1d531a4107804f0f082581810fin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -4129,6 +4453,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-instance",
             about: "Restart an instance, now or in the maintenance window.",
             long_about: "Restart an instance, now or in the maintenance window.\n\nRestarts the instance immediately, or, with `delay` set to true, schedules the restart for the instance's maintenance window. Every body field is optional; an immediate restart is the default.\n\nOperation RestartInstance: POST /v3/{project_id}/instances/{instance_id}/restart; section 4.3.2 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-instance --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --delay true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4136,6 +4461,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "When to restart the instance.",
+                fields: &RESTART_NODE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4147,6 +4473,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-node",
             about: "Restart a node of an instance, now or in the maintenance window.",
             long_about: "Restart a node of an instance, now or in the maintenance window.\n\nRestarts one node of the instance immediately, or, with `delay` set to true, schedules the restart for the instance's maintenance window. Every body field is optional; an immediate restart is the default.\n\nOperation RestartNode: POST /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/restart; section 4.3.14 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-node --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-id f0d5f01f04964f36a545ad85e4e9cfe9no07 --delay false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4155,6 +4482,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: false,
                 help: "When to restart the node.",
+                fields: &RESTART_NODE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4166,6 +4494,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-proxy",
             about: "Restart a database proxy.",
             long_about: "Restart a database proxy.\n\nRestarts a database proxy. The request has no body. Returns the id of the asynchronous job.\n\nOperation RestartProxy: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/restart; section 4.7.24 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-proxy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4183,6 +4512,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-star-rocks-instance",
             about: "Restart a StarRocks instance.",
             long_about: "Restart a StarRocks instance.\n\nRestarts all nodes of a StarRocks instance. The path takes the StarRocks instance id where other operations take the GaussDB(for MySQL) instance id. The answer carries the id of the restart workflow. Sending the request twice restarts the instance twice.\n\nOperation RestartStarRocksInstance: PUT /v3/{project_id}/instances/{starrocks_instance_id}/starrocks/restart; section 4.15.6 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-star-rocks-instance --starrocks-instance-id 9ac58f9b88744f8a87893d22f6ef9a28in17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4203,6 +4533,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-star-rocks-node",
             about: "Restart a node of a StarRocks instance.",
             long_about: "Restart a node of a StarRocks instance.\n\nRestarts one FE or BE node of a StarRocks instance. The answer carries the id of the restart workflow. Sending the request twice restarts the node twice.\n\nOperation RestartStarRocksNode: PUT /v3/{project_id}/instances/{starrocks_instance_id}/starrocks/{starrocks_node_id}/restart; section 4.15.7 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-star-rocks-node --starrocks-node-id 2c464fbdc8ea4c59814dab2243d8e270no17 --starrocks-instance-id 9ac58f9b88744f8a87893d22f6ef9a28in17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("starrocks-node-id", Kind::String, "Id of the StarRocks node.")
@@ -4225,6 +4556,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-tables",
             about: "Restore tables of an instance to a point in time.",
             long_about: "Restore tables of an instance to a point in time.\n\nRestores individual tables of the instance, database by database, to their state at a point in time, each under a new table name. The answer carries the id of the restore job.\n\nOperation RestoreTables: POST /v3/{project_id}/instances/{instance_id}/backups/restore/tables; section 4.4.12 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restore-tables --instance-id 61a4ea66210545909d74a05c27a7179ein07 --restore-time 1690890940000 --last-table-info true --body '{\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4232,6 +4564,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tables to restore and the point in time.",
+                fields: &RESTORE_TABLES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4243,11 +4576,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-to-existing-instance",
             about: "Restore a backup or a point in time to the current or an existing instance.",
             long_about: "Restore a backup or a point in time to the current or an existing instance.\n\nRestores the data of a source instance into a target instance, which may be the source instance itself or another existing instance, either from a full backup (type `backup` with backup_id) or to a point in time (type `timestamp` with restore_time). A different target instance must have the same engine, engine version and table-name case sensitivity as the source. The answer carries the id of the restore job.\n\nOperation RestoreToExistingInstance: POST /v3/{project_id}/instances/restore; section 4.4.6 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restore-to-existing-instance --target-instance-id 7033e7c3cf93438797d44ad7ae0a7d95in07 --source-instance-id 690e08a7c3854c218df0e59de3b0c6cein07 --type backup --backup-id 7ffbf305376b4cbea0ae491257b6aaaf9br07",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to restore and where.",
+                fields: &RESTORE_TO_EXISTING_INSTANCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4259,6 +4594,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resume-star-rocks-data-replication",
             about: "Resume a paused StarRocks data synchronization task.",
             long_about: "Resume a paused StarRocks data synchronization task.\n\nResumes a paused task that synchronizes a GaussDB(for MySQL) database into the StarRocks instance. The answer carries the id of the asynchronous job.\n\nOperation ResumeStarRocksDataReplication: POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/resume; section 4.15.1 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resume-star-rocks-data-replication --instance-id example --task-name task_name",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -4267,6 +4603,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The task to resume.",
+                fields: &PAUSE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4278,6 +4615,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "revoke-database-user-privileges",
             about: "Revoke database users' privileges on databases.",
             long_about: "Revoke database users' privileges on databases.\n\nRemoves the privileges of up to 50 database accounts of an instance, each named by user name and host, on the listed databases. The request has a JSON body although the method is DELETE. Runs as an asynchronous job whose id is returned.\n\nOperation RevokeDatabaseUserPrivileges: DELETE /v3/{project_id}/instances/{instance_id}/db-users/privilege; section 4.10.7 of the source document.",
+            example: "revoke-database-user-privileges --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1 --users.databases test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4285,6 +4623,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The privileges to revoke.",
+                fields: &REVOKE_DATABASE_USER_PRIVILEGES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4296,6 +4635,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-audit-log-policy",
             about: "Set the audit log policy of an instance.",
             long_about: "Set the audit log policy of an instance.\n\nSets how many days audit logs are kept (0 switches the audit log policy off) and which operation types are recorded (none given: every type). When the policy is switched off, `reserve_audit_logs` decides whether the audit logs already written are kept (the default) or deleted. The answer carries the id of the job and its result.\n\nOperation SetAuditLogPolicy: PUT /v3/{project_id}/instances/{instance_id}/audit-log-policy; section sdk:set_audit_log_policy of the source document.",
+            example: "set-audit-log-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --keep-days 7 --audit-types INSERT --audit-types UPDATE --audit-types DELETE",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4308,6 +4648,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Audit log policy to set.",
+                fields: &SET_AUDIT_LOG_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4319,6 +4660,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-audit-log-switch",
             about: "Turn full SQL (audit log) recording on or off.",
             long_about: "Turn full SQL (audit log) recording on or off.\n\nSwitches full SQL recording of an instance on or off. Turning it off can make the full-SQL features of DAS and DBSS unavailable. The path segment is `instance` (singular).\n\nOperation SetAuditLogSwitch: POST /v3/{project_id}/instance/{instance_id}/audit-log/switch; section 4.8.1 of the source document.",
+            example: "set-audit-log-switch --instance-id 61a4ea66210545909d74a05c27a7179ein07 --switch-status ON",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4326,6 +4668,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The desired state of full SQL recording.",
+                fields: &SET_AUDIT_LOG_SWITCH_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4337,6 +4680,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-auto-sql-limiting",
             about: "Enable or change auto SQL throttling of primary nodes.",
             long_about: "Enable or change auto SQL throttling of primary nodes.\n\nSets the auto throttling rule of one or more primary nodes: within a daily time window, when CPU usage and/or the number of active sessions stay above their thresholds for a given number of minutes, the service creates SQL throttling rules for the heaviest SELECT statements, limited to a maximum concurrency and lasting at most a given number of minutes. Only primary nodes can be throttled (kernel 2.0.69.250900 or later). Enabling auto throttling also enables SQL throttling; the rules it creates are removed when they expire or when auto throttling is changed or disabled, and existing SQL throttling rules are kept or cleared as `retain_sql_rule` says. The answer carries the id of the job.\n\nOperation SetAutoSqlLimiting: PUT /v3/{project_id}/instances/{instance_id}/auto-sql-limiting; section sdk:set_auto_sql_limiting of the source document; IAM action gaussdb:param:modify.",
+            example: "set-auto-sql-limiting --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --auto-sql-limiting-rules.node-id a4e0f43f6ee2459fa3ac27474cb5991cno07 --auto-sql-limiting-rules.start-time 00:00 --auto-sql-limiting-rules.end-time 23:59 --auto-sql-limiting-rules.cpu-usage 80 --auto-sql-limiting-rules.active-sessions 100 --auto-sql-limiting-rules.condition or --auto-sql-limiting-rules.duration 5 --auto-sql-limiting-rules.max-concurrency 10 --auto-sql-limiting-rules.clear-time 30 --auto-sql-limiting-rules.retain-sql-rule true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4349,6 +4693,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Auto throttling rules to set (the SDK's SetAutoSqlLimitingReq model).",
+                fields: &SET_AUTO_SQL_LIMITING_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4360,6 +4705,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-backup-encryption",
             about: "Switch backup encryption of an instance on or off.",
             long_about: "Switch backup encryption of an instance on or off.\n\nTurns encryption of the instance's backups on (with a KMS key) or off. When switching on, type and kms_key_id must be sent; when switching off, they must be left out. The server compares encryption_status and type case-insensitively.\n\nOperation SetBackupEncryption: POST /v3/{project_id}/instances/{instance_id}/backups/encryption; section 4.4.8 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "set-backup-encryption --instance-id 7033e7c3cf93438797d44ad7ae0a7d95in07 --encryption-status on --type kms --kms-key-id b82fa43f-f6e8-4ec4-9c31-231bc547c526",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4367,6 +4713,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The backup encryption setting.",
+                fields: &SET_BACKUP_ENCRYPTION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4378,6 +4725,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-click-house-slow-log-desensitization",
             about: "Set the slow-log desensitization switch of a ClickHouse instance.",
             long_about: "Set the slow-log desensitization switch of a ClickHouse instance.\n\nSwitches masking of literal values in the slow query logs of a ClickHouse instance on or off. The switch travels as a string (`\"true\"` or `\"false\"`); the answer echoes the new state.\n\nOperation SetClickHouseSlowLogDesensitization: PUT /v3/{project_id}/instances/{instance_id}/clickhouse/slowlog-sensitive; section 4.16.4 of the source document.",
+            example: "set-click-house-slow-log-desensitization --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --open-slow-log-switch false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -4386,6 +4734,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "New state of the slow-log desensitization switch.",
+                fields: &SET_CLICK_HOUSE_SLOW_LOG_DESENSITIZATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4397,6 +4746,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-ddl-log-policy",
             about: "Set the DDL log download policy of an instance.",
             long_about: "Set the DDL log download policy of an instance.\n\nSwitches the DDL log download feature of an instance on or off and sets how many days DDL log files are kept (1 to 30). The answer carries the id of the workflow that applies the change; ListDdlLogs shows the resulting switch state and retention.\n\nOperation SetDdlLogPolicy: PUT /v3/{project_id}/instances/{instance_id}/ddl-log; section sdk:set_ddl_log_policy of the source document.",
+            example: "set-ddl-log-policy --instance-id 7e8dfe8f580043d4a424f65b51c0e1f0in07 --keep-days 3 --switch-status ON",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4409,6 +4759,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "DDL log download policy to set.",
+                fields: &SET_DDL_LOG_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4420,11 +4771,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-enterprise-project-quotas",
             about: "Set the resource quotas of enterprise projects.",
             long_about: "Set the resource quotas of enterprise projects.\n\nSets the instance, vCPU and memory quotas of up to 10 enterprise projects at once. Where the enterprise project already has instances, a quota must exceed what they already use. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation SetEnterpriseProjectQuotas: POST /v3/{project_id}/quotas; section 4.6.3 of the source document; IAM action gaussdb:quota:modify; not idempotent (not retried after it may have arrived).",
+            example: "set-enterprise-project-quotas --quota-list.enterprise-project-id 0 --quota-list.instance-quota 20 --quota-list.vcpus-quota 20 --quota-list.ram-quota 40",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The quotas to set.",
+                fields: &SET_ENTERPRISE_PROJECT_QUOTAS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4436,11 +4789,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-enterprise-project-quotas-legacy",
             about: "Set the resource quotas of enterprise projects (deprecated `/mysql` form).",
             long_about: "Set the resource quotas of enterprise projects (deprecated `/mysql` form).\n\nOld form of SetEnterpriseProjectQuotas under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use SetEnterpriseProjectQuotas instead. Sets the instance, vCPU and memory quotas of up to 10 enterprise projects; where instances exist, each quota must exceed what they already use.\n\nOperation SetEnterpriseProjectQuotasLegacy: POST /mysql/v3/{project_id}/quotas; section 5.6.3 of the source document; IAM action gaussdb:quota:modify; not idempotent (not retried after it may have arrived).",
+            example: "set-enterprise-project-quotas-legacy --quota-list.enterprise-project-id 0 --quota-list.instance-quota 1 --quota-list.vcpus-quota 4 --quota-list.ram-quota 8",
             deprecated: ::std::option::Option::Some("set-enterprise-project-quotas"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The quotas to set.",
+                fields: &SET_ENTERPRISE_PROJECT_QUOTAS_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4452,6 +4807,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-htap-query-queues-rule",
             about: "Set the query queue thresholds of a StarRocks instance.",
             long_about: "Set the query queue thresholds of a StarRocks instance.\n\nSets the thresholds of the query queue of a StarRocks instance: concurrent queries, CPU and memory usage above which queries wait, the number of queries that may wait and how long. The answer says whether the change succeeded.\n\nOperation SetHtapQueryQueuesRule: PUT /v3/{project_id}/instances/{instance_id}/query-queue/rules; section sdk:set_htap_query_queues_rule of the source document.",
+            example: "set-htap-query-queues-rule --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --query-queue-rule.query-queue-max-queued-queries 1024 --query-queue-rule.query-queue-pending-timeout-second 300 --query-queue-rule.query-queue-concurrency-limit 20 --query-queue-rule.query-queue-mem-used-pct-limit 80 --query-queue-rule.query-queue-cpu-used-pct-limit 80",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4464,6 +4820,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The query queue thresholds to set.",
+                fields: &SET_HTAP_QUERY_QUEUES_RULE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4475,6 +4832,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-instance-auto-scaling-policy",
             about: "Set the auto-scaling policy of an instance.",
             long_about: "Set the auto-scaling policy of an instance.\n\nTurns automatic scaling of an instance on or off and sets its policy: when the average CPU usage over the monitoring period reaches the threshold, the instance is scaled up (flavor, up to a maximum) and/or read-only nodes are added (up to a maximum); with `reduce_enabled` it is scaled back down later. Two scaling actions are at least the silence period apart. Adding and removing read-only nodes requires the database proxy to be enabled with exactly one proxy. The document lists a required `Content-Type: application/json` request header, which the client sends with every request body. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation SetInstanceAutoScalingPolicy: PUT /v3/{project_id}/instances/{instance_id}/auto-scaling/policy; section 4.3.28 of the source document.",
+            example: "set-instance-auto-scaling-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --status ON --scaling-strategy.flavor-switch ON --scaling-strategy.read-only-switch ON --monitor-cycle 300 --silence-cycle 300 --enlarge-threshold 50 --max-flavor gaussdb.mysql.large.x86.4 --reduce-enabled false --max-read-only-count 2 --read-only-weight 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4482,6 +4840,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The auto-scaling policy. When `status` is `ON`, `monitor_cycle`, `silence_cycle`, `enlarge_threshold` and `reduce_enabled` must be given; `max_flavor` when flavor scaling is on, and `max_read_only_count` and `read_only_weight` when read-only node scaling is on.",
+                fields: &SET_INSTANCE_AUTO_SCALING_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4493,6 +4852,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-instance-maintenance-window",
             about: "Set the maintenance window of an instance.",
             long_about: "Set the maintenance window of an instance.\n\nSets the daily time window (UTC) in which maintenance, such as delayed upgrades, may run. Start and end must both be whole hours and exactly four hours apart; a window may cross midnight (for example 22:00 to 02:00). Choose off-peak hours, since maintenance can interrupt service.\n\nOperation SetInstanceMaintenanceWindow: PUT /v3/{project_id}/instances/{instance_id}/ops-window; section 4.3.20 of the source document.",
+            example: "set-instance-maintenance-window --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --start-time 22:00 --end-time 02:00",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4500,6 +4860,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The maintenance window, in UTC. Both times are whole hours (for example `22:00`) and exactly four hours apart.",
+                fields: &SET_INSTANCE_MAINTENANCE_WINDOW_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4511,6 +4872,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-instance-monitor-policy",
             about: "Turn second-level monitoring of an instance on or off.",
             long_about: "Turn second-level monitoring of an instance on or off.\n\nTurns monitoring at a 1-second or 5-second collection period on or off for the instance. `period` applies only when turning monitoring on (default 5 seconds) and is left out when turning it off.\n\nOperation SetInstanceMonitorPolicy: PUT /v3/{project_id}/instances/{instance_id}/monitor-policy; section 4.3.12 of the source document.",
+            example: "set-instance-monitor-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --monitor-switch true --period 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4518,6 +4880,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The second-level monitoring setting.",
+                fields: &SET_INSTANCE_MONITOR_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4529,18 +4892,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-instance-readonly-status",
             about: "Make an instance read-only, or writable again.",
             long_about: "Make an instance read-only, or writable again.\n\nSets the instance to read-only (`readonly` true), so that no data can be written to it, or lifts that setting (`readonly` false). The answer carries the id of the job that applies the change.\n\nOperation SetInstanceReadonlyStatus: PUT /v3/{project_id}/instances/{instance_id}/readonly-status; section sdk:set_instance_readonly_status of the source document.",
+            example: "set-instance-readonly-status --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --readonly true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The requested read-only setting.",
+                fields: &SET_INSTANCE_READONLY_STATUS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4552,11 +4917,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-instance-schedule-events",
             about: "Authorize, schedule or cancel planned maintenance events.",
             long_about: "Authorize, schedule or cancel planned maintenance events.\n\nDecides on up to 20 planned maintenance events (ids from ShowInstanceScheduleEvents) at once: `execute` runs them now, `reservation` runs them in the given window (a day, and optionally a start and end time, default 01:00 to 03:00), `cancel` cancels them. The answer reports per event whether the decision was accepted and, if so, the id of the job it started; the events' own progress shows in ShowInstanceScheduleEvents.\n\nOperation SetInstanceScheduleEvents: POST /v3/{project_id}/schedule-events; section sdk:set_instance_schedule_events of the source document; not idempotent (not retried after it may have arrived).",
+            example: "set-instance-schedule-events --operation-type reservation --event-instances.event-id 5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07 --event-schedule-window.planned-day 2025-06-20 --event-schedule-window.start-time 01:00 --event-schedule-window.end-time 03:00",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The decision and the events it applies to.",
+                fields: &SET_INSTANCE_SCHEDULE_EVENTS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4568,6 +4935,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-instance-ssl",
             about: "Turn SSL encryption of an instance on or off.",
             long_about: "Turn SSL encryption of an instance on or off.\n\nEnables or disables SSL encryption of the data connections of an instance. The answer carries the id of the job that applies the change.\n\nOperation SetInstanceSsl: PUT /v3/{project_id}/instances/{instance_id}/ssl-option; section 4.3.16 of the source document.",
+            example: "set-instance-ssl --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --ssl-option true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4575,6 +4943,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The SSL setting.",
+                fields: &SET_PROXY_SSL_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4586,6 +4955,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-access-control-rules",
             about: "Set the access control rules of a database proxy.",
             long_about: "Set the access control rules of a database proxy.\n\nSets whether the access control list of a database proxy is an allow list (white) or a deny list (black) and the IP addresses or ranges in it, at most 300. The answer gives whether access control is enabled.\n\nOperation SetProxyAccessControlRules: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control; section 4.7.22 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "set-proxy-access-control-rules --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --type black --ip-list.ip 192.107.0.1 --ip-list.description black01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4595,6 +4965,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Access control list of a proxy.",
+                fields: &SET_PROXY_ACCESS_CONTROL_RULES_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4606,6 +4977,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-connection-pool-type",
             about: "Set the connection pool type of a database proxy.",
             long_about: "Set the connection pool type of a database proxy.\n\nTurns the session-level connection pool of a database proxy on or off. The operation is in public beta and must be enabled for the account through a service ticket. Returns the id of the asynchronous job.\n\nOperation SetProxyConnectionPoolType: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/connection-pool-type; section 4.7.13 of the source document.",
+            example: "set-proxy-connection-pool-type --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --proxy-id 5881e1ca66af4aefbc64dc2874e55b3fpo01 --connection-pool-type SESSION",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4615,6 +4987,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The connection pool type.",
+                fields: &SET_PROXY_CONNECTION_POOL_TYPE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4626,6 +4999,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-new-node-auto-add",
             about: "Turn automatic joining of new nodes to a database proxy on or off.",
             long_about: "Turn automatic joining of new nodes to a database proxy on or off.\n\nSets whether nodes newly added to the instance join the database proxy automatically, and the read weight they get. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation SetProxyNewNodeAutoAdd: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/new-node-auto-add; section 4.7.11 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "set-proxy-new-node-auto-add --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --switch-status ON --weight 100",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4635,6 +5009,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Automatic joining of new nodes.",
+                fields: &SET_PROXY_NEW_NODE_AUTO_ADD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4646,6 +5021,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-route-mode",
             about: "Set the routing mode of a database proxy.",
             long_about: "Set the routing mode of a database proxy.\n\nSets how a database proxy routes reads (by weight, or load balancing with or without the primary node) together with the matching weights. The allowed weights depend on the mode: in weight mode (0) 0 to 1000; in load-balancing mode 1 the primary node takes 0 and read replicas 0 or 1; in mode 2 the primary node takes 1 and read replicas 0 or 1. The operation is in public beta and must be enabled for the account through a service ticket; the new-node fields need the vendor's allow list. Returns the id of the asynchronous job.\n\nOperation SetProxyRouteMode: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/route-mode; section 4.7.9 of the source document.",
+            example: "set-proxy-route-mode --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --route-mode 0 --master-weight 100 --readonly-nodes.id d23535333138462880bfa1838fdfced2no07 --readonly-nodes.weight 200",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4655,6 +5031,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Routing mode and weights of a proxy.",
+                fields: &SET_PROXY_ROUTE_MODE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4666,6 +5043,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-session-consistency",
             about: "Set the read consistency of a database proxy.",
             long_about: "Set the read consistency of a database proxy.\n\nTurns session consistency of a database proxy on or off and optionally selects the consistency mode (session, global or eventual). Returns the id of the asynchronous job.\n\nOperation SetProxySessionConsistency: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/session-consistence; section 4.7.12 of the source document.",
+            example: "set-proxy-session-consistency --instance-id d512257ecc04d96a0f3a9021018a385in07 --proxy-id 7bf4a8bbb4f4fb58233a242ee13603bpo01 --session-consistence true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4675,6 +5053,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Consistency settings of a proxy.",
+                fields: &SET_PROXY_SESSION_CONSISTENCY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4686,6 +5065,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-ssl",
             about: "Turn SSL encryption of a database proxy on or off.",
             long_about: "Turn SSL encryption of a database proxy on or off.\n\nEnables or disables SSL encryption of the connections to a database proxy. Returns the id of the asynchronous job.\n\nOperation SetProxySsl: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ssl; section 4.7.23 of the source document.",
+            example: "set-proxy-ssl --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --proxy-id 2ec617ba62da4eafb921b69438beed3cpo01 --ssl-option true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4700,6 +5080,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The SSL switch.",
+                fields: &SET_PROXY_SSL_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4711,6 +5092,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-transaction-split",
             about: "Turn transaction splitting of database proxies on or off.",
             long_about: "Turn transaction splitting of database proxies on or off.\n\nEnables or disables transaction splitting on the listed database proxies of the instance. Returns the id of the asynchronous job.\n\nOperation SetProxyTransactionSplit: POST /v3/{project_id}/instances/{instance_id}/proxy/transaction-split; section 4.7.10 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "set-proxy-transaction-split --instance-id 6b030d160ac24eda9a5320fb38dc2d0ain07 --transaction-split OFF --proxy-id-list 2a2060f2486e4a47934182d91a3b53d2po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4718,6 +5100,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Transaction splitting switch and the proxies it applies to.",
+                fields: &SET_PROXY_TRANSACTION_SPLIT_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4729,6 +5112,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-proxy-weights",
             about: "Set the read weights of a database proxy.",
             long_about: "Set the read weights of a database proxy.\n\nSets the read-write splitting weights a database proxy gives to the primary node and to read replicas. Returns the id of the asynchronous job.\n\nOperation SetProxyWeights: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/weight; section 4.7.8 of the source document.",
+            example: "set-proxy-weights --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --master-weight 100",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4738,6 +5122,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Read weights of the primary node and read replicas.",
+                fields: &SET_PROXY_WEIGHTS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4749,11 +5134,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-recycle-policy",
             about: "Set the recycle bin policy.",
             long_about: "Set the recycle bin policy.\n\nSets for how many days (1 to 7) deleted instances are kept in the recycle bin of the project.\n\nOperation SetRecyclePolicy: PUT /v3/{project_id}/instances/recycle-policy; section 4.3.34 of the source document.",
+            example: "set-recycle-policy --recycle-policy.retention-period-in-days 5",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The recycle bin policy to set.",
+                fields: &SET_RECYCLE_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4765,6 +5152,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-serverless-policy",
             about: "Set the serverless scaling range of an instance.",
             long_about: "Set the serverless scaling range of an instance.\n\nSets the range of vCPUs within which each node of a serverless instance scales. The allowed values come from the flavor list (ListFlavors).\n\nOperation SetServerlessPolicy: PUT /v3/{project_id}/instances/{instance_id}/serverless/policy; section 4.3.39 of the source document.",
+            example: "set-serverless-policy --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --min-vcpus 1 --max-vcpus 4",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4772,6 +5160,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The vCPU range of a serverless instance.",
+                fields: &SET_SERVERLESS_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4783,6 +5172,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-slow-log-desensitization",
             about: "Set the slow-log desensitization switch of an instance.",
             long_about: "Set the slow-log desensitization switch of an instance.\n\nTurns the switch that governs masking of literal values in slow query log statements on or off (see ShowSlowLogDesensitization for the meaning of `true`). The answer has no body.\n\nOperation SetSlowLogDesensitization: POST /v3/{project_id}/instances/{instance_id}/slowlog/modify; section 4.8.10 of the source document.",
+            example: "set-slow-log-desensitization --instance-id 61a4ea66210545909d74a05c27a7179ein07 --open-slow-log-switch true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4790,6 +5180,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The desired state of the slow-log desensitization switch.",
+                fields: &SET_SLOW_LOG_DESENSITIZATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4801,6 +5192,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-sql-filter-rules",
             about: "Set SQL throttling rules.",
             long_about: "Set SQL throttling rules.\n\nSets, per node, the maximum concurrency of SQL statements matching keyword patterns, grouped by statement type (SELECT, UPDATE, DELETE). Within one node each statement type may appear only once. Runs as an asynchronous job whose id is returned.\n\nOperation SetSqlFilterRules: PUT /v3/{project_id}/instances/{instance_id}/sql-filter/rules; section 4.12.3 of the source document.",
+            example: "set-sql-filter-rules --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --body '{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4808,6 +5200,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The SQL throttling rules to set, per node.",
+                fields: &SET_SQL_FILTER_RULES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4819,6 +5212,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-sql-filter-switch",
             about: "Turn SQL throttling on or off.",
             long_about: "Turn SQL throttling on or off.\n\nTurns SQL throttling (concurrency limits per SQL pattern) of an instance on or off. Runs as an asynchronous job whose id is returned.\n\nOperation SetSqlFilterSwitch: POST /v3/{project_id}/instances/{instance_id}/sql-filter/switch; section 4.12.1 of the source document.",
+            example: "set-sql-filter-switch --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --switch-status ON",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4826,6 +5220,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The desired state of SQL throttling.",
+                fields: &SET_AUDIT_LOG_SWITCH_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -4837,6 +5232,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-audit-log-download-link",
             about: "Get download links of audit log files.",
             long_about: "Get download links of audit log files.\n\nReturns a temporary download link for each of up to 50 audit log files, identified by the ids ListAuditLogs returns. The links stay valid for five minutes. This creates links only; the files are unchanged.\n\nOperation ShowAuditLogDownloadLink: POST /v3/{project_id}/instances/{instance_id}/audit-log-link; section sdk:show_audit_log_download_link of the source document.",
+            example: "show-audit-log-download-link --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --ids fa163ea0e2bet11e9d832166a2cf894c5br01 --ids fa163ea0e2bet11e9d832136a668094c5br01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4849,6 +5245,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Audit log files to get links for (the SDK's AuditLogDownloadLinkRequestBody model).",
+                fields: &SHOW_AUDIT_LOG_DOWNLOAD_LINK_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -4860,6 +5257,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-audit-log-policy",
             about: "Show the audit log policy of an instance.",
             long_about: "Show the audit log policy of an instance.\n\nReturns how many days audit logs are kept (0 means the policy is off), the operation types recorded (empty: every type) and the operation types that can be recorded.\n\nOperation ShowAuditLogPolicy: GET /v3/{project_id}/instances/{instance_id}/audit-log-policy; section sdk:show_audit_log_policy of the source document.",
+            example: "show-audit-log-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4880,6 +5278,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-audit-log-switch",
             about: "Show whether full SQL (audit log) recording is on.",
             long_about: "Show whether full SQL (audit log) recording is on.\n\nReturns the state of the full SQL recording switch of an instance. The path segment is `instance` (singular).\n\nOperation ShowAuditLogSwitch: GET /v3/{project_id}/instance/{instance_id}/audit-log/switch-status; section 4.8.2 of the source document.",
+            example: "show-audit-log-switch --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4895,12 +5294,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-auto-expand-policy",
             about: "Show the storage autoscaling policy of an instance.",
             long_about: "Show the storage autoscaling policy of an instance.\n\nReturns whether storage autoscaling is on and its trigger (share of available storage), step (percent) and upper limit (GB); see ModifyAutoExpandPolicy.\n\nOperation ShowAutoExpandPolicy: GET /v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy; section sdk:show_auto_expand_policy of the source document.",
+            example: "show-auto-expand-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
@@ -4915,12 +5315,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-auto-scaling-policy",
             about: "Show the auto scaling policy of an instance.",
             long_about: "Show the auto scaling policy of an instance.\n\nReturns the automatic scaling settings of an instance: whether auto scaling is on, the CPU observation and silence periods, the scale-up threshold, the flavor range, the read-only node range and which scaling strategies are switched on. When auto scaling is off, most fields come back as null.\n\nOperation ShowAutoScalingPolicy: GET /v3/{project_id}/instances/{instance_id}/auto-scaling/policy; section 4.3.29 of the source document.",
+            example: "show-auto-scaling-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance: 32 letters or digits followed by `in07` (36 characters).",
+                        "Id of the instance: 32 letters or digits followed by `in07` (36 characters). Matches ^[A-Za-z0-9]{32}in07$",
                     )
                     .required(),
             ],
@@ -4935,6 +5336,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-auto-sql-limiting-log",
             about: "List the throttling rules auto SQL throttling created on a primary node.",
             long_about: "List the throttling rules auto SQL throttling created on a primary node.\n\nReturns the record of auto throttling on a primary node: each SQL throttling rule it created, with its keyword pattern, statement type, maximum concurrency and when it started and expires.\n\nOperation ShowAutoSqlLimitingLog: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting/log; section sdk:show_auto_sql_limiting_log of the source document.",
+            example: "show-auto-sql-limiting-log --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-id a4e0f43f6ee2459fa3ac27474cb5991cno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -4961,6 +5363,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-backup-encryption",
             about: "Show whether backup encryption is on for an instance.",
             long_about: "Show whether backup encryption is on for an instance.\n\nReturns whether the backups of the instance are encrypted.\n\nOperation ShowBackupEncryption: GET /v3/{project_id}/instances/{instance_id}/backups/encryption; section 4.4.9 of the source document.",
+            example: "show-backup-encryption --instance-id 7033e7c3cf93438797d44ad7ae0a7d95in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4976,6 +5379,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-backup-policy",
             about: "Show the automatic backup policy of an instance.",
             long_about: "Show the automatic backup policy of an instance.\n\nReturns the automatic backup policy of an instance: backup window, weekdays, retention days and, when level-1 backups are on, how many level-1 backups are kept.\n\nOperation ShowBackupPolicy: GET /v3/{project_id}/instances/{instance_id}/backups/policy; section 4.4.4 of the source document; IAM action gaussdb:backup:list.",
+            example: "show-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -4991,6 +5395,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-backup-policy-legacy",
             about: "Show the automatic backup policy of an instance (deprecated `/mysql` form).",
             long_about: "Show the automatic backup policy of an instance (deprecated `/mysql` form).\n\nOld form of ShowBackupPolicy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ShowBackupPolicy instead.\n\nOperation ShowBackupPolicyLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}/backups/policy; section 5.4.4 of the source document; IAM action gaussdb:backup:list.",
+            example: "show-backup-policy-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07",
             deprecated: ::std::option::Option::Some("show-backup-policy"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5006,14 +5411,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-backup-resource-package-flavors",
             about: "List the specifications of backup resource packages.",
             long_about: "List the specifications of backup resource packages.\n\nLists the specifications that can be bought as yearly/monthly backup resource packages (CreateBackupResourcePackage), each with its specification code and size, one page at a time. The answer has no total count.\n\nOperation ShowBackupResourcePackageFlavors: GET /v3/{project_id}/backups/resource-package/flavors; section sdk:show_backup_resource_package_flavors of the source document; IAM action gaussdb:backup:listResourcePackageFlavor.",
+            example: "show-backup-resource-package-flavors --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of records to skip before the first one returned; defaults to 0.",
+                    "Number of records to skip before the first one returned; defaults to 0. At least 0.",
                 ),
-                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, 1 to 100; defaults to 100. From 1 to 100.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -5026,6 +5436,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-backup-vault-lock",
             about: "Show the backup compliance lock of an instance.",
             long_about: "Show the backup compliance lock of an instance.\n\nReturns whether the backup compliance lock of an instance is on, its retention in days and when it started and ends.\n\nOperation ShowBackupVaultLock: GET /v3/{project_id}/instances/{instance_id}/backups/vault-lock; section sdk:show_backup_vault_lock of the source document.",
+            example: "show-backup-vault-lock --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5046,6 +5457,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-click-house-instance",
             about: "Show the details of a ClickHouse instance.",
             long_about: "Show the details of a ClickHouse instance.\n\nReturns the details of an HTAP lite edition (ClickHouse) instance: state, deployment, engine version, parameter group, running actions, shard groups with their nodes, maintenance window, tags, ports and billing.\n\nOperation ShowClickHouseInstance: GET /v3/{project_id}/instances/{instance_id}/clickhouse/{clickhouse_instance_id}; section 4.16.16 of the source document.",
+            example: "show-click-house-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --clickhouse-instance-id df3ae779e2ad4993a03ccd7a81240125in16",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5072,6 +5484,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-click-house-replication-config",
             about: "Show the data synchronization settings of a ClickHouse database.",
             long_about: "Show the data synchronization settings of a ClickHouse database.\n\nReturns the synchronization settings of one synchronized database of a ClickHouse instance: its source instance and node, the database settings with their check results, the per-table settings, the table scope, and the pending table scope and last ALTER TABLE error while a scope change is under way.\n\nOperation ShowClickHouseReplicationConfig: GET /v3/{project_id}/instances/{instance_id}/clickhouse/replication/config; section 4.16.12 of the source document.",
+            example: "show-click-house-replication-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --database-name db_test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -5094,6 +5507,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-click-house-slow-log-desensitization",
             about: "Show the slow-log desensitization switch of a ClickHouse instance.",
             long_about: "Show the slow-log desensitization switch of a ClickHouse instance.\n\nReturns whether literal values in the slow query logs of a ClickHouse instance are masked. The state travels as a string (`\"true\"` or `\"false\"`).\n\nOperation ShowClickHouseSlowLogDesensitization: GET /v3/{project_id}/instances/{instance_id}/clickhouse/slowlog-sensitive; section 4.16.5 of the source document.",
+            example: "show-click-house-slow-log-desensitization --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -5110,6 +5524,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-configuration-detail",
             about: "Show a parameter template and its parameter values.",
             long_about: "Show a parameter template and its parameter values.\n\nReturns a parameter template with its engine and the values of its parameters. Supported for primary/standby dedicated instances.\n\nOperation ShowConfigurationDetail: GET /v3/{project_id}/configurations/{configuration_id}; section 4.5.4 of the source document.",
+            example: "show-configuration-detail --configuration-id 7a8d539ba30f43adaf1b16d08b1df4bdpr07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5130,6 +5545,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-dedicated-resource",
             about: "Show a dedicated resource pool.",
             long_about: "Show a dedicated resource pool.\n\nReturns one dedicated resource pool with its compute capacity (total and used vCPUs and memory, host flavor and count) and storage hosts. The path segment is `dedicated-resource` (singular), unlike the list operation's.\n\nOperation ShowDedicatedResource: GET /v3/{project_id}/dedicated-resource/{dedicated_resource_id}; section 4.3.11 of the source document.",
+            example: "show-dedicated-resource --dedicated-resource-id 6e097c33-d6b9-4ca5-83cb-6cc79dcf4f06",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5150,6 +5566,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-dynamic-serverless-policy",
             about: "Show the dynamic serverless compute policy of an instance.",
             long_about: "Show the dynamic serverless compute policy of an instance.\n\nReturns the compute values an instance can use for dynamic serverless, and the current, minimum and maximum compute when dynamic serverless is on (null when it is off). The list is empty for an instance that does not support dynamic serverless. The feature is in open beta: it must be requested with a service ticket.\n\nOperation ShowDynamicServerlessPolicy: GET /v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy; section sdk:show_dynamic_serverless_policy of the source document; IAM action gaussdb:serverless:getDynamicPolicy.",
+            example: "show-dynamic-serverless-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5170,18 +5587,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-error-log-download-link",
             about: "Get download links for the error log files of a node.",
             long_about: "Get download links for the error log files of a node.\n\nPrepares the error log files of one node for download and returns them with their links and the state of their export (the SDK lists no state values; like DownloadSlowLogFile, call again while a link is still being prepared). The request has no body and changes nothing on the instance. The path has no `nodes/` segment before the node id.\n\nOperation ShowErrorLogDownloadLink: POST /v3/{project_id}/instances/{instance_id}/{node_id}/errorlog-download; section sdk:show_error_log_download_link of the source document.",
+            example: "show-error-log-download-link --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
             ],
@@ -5196,18 +5614,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-historical-sql-filter-rule",
             about: "List the SQL throttling rules a node had in the past.",
             long_about: "List the SQL throttling rules a node had in the past.\n\nReturns the throttling rules of one node that were deleted or have expired, each with its statement type, pattern, concurrency limit and its creation, expiry and deletion times; optionally only those of one statement type.\n\nOperation ShowHistoricalSqlFilterRule: GET /v3/{project_id}/instances/{instance_id}/sql-filter/history-rules; section sdk:show_historical_sql_filter_rule of the source document.",
+            example: "show-historical-sql-filter-rule --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --sql-type SELECT",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
@@ -5227,6 +5646,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-htap-error-log-detail",
             about: "List the error log entries of a StarRocks node.",
             long_about: "List the error log entries of a StarRocks node.\n\nReturns error log entries of one node of a StarRocks instance (a node id from ListInstanceNode) of a level within a time window. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ShowHtapErrorLogDetail: POST /v3/{project_id}/instances/{instance_id}/starrocks/error-logs; section sdk:show_htap_error_log_detail of the source document.",
+            example: "show-htap-error-log-detail --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-id 21f14a5974a540f2afb541eaf6e90107no17 --start-time 2025-06-01T00:00:00+0800 --end-time 2025-06-01T02:00:00+0800 --level ERROR --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5239,6 +5659,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Node, time window, level and page of an error log query.",
+                fields: &SHOW_HTAP_ERROR_LOG_DETAIL_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -5250,6 +5671,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-htap-lts-config",
             about: "List the LTS log configurations of StarRocks instances.",
             long_about: "List the LTS log configurations of StarRocks instances.\n\nLists, per StarRocks instance, the Log Tank Service (LTS) log groups and streams its logs are shipped to, with brief information about the instance, optionally filtered by instance id, instance name and enterprise project, one page at a time.\n\nOperation ShowHtapLtsConfig: GET /v3/{project_id}/starrocks/instances/logs/lts-configs; section sdk:show_htap_lts_config of the source document.",
+            example: "show-htap-lts-config --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5270,12 +5692,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 0 to 100; defaults to 10.",
+                    "Page size, from 0 to 100; defaults to 10. From 0 to 100.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of instances to skip before the first one returned, from 0 to 10000 (0 starts with the first); defaults to 0.",
+                    "Number of instances to skip before the first one returned, from 0 to 10000 (0 starts with the first); defaults to 0. From 0 to 10000.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -5289,6 +5711,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-htap-process-list",
             about: "List the current sessions of a StarRocks instance.",
             long_about: "List the current sessions of a StarRocks instance.\n\nReturns the current sessions of a StarRocks instance (as SHOW PROCESSLIST does), with their user, host, database, command, state, duration and statement, one page at a time.\n\nOperation ShowHtapProcessList: GET /v3/{project_id}/instances/{instance_id}/htap/process; section sdk:show_htap_process_list of the source document.",
+            example: "show-htap-process-list --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5300,12 +5723,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of sessions to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                    "Number of sessions to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -5319,6 +5742,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-htap-query-queues-rule",
             about: "Show the query queue switch and thresholds of a StarRocks instance.",
             long_about: "Show the query queue switch and thresholds of a StarRocks instance.\n\nReturns whether query queues are switched on for a StarRocks instance and their thresholds.\n\nOperation ShowHtapQueryQueuesRule: GET /v3/{project_id}/instances/{instance_id}/query-queue/rules; section sdk:show_htap_query_queues_rule of the source document.",
+            example: "show-htap-query-queues-rule --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5339,6 +5763,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-backups",
             about: "List the full backups of one instance.",
             long_about: "List the full backups of one instance.\n\nLists the full backups of an instance, optionally filtered by backup name and sorted by name, start time or type, one page at a time. Every value of the answer, including the sizes and the total count, is a string.\n\nOperation ShowInstanceBackups: GET /v3/{project_id}/instances/{instance_id}/backups; section sdk:show_instance_backups of the source document; IAM action gaussdb:backup:list.",
+            example: "show-instance-backups --instance-id 61a4ea66210545909d74a05c27a7179ein07 --offset 0 --limit 10 --order-field beginTime --order-rule desc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5350,12 +5775,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
                 ),
                 Flag::new(
                     "order-field",
@@ -5389,6 +5814,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-database-version",
             about: "Show the current and latest kernel versions of an instance.",
             long_about: "Show the current and latest kernel versions of an instance.\n\nReturns the database and kernel versions the instance runs, the newest ones available, and whether the instance can be upgraded (see UpgradeInstanceKernelVersion).\n\nOperation ShowInstanceDatabaseVersion: GET /v3/{project_id}/instances/{instance_id}/database-version; section 4.3.27 of the source document.",
+            example: "show-instance-database-version --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5404,6 +5830,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-databases-for-htap",
             about: "List the databases of the source instance of a StarRocks instance.",
             long_about: "List the databases of the source instance of a StarRocks instance.\n\nReturns, one page at a time, the names of the databases of a GaussDB(for MySQL) instance that can be synchronized into a StarRocks instance, optionally filtered by name (one name in the list makes a fuzzy search). This is a query sent as POST, so it is safe to repeat.\n\nOperation ShowInstanceDatabasesForHtap: POST /v3/{project_id}/instances/{instance_id}/htap/databases; section sdk:show_instance_databases_for_htap of the source document.",
+            example: "show-instance-databases-for-htap --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --limit 10 --offset 0 --source-instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --databases order",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5415,17 +5842,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number sent as a string; defaults to 100.",
+                    "Page size, a whole number sent as a string; defaults to 100. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of databases to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                    "Number of databases to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which source databases to list.",
+                fields: &SHOW_INSTANCE_DATABASES_FOR_HTAP_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -5437,6 +5865,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-detail",
             about: "Show the details of an instance.",
             long_about: "Show the details of an instance.\n\nReturns the full description of one instance: state, billing, engine version, addresses, network, backup strategy, nodes, availability zones, maintenance window, tags, database proxies and transparent data encryption.\n\nOperation ShowInstanceDetail: GET /v3.1/{project_id}/instances/{instance_id}; section 4.3.32 of the source document.",
+            example: "show-instance-detail --instance-id d738399de028480fabb2b8120d4e01a4in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5452,6 +5881,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-detail-legacy",
             about: "Show the details of an instance (deprecated `/mysql` form).",
             long_about: "Show the details of an instance (deprecated `/mysql` form).\n\nOld form of ShowInstanceDetail under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ShowInstanceDetail (`/v3.1`) instead. Returns the settings and nodes of one instance.\n\nOperation ShowInstanceDetailLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}; section 5.3.7 of the source document; IAM action gaussdb:instance:list.",
+            example: "show-instance-detail-legacy --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
             deprecated: ::std::option::Option::Some("show-instance-detail"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5467,6 +5897,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-detail-v3",
             about: "Show the details of an instance (deprecated `/v3` form).",
             long_about: "Show the details of an instance (deprecated `/v3` form).\n\nOld `/v3` form of ShowInstanceDetail, scheduled to be withdrawn on 2025-03-31; the section names no replacement, and ShowInstanceDetail (`/v3.1`) is the current operation. Returns the settings, nodes, tags and proxies of one instance.\n\nOperation ShowInstanceDetailV3: GET /v3/{project_id}/instances/{instance_id}; section 5.3.5 of the source document; IAM action gaussdb:instance:list.",
+            example: "show-instance-detail-v3 --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
             deprecated: ::std::option::Option::Some("show-instance-detail"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5482,6 +5913,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-eip",
             about: "Show the elastic IP address bound to an instance.",
             long_about: "Show the elastic IP address bound to an instance.\n\nReturns the elastic (public) IP address bound to an instance, with its bandwidth, and whether the instance can be reached from the public network.\n\nOperation ShowInstanceEip: GET /v3/{project_id}/instances/{instance_id}/eip; section 4.3.41 of the source document.",
+            example: "show-instance-eip --instance-id 12a49c2dc32648df8dd25e2976f70180in07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5497,6 +5929,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-monitor-policy",
             about: "Show the second-level monitoring setting of an instance.",
             long_about: "Show the second-level monitoring setting of an instance.\n\nReturns whether second-level monitoring is on for the instance and, when it is, its collection period (1 or 5 seconds).\n\nOperation ShowInstanceMonitorPolicy: GET /v3/{project_id}/instances/{instance_id}/monitor-policy; section 4.3.13 of the source document.",
+            example: "show-instance-monitor-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5512,17 +5945,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-schedule-events",
             about: "List the planned maintenance events of the project's instances.",
             long_about: "List the planned maintenance events of the project's instances.\n\nPages through the planned maintenance events (standby node rebuilds, kernel minor version upgrades, flavor changes for sustained high CPU or memory load), optionally filtered by event, instance, state, type and level and sorted by a time field. Each event gives its state and level, the instance, the nodes or instance it acts on with their own states, its reason and impact, and its execution window. The answer also counts events by state. Events waiting for authorization (`inquiring`) are authorized, scheduled or cancelled with SetInstanceScheduleEvents.\n\nOperation ShowInstanceScheduleEvents: GET /v3/{project_id}/schedule-events; section sdk:show_instance_schedule_events of the source document.",
+            example: "show-instance-schedule-events --id 5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07 --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --status inquiring --type system.lifecycle.db_upgrade --level major --sort-field created_time --order desc --limit 10 --offset 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "id",
                     Kind::String,
-                    "Only this event; 36 letters or digits (a UUID without hyphens followed by `ev07`).",
+                    "Only this event; 36 letters or digits (a UUID without hyphens followed by `ev07`). Exactly 36 characters.",
                 ),
                 Flag::new(
                     "instance-id",
                     Kind::String,
-                    "Only events of this instance; 36 letters or digits ending in `in07`.",
+                    "Only events of this instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                 ),
                 Flag::new(
                     "status",
@@ -5549,8 +5983,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     Kind::Enum(types::ShowInstanceBackupsOrderRule::VALUES),
                     "Sort direction, `asc` or `desc`; used only with sort_field.",
                 ),
-                Flag::new("limit", Kind::Int32, "Maximum number of events to return."),
-                Flag::new("offset", Kind::Int32, "Number of events to skip."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Maximum number of events to return. From 1 to 100.",
+                ),
+                Flag::new("offset", Kind::Int32, "Number of events to skip. At least 0."),
             ],
             body: ::std::option::Option::None,
             pages: true,
@@ -5563,6 +6001,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-instance-tables-for-htap",
             about: "List the tables of source databases of a StarRocks instance.",
             long_about: "List the tables of source databases of a StarRocks instance.\n\nReturns, one page at a time, the tables of databases of the source GaussDB(for MySQL) instance that can be put on the whitelist or blacklist of a data synchronization, given the tables already selected. This is a query sent as POST, so it is safe to repeat.\n\nOperation ShowInstanceTablesForHtap: POST /v3/{project_id}/instances/{instance_id}/htap/tables; section sdk:show_instance_tables_for_htap of the source document.",
+            example: "show-instance-tables-for-htap --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --limit 10 --offset 0 --source-instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --filter-type include_tables --selected-tables.database db1 --selected-tables.tables t1 --body '{\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5574,17 +6013,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::String,
-                    "Page size, a whole number sent as a string; defaults to 100.",
+                    "Page size, a whole number sent as a string; defaults to 100. Matches ^[0-9]+$",
                 ),
                 Flag::new(
                     "offset",
                     Kind::String,
-                    "Number of tables to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                    "Number of tables to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
                 ),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which source tables to list.",
+                fields: &SHOW_INSTANCE_TABLES_FOR_HTAP_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -5596,6 +6036,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-intelligent-kill-session-statistic",
             about: "Preview which sessions an intelligent session kill would end.",
             long_about: "Preview which sessions an intelligent session kill would end.\n\nGroups the current sessions of a node by SQL template and returns, for each group an intelligent kill would select, the keyword of the template, the kill strategy that selected it, the number of sessions and their thread ids, their longest, average and total execution time and an example statement. Nothing is killed.\n\nOperation ShowIntelligentKillSessionStatistic: GET /v3/{project_id}/instances/{instance_id}/intelligent-kill-session/statistic; section sdk:show_intelligent_kill_session_statistic of the source document.",
+            example: "show-intelligent-kill-session-statistic --instance-id 17b6bbb64d2f4c14a83a88f19da8dcc8in07 --node-id d476fd181dad42cbb67e804953fb39ebno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5622,6 +6063,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-job",
             about: "Show a task-center job by id.",
             long_about: "Show a task-center job by id.\n\nReturns the state, progress and affected instance of one asynchronous job. Only jobs created within the last month can be queried, and a newly created job becomes visible only a few seconds after its id is returned.\n\nOperation ShowJob: GET /v3/{project_id}/jobs; section 4.13.1 of the source document; IAM action gaussdb:instance:list.",
+            example: "show-job --id a9767ede-fe0f-4888-9003-e843a4c90514",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5642,6 +6084,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-job-legacy",
             about: "Show a task-center job by id (deprecated `/mysql` form).",
             long_about: "Show a task-center job by id (deprecated `/mysql` form).\n\nOld form of ShowJob under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ShowJob instead. Returns the state, progress and affected instance of one asynchronous job.\n\nOperation ShowJobLegacy: GET /mysql/v3/{project_id}/jobs; section 5.9.1 of the source document; IAM action gaussdb:instance:list.",
+            example: "show-job-legacy --id a9767ede-fe0f-4888-9003-e843a4c90514",
             deprecated: ::std::option::Option::Some("show-job"),
             flags: &[Flag::new("id", Kind::String, "Id of the job.").required()],
             body: ::std::option::Option::None,
@@ -5655,11 +6098,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-kernel-upgrade-check-result",
             about: "Show the result of a kernel upgrade pre-check.",
             long_about: "Show the result of a kernel upgrade pre-check.\n\nReturns the outcome of the kernel upgrade pre-check (CheckKernelUpgrade) of the given instances: whether it passed overall, when it finished, and the result of each check item for each instance. This is a query sent as POST; the body takes the same instance list as the pre-check.\n\nOperation ShowKernelUpgradeCheckResult: POST /v3/{project_id}/instances/database-version/upgrade/pre-check-result; section sdk:show_kernel_upgrade_check_result of the source document.",
+            example: "show-kernel-upgrade-check-result --databases-instance-infos.current-version 2.0.72.251200 --databases-instance-infos.instance-id 20a222abbe61464b868d5c481da456b3in07",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Instances whose kernel upgrade is pre-checked.",
+                fields: &UPGRADE_PRECHECK_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -5671,24 +6116,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-lock-wait-session",
             about: "Show what a session of a node is waiting for (lock wait root cause).",
             long_about: "Show what a session of a node is waiting for (lock wait root cause).\n\nAnalyses one user session thread of a node (by its process id, as ListTaurusDbNodeProcesses lists it) and, when the session is waiting for a row or table lock, returns the lock it waits for and the blocking session that holds it: the blocker's process and thread, its host, command, transaction state and age, the rows it locked and modified and the SQL it is running.\n\nOperation ShowLockWaitSession: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/process/lock-wait; section sdk:show_lock_wait_session of the source document; IAM action gaussdb:instance:listProcesses.",
+            example: "show-lock-wait-session --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --pid 2075426",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits.",
+                        "Id of the node; 36 letters or digits. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "pid",
                         Kind::Int64,
-                        "Process id of the waiting session (the `id` of a session thread in ListTaurusDbNodeProcesses); a positive integer.",
+                        "Process id of the waiting session (the `id` of a session thread in ListTaurusDbNodeProcesses); a positive integer. At least 1.",
                     )
                     .required(),
             ],
@@ -5703,6 +6149,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-multi-tenant",
             about: "Show whether multi-tenancy is enabled for an instance.",
             long_about: "Show whether multi-tenancy is enabled for an instance.\n\nReturns whether the multi-tenancy feature of an instance is switched on.\n\nOperation ShowMultiTenant: GET /v3/{project_id}/instances/{instance_id}/multi-tenant; section sdk:show_multi_tenant of the source document.",
+            example: "show-multi-tenant --instance-id af315b8e6aaa41799bd9a31f2de15abcin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5718,6 +6165,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-project-quotas",
             about: "Show the instance quota of the project.",
             long_about: "Show the instance quota of the project.\n\nReturns, per resource type, how many resources of the project exist and the maximum allowed. The only resource type is `instance`.\n\nOperation ShowProjectQuotas: GET /v3/{project_id}/project-quotas; section 4.6.1 of the source document.",
+            example: "show-project-quotas --type instance",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5737,6 +6185,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-project-quotas-legacy",
             about: "Show the instance quota of the project (deprecated `/mysql` form).",
             long_about: "Show the instance quota of the project (deprecated `/mysql` form).\n\nOld form of ShowProjectQuotas under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ShowProjectQuotas instead. Returns, per resource type, how many resources of the project exist and the maximum allowed. The only resource type is `instance`.\n\nOperation ShowProjectQuotasLegacy: GET /mysql/v3/{project_id}/project-quotas; section 5.6.1 of the source document.",
+            example: "show-project-quotas-legacy --type instance",
             deprecated: ::std::option::Option::Some("show-project-quotas"),
             flags: &[
                 Flag::new(
@@ -5756,6 +6205,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-proxy-access-control",
             about: "Show the access control of a database proxy.",
             long_about: "Show the access control of a database proxy.\n\nReturns whether access control is enabled on a database proxy, whether its IP group is an allow list (white) or a deny list (black), and the addresses in it.\n\nOperation ShowProxyAccessControl: GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ipgroup; section 4.7.17 of the source document.",
+            example: "show-proxy-access-control --instance-id 4785fc80386846f3ad2bf4e0cd53a4cein07 --proxy-id 286a4a1a45e3400c907b51b0721377f9po01",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5773,6 +6223,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-proxy-flavors-by-az-code",
             about: "List the proxy flavors offered in availability zones.",
             long_about: "List the proxy flavors offered in availability zones.\n\nReturns the database proxy specifications (flavors) of a proxy engine, grouped by CPU architecture, with their sales status per availability zone and whether they support IPv6. Unlike ListProxyFlavors it needs no instance, only availability zones.\n\nOperation ShowProxyFlavorsByAzCode: GET /v3/{project_id}/proxy/flavors; section sdk:show_proxy_flavors_by_az_code of the source document.",
+            example: "show-proxy-flavors-by-az-code --az-codes cn-north-4a --proxy-engine-name taurusproxy",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5801,6 +6252,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-proxy-legacy",
             about: "Show the database proxy of an instance (deprecated `/mysql` form).",
             long_about: "Show the database proxy of an instance (deprecated `/mysql` form).\n\nOld form of querying the database proxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListProxies instead, which lists all proxies of the instance. Returns the proxy with its nodes and the instance's primary and read-only nodes with their read weights. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation ShowProxyLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}/proxy; section 5.7.4 of the source document.",
+            example: "show-proxy-legacy --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
             deprecated: ::std::option::Option::Some("list-proxies"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5816,6 +6268,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-proxy-v3",
             about: "Show the database proxy of an instance (deprecated `/v3` form).",
             long_about: "Show the database proxy of an instance (deprecated `/v3` form).\n\nOld `/v3` form of querying the database proxy, scheduled to be withdrawn on 2025-03-31; use ListProxies instead, which lists all proxies of the instance. Returns the proxy with its nodes and the instance's primary and read-only nodes with their read weights. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation ShowProxyV3: GET /v3/{project_id}/instances/{instance_id}/proxy; section 5.7.3 of the source document.",
+            example: "show-proxy-v3 --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
             deprecated: ::std::option::Option::Some("list-proxies"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5831,6 +6284,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-proxy-version",
             about: "Show the current and latest minor version of a database proxy.",
             long_about: "Show the current and latest minor version of a database proxy.\n\nReturns the current and the latest kernel (minor) version of a database proxy and whether it can be upgraded.\n\nOperation ShowProxyVersion: GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/{engine_name}/proxy-version; section 4.7.18 of the source document.",
+            example: "show-proxy-version --instance-id 4785fc80386846f3ad2bf4e0cd53a4cein07 --proxy-id 286a4a1a45e3400c907b51b0721377f9po01 --engine-name taurusproxy",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5854,18 +6308,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-realtime-session-task-status",
             about: "Show the state of a real-time session collection task.",
             long_about: "Show the state of a real-time session collection task.\n\nReturns the state of a task started by CollectRealtimeSession: `running` while it collects, `finished` when DownloadRealtimeSession can fetch the result, `error` when it failed.\n\nOperation ShowRealtimeSessionTaskStatus: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session-task; section sdk:show_realtime_session_task_status of the source document; IAM action gaussdb:instance:getRealtimeSession.",
+            example: "show-realtime-session-task-status --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07 --request-id realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
@@ -5886,6 +6341,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-recycle-policy",
             about: "Show the recycle bin policy.",
             long_about: "Show the recycle bin policy.\n\nReturns for how many days deleted instances are kept in the recycle bin.\n\nOperation ShowRecyclePolicy: GET /v3/{project_id}/instances/recycle-policy; section 4.3.35 of the source document.",
+            example: "show-recycle-policy",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::None,
@@ -5899,6 +6355,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-restore-available-tables",
             about: "List the tables that a table-level point-in-time restore can bring back (v3.1).",
             long_about: "List the tables that a table-level point-in-time restore can bring back (v3.1).\n\nLists, database by database, the tables of the instance that can be restored to a point in time, with the total number of restorable tables. Database and table names can be filtered by fuzzy match. This is the v3.1 version of ListRestorableTables, which the vendor now lists among its historical APIs; this one reports the total number of tables rather than of databases.\n\nOperation ShowRestoreAvailableTables: GET /v3.1/{project_id}/instances/{instance_id}/backups/restore/tables; section sdk:show_restore_available_tables of the source document.",
+            example: "show-restore-available-tables --instance-id 61a4ea66210545909d74a05c27a7179ein07 --restore-time 1690890940000 --last-table-info true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5910,7 +6367,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "restore-time",
                         Kind::String,
-                        "Point in time to restore to, a UNIX timestamp in milliseconds (UTC), sent as a string. It must lie in one of the ranges ListRestoreTimes returns.",
+                        "Point in time to restore to, a UNIX timestamp in milliseconds (UTC), sent as a string. It must lie in one of the ranges ListRestoreTimes returns. Format: Unix timestamp in milliseconds. Matches ^[0-9]+$",
                     )
                     .required(),
                 Flag::new(
@@ -5941,6 +6398,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-serverless-compute-ability-policy",
             about: "Show the serverless compute policy of an instance.",
             long_about: "Show the serverless compute policy of an instance.\n\nReturns the vCPU range and the current compute of a serverless instance, and whether read replicas are added and removed automatically, with the range of replica counts.\n\nOperation ShowServerlessComputeAbilityPolicy: GET /v3/{project_id}/instances/{instance_id}/serverless/policy; section sdk:show_serverless_compute_ability_policy of the source document.",
+            example: "show-serverless-compute-ability-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5961,6 +6419,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-serverless-scaling-policy",
             about: "Show the custom scale-up policy of a serverless instance.",
             long_about: "Show the custom scale-up policy of a serverless instance.\n\nReturns the custom conditions (CPU and memory usage thresholds held for a time) under which a serverless instance scales up, and the custom scale-up step. Without a custom policy the service uses its default conditions. The feature is in open beta (service ticket).\n\nOperation ShowServerlessScalingPolicy: GET /v3/{project_id}/instances/{instance_id}/serverless/scaling-policy; section sdk:show_serverless_scaling_policy of the source document; IAM action gaussdb:serverless:getScalingPolicy.",
+            example: "show-serverless-scaling-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -5981,6 +6440,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-slow-log-desensitization",
             about: "Show the slow-log desensitization switch of an instance.",
             long_about: "Show the slow-log desensitization switch of an instance.\n\nReturns the state of the switch that governs whether literal values in slow query log statements are masked. The document describes the answer only as the slow-log switch state; the vendor's Terraform provider exposes the same switch as \"show original slow log\", so `true` plausibly means statements are shown unmasked.\n\nOperation ShowSlowLogDesensitization: GET /v3/{project_id}/instances/{instance_id}/slowlog/query; section 4.8.9 of the source document.",
+            example: "show-slow-log-desensitization --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -5996,6 +6456,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-slow-log-detail",
             about: "List the slow query log entries of a StarRocks node.",
             long_about: "List the slow query log entries of a StarRocks node.\n\nReturns slow query log entries of one node of a StarRocks instance within a time window, optionally filtered by statement type and database. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ShowSlowLogDetail: POST /v3/{project_id}/instances/{instance_id}/starrocks/slow-logs; section sdk:show_slow_log_detail of the source document.",
+            example: "show-slow-log-detail --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-id 21f14a5974a540f2afb541eaf6e90107no17 --start-time 2025-06-01T00:00:00+0800 --end-time 2025-06-01T02:00:00+0800 --limit 10 --operate-type SELECT",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -6004,6 +6465,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Node, time window, filters and page of a slow query log query.",
+                fields: &SHOW_SLOW_LOG_DETAIL_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -6015,6 +6477,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-slow-log-statistics",
             about: "Show slow query statistics of a node, grouped by statement.",
             long_about: "Show slow query statistics of a node, grouped by statement.\n\nAggregates the slow query log of one node over a time window (within the last month) per statement pattern: number of executions, average execution and lock time, average rows scanned and returned, with a sample statement, the database, the accounts and client addresses. Filters by database and statement type; sorts by number of executions, or by average execution time with `sort` set to `executeTime`. The request only reads.\n\nOperation ShowSlowLogStatistics: POST /v3/{project_id}/instances/{instance_id}/slow-logs/statistics; section sdk:show_slow_log_statistics of the source document.",
+            example: "show-slow-log-statistics --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --start-time 2025-06-10T10:00:00+0800 --end-time 2025-06-12T10:00:00+0800 --type SELECT --sort executeTime --order desc --offset 0 --limit 10",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6022,6 +6485,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The node, time window, filters, sorting and page.",
+                fields: &SHOW_SLOW_LOG_STATISTICS_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -6033,6 +6497,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-sql-auto-sql-limiting",
             about: "Show the auto SQL throttling rules of primary nodes.",
             long_about: "Show the auto SQL throttling rules of primary nodes.\n\nReturns the auto throttling rule of each of the given primary nodes of an instance. This is a query sent as POST.\n\nOperation ShowSqlAutoSqlLimiting: POST /v3/{project_id}/instances/{instance_id}/auto-sql-limiting; section sdk:show_sql_auto_sql_limiting of the source document.",
+            example: "show-sql-auto-sql-limiting --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-ids a4e0f43f6ee2459fa3ac27474cb5991cno07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -6045,6 +6510,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Primary nodes whose auto throttling rules are queried (the SDK's ShowSqlAutoSqlLimitingReq model).",
+                fields: &SHOW_SQL_AUTO_SQL_LIMITING_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6056,6 +6522,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-sql-filter-switch",
             about: "Show whether SQL throttling is on.",
             long_about: "Show whether SQL throttling is on.\n\nReturns the state of the SQL throttling switch of an instance.\n\nOperation ShowSqlFilterSwitch: GET /v3/{project_id}/instances/{instance_id}/sql-filter/switch; section 4.12.2 of the source document.",
+            example: "show-sql-filter-switch --instance-id af315b8e6aaa41799bd9a31f2de15abcin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6071,6 +6538,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-star-rocks-data-replication-config",
             about: "Show the configuration of a StarRocks data synchronization task.",
             long_about: "Show the configuration of a StarRocks data synchronization task.\n\nReturns the configuration of a data synchronization task: source instance and node, the database parameters with their check results, the table configuration and list, and whether the synchronized tables changed.\n\nOperation ShowStarRocksDataReplicationConfig: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration; section 4.15.17 of the source document.",
+            example: "show-star-rocks-data-replication-config --instance-id example --task-name taskName",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -6078,7 +6546,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "task-name",
                         Kind::String,
-                        "Name of the synchronization task: 3 to 128 letters, digits or underscores.",
+                        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
                     )
                     .required(),
             ],
@@ -6093,6 +6561,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-star-rocks-instance",
             about: "Show a StarRocks instance.",
             long_about: "Show a StarRocks instance.\n\nReturns the details of a StarRocks instance attached to a GaussDB(for MySQL) instance: state, versions, network, its FE and BE node groups, maintenance window and tags. The instance is returned as the only element of a list.\n\nOperation ShowStarRocksInstance: GET /v3/{project_id}/instances/{instance_id}/starrocks/{starrocks_instance_id}; section 4.15.4 of the source document.",
+            example: "show-star-rocks-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --starrocks-instance-id b6280c323ce449f2ad02af74e21f3dc5in17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -6119,6 +6588,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-star-rocks-slowlog-sensitive-status",
             about: "Show the slow-log desensitization switch of a StarRocks instance.",
             long_about: "Show the slow-log desensitization switch of a StarRocks instance.\n\nReturns whether literal values in the slow query logs of a StarRocks instance are masked. The state travels as a string (`\"true\"` or `\"false\"`).\n\nOperation ShowStarRocksSlowlogSensitiveStatus: GET /v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive; section sdk:show_star_rocks_slowlog_sensitive_status of the source document.",
+            example: "show-star-rocks-slowlog-sensitive-status --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -6135,6 +6605,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-starrocks-params",
             about: "List the parameters of the FE or BE nodes of a StarRocks instance.",
             long_about: "List the parameters of the FE or BE nodes of a StarRocks instance.\n\nReturns the parameter group of a StarRocks instance and, one page at a time, the parameters of its FE or BE nodes with their values, types, allowed ranges and whether changing them needs a restart.\n\nOperation ShowStarrocksParams: GET /v3/{project_id}/instances/{instance_id}/starrocks/configurations; section sdk:show_starrocks_params of the source document.",
+            example: "show-starrocks-params --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-type fe",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -6148,12 +6619,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of parameters to skip before the first one returned (0 starts with the first); defaults to 0.",
+                    "Number of parameters to skip before the first one returned (0 starts with the first); defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Page size, from 1 to 100; defaults to 100.",
+                    "Page size, from 1 to 100; defaults to 100. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -6167,6 +6638,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-table-meta-info",
             about: "Show database names, table names or table columns of an instance.",
             long_about: "Show database names, table names or table columns of an instance.\n\nReturns metadata of the instance's databases: database names, table names and the columns of a table (name, type, default, nullability, key and extra attributes). Which of the three lists is filled depends on the database and table names given; the SDK documents no more.\n\nOperation ShowTableMetaInfo: GET /v3/{project_id}/instances/{instance_id}/table-info; section sdk:show_table_meta_info of the source document.",
+            example: "show-table-meta-info --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --database-name demo_db --table-name t1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6188,12 +6660,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-task-details",
             about: "Show the sub-tasks and progress of a task-center job.",
             long_about: "Show the sub-tasks and progress of a task-center job.\n\nReturns one task-center job of the instance (identified by its id and name) with its state and the list of its sub-tasks, each with its state, percentage and remaining time.\n\nOperation ShowTaskDetails: GET /v3/{project_id}/instances/{instance_id}/task-center-detail; section sdk:show_task_details of the source document.",
+            example: "show-task-details --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --job-id 31b8ae23-c687-4d80-b7b4-42a66c9bb886 --job-name UpgradeGaussDBforMySQLDatabaseVersion",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new("job-id", Kind::String, "Id of the job.").required(),
@@ -6215,6 +6688,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-taurus-db-advanced-backup-policy",
             about: "Show the automatic backup policy of an instance, with its base and sparse policies.",
             long_about: "Show the automatic backup policy of an instance, with its base and sparse policies.\n\nReturns the automatic backup policy of an instance in the form that supports several policies: the daily UTC backup window, each policy (base or sparse) with its schedule and retention, and, when level-1 backups are switched on, how many level-1 backups are kept.\n\nOperation ShowTaurusDbAdvancedBackupPolicy: GET /v3/{project_id}/instances/{instance_id}/backups/advanced-policy; section sdk:show_taurus_db_advanced_backup_policy of the source document.",
+            example: "show-taurus-db-advanced-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -6235,24 +6709,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-taurus-db-txn-progress",
             about: "Show the progress of large transactions being rolled back on a node.",
             long_about: "Show the progress of large transactions being rolled back on a node.\n\nReturns the transactions of the primary node that are being rolled back, each with the rows it modified, its statement, its session thread and the estimated time left. Without `transaction_ids` every such transaction is listed, paged by `offset` and `limit`; with ids only those are returned (at most 100, paging is then ignored), and ids of transactions that ended or do not exist are left out. The node must be the primary node. The request only reads.\n\nOperation ShowTaurusDbTxnProgress: POST /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/txn-progress; section sdk:show_taurus_db_txn_progress of the source document.",
+            example: "show-taurus-db-txn-progress --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --action rollback --offset 0 --limit 100",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the primary node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the primary node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which transactions to report.",
+                fields: &SHOW_TAURUS_DB_TXN_PROGRESS_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -6264,18 +6740,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-online-ddl-task",
             about: "Start a non-blocking (online) DDL task on an instance.",
             long_about: "Start a non-blocking (online) DDL task on an instance.\n\nRuns `ALTER TABLE` statements as a non-blocking schema change, which works on a temporary copy of each table so that the table is not locked for the whole change. The task groups statements per database; several statements for one database are separated by semicolons. With `auto_clear` the temporary tables are dropped automatically afterwards; otherwise ListOnlineDdlTaskRecords names them and ClearOnlineDdlTaskTempTable drops them. The answer carries the id of the job that starts the task; the task's own progress is the `task_status` and `percentage` of its record in ListOnlineDdlTaskRecords.\n\nOperation StartOnlineDdlTask: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task; section sdk:start_online_ddl_task of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-online-ddl-task --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --auto-clear false --body '{\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The statements to run as a non-blocking DDL task.",
+                fields: &START_ONLINE_DDL_TASK_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6287,18 +6765,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-online-ddl-task",
             about: "Stop a running non-blocking DDL task.",
             long_about: "Stop a running non-blocking DDL task.\n\nStops one non-blocking DDL task (by its `task_id` from ListOnlineDdlTaskRecords). The answer carries the id of the job that stops it; the record's `task_status` then moves through `stopping` to `stop successful` or `stop failed`.\n\nOperation StopOnlineDdlTask: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task/stop; section sdk:stop_online_ddl_task of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-online-ddl-task --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The task to stop.",
+                fields: &STOP_ONLINE_DDL_TASK_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6310,24 +6790,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switch-gauss-my-sql-proxy-alt",
             about: "Turn ALT on or off for a database proxy.",
             long_about: "Turn ALT on or off for a database proxy.\n\nSwitches Application Lossless and Transparent (ALT) for one proxy of the instance: with ALT on, connections made through the proxy survive a primary switchover, a minor version upgrade or a flavor change without being interrupted. `alt_for_readonly` switches the same for read-only connections. The answer carries the id of the job that applies the change.\n\nOperation SwitchGaussMySqlProxyAlt: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/alt; section sdk:switch_gauss_my_sql_proxy_alt of the source document.",
+            example: "switch-gauss-my-sql-proxy-alt --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --alt-enabled on --alt-for-readonly off",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "proxy-id",
                         Kind::String,
-                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                        "Id of the database proxy; 36 letters or digits ending in `po01`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new ALT settings of the proxy.",
+                fields: &SWITCH_GAUSS_MY_SQL_PROXY_ALT_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6339,24 +6821,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switch-gauss-my-sql-proxy-eip",
             about: "Bind an EIP to a database proxy, or unbind it.",
             long_about: "Bind an EIP to a database proxy, or unbind it.\n\nBinds an elastic public IP address to one proxy of the instance (`bind` \"true\", with the address and its id), or unbinds it (`bind` \"false\", with the address only). The answer carries the id of the job that applies the change.\n\nOperation SwitchGaussMySqlProxyEip: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/bind; section sdk:switch_gauss_my_sql_proxy_eip of the source document.",
+            example: "switch-gauss-my-sql-proxy-eip --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --bind true --public-ip 100.85.220.13 --public-ip-id 1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "proxy-id",
                         Kind::String,
-                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                        "Id of the database proxy; 36 letters or digits ending in `po01`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The address to bind or unbind.",
+                fields: &SWITCH_GAUSS_MY_SQL_PROXY_EIP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6368,6 +6852,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switch-proxy-access-control",
             about: "Turn access control of a database proxy on or off.",
             long_about: "Turn access control of a database proxy on or off.\n\nEnables or disables IP-based access control on a database proxy. The answer gives the resulting state.\n\nOperation SwitchProxyAccessControl: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control-switch; section 4.7.21 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "switch-proxy-access-control --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --open-access-control true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6377,6 +6862,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The access control switch.",
+                fields: &SWITCH_PROXY_ACCESS_CONTROL_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6388,6 +6874,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "switchover-instance",
             about: "Promote a read replica of an instance to primary.",
             long_about: "Promote a read replica of an instance to primary.\n\nManual switchover: the given read-only node becomes the primary node of the instance and the former primary becomes a read-only node. The answer carries the id of the switchover job.\n\nOperation SwitchoverInstance: PUT /v3/{project_id}/instances/{instance_id}/switchover; section 4.3.19 of the source document.",
+            example: "switchover-instance --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --node-id 1801a615b52b4a5697cf385f6affbf4no07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6395,6 +6882,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The node to promote.",
+                fields: &SWITCHOVER_INSTANCE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6406,6 +6894,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "sync-star-rocks-users",
             about: "Start or stop synchronizing GaussDB(for MySQL) accounts to a StarRocks instance.",
             long_about: "Start or stop synchronizing GaussDB(for MySQL) accounts to a StarRocks instance.\n\nStarts or stops copying the database accounts of the GaussDB(for MySQL) instance to its StarRocks instance, which is what lets requests be assigned to row-store and column-store nodes. The answer only says whether the request was accepted; the instance then works on the change (see the report of this block for how to wait).\n\nOperation SyncStarRocksUsers: POST /v3/{project_id}/instances/{instance_id}/starrocks/users/sync; section sdk:sync_star_rocks_users of the source document; not idempotent (not retried after it may have arrived).",
+            example: "sync-star-rocks-users --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --action startSyncTaurusAccount",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -6414,6 +6903,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The account synchronization action.",
+                fields: &SYNC_STAR_ROCKS_USERS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6425,6 +6915,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "unbind-instance-public-ip",
             about: "Unbind the elastic public IP of an instance.",
             long_about: "Unbind the elastic public IP of an instance.\n\nReleases the elastic public IP bound to an instance from it (the EIP itself is kept). The request has no body. The answer carries the id of the unbinding job.\n\nOperation UnbindInstancePublicIp: PUT /v3/{project_id}/instances/{instance_id}/public-ips/unbind; section 4.3.18 of the source document.",
+            example: "unbind-instance-public-ip --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6440,6 +6931,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-backup-policy",
             about: "Set the same-region automatic backup policy of an instance.",
             long_about: "Set the same-region automatic backup policy of an instance.\n\nReplaces the automatic backup policy of an instance: the one-hour UTC window in which the automatic backup starts, the weekdays on which it runs and how many days backups are kept. The retention count of level-1 backups must be sent when level-1 backups are switched on and must be left out otherwise.\n\nOperation UpdateBackupPolicy: PUT /v3/{project_id}/instances/{instance_id}/backups/policy/update; section 4.4.1 of the source document; IAM action gaussdb:instance:modifyBackupPolicy.",
+            example: "update-backup-policy --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --backup-policy.start-time 19:00-20:00 --backup-policy.keep-days 7 --backup-policy.period 1,2,3,4,5",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6447,6 +6939,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new same-region automatic backup policy.",
+                fields: &UPDATE_BACKUP_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6458,6 +6951,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-backup-policy-legacy",
             about: "Change the automatic backup policy of an instance (deprecated `/mysql` form).",
             long_about: "Change the automatic backup policy of an instance (deprecated `/mysql` form).\n\nOld form of UpdateBackupPolicy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use UpdateBackupPolicy instead. Sets the retention, the daily time window and the weekdays of automatic backups.\n\nOperation UpdateBackupPolicyLegacy: PUT /mysql/v3/{project_id}/instances/{instance_id}/backups/policy/update; section 5.4.1 of the source document; IAM action gaussdb:instance:modifyBackupPolicy.",
+            example: "update-backup-policy-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --backup-policy.keep-days 7 --backup-policy.start-time 19:00-20:00 --backup-policy.period 1,2,3,4,5",
             deprecated: ::std::option::Option::Some("update-backup-policy"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6465,6 +6959,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new backup policy.",
+                fields: &UPDATE_BACKUP_POLICY_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6476,6 +6971,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-click-house-database-user-password",
             about: "Change the password of a database account of a ClickHouse instance.",
             long_about: "Change the password of a database account of a ClickHouse instance.\n\nSets a new password for a database account of a ClickHouse instance. The password has 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, and must differ from the account name and from the account name reversed.\n\nOperation UpdateClickHouseDatabaseUserPassword: PUT /v3/{project_id}/instances/{instance_id}/clickhouse/users/password; section 4.16.21 of the source document.",
+            example: "update-click-house-database-user-password --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test0 --password Clickhouse_1234",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -6484,6 +6980,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The account and its new password.",
+                fields: &UPDATE_STAR_ROCKS_DATABASE_USER_PASSWORD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6498,6 +6995,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-click-house-database-user-privileges",
             about: "Change the permissions of a database account of a ClickHouse instance.",
             long_about: "Change the permissions of a database account of a ClickHouse instance.\n\nReplaces the databases (`*` for all) a database account of a ClickHouse instance may access and its DML permission (read only, or read and settings).\n\nOperation UpdateClickHouseDatabaseUserPrivileges: PUT /v3/{project_id}/instances/{instance_id}/clickhouse/users/permission; section 4.16.22 of the source document.",
+            example: "update-click-house-database-user-privileges --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --user-name user_test1 --databases '*' --dml 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -6506,6 +7004,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The account and its new permissions.",
+                fields: &UPDATE_CLICK_HOUSE_DATABASE_USER_PRIVILEGES_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6517,6 +7016,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-click-house-replication-config",
             about: "Change the table scope of a ClickHouse data synchronization.",
             long_about: "Change the table scope of a ClickHouse data synchronization.\n\nChanges the set of tables of one synchronized database. Only the tables of the existing white or black list can be changed, not the kind of list. The new scope travels as a JSON object inside a string, keyed by the existing list kind, with the tables separated by commas (for example `{\"white_list\": \"t1,t2,t3\"}`). The answer carries the id of the job that applies the change.\n\nOperation UpdateClickHouseReplicationConfig: PUT /v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config; section 4.16.26 of the source document.",
+            example: "update-click-house-replication-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id 5a377c0073cd4264be308fd968e60312in07 --source-node-id '' --database db1 --value '{\"white_list\": \"t1,t2,t3\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
@@ -6525,6 +7025,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The synchronized database and its new table scope.",
+                fields: &UPDATE_CLICK_HOUSE_REPLICATION_CONFIG_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6536,6 +7037,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-configuration",
             about: "Modify a parameter template.",
             long_about: "Modify a parameter template.\n\nChanges the name, the description or parameter values of a user-created parameter template. Supported for primary/standby dedicated instances; default templates cannot be modified. At least one of name, description and parameter_values must be given (not empty). The new name must not equal a default template's name, and each value must lie within the range the engine version's default template allows. Parameters left out keep their values.\n\nOperation UpdateConfiguration: PUT /v3/{project_id}/configurations/{configuration_id}; section 4.5.5 of the source document.",
+            example: "update-configuration --configuration-id 7a8d539ba30f43adaf1b16d08b1df4bdpr07 --parameter-values '{\"max_user_connections\":\"4\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -6548,6 +7050,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The changes to a parameter template; name, description and parameter_values must not all be empty.",
+                fields: &UPDATE_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6559,6 +7062,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-database-comments",
             about: "Change the comments of databases.",
             long_about: "Change the comments of databases.\n\nSets the comment of up to 50 databases of an instance. Runs as an asynchronous job whose id is returned.\n\nOperation UpdateDatabaseComments: PUT /v3/{project_id}/instances/{instance_id}/databases/comment; section 4.11.3 of the source document.",
+            example: "update-database-comments --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --databases.name gaussdb_mysql_user1 --databases.comment first_database",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6566,6 +7070,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new comments of databases.",
+                fields: &UPDATE_DATABASE_COMMENTS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6577,6 +7082,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-database-user-comments",
             about: "Change the comments of database users.",
             long_about: "Change the comments of database users.\n\nSets the comment of up to 50 database accounts of an instance, each named by user name and host. Comments take effect only on kernel version 2.0.13.0 or later. Runs as an asynchronous job whose id is returned.\n\nOperation UpdateDatabaseUserComments: PUT /v3/{project_id}/instances/{instance_id}/db-users/comment; section 4.10.4 of the source document.",
+            example: "update-database-user-comments --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1 --users.comment first_database_user",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6584,6 +7090,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new comments of database users.",
+                fields: &UPDATE_DATABASE_USER_COMMENTS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6595,6 +7102,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-database-user-passwords",
             about: "Change the passwords of database users.",
             long_about: "Change the passwords of database users.\n\nSets a new password for up to 50 database accounts of an instance, each named by user name and host. Runs as an asynchronous job whose id is returned.\n\nOperation UpdateDatabaseUserPasswords: PUT /v3/{project_id}/instances/{instance_id}/db-users/password; section 4.10.5 of the source document.",
+            example: "update-database-user-passwords --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1 --users.password Rds_1234",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6602,6 +7110,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new passwords of database users.",
+                fields: &UPDATE_DATABASE_USER_PASSWORDS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6616,6 +7125,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-dynamic-serverless-policy",
             about: "Switch on or change the dynamic serverless compute policy of an instance.",
             long_about: "Switch on or change the dynamic serverless compute policy of an instance.\n\nSets the range of compute within which a fixed-flavor instance scales dynamically, which switches dynamic serverless on. Both bounds must be values offered by ShowDynamicServerlessPolicy, the minimum not above the maximum. Dynamic serverless is offered only for multi-AZ, dedicated, x86 cluster instances (not single-node, multi-primary or serverless ones) with a 1:4 CPU-to-memory flavor, read replicas of the primary's flavor, kernel 2.0.54.240600 or later and auto scaling switched off. The feature is in open beta (service ticket). The answer carries the id of the job that applies the policy.\n\nOperation UpdateDynamicServerlessPolicy: POST /v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy; section sdk:update_dynamic_serverless_policy of the source document; IAM action gaussdb:serverless:updateDynamicPolicy; not idempotent (not retried after it may have arrived).",
+            example: "update-dynamic-serverless-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --min-vcpus 4 --max-vcpus 16 --need-update-nodes-compute-ability false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -6628,6 +7138,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The compute range of dynamic serverless.",
+                fields: &UPDATE_DYNAMIC_SERVERLESS_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6639,11 +7150,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-enterprise-project-quotas",
             about: "Change the resource quotas of enterprise projects.",
             long_about: "Change the resource quotas of enterprise projects.\n\nChanges the instance, vCPU and memory quotas of up to 10 enterprise projects at once. Where the enterprise project already has instances, a quota must exceed what they already use. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation UpdateEnterpriseProjectQuotas: PUT /v3/{project_id}/quotas; section 4.6.4 of the source document; IAM action gaussdb:quota:modify.",
+            example: "update-enterprise-project-quotas --quota-list.enterprise-project-id 0 --quota-list.instance-quota 20 --quota-list.vcpus-quota 20 --quota-list.ram-quota 40",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The quotas to change.",
+                fields: &SET_ENTERPRISE_PROJECT_QUOTAS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6655,11 +7168,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-enterprise-project-quotas-legacy",
             about: "Change the resource quotas of enterprise projects (deprecated `/mysql` form).",
             long_about: "Change the resource quotas of enterprise projects (deprecated `/mysql` form).\n\nOld form of UpdateEnterpriseProjectQuotas under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use UpdateEnterpriseProjectQuotas instead. Changes the instance, vCPU and memory quotas of up to 10 enterprise projects; where instances exist, each quota must be at least what they already use.\n\nOperation UpdateEnterpriseProjectQuotasLegacy: PUT /mysql/v3/{project_id}/quotas; section 5.6.4 of the source document; IAM action gaussdb:quota:modify.",
+            example: "update-enterprise-project-quotas-legacy --quota-list.enterprise-project-id 0 --quota-list.instance-quota 1 --quota-list.vcpus-quota 4 --quota-list.ram-quota 8",
             deprecated: ::std::option::Option::Some("update-enterprise-project-quotas"),
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The quotas to change.",
+                fields: &SET_ENTERPRISE_PROJECT_QUOTAS_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6671,6 +7186,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-htap-query-queues-control",
             about: "Switch the query queues of a StarRocks instance on or off.",
             long_about: "Switch the query queues of a StarRocks instance on or off.\n\nSwitches query queuing of SELECT statements on or off for a StarRocks instance; the thresholds are set with SetHtapQueryQueuesRule. The switch travels as a string. The answer says whether the change succeeded.\n\nOperation UpdateHtapQueryQueuesControl: POST /v3/{project_id}/instances/{instance_id}/htap/query-queue/switch; section sdk:update_htap_query_queues_control of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-htap-query-queues-control --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --enable-query-queue-select true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -6683,6 +7199,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The desired state of the query queue switch.",
+                fields: &UPDATE_HTAP_QUERY_QUEUES_CONTROL_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6694,6 +7211,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-alias",
             about: "Change the remark (alias) of an instance.",
             long_about: "Change the remark (alias) of an instance.\n\nReplaces the free-text remark of an instance; an empty remark clears it.\n\nOperation UpdateInstanceAlias: PUT /v3/{project_id}/instances/{instance_id}/alias; section 4.3.24 of the source document.",
+            example: "update-instance-alias --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --alias Test_alias",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6701,6 +7219,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new remark.",
+                fields: &UPDATE_INSTANCE_ALIAS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6712,6 +7231,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-configurations",
             about: "Modify the parameters of an instance.",
             long_about: "Modify the parameters of an instance.\n\nSets parameter values of an instance, each within the range its default parameter template allows. The answer names the job and says whether the instance must be restarted for the values to take effect.\n\nOperation UpdateInstanceConfigurations: PUT /v3/{project_id}/instances/{instance_id}/configurations; section 4.5.12 of the source document.",
+            example: "update-instance-configurations --instance-id 3ef58db3986540d19f95151309368d34in07 --parameter-values '{\"max_user_connections\":\"100\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6719,6 +7239,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The parameter values to set on an instance.",
+                fields: &UPDATE_INSTANCE_CONFIGURATIONS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6730,6 +7251,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-internal-ip",
             about: "Change the private IP address of an instance.",
             long_about: "Change the private IP address of an instance.\n\nMoves the instance's private (VPC) address to the given IP address. The answer carries the id of the job that applies the change.\n\nOperation UpdateInstanceInternalIp: PUT /v3/{project_id}/instances/{instance_id}/internal-ip; section 4.3.22 of the source document.",
+            example: "update-instance-internal-ip --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --internal-ip '192.*.*.'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6737,6 +7259,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new private address.",
+                fields: &UPDATE_TAURUS_NODE_DATA_IP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6748,6 +7271,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-name",
             about: "Rename an instance.",
             long_about: "Rename an instance.\n\nChanges the name of the instance and, unless `is_modify_node_name` is `false`, renames its nodes to match.\n\nOperation UpdateInstanceName: PUT /v3/{project_id}/instances/{instance_id}/name; section 4.3.7 of the source document; IAM action gaussdb:instance:modify.",
+            example: "update-instance-name --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --name gaussdb-name",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6755,6 +7279,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new name.",
+                fields: &UPDATE_INSTANCE_NAME_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6766,6 +7291,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-name-legacy",
             about: "Rename an instance (deprecated `/mysql` form).",
             long_about: "Rename an instance (deprecated `/mysql` form).\n\nOld form of UpdateInstanceName under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use UpdateInstanceName instead. Instances of the same type in a project may share a name.\n\nOperation UpdateInstanceNameLegacy: PUT /mysql/v3/{project_id}/instances/{instance_id}/name; section 5.3.11 of the source document; IAM action gaussdb:instance:modify.",
+            example: "update-instance-name-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --name gaussdb-name",
             deprecated: ::std::option::Option::Some("update-instance-name"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6773,6 +7299,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new name.",
+                fields: &UPDATE_INSTANCE_NAME_LEGACY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6784,6 +7311,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-port",
             about: "Change the database port of an instance.",
             long_about: "Change the database port of an instance.\n\nChanges the port on which the instance accepts database connections. The answer carries the id of the job that applies the change.\n\nOperation UpdateInstancePort: PUT /v3/{project_id}/instances/{instance_id}/port; section 4.3.23 of the source document.",
+            example: "update-instance-port --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --port 8836",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6791,6 +7319,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new database port.",
+                fields: &UPDATE_INSTANCE_PORT_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6802,6 +7331,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-private-dns",
             about: "Change the private domain name of an instance.",
             long_about: "Change the private domain name of an instance.\n\nReplaces the prefix of the instance's private domain name, which must have been applied for first (see CreateInstancePrivateDns). The answer carries the id of the job that applies the change.\n\nOperation UpdateInstancePrivateDns: PUT /v3/{project_id}/instances/{instance_id}/dns; section 4.3.26 of the source document.",
+            example: "update-instance-private-dns --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --dns-name testmodifydnsname",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6809,6 +7339,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new domain name prefix.",
+                fields: &UPDATE_INSTANCE_PRIVATE_DNS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6820,6 +7351,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-security-group",
             about: "Change the security group of an instance.",
             long_about: "Change the security group of an instance.\n\nReplaces the security group that controls network access to an instance. The answer carries the id of the job that applies the change.\n\nOperation UpdateInstanceSecurityGroup: PUT /v3/{project_id}/instances/{instance_id}/security-group; section 4.3.21 of the source document.",
+            example: "update-instance-security-group --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --security-group-id 054f55b5-946e-4761-a1e3-3be6892827c1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6827,6 +7359,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new security group.",
+                fields: &UPDATE_INSTANCE_SECURITY_GROUP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6838,6 +7371,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-instance-tags",
             about: "Add or delete tags of an instance in a batch.",
             long_about: "Add or delete tags of an instance in a batch.\n\nAdds tags to an instance (`action` = `create`, every tag with a value) or deletes tags from it (`action` = `delete`): a tag given with a value is deleted only if key and value match, a tag given without a value is deleted by key alone.\n\nOperation UpdateInstanceTags: POST /v3/{project_id}/instances/{instance_id}/tags/action; section 4.9.3 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-instance-tags --instance-id 61a4ea66210545909d74a05c27a7179ein07 --action create --tags.key key1 --tags.value value1 --tags.key key2 --tags.value value2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6845,6 +7379,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The tags to add to or delete from an instance.",
+                fields: &UPDATE_INSTANCE_TAGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6856,6 +7391,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-multi-tenant",
             about: "Enable or disable multi-tenancy for an instance.",
             long_about: "Enable or disable multi-tenancy for an instance.\n\nSwitches the multi-tenancy feature of an instance on or off. The answer carries the id of the job that makes the change.\n\nOperation UpdateMultiTenant: PUT /v3/{project_id}/instances/{instance_id}/multi-tenant; section sdk:update_multi_tenant of the source document; IAM action gaussdb:instance:modify.",
+            example: "update-multi-tenant --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --multi-tenant-switch true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6863,6 +7399,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Multi-tenancy switch to set (the SDK's OperateMultiTenantReq model).",
+                fields: &UPDATE_MULTI_TENANT_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6874,6 +7411,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-node-names",
             about: "Rename several nodes of an instance.",
             long_about: "Rename several nodes of an instance.\n\nChanges the names of one or more nodes of an instance in one request. The answer carries the id of the job that applies the change.\n\nOperation UpdateNodeNames: PUT /v3/{project_id}/instances/{instance_id}/nodes/name; section 4.3.37 of the source document.",
+            example: "update-node-names --instance-id 61a4ea66210545909d74a05c27a7179ein07 --node-list.node-id 799a0f2fa49d4151bf2f7063c1fbba36no07 --node-list.name gauss-cdf5_node03",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6881,6 +7419,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The nodes to rename.",
+                fields: &UPDATE_NODE_NAMES_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6892,6 +7431,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-node-priority",
             about: "Change the failover priority of a node.",
             long_about: "Change the failover priority of a node.\n\nSets the priority with which a read-only node is promoted to primary when the primary fails. The answer carries the id of the job that applies the change.\n\nOperation UpdateNodePriority: PUT /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/priority; section 4.3.40 of the source document.",
+            example: "update-node-priority --instance-id 61a4ea66210545909d74a05c27a7179ein07 --node-id ss62c18799854a919bab633874c159dfno01 --priority 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6900,6 +7440,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new failover priority of a node.",
+                fields: &UPDATE_NODE_PRIORITY_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6911,6 +7452,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-offsite-backup-policy",
             about: "Set the cross-region backup policy of an instance.",
             long_about: "Set the cross-region backup policy of an instance.\n\nSwitches cross-region copies of full and incremental backups on or off and sets the destination region and project and the retention days of the copies. Incremental copies can only be switched on together with full copies.\n\nOperation UpdateOffsiteBackupPolicy: PUT /v3/{project_id}/instances/{instance_id}/backups/offsite-policy; section 4.4.11 of the source document.",
+            example: "update-offsite-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --backup-policy.open-auto-backup true --backup-policy.open-incremental-backup false --backup-policy.destination-project-id fd710c89089a448aa2e666ab15817090 --backup-policy.destination-region cn-north-7 --backup-policy.keep-days 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6918,6 +7460,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new cross-region backup policy.",
+                fields: &UPDATE_OFFSITE_BACKUP_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -6929,6 +7472,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-proxy-configurations",
             about: "Change the kernel parameters of a database proxy.",
             long_about: "Change the kernel parameters of a database proxy.\n\nSets the values of kernel parameters of a database proxy. Returns the id of the asynchronous job.\n\nOperation UpdateProxyConfigurations: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/configurations; section 4.7.19 of the source document.",
+            example: "update-proxy-configurations --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --configurations.name multiStatementType --configurations.value Loose --configurations.elem-type system",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6938,6 +7482,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Kernel parameters to change.",
+                fields: &UPDATE_PROXY_CONFIGURATIONS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6949,6 +7494,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-proxy-flavor",
             about: "Change the flavor of a database proxy.",
             long_about: "Change the flavor of a database proxy.\n\nChanges the specification (flavor) of a database proxy's nodes. Returns the id of the asynchronous job.\n\nOperation UpdateProxyFlavor: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/flavor; section 4.7.7 of the source document.",
+            example: "update-proxy-flavor --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --flavor-ref gaussdb.proxy.xlarge.arm.2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6958,6 +7504,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new proxy flavor.",
+                fields: &UPDATE_PROXY_FLAVOR_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6969,6 +7516,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-proxy-port",
             about: "Change the port of a database proxy.",
             long_about: "Change the port of a database proxy.\n\nChanges the port of a database proxy's read-write splitting address. The port must be between 1025 and 65534 and must not be 1033, 5342 to 5345, 12017, 20000, 20201, 20202, 33062 or 33071. Returns the id of the asynchronous job.\n\nOperation UpdateProxyPort: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/port; section 4.7.14 of the source document.",
+            example: "update-proxy-port --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --proxy-id fbece38953e24a2b891488ed2fdf81abpo01 --port 3308",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -6978,6 +7526,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new proxy port.",
+                fields: &UPDATE_PROXY_PORT_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -6989,24 +7538,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-proxy-private-dns-name",
             about: "Change the private domain name of a database proxy.",
             long_about: "Change the private domain name of a database proxy.\n\nReplaces the private domain name of one proxy of the instance (applied for with CreateProxyDnsName) by a new name in the given VPC. The answer carries the id of the job that applies the change.\n\nOperation UpdateProxyPrivateDnsName: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns; section sdk:update_proxy_private_dns_name of the source document.",
+            example: "update-proxy-private-dns-name --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --new-dns-name proxytest01 --vpc-id 3cedfc54-b105-4652-a4e0-847b6cb6d2b1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "proxy-id",
                         Kind::String,
-                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                        "Id of the database proxy; 36 letters or digits ending in `po01`. Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new private domain name.",
+                fields: &UPDATE_PROXY_PRIVATE_DNS_NAME_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -7018,6 +7569,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-serverless-compute-ability-policy",
             about: "Set the serverless compute policy of an instance (vCPU range and read replica scaling).",
             long_about: "Set the serverless compute policy of an instance (vCPU range and read replica scaling).\n\nSets the range within which the compute (vCPUs) of each node of a serverless instance scales, and optionally lets the service add and remove read replicas within a range of replica counts. The allowed vCPU values come from the flavor list (ListFlavors). Adding and removing read replicas needs a database proxy; once switched on, the proxy routes in load-balancing mode, and applications should not connect through the read-only private address. With `need_update_nodes_compute_ability`, nodes currently below the new minimum are raised to it at once. This is the v3.1 form of SetServerlessPolicy, which sets only the vCPU range; the answer has no body.\n\nOperation UpdateServerlessComputeAbilityPolicy: PUT /v3.1/{project_id}/instances/{instance_id}/serverless/policy; section sdk:update_serverless_compute_ability_policy of the source document.",
+            example: "update-serverless-compute-ability-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --min-vcpus 1 --max-vcpus 8 --scale-out-switch true --min-readonly-node-count 1 --max-readonly-node-count 3 --need-update-nodes-compute-ability false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -7030,6 +7582,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The compute range of a serverless instance and its read replica scaling.",
+                fields: &UPDATE_SERVERLESS_COMPUTE_ABILITY_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7041,6 +7594,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-serverless-scaling-policy",
             about: "Set the custom scale-up policy of a serverless instance.",
             long_about: "Set the custom scale-up policy of a serverless instance.\n\nSets the conditions under which a serverless instance scales up (a metric, CPU or memory usage, staying above a threshold for a duration, sampled at an interval) and the custom scale-up step. The feature is in open beta (service ticket). The answer has no body.\n\nOperation UpdateServerlessScalingPolicy: PUT /v3/{project_id}/instances/{instance_id}/serverless/scaling-policy; section sdk:update_serverless_scaling_policy of the source document; IAM action gaussdb:serverless:updateScalingPolicy.",
+            example: "update-serverless-scaling-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --enlarge-step-size 2 --body '{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}}}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -7053,6 +7607,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The custom scale-up policy of a serverless instance: the request body of UpdateServerlessScalingPolicy and the answer of ShowServerlessScalingPolicy, which have the same fields.",
+                fields: &SERVERLESS_SCALING_POLICY_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7064,6 +7619,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-slowlog-sensitive-status",
             about: "Set the slow-log desensitization switch of a StarRocks instance.",
             long_about: "Set the slow-log desensitization switch of a StarRocks instance.\n\nSwitches masking of literal values in the slow query logs of a StarRocks instance on or off. Unlike the answer of ShowStarRocksSlowlogSensitiveStatus, the switch is sent as a JSON boolean. The answer has no body.\n\nOperation UpdateSlowlogSensitiveStatus: PUT /v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive; section sdk:update_slowlog_sensitive_status of the source document.",
+            example: "update-slowlog-sensitive-status --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --open-slow-log-switch true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -7072,6 +7628,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The desired state of the slow-log desensitization switch.",
+                fields: &SET_SLOW_LOG_DESENSITIZATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7083,11 +7640,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-star-rock-lts-config",
             about: "Create LTS log configurations of StarRocks instances in bulk.",
             long_about: "Create LTS log configurations of StarRocks instances in bulk.\n\nStarts shipping the given logs of the given StarRocks instances to a Log Tank Service (LTS) log group and stream. The answer is a JSON object with no documented fields.\n\nOperation UpdateStarRockLtsConfig: POST /v3/{project_id}/starrocks/instances/logs/lts-configs; section sdk:update_star_rock_lts_config of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-star-rock-lts-config --log-configs.instance-id 614ff06f72ee46b7949423572dd51e8bin17 --log-configs.log-type error_log --log-configs.lts-group-id 460d8437-9dcb-47d0-8c56-5758f2042272 --log-configs.lts-stream-id bad1ca5d-e347-437f-be89-f2e08ce117b8",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The LTS configurations to create.",
+                fields: &CREATE_LTS_CONFIGS_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7099,6 +7658,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-star-rocks-database-user-password",
             about: "Change the password of a database account of a StarRocks instance.",
             long_about: "Change the password of a database account of a StarRocks instance.\n\nSets a new password for a database account of the StarRocks instance.\n\nOperation UpdateStarRocksDatabaseUserPassword: PUT /v3/{project_id}/instances/{instance_id}/starrocks/users/password; section 4.15.23 of the source document.",
+            example: "update-star-rocks-database-user-password --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test --password Tang_1234",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -7107,6 +7667,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The account and its new password.",
+                fields: &UPDATE_STAR_ROCKS_DATABASE_USER_PASSWORD_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7121,6 +7682,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-star-rocks-database-user-permission",
             about: "Change the privileges of a database account of a StarRocks instance.",
             long_about: "Change the privileges of a database account of a StarRocks instance.\n\nChanges the databases and the DML and DDL privileges of a database account of the StarRocks instance.\n\nOperation UpdateStarRocksDatabaseUserPermission: PUT /v3/{project_id}/instances/{instance_id}/starrocks/users/permission; section 4.15.24 of the source document.",
+            example: "update-star-rocks-database-user-permission --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --user-name user_test --databases '*' --dml 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -7129,6 +7691,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The account and its new privileges.",
+                fields: &UPDATE_STAR_ROCKS_DATABASE_USER_PERMISSION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7140,6 +7703,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-starrocks-params",
             about: "Change parameters of the FE or BE nodes of a StarRocks instance.",
             long_about: "Change parameters of the FE or BE nodes of a StarRocks instance.\n\nSets parameters of the FE or BE nodes of a StarRocks instance, starting from the default template's parameters. The answer carries the id of the job that applies the values and says whether the instance must be restarted for them to take effect.\n\nOperation UpdateStarrocksParams: PUT /v3/{project_id}/instances/{instance_id}/starrocks/configurations; section sdk:update_starrocks_params of the source document.",
+            example: "update-starrocks-params --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-type fe --parameter-values '{\"thrift_server_max_worker_threads\":\"2048\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
@@ -7148,6 +7712,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The parameters to change on the FE or BE nodes.",
+                fields: &UPDATE_STARROCKS_PARAMS_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -7159,6 +7724,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-taurus-db-advanced-backup-policy",
             about: "Set the automatic backup policy of an instance, with base and sparse policies.",
             long_about: "Set the automatic backup policy of an instance, with base and sparse policies.\n\nReplaces the same-region automatic backup policy of an instance: the daily UTC window in which backups run and the list of policies, each a schedule (a day-of-month, month and weekday expression) with a retention in days and a type (`base` or `sparse`). The number of level-1 backups to keep must be sent when level-1 backups are switched on and must be left out otherwise.\n\nOperation UpdateTaurusDbAdvancedBackupPolicy: PUT /v3/{project_id}/instances/{instance_id}/backups/advanced-policy; section sdk:update_taurus_db_advanced_backup_policy of the source document.",
+            example: "update-taurus-db-advanced-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --begin-time 19:00 --end-time 20:00 --policies.period '* * 1,2,3,4,5,6,7' --policies.policy-type base --policies.retention-days 7 --policies.period 'L * *' --policies.policy-type sparse --policies.retention-days 365",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -7171,6 +7737,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Automatic backup policy to set (the SDK's UpdateTaurusBackupPolicyRequest model).",
+                fields: &UPDATE_TAURUS_DB_ADVANCED_BACKUP_POLICY_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7182,24 +7749,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-taurus-node-data-ip",
             about: "Change the private IP address of a node.",
             long_about: "Change the private IP address of a node.\n\nMoves the private (data) address of one node of the instance to the given IP address. The answer carries the id of the job that applies the change. The path has no `nodes/` segment before the node id.\n\nOperation UpdateTaurusNodeDataIp: PUT /v3/{project_id}/instances/{instance_id}/{node_id}/internal-ip; section sdk:update_taurus_node_data_ip of the source document.",
+            example: "update-taurus-node-data-ip --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --internal-ip 192.168.0.125",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                         "instance-id",
                         Kind::String,
-                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                        "Id of the instance; 36 letters or digits ending in `in07`. Exactly 36 characters.",
                     )
                     .required(),
                 Flag::new(
                         "node-id",
                         Kind::String,
-                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`). Exactly 36 characters.",
                     )
                     .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The new private address of the node.",
+                fields: &UPDATE_TAURUS_NODE_DATA_IP_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -7211,6 +7780,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-configuration",
             about: "Update a custom parameter template to the values of the default template.",
             long_about: "Update a custom parameter template to the values of the default template.\n\nSets the named parameters of a custom parameter template to the values they have in the system's default template; parameters not named keep their values. The answer lists the parameters that differ from the default, the template's name, and the named parameters that were skipped because they already had the default value.\n\nOperation UpgradeConfiguration: PUT /v3/{project_id}/configurations/{configuration_id}/upgrade; section sdk:upgrade_configuration of the source document.",
+            example: "upgrade-configuration --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07 --parameters innodb_purge_threads --parameters connect_timeout",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -7223,6 +7793,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The parameters to set to the default template's values.",
+                fields: &UPGRADE_CONFIGURATION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7234,6 +7805,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-instance-kernel-version",
             about: "Upgrade the kernel version of an instance.",
             long_about: "Upgrade the kernel version of an instance.\n\nUpgrades the database kernel (minor version) of an instance, either at once or, with `delay`, automatically in the instance's maintenance window. The answer carries the id of the upgrade job.\n\nOperation UpgradeInstanceKernelVersion: POST /v3/{project_id}/instances/{instance_id}/db-upgrade; section 4.3.15 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "upgrade-instance-kernel-version --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --delay false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance to upgrade.")
@@ -7242,6 +7814,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How to upgrade the kernel.",
+                fields: &RESTART_NODE_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -7253,6 +7826,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-proxy-version",
             about: "Upgrade the kernel version of a database proxy.",
             long_about: "Upgrade the kernel version of a database proxy.\n\nUpgrades a database proxy from its current kernel version to a target version. The answer reports, per upgrade workflow, whether it was accepted or rejected and why.\n\nOperation UpgradeProxyVersion: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/upgrade-version; section 4.7.15 of the source document; not idempotent (not retried after it may have arrived).",
+            example: "upgrade-proxy-version --instance-id 517ea793ab91438cbfc9c4b1c958b1ein07 --proxy-id 0f46fc46396e4fb19a0cb52f578e9511po01 --source-version 2.23.12.000 --target-version 2.24.03.000",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
@@ -7262,6 +7836,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Versions of a proxy kernel upgrade.",
+                fields: &UPGRADE_PROXY_VERSION_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -7273,6 +7848,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-sr-kernel-version",
             about: "Upgrade the kernel version of a StarRocks instance.",
             long_about: "Upgrade the kernel version of a StarRocks instance.\n\nUpgrades the StarRocks kernel of the instance to the latest version, at once or later (in the maintenance window) with `delay`, optionally skipping the pre-upgrade checks. The answer carries the id of the upgrade job.\n\nOperation UpgradeSrKernelVersion: POST /v3/{project_id}/instances/{instance_id}/starrocks/db-upgrade; section sdk:upgrade_sr_kernel_version of the source document; not idempotent (not retried after it may have arrived).",
+            example: "upgrade-sr-kernel-version --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --delay false --is-skip-validate false",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -7285,6 +7861,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "How to upgrade the kernel.",
+                fields: &UPGRADE_SR_KERNEL_VERSION_REQUEST_FIELDS,
             }),
             pages: false,
             job: true,
@@ -7296,6 +7873,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upload-import-excel-template",
             about: "Check a filled-in import template of StarRocks synchronization settings.",
             long_about: "Check a filled-in import template of StarRocks synchronization settings.\n\nUploads a filled-in import template (.xlsx, from DownloadImportExcelTemplate) as a multipart form and checks its rows against the selected source databases, for a per-database or whole-instance synchronization, optionally with wildcard names. The answer counts the rows checked, valid and invalid, and lists the tables that passed and the errors found. The operation only checks, so it is safe to repeat.\n\nOperation UploadImportExcelTemplate: POST /v3/{project_id}/instances/{instance_id}/htap/template; section sdk:upload_import_excel_template of the source document.",
+            example: "upload-import-excel-template --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --body '{\"database_scope\":\"false\",\"file\":\"import_template.xlsx\",\"is_instance_level\":\"false\",\"is_support_regexp\":\"false\",\"selected_dbs\":\"db1,db2\",\"template_type\":\"import_async\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -7308,6 +7886,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "The multipart form of the template check: the file and the synchronization scope. Every field is a form part holding text, except `file`.",
+                fields: &UPLOAD_IMPORT_EXCEL_TEMPLATE_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -10591,3 +11170,4295 @@ fn wait_for_job(
     );
     ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }
+
+/// The fields of `AccessControlRule`, as flags.
+static ACCESS_CONTROL_RULE_FIELDS: [Field; 2] = [
+    Field::new("ip", Kind::String, "IP address or CIDR range.").required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Remark, 0 to 50 characters, without `<` or `>`. At most 50 characters. Matches ^[^<>]*$",
+    ),
+];
+
+/// The fields of `AddProxyNodesLegacyRequest`, as flags.
+static ADD_PROXY_NODES_LEGACY_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "node_num",
+            Kind::Int32,
+            "Number of nodes to add, 1 to 30; the proxy has at most 32 nodes afterwards. From 1 to 30.",
+        )
+        .required(),
+];
+
+/// The fields of `AddProxyNodesRequest`, as flags.
+static ADD_PROXY_NODES_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "node_num",
+            Kind::Int32,
+            "Number of nodes to add, 1 to 30; the instance may have at most 32 proxy nodes afterwards. From 1 to 30.",
+        )
+        .required(),
+    Field::new(
+        "proxy_id",
+        Kind::String,
+        "Id of the proxy to grow; may be omitted when the instance has a single proxy, required when it has several.",
+    ),
+    Field::new(
+            "proxy_nodes_az_list",
+            Kind::String,
+            "Availability zones of the new proxy nodes. When left out, the zones are chosen automatically, preferably those of the database nodes.",
+        )
+        .list(),
+];
+
+/// The fields of `ApplyConfigurationRequest`, as flags.
+static APPLY_CONFIGURATION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("instance_ids", Kind::String, "Ids of the instances; at most 10.")
+        .list()
+        .required(),
+    Field::new(
+        "is_update_param_group_version",
+        Kind::Bool,
+        "Whether to move the instances to the newest version of their parameter group, so that later flavor changes take their flavor-dependent default values from that version. Defaults to false. Defaults to `false`.",
+    ),
+];
+
+/// The fields of `AutoSqlLimitingRule`, as flags.
+static AUTO_SQL_LIMITING_RULE_FIELDS: [Field; 10] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the node, which must be the primary node; a UUID without hyphens followed by `no07`.",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Daily start of the window in which the rule applies, `hh:mm`. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "Daily end of the window in which the rule applies, `hh:mm`. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        )
+        .required(),
+    Field::new(
+            "cpu_usage",
+            Kind::Int32,
+            "CPU usage threshold in percent, 70 to 100. From 70 to 100.",
+        )
+        .required(),
+    Field::new(
+            "active_sessions",
+            Kind::Int32,
+            "Active session threshold, 1 to 5000. From 1 to 5000.",
+        )
+        .required(),
+    Field::new(
+            "condition",
+            Kind::Enum(types::AutoSqlLimitingRuleCondition::VALUES),
+            "How the two thresholds combine: `and` (both exceeded) or `or` (either one exceeded).",
+        )
+        .required(),
+    Field::new(
+            "duration",
+            Kind::Int32,
+            "Minutes the thresholds must stay exceeded before throttling starts, 2 to 60. From 2 to 60.",
+        )
+        .required(),
+    Field::new(
+            "max_concurrency",
+            Kind::Int32,
+            "Maximum concurrency of the throttled statements, 0 to 1000000000. From 0 to 1000000000.",
+        )
+        .required(),
+    Field::new(
+            "clear_time",
+            Kind::Int32,
+            "Longest time one throttling lasts, in minutes, 1 to 1440. From 1 to 1440.",
+        )
+        .required(),
+    Field::new(
+            "retain_sql_rule",
+            Kind::Bool,
+            "`true` to keep the existing SQL throttling rules, `false` to clear them.",
+        )
+        .required(),
+];
+
+/// The fields of `BackupVaultLockInfoRequest`, as flags.
+static BACKUP_VAULT_LOCK_INFO_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "lock_policy",
+            Kind::Bool,
+            "Must be `true` (switch the lock on or extend it). Defaults to `true`.",
+        )
+        .required(),
+    Field::new(
+            "lock_retention_days",
+            Kind::Int32,
+            "Retention of the lock in days, 1 to 36500 (default 1); it cannot be shortened. Defaults to `1`. From 1 to 36500.",
+        )
+        .required(),
+];
+
+/// The fields of `BatchChangeInstanceSpecificationRequest`, as flags.
+static BATCH_CHANGE_INSTANCE_SPECIFICATION_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "instance_ids",
+            Kind::String,
+            "Ids of the instances to change (36 letters and digits ending in `in07`), at most 50 per request. Exactly 36 characters.",
+        )
+        .list()
+        .required(),
+    Field::new(
+            "spec_code",
+            Kind::String,
+            "Specification code of the new flavor (spec_code of ListFlavors).",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "For yearly/monthly instances: whether the change orders are paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+    ),
+];
+
+/// The fields of `BatchDeleteBackupRequest`, as flags.
+static BATCH_DELETE_BACKUP_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "backup_ids",
+            Kind::String,
+            "Ids of the manual backups to delete (as ListBackups returns them), at most 50.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `BatchUpdateBackupPolicyRequest`, as flags.
+static BATCH_UPDATE_BACKUP_POLICY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "instance_ids",
+            Kind::String,
+            "Ids of the instances (36 letters and digits ending in `in07`), at most 50.",
+        )
+        .list()
+        .required(),
+    Field::object(
+            "backup_policy",
+            &MYSQL_BACKUP_POLICY_INFO_FIELDS,
+            "Same-region automatic backup policy of several instances.",
+        )
+        .required(),
+];
+
+/// The fields of `BatchUpgradeDatabasesRequest`, as flags.
+static BATCH_UPGRADE_DATABASES_REQUEST_FIELDS: [Field; 2] = [
+    Field::objects(
+            "databases_instance_infos",
+            &UPGRADE_DATABASES_SINGLE_INSTANCE_FIELDS,
+            "The instances to upgrade, each with its current kernel version.",
+        )
+        .required(),
+    Field::new(
+            "delay",
+            Kind::Bool,
+            "`true` to upgrade in each instance's maintenance window, `false` to upgrade at once.",
+        )
+        .required(),
+];
+
+/// The fields of `BindInstancePublicIpRequest`, as flags.
+static BIND_INSTANCE_PUBLIC_IP_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("public_ip", Kind::String, "Address of the elastic public IP.")
+        .required(),
+    Field::new("public_ip_id", Kind::String, "Id of the elastic public IP.").required(),
+];
+
+/// The fields of `CancelScheduledJobsRequest`, as flags.
+static CANCEL_SCHEDULED_JOBS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("job_ids", Kind::String, "Ids of the jobs to cancel.").list().required(),
+];
+
+/// The fields of `ChDatabaseConfigsInfo`, as flags.
+static CH_DATABASE_CONFIGS_INFO_FIELDS: [Field; 2] = [
+    Field::new("param_name", Kind::String, "Name of the setting.").required(),
+    Field::new("value", Kind::String, "Value of the setting.").required(),
+];
+
+/// The fields of `ChDatabaseTableReplConfigInfo`, as flags.
+static CH_DATABASE_TABLE_REPL_CONFIG_INFO_FIELDS: [Field; 2] = [
+    Field::new(
+            "repl_type",
+            Kind::Enum(types::ChDatabaseTableReplConfigInfoReplType::VALUES),
+            "Kind of table list: `white_list` (only the listed tables; the list must not be empty) or `black_list` (all tables but the listed ones; an empty list selects all tables).",
+        )
+        .required(),
+    Field::new("tables", Kind::String, "The tables of the white or black list.")
+        .list()
+        .required(),
+];
+
+/// The fields of `ChDatabaseTablesConfigsInfo`, as flags.
+static CH_DATABASE_TABLES_CONFIGS_INFO_FIELDS: [Field; 2] = [
+    Field::new("table_name", Kind::String, "Name of the table.").required(),
+    Field::new(
+            "table_config",
+            Kind::String,
+            "Table clauses for the ClickHouse table, for example `ORDER BY id`; allowed are PARTITION BY, COLUMNS, ORDER BY, SAMPLE BY, PRIMARY KEY and TTL.",
+        )
+        .required(),
+];
+
+/// The fields of `CheckClickHouseDatabaseConfigRequest`, as flags.
+static CHECK_CLICK_HOUSE_DATABASE_CONFIG_REQUEST_FIELDS: [Field; 5] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the source GaussDB(for MySQL) instance.",
+        )
+        .required(),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node of the source instance to read from; when left out, the primary node is used.",
+    ),
+    Field::new("source_database_name", Kind::String, "Name of the source database.")
+        .required(),
+    Field::objects(
+            "db_configs",
+            &CH_DATABASE_CONFIGS_INFO_FIELDS,
+            "The database settings to check.",
+        )
+        .required(),
+    Field::object(
+            "table_repl_config",
+            &CH_DATABASE_TABLE_REPL_CONFIG_INFO_FIELDS,
+            "Table scope of a synchronization (in requests).",
+        )
+        .required(),
+];
+
+/// The fields of `CheckClickHouseTableConfigRequest`, as flags.
+static CHECK_CLICK_HOUSE_TABLE_CONFIG_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the source GaussDB(for MySQL) instance.",
+        )
+        .required(),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node of the source instance to read from; when left out, the primary node is used.",
+    ),
+    Field::new("source_database_name", Kind::String, "Name of the source database.")
+        .required(),
+    Field::objects(
+            "db_configs",
+            &CH_DATABASE_CONFIGS_INFO_FIELDS,
+            "The database settings.",
+        )
+        .required(),
+    Field::objects(
+            "tables_configs",
+            &CH_DATABASE_TABLES_CONFIGS_INFO_FIELDS,
+            "The table settings to check.",
+        )
+        .required(),
+    Field::object(
+            "table_repl_config",
+            &CH_DATABASE_TABLE_REPL_CONFIG_INFO_FIELDS,
+            "Table scope of a synchronization (in requests).",
+        )
+        .required(),
+];
+
+/// The fields of `CheckResourceInfo`, as flags.
+static CHECK_RESOURCE_INFO_FIELDS: [Field; 9] = [
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Id of the enterprise project; needed for `createInstance`.",
+    ),
+    Field::new(
+        "instance_num",
+        Kind::Int32,
+        "Number of instances; needed for `createInstance`.",
+    ),
+    Field::new(
+        "mode",
+        Kind::Enum(types::MysqlProxyV3Mode::VALUES),
+        "Instance type, only `Cluster`; needed for `createInstance`.",
+    ),
+    Field::new(
+        "availability_zone_mode",
+        Kind::Enum(types::StarRocksInstanceInfoAzMode::VALUES),
+        "Availability-zone mode, `single` or `multi`; needed for `createInstance`.",
+    ),
+    Field::new(
+        "node_num",
+        Kind::Int32,
+        "Number of nodes; needed for `createInstance` and `createReadonlyNode`.",
+    ),
+    Field::new(
+        "flavor_ref",
+        Kind::String,
+        "Flavor (specification code); needed for `createInstance` and `resizeFlavor`.",
+    ),
+    Field::new("availability_zone", Kind::String, "Code of the availability zone."),
+    Field::new(
+        "subnet_id",
+        Kind::String,
+        "Id of the subnet; needed for `createInstance`.",
+    ),
+    Field::new(
+        "instance_id",
+        Kind::String,
+        "Id of the instance; needed for `createReadonlyNode` and `resizeFlavor`.",
+    ),
+];
+
+/// The fields of `CheckResourceRequest`, as flags.
+static CHECK_RESOURCE_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::CheckResourceRequestAction::VALUES),
+            "What to check: `createInstance` (creating an instance), `createReadonlyNode` (adding read-only nodes) or `resizeFlavor` (changing the flavor).",
+        )
+        .required(),
+    Field::object(
+            "resource",
+            &CHECK_RESOURCE_INFO_FIELDS,
+            "Resources to check. Which fields are needed depends on the action (see the operation).",
+        )
+        .required(),
+];
+
+/// The fields of `CheckScheduleTaskExistRequest`, as flags.
+static CHECK_SCHEDULE_TASK_EXIST_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "schedule_type",
+            Kind::Enum(types::CheckScheduleTaskExistRequestScheduleType::VALUES),
+            "Kind of scheduled task: `PROXY_VERSION_UPGRADE` (proxy minor version upgrade), `VERSION_UPGRADE` (kernel minor version upgrade), `RESIZE_FLAVOR` (flavor change), `REBOOT_NODE` or `REBOOT_INSTANCE`.",
+        )
+        .required(),
+    Field::new(
+        "proxy_id",
+        Kind::String,
+        "Only tasks of this database proxy (see ListProxies). Exactly 36 characters.",
+    ),
+];
+
+/// The fields of `CheckStarRocksDatabaseConfigRequest`, as flags.
+static CHECK_STAR_ROCKS_DATABASE_CONFIG_REQUEST_FIELDS: [Field; 7] = [
+    Field::new(
+        "source_instance_id",
+        Kind::String,
+        "Id of the source GaussDB(for MySQL) instance.",
+    ),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node to read from; the primary node when omitted.",
+    ),
+    Field::new(
+        "source_database_name",
+        Kind::String,
+        "Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+        "target_database_name",
+        Kind::String,
+        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+        "task_name",
+        Kind::String,
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::objects(
+        "db_configs",
+        &DB_CONFIG_FIELDS,
+        "Database-level parameters of the synchronization.",
+    ),
+    Field::object(
+        "table_repl_config",
+        &TABLE_REPL_CONFIG_FIELDS,
+        "Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.",
+    ),
+];
+
+/// The fields of `CheckStarRocksResourceRequest`, as flags.
+static CHECK_STAR_ROCKS_RESOURCE_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::CheckStarRocksResourceRequestAction::VALUES),
+            "Kind of check; only `createInstance` (creating an instance).",
+        )
+        .required(),
+    Field::object(
+            "resource",
+            &STAR_ROCKS_RESOURCE_INFO_FIELDS,
+            "Layout of the StarRocks instance to check.",
+        )
+        .required(),
+];
+
+/// The fields of `CheckStarrocksParamsRequest`, as flags.
+static CHECK_STARROCKS_PARAMS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "source_configuration_id",
+            Kind::String,
+            "Id of the StarRocks parameter template to compare, as the StarRocks instance's details give it.",
+        )
+        .required(),
+];
+
+/// The fields of `CheckTableConfigRequest`, as flags.
+static CHECK_TABLE_CONFIG_REQUEST_FIELDS: [Field; 9] = [
+    Field::new(
+        "task_name",
+        Kind::String,
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+        "is_create_task",
+        Kind::String,
+        "Whether the check is for creating a synchronization task, as a string (`true` or `false`).",
+    ),
+    Field::new(
+        "source_instance_id",
+        Kind::String,
+        "Id of the source GaussDB(for MySQL) instance. 2 to 1024 characters.",
+    ),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node to read from; the primary node when omitted. 2 to 1024 characters.",
+    ),
+    Field::new(
+        "source_database_name",
+        Kind::String,
+        "Source GaussDB(for MySQL) database, 2 to 1024 characters. 2 to 1024 characters.",
+    ),
+    Field::new(
+        "target_database_name",
+        Kind::String,
+        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::objects(
+        "db_configs",
+        &DB_CONFIG_FIELDS,
+        "Database-level parameters of the synchronization, at most 1024.",
+    ),
+    Field::object(
+        "table_repl_config",
+        &TABLE_REPL_CONFIG_FIELDS,
+        "Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.",
+    ),
+    Field::objects(
+        "tables_configs",
+        &TABLES_CONFIG_FIELDS,
+        "Settings of individual tables, at most 1024.",
+    ),
+];
+
+/// The fields of `ClearOnlineDdlTaskTempTableRequest`, as flags.
+static CLEAR_ONLINE_DDL_TASK_TEMP_TABLE_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("task_id", Kind::String, "Id of the task, from ListOnlineDdlTaskRecords.")
+        .required(),
+    Field::objects(
+            "task_content",
+            &TASK_CONTENT_ITEM_FIELDS,
+            "The temporary tables to drop, per database.",
+        )
+        .required(),
+];
+
+/// The fields of `ClickHouseDeleteLtsConfig`, as flags.
+static CLICK_HOUSE_DELETE_LTS_CONFIG_FIELDS: [Field; 2] = [
+    Field::new("instance_id", Kind::String, "Id of the ClickHouse instance.").required(),
+    Field::new(
+            "log_type",
+            Kind::Enum(types::ClickHouseSaveLtsConfigLogType::VALUES),
+            "Kind of log; only `slow_log` is supported.",
+        )
+        .required(),
+];
+
+/// The fields of `ClickHouseEngineInfo`, as flags.
+static CLICK_HOUSE_ENGINE_INFO_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ClickHouseEngineInfoType::VALUES),
+            "Database engine; only `click-house`.",
+        )
+        .required(),
+    Field::new(
+            "version",
+            Kind::String,
+            "Major engine version, one digit (for example `1`), from the HTAP engine resource query.",
+        )
+        .required(),
+];
+
+/// The fields of `ClickHouseHa`, as flags.
+static CLICK_HOUSE_HA_FIELDS: [Field; 1] = [
+    Field::new(
+            "mode",
+            Kind::Enum(types::ClickHouseHaMode::VALUES),
+            "`Single` (one node) or `Ha` (primary and standby).",
+        )
+        .required(),
+];
+
+/// The fields of `ClickHousePayInfo`, as flags.
+static CLICK_HOUSE_PAY_INFO_FIELDS: [Field; 5] = [
+    Field::new(
+        "pay_model",
+        Kind::Enum(types::HtapInstancePayModel::VALUES),
+        "`0` (pay per use) or `1` (yearly or monthly); defaults to `0`. Defaults to `\"0\"`.",
+    ),
+    Field::new("order_id", Kind::String, "Id of the yearly/monthly order."),
+    Field::new(
+        "period",
+        Kind::Int32,
+        "Length of the yearly/monthly subscription, in units of period_type.",
+    ),
+    Field::new("period_type", Kind::Int32, "`2` (months) or `3` (years). One of 2, 3."),
+    Field::new(
+        "is_auto_renew",
+        Kind::Int32,
+        "`1` to renew the subscription automatically, `0` not to. One of 0, 1.",
+    ),
+];
+
+/// The fields of `ClickHouseSaveLtsConfig`, as flags.
+static CLICK_HOUSE_SAVE_LTS_CONFIG_FIELDS: [Field; 4] = [
+    Field::new("instance_id", Kind::String, "Id of the ClickHouse instance.").required(),
+    Field::new(
+            "log_type",
+            Kind::Enum(types::ClickHouseSaveLtsConfigLogType::VALUES),
+            "Kind of log to ship; only `slow_log` is supported.",
+        )
+        .required(),
+    Field::new("lts_group_id", Kind::String, "Id of the LTS log group.").required(),
+    Field::new("lts_stream_id", Kind::String, "Id of the LTS log stream.").required(),
+];
+
+/// The fields of `ClickHouseSysTag`, as flags.
+static CLICK_HOUSE_SYS_TAG_FIELDS: [Field; 2] = [
+    Field::new("key", Kind::String, "Key of the tag.").required(),
+    Field::new("value", Kind::String, "Value of the tag.").required(),
+];
+
+/// The fields of `ClickHouseTagsInfo`, as flags.
+static CLICK_HOUSE_TAGS_INFO_FIELDS: [Field; 1] = [
+    Field::objects(
+            "sys_tags",
+            &CLICK_HOUSE_SYS_TAG_FIELDS,
+            "System tags, such as the enterprise project (`_sys_enterprise_project_id`).",
+        )
+        .required(),
+];
+
+/// The fields of `ClickHouseVolume`, as flags.
+static CLICK_HOUSE_VOLUME_FIELDS: [Field; 2] = [
+    Field::new(
+            "io_type",
+            Kind::Enum(types::ClickHouseVolumeIoType::VALUES),
+            "`SSD` (ultra-high I/O) or `ESSD` (extreme SSD).",
+        )
+        .required(),
+    Field::new(
+            "capacity_in_gb",
+            Kind::Int32,
+            "Disk size in GB, from 50 to 32000. At most 32000.",
+        )
+        .required(),
+];
+
+/// The fields of `CollectRealtimeSessionRequest`, as flags.
+static COLLECT_REALTIME_SESSION_REQUEST_FIELDS: [Field; 9] = [
+    Field::new(
+        "filter",
+        Kind::Enum(types::CollectRealtimeSessionRequestFilter::VALUES),
+        "Kind of sessions to collect: `slow` (slow sessions), `active`, `total` (all) or `long` (long-transaction sessions). Defaults to `\"total\"`.",
+    ),
+    Field::new(
+        "slow_process_threshold",
+        Kind::Int32,
+        "Duration, in seconds, from which a session counts as slow. Defaults to `10`. From 1 to 86400.",
+    ),
+    Field::new(
+        "user",
+        Kind::String,
+        "Only sessions of this database account. 2 to 36 characters.",
+    ),
+    Field::new(
+        "host",
+        Kind::String,
+        "Only sessions from this client host. 2 to 36 characters.",
+    ),
+    Field::new(
+        "db",
+        Kind::String,
+        "Only sessions using this database. 2 to 36 characters.",
+    ),
+    Field::new(
+        "command",
+        Kind::Enum(types::CollectRealtimeSessionRequestCommand::VALUES),
+        "Only sessions running this command: `Sleep` (idle), `Query`, `Connect`, `Init DB` (switching database), `Field List` (listing a table's columns) or `Processlist`.",
+    ),
+    Field::new(
+        "sql_key",
+        Kind::String,
+        "Only sessions running this statement (as the console's real-time session list shows it). 2 to 1024 characters.",
+    ),
+    Field::new(
+        "sort_key",
+        Kind::Enum(types::CollectRealtimeSessionRequestSortKey::VALUES),
+        "Column to sort by: `id` (session id), `state_duration`, `trx_executed_time` (transaction duration), `trx_id`, `trx_lock_duration` (lock wait time), `trx_lock_rows`, `trx_lock_tables` or `trx_update_rows`. Defaults to `\"id\"`.",
+    ),
+    Field::new(
+        "sort_dir",
+        Kind::Enum(types::ShowInstanceBackupsOrderRule::VALUES),
+        "Sort direction: `asc` or `desc`. Defaults to `\"asc\"`.",
+    ),
+];
+
+/// The fields of `CompareConfigurationsRequest`, as flags.
+static COMPARE_CONFIGURATIONS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "source_configuration_id",
+            Kind::String,
+            "Id of the source parameter template (the `id` returned by ListConfigurations).",
+        )
+        .required(),
+    Field::new(
+            "target_configuration_id",
+            Kind::String,
+            "Id of the target parameter template (the `id` returned by ListConfigurations).",
+        )
+        .required(),
+];
+
+/// The fields of `CopyConfigurationRequest`, as flags.
+static COPY_CONFIGURATION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the new template: at most 256 characters, without carriage returns or any of `>!<\"&=`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r>!<\"&=]*$",
+    ),
+];
+
+/// The fields of `CopyInstanceConfigurationRequest`, as flags.
+static COPY_INSTANCE_CONFIGURATION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the new template: at most 256 characters, without carriage returns or any of `!<\"='>&`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r!<\"='>&]*$",
+    ),
+];
+
+/// The fields of `CreateBackupResourcePackageRequest`, as flags.
+static CREATE_BACKUP_RESOURCE_PACKAGE_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "spec_code",
+            Kind::String,
+            "Specification code of the package, from ShowBackupResourcePackageFlavors.",
+        )
+        .required(),
+    Field::new("num", Kind::Int32, "Number of packages, 1 to 10. From 1 to 10.")
+        .required(),
+    Field::object(
+            "charge_info",
+            &TAURUS_DB_CHARGE_INFO_FIELDS,
+            "Subscription of a yearly/monthly purchase.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClickHouseDatabaseUserRequest`, as flags.
+static CREATE_CLICK_HOUSE_DATABASE_USER_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "user_name",
+            Kind::String,
+            "Name of the account: 2 to 32 characters, lower-case letters, digits and underscores, starting with a lower-case letter and ending with a lower-case letter or digit. 2 to 32 characters. Matches ^[a-z][a-z0-9_]*[a-z0-9]$",
+        )
+        .required(),
+    Field::new(
+            "password",
+            Kind::String,
+            "Password of the account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, different from the account name and from the account name reversed. 8 to 32 characters.",
+        )
+        .required(),
+    Field::new(
+            "databases",
+            Kind::String,
+            "Databases the account may access; `*` means all databases.",
+        )
+        .list()
+        .required(),
+    Field::new(
+        "dml",
+        Kind::Int32,
+        "DML permission: `1` (read only) or `2` (read and settings); defaults to 2. Defaults to `2`. One of 1, 2.",
+    ),
+];
+
+/// The fields of `CreateClickHouseInstanceRequest`, as flags.
+static CREATE_CLICK_HOUSE_INSTANCE_REQUEST_FIELDS: [Field; 11] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+    Field::object(
+            "engine",
+            &CLICK_HOUSE_ENGINE_INFO_FIELDS,
+            "Engine of a ClickHouse instance (in requests).",
+        )
+        .required(),
+    Field::object(
+            "ha",
+            &CLICK_HOUSE_HA_FIELDS,
+            "Deployment of a ClickHouse instance (the document's table `ha`).",
+        )
+        .required(),
+    Field::new(
+            "flavor_id",
+            Kind::String,
+            "Id of the node flavor, from the HTAP flavor query.",
+        )
+        .required(),
+    Field::new(
+            "db_root_pwd",
+            Kind::String,
+            "Password of the root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~ ! @ # / % ^ * - _ = + ? and the comma. 8 to 32 characters.",
+        )
+        .required(),
+    Field::new(
+            "az_mode",
+            Kind::Enum(types::CreateChInstanceInfoAzMode::VALUES),
+            "`single` (one availability zone) or `double` (several zones).",
+        )
+        .required(),
+    Field::object(
+            "volume",
+            &CLICK_HOUSE_VOLUME_FIELDS,
+            "Storage of a ClickHouse instance (the document's table `volume` of 4.16.14).",
+        )
+        .required(),
+    Field::new(
+            "az_code",
+            Kind::String,
+            "Availability zone code; when `ha.mode` is `Ha`, several codes separated by commas (for example `cn-southwest-244b,cn-southwest-244a`).",
+        )
+        .required(),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "Time zone of the instance (for example `UTC+08:00`); defaults to the time zone of the GaussDB(for MySQL) instance.",
+    ),
+    Field::object(
+            "tags_info",
+            &CLICK_HOUSE_TAGS_INFO_FIELDS,
+            "Tags of a new ClickHouse instance (the document's table `tags_info` of 4.16.14's request).",
+        )
+        .required(),
+    Field::object(
+        "pay_info",
+        &CLICK_HOUSE_PAY_INFO_FIELDS,
+        "Billing of a new ClickHouse instance (the document's table `pay_info` of 4.16.14's request).",
+    ),
+];
+
+/// The fields of `CreateClickHouseLtsConfigsRequest`, as flags.
+static CREATE_CLICK_HOUSE_LTS_CONFIGS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "log_configs",
+            &CLICK_HOUSE_SAVE_LTS_CONFIG_FIELDS,
+            "The configurations, one per instance and log type.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateClickHouseReplicationRequest`, as flags.
+static CREATE_CLICK_HOUSE_REPLICATION_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the source GaussDB(for MySQL) instance.",
+        )
+        .required(),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node of the source instance to read from; when left out, the primary node is used.",
+    ),
+    Field::new("source_database", Kind::String, "Name of the source database.")
+        .required(),
+];
+
+/// The fields of `CreateConfigurationRequest`, as flags.
+static CREATE_CONFIGURATION_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the template: at most 256 characters, without carriage returns or any of `!<='>&`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r!<='>&]*$",
+    ),
+    Field::new(
+        "parameter_values",
+        Kind::Json,
+        "Parameter values keyed by parameter name, overriding the values of the default template. Given as JSON.",
+    ),
+    Field::object(
+        "datastore",
+        &DATASTORE_RESULT_FIELDS,
+        "Database engine and version of a parameter template (request).",
+    ),
+];
+
+/// The fields of `CreateDatabaseList`, as flags.
+static CREATE_DATABASE_LIST_FIELDS: [Field; 2] = [
+    Field::new("name", Kind::String, "Name of the database.").required(),
+    Field::new(
+            "readonly",
+            Kind::Bool,
+            "`true` for read-only access, `false` for read-write access.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateDatabaseUserList`, as flags.
+static CREATE_DATABASE_USER_LIST_FIELDS: [Field; 5] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "User name, 1 to 32 letters, digits or underscores. 1 to 32 characters. Matches ^[A-Za-z0-9_]+$",
+        )
+        .required(),
+    Field::new(
+            "password",
+            Kind::String,
+            "Password, 8 to 32 characters, different from the user name, with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&. 8 to 32 characters.",
+        )
+        .required(),
+    Field::new(
+        "comment",
+        Kind::String,
+        "Comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Takes effect only on kernel version 2.0.13.0 or later. At most 512 characters. Matches ^[^\\r\\n!<='>&]*$",
+    ),
+    Field::new(
+            "hosts",
+            Kind::String,
+            "Hosts the user may connect from, at most 50: an IP address, or a pattern such as `10.10.10.%` for a whole range; `%` (the default) allows every address. Defaults to `[\"%\"]`.",
+        )
+        .list(),
+    Field::objects(
+        "databases",
+        &CREATE_DATABASE_LIST_FIELDS,
+        "Databases to grant the user access to at creation, at most 50; may be empty (privileges can be granted later with GrantDatabaseUserPrivileges).",
+    ),
+];
+
+/// The fields of `CreateDatabaseUsersRequest`, as flags.
+static CREATE_DATABASE_USERS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects("users", &CREATE_DATABASE_USER_LIST_FIELDS, "The users; at most 50.")
+        .required(),
+];
+
+/// The fields of `CreateDatabasesRequest`, as flags.
+static CREATE_DATABASES_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "databases",
+            &CREATE_GAUSS_MY_SQL_DATABASE_FIELDS,
+            "The databases; at most 50.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateGaussMySqlDatabase`, as flags.
+static CREATE_GAUSS_MY_SQL_DATABASE_FIELDS: [Field; 4] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the database, 1 to 64 letters, digits, underscores and hyphens, with at most 10 hyphens in total. 1 to 64 characters. Matches ^[A-Za-z0-9_]*(?:-[A-Za-z0-9_]*){0,10}$",
+        )
+        .required(),
+    Field::new(
+        "comment",
+        Kind::String,
+        "Comment, at most 512 characters, without line breaks or the characters ! < = ' > &. At most 512 characters. Matches ^[^\\r\\n!<='>&]*$",
+    ),
+    Field::new(
+            "character_set",
+            Kind::String,
+            "Character set of the database (for example `utf8mb4` or `gbk`).",
+        )
+        .required(),
+    Field::objects(
+        "users",
+        &GAUSS_MY_SQL_DATABASE_USER_FIELDS,
+        "Existing database users to grant access at creation, at most 50; may be empty (access can be granted later with GrantDatabaseUserPrivileges).",
+    ),
+];
+
+/// The fields of `CreateInstanceLegacyBackupStrategy`, as flags.
+static CREATE_INSTANCE_LEGACY_BACKUP_STRATEGY_FIELDS: [Field; 1] = [
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Time window in UTC, `hh:mm-HH:MM`, within an hour of whose start the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+        )
+        .required(),
+];
+
+/// The fields of `CreateInstanceLegacyChargeInfo`, as flags.
+static CREATE_INSTANCE_LEGACY_CHARGE_INFO_FIELDS: [Field; 3] = [
+    Field::new(
+            "charge_mode",
+            Kind::Enum(types::MysqlChargeInfoChargeMode::VALUES),
+            "`prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).",
+        )
+        .required(),
+    Field::new(
+        "period_type",
+        Kind::Enum(types::MysqlChargeInfoPeriodType::VALUES),
+        "Subscription period unit, `month` or `year`; required when charge_mode is `prePaid`, ignored otherwise.",
+    ),
+    Field::new(
+        "period_num",
+        Kind::Int32,
+        "Number of subscription periods: 1 to 9 months or 1 to 3 years; required when charge_mode is `prePaid`, ignored otherwise. From 1 to 9.",
+    ),
+];
+
+/// The fields of `CreateInstanceLegacyRequest`, as flags.
+static CREATE_INSTANCE_LEGACY_REQUEST_FIELDS: [Field; 20] = [
+    Field::object(
+        "charge_info",
+        &CREATE_INSTANCE_LEGACY_CHARGE_INFO_FIELDS,
+        "Billing of a new instance: pay-per-use (the default) or a yearly/monthly subscription. Dedicated-cloud (DeC) accounts cannot subscribe.",
+    ),
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. Instances of the same type in a project may share a name. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+    Field::object(
+            "datastore",
+            &DATASTORE_RESULT_FIELDS,
+            "Database engine and version of a new instance.",
+        )
+        .required(),
+    Field::new(
+            "mode",
+            Kind::Enum(types::MysqlProxyV3Mode::VALUES),
+            "Instance type; only `Cluster` (the server compares it case-insensitively).",
+        )
+        .required(),
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Specification code of the flavor (see ListFlavorsLegacy).",
+        )
+        .required(),
+    Field::new("vpc_id", Kind::String, "Id of the virtual private cloud.").required(),
+    Field::new("subnet_id", Kind::String, "Network id of the subnet.").required(),
+    Field::new(
+        "security_group_id",
+        Kind::String,
+        "Id of the security group; required unless the network ACL switch is on.",
+    ),
+    Field::new("configuration_id", Kind::String, "Id of the parameter template."),
+    Field::new(
+            "password",
+            Kind::String,
+            "Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#%^*-_=+?`. Weak passwords are refused. 8 to 32 characters.",
+        )
+        .required(),
+    Field::object(
+        "backup_strategy",
+        &CREATE_INSTANCE_LEGACY_BACKUP_STRATEGY_FIELDS,
+        "Automatic backup policy of a new instance.",
+    ),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "UTC time zone of the instance in whole hours, from `UTC-12:00` to `UTC+12:00` (for example `UTC+08:00`); UTC when omitted. Matches ^UTC[+-](0[0-9]|1[0-2]):00$",
+    ),
+    Field::new(
+            "availability_zone_mode",
+            Kind::Enum(types::StarRocksInstanceInfoAzMode::VALUES),
+            "Availability-zone mode, `single` or `multi`.",
+        )
+        .required(),
+    Field::new(
+        "master_availability_zone",
+        Kind::String,
+        "Primary availability zone; required when availability_zone_mode is `multi`, not allowed when it is `single`.",
+    ),
+    Field::new(
+            "slave_count",
+            Kind::Int32,
+            "Number of read-only nodes to create, 1 to 9. From 1 to 9.",
+        )
+        .required(),
+    Field::new(
+            "region",
+            Kind::String,
+            "Id of the region (see the region and endpoint list); not empty. At least 1 characters.",
+        )
+        .required(),
+    Field::object(
+        "volume",
+        &CREATE_INSTANCE_LEGACY_VOLUME_FIELDS,
+        "Storage of a new yearly/monthly instance.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Id of the enterprise project; required when the account uses enterprise projects, not allowed otherwise.",
+    ),
+    Field::new(
+        "lower_case_table_names",
+        Kind::Int32,
+        "Whether table names are case-insensitive (`1`, the default) or case-sensitive (`0`). Defaults to `1`. One of 0, 1.",
+    ),
+    Field::objects(
+        "tags",
+        &CREATE_INSTANCE_LEGACY_TAG_FIELDS,
+        "Tags of the new instance, at most 20; keys must differ.",
+    ),
+];
+
+/// The fields of `CreateInstanceLegacyTag`, as flags.
+static CREATE_INSTANCE_LEGACY_TAG_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::String,
+            "Tag key, 1 to 36 Unicode characters: letters, digits, underscores, dots and Chinese characters (U+4E00 to U+9FFF); not blank. 1 to 36 characters. Matches ^[A-Za-z0-9_.\\u4e00-\\u9fff]+$",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores and Chinese characters (U+4E00 to U+9FFF). At most 43 characters. Matches ^[A-Za-z0-9._\\u4e00-\\u9fff]*$",
+        )
+        .required(),
+];
+
+/// The fields of `CreateInstanceLegacyVolume`, as flags.
+static CREATE_INSTANCE_LEGACY_VOLUME_FIELDS: [Field; 1] = [
+    Field::new(
+            "size",
+            Kind::Int32,
+            "Storage size in GB, 40 to 128000 and a multiple of 10; 40 by default. Defaults to `40`. From 40 to 128000. A multiple of 10.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateInstancePrivateDnsRequest`, as flags.
+static CREATE_INSTANCE_PRIVATE_DNS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "dns_type",
+            Kind::Enum(types::CreateInstancePrivateDnsRequestDnsType::VALUES),
+            "Kind of domain name; only `private` is supported.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateInstanceRequest`, as flags.
+static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
+    Field::new(
+            "region",
+            Kind::String,
+            "Id of the region (see the document's endpoint table). At least 1 characters.",
+        )
+        .required(),
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the instance; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+        )
+        .required(),
+    Field::object(
+            "datastore",
+            &MYSQL_DATASTORE_IN_REQ_FIELDS,
+            "Database engine and version of a new instance.",
+        )
+        .required(),
+    Field::new(
+            "mode",
+            Kind::Enum(types::MysqlProxyV3Mode::VALUES),
+            "Instance type; only `Cluster`.",
+        )
+        .required(),
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Specification code of the flavor (the `spec_code` of a flavor listed by ListFlavors).",
+        )
+        .required(),
+    Field::new("vpc_id", Kind::String, "Id of the virtual private cloud.").required(),
+    Field::new("subnet_id", Kind::String, "Network id of the subnet.").required(),
+    Field::new(
+            "password",
+            Kind::String,
+            "Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused. 8 to 32 characters.",
+        )
+        .required(),
+    Field::new(
+            "availability_zone_mode",
+            Kind::Enum(types::StarRocksInstanceInfoAzMode::VALUES),
+            "`single` (one availability zone) or `multi` (several zones).",
+        )
+        .required(),
+    Field::new(
+            "slave_count",
+            Kind::Int32,
+            "Number of read-only nodes to create; at most 9 per call. At most 9.",
+        )
+        .required(),
+    Field::object(
+        "charge_info",
+        &MYSQL_CHARGE_INFO_FIELDS,
+        "Billing of a new instance: pay-per-use (the default) or a yearly/monthly subscription. Dedicated-cloud (DeC) accounts cannot subscribe.",
+    ),
+    Field::new(
+        "security_group_id",
+        Kind::String,
+        "Id of the security group. Required when the network ACL switch is off; must be left out when it is on.",
+    ),
+    Field::new(
+        "configuration_id",
+        Kind::String,
+        "Id of the parameter template to apply.",
+    ),
+    Field::object(
+        "backup_strategy",
+        &MYSQL_BACKUP_STRATEGY_FIELDS,
+        "Automatic backup policy of a new instance.",
+    ),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "Time zone of the instance; defaults to UTC. Defaults to `\"UTC\"`.",
+    ),
+    Field::new(
+        "master_availability_zone",
+        Kind::String,
+        "Id of the primary availability zone. At least 1 characters.",
+    ),
+    Field::object(
+        "volume",
+        &MYSQL_VOLUME_FIELDS,
+        "Storage of a new instance: its size (yearly/monthly instances only) and its storage type.",
+    ),
+    Field::objects(
+        "tags",
+        &MYSQL_TAGS_FIELDS,
+        "Tags to attach to the instance, at most 10; keys must be unique and non-empty, values may be empty.",
+    ),
+    Field::new(
+        "lower_case_table_names",
+        Kind::Int32,
+        "Whether table names are case-sensitive: `0` stores names as given and compares them case-sensitively, `1` (the default) stores them in lower case and compares them case-insensitively. Defaults to `1`. One of 0, 1.",
+    ),
+    Field::new(
+        "enterprise_project_id",
+        Kind::String,
+        "Id of the enterprise project. Required when the account uses enterprise projects; must be left out otherwise.",
+    ),
+    Field::new(
+        "dedicated_resource_id",
+        Kind::String,
+        "Id of the dedicated resource pool to create the instance in, if the user has one.",
+    ),
+    Field::object(
+        "restore_point",
+        &MYSQL_RESTORE_POINT_FIELDS,
+        "Source of the data of a new instance: a backup of another instance, or that instance's state at a point in time.",
+    ),
+    Field::object(
+        "tde_info",
+        &MYSQL_TDE_INFO_FIELDS,
+        "Transparent data encryption of a new instance (open beta; needs the vendor's approval).",
+    ),
+    Field::new(
+        "enable_binlog",
+        Kind::Bool,
+        "Whether to turn on the local binlog of the instance. Defaults to false. Defaults to `false`.",
+    ),
+    Field::object(
+        "volume_auto_expand",
+        &MYSQL_VOLUME_AUTO_EXPAND_POLICY_FIELDS,
+        "Storage autoscaling policy of a new instance: when the share of free storage falls to the trigger, the storage grows by a step, up to a limit.",
+    ),
+];
+
+/// The fields of `CreateLtsConfigsRequest`, as flags.
+static CREATE_LTS_CONFIGS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "log_configs",
+            &INSTANCE_SAVE_LTS_CONFIG_FIELDS,
+            "The configurations.",
+        )
+        .required(),
+];
+
+/// The fields of `CreateManualBackupLegacyRequest`, as flags.
+static CREATE_MANUAL_BACKUP_LEGACY_REQUEST_FIELDS: [Field; 3] = [
+    Field::new("instance_id", Kind::String, "Id of the instance to back up.").required(),
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the backup: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the backup, at most 256 characters, without the characters `>!<\"&=`. At most 256 characters. Matches ^[^>!<\"&=]*$",
+    ),
+];
+
+/// The fields of `CreateManualBackupRequest`, as flags.
+static CREATE_MANUAL_BACKUP_REQUEST_FIELDS: [Field; 3] = [
+    Field::new("instance_id", Kind::String, "Id of the instance to back up.").required(),
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the backup: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$",
+        )
+        .required(),
+    Field::new(
+        "description",
+        Kind::String,
+        "Description of the backup, at most 256 characters, without any of the characters `>!<\"&=`. At most 256 characters. Matches ^[^>!<\"&=]*$",
+    ),
+];
+
+/// The fields of `CreateProxyLegacyRequest`, as flags.
+static CREATE_PROXY_LEGACY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Specification code of the proxy flavor (see ListProxyFlavorsLegacy).",
+        )
+        .required(),
+    Field::new("node_num", Kind::Int32, "Number of proxy nodes, 2 to 32. From 2 to 32.")
+        .required(),
+];
+
+/// The fields of `CreateProxyRequest`, as flags.
+static CREATE_PROXY_REQUEST_FIELDS: [Field; 11] = [
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Proxy flavor code (for example `gaussdb.proxy.large.x86.2`).",
+        )
+        .required(),
+    Field::new("node_num", Kind::Int32, "Number of proxy nodes, 2 to 32. From 2 to 32.")
+        .required(),
+    Field::new(
+        "proxy_name",
+        Kind::String,
+        "Name of the proxy; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters.",
+    ),
+    Field::new(
+        "proxy_mode",
+        Kind::Enum(types::CreateProxyRequestProxyMode::VALUES),
+        "Proxy type: `readwrite` (read and write) or `readonly`. Defaults to `\"readwrite\"`.",
+    ),
+    Field::new(
+        "route_mode",
+        Kind::Int32,
+        "Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2` load balancing where the primary node takes reads. Defaults to `0`. One of 0, 1, 2.",
+    ),
+    Field::objects(
+        "nodes_read_weight",
+        &NODES_WEIGHT_FIELDS,
+        "Read weights of database nodes. In read-only mode only read replicas can be given a weight.",
+    ),
+    Field::new("subnet_id", Kind::String, "Id of a subnet in the instance's VPC."),
+    Field::new(
+        "new_node_auto_add_status",
+        Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+        "Whether nodes added to the instance later join this proxy automatically (`ON` or `OFF`). Accepted only for accounts on the vendor's allow list.",
+    ),
+    Field::new(
+        "new_node_weight",
+        Kind::Int32,
+        "Read weight of automatically added nodes, 0 to 1000, when the routing mode is 0 and automatic adding is on; may be omitted otherwise. From 0 to 1000.",
+    ),
+    Field::new(
+        "proxy_ip",
+        Kind::String,
+        "IPv4 address of the proxy, an unused address of the chosen subnet; picked at random in the subnet when left out.",
+    ),
+    Field::new(
+            "proxy_nodes_az_list",
+            Kind::String,
+            "Availability zones of the proxy nodes. When left out, the zones are chosen automatically, preferably those of the database nodes.",
+        )
+        .list(),
+];
+
+/// The fields of `CreateReadonlyNodesLegacyRequest`, as flags.
+static CREATE_READONLY_NODES_LEGACY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "priorities",
+            Kind::Int32,
+            "Failover priority of each new read-only node, one entry per node: 1 to 16, a smaller number being a higher priority. On failover the primary moves to the node of highest priority; nodes of equal priority are equally likely. From 1 to 16.",
+        )
+        .list()
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+    ),
+];
+
+/// The fields of `CreateReadonlyNodesRequest`, as flags.
+static CREATE_READONLY_NODES_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "priorities",
+            Kind::Int32,
+            "Failover priority of each new node, one entry per node, each 1 to 16; a lower number is promoted first and equal priorities are equally likely. From 1 to 16.",
+        )
+        .list()
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). It does not affect how renewals are paid. Defaults to `\"true\"`.",
+    ),
+    Field::new(
+            "availability_zones",
+            Kind::String,
+            "Availability zones of the new nodes (the zone keys of a flavor's `az_status` in ListFlavors); chosen automatically when left out. In open beta.",
+        )
+        .list(),
+    Field::new(
+        "charge_mode",
+        Kind::Enum(types::MysqlChargeInfoChargeMode::VALUES),
+        "Billing of the new nodes of a yearly/monthly instance: `prePaid` (yearly/monthly, the default) or `postPaid` (pay-per-use). Ignored for pay-per-use instances. Defaults to `\"prePaid\"`.",
+    ),
+];
+
+/// The fields of `CreateRestoreDatabaseTableInfo`, as flags.
+static CREATE_RESTORE_DATABASE_TABLE_INFO_FIELDS: [Field; 2] = [
+    Field::new("database", Kind::String, "Name of the database.").required(),
+    Field::objects("tables", &CREATE_RESTORE_TABLE_INFO_FIELDS, "The tables to restore.")
+        .required(),
+];
+
+/// The fields of `CreateRestoreTableInfo`, as flags.
+static CREATE_RESTORE_TABLE_INFO_FIELDS: [Field; 2] = [
+    Field::new("old_name", Kind::String, "Name of the table before the restore.")
+        .required(),
+    Field::new("new_name", Kind::String, "Name of the restored table.").required(),
+];
+
+/// The fields of `CreateStarRocksDataReplicationRequest`, as flags.
+static CREATE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS: [Field; 5] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the source GaussDB(for MySQL) instance.",
+        )
+        .required(),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node to read from; the primary node when omitted.",
+    ),
+    Field::new(
+            "source_database",
+            Kind::String,
+            "Source database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches ^[A-Za-z0-9_]+$",
+        )
+        .required(),
+    Field::new(
+            "target_database",
+            Kind::String,
+            "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        )
+        .required(),
+    Field::new(
+            "task_name",
+            Kind::String,
+            "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        )
+        .required(),
+];
+
+/// The fields of `CreateStarRocksDatabaseUserRequest`, as flags.
+static CREATE_STAR_ROCKS_DATABASE_USER_REQUEST_FIELDS: [Field; 5] = [
+    Field::new(
+            "user_name",
+            Kind::String,
+            "Name of the account: 2 to 32 characters, starting with a lower-case letter, ending with a lower-case letter or digit, made of lower-case letters, digits and underscores. 2 to 32 characters. Matches ^[a-z][a-z0-9_]*[a-z0-9]$",
+        )
+        .required(),
+    Field::new(
+            "password",
+            Kind::String,
+            "Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,. 8 to 32 characters.",
+        )
+        .required(),
+    Field::new("databases", Kind::String, "Databases the account is granted.")
+        .list()
+        .required(),
+    Field::new(
+        "dml",
+        Kind::Int32,
+        "DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings. Defaults to 2. Defaults to `2`. One of 0, 1, 2, 3.",
+    ),
+    Field::new(
+        "ddl",
+        Kind::Int32,
+        "DDL privilege: 0 none, 1 allowed. Defaults to 0. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `CreateStarRocksInstanceRequest`, as flags.
+static CREATE_STAR_ROCKS_INSTANCE_REQUEST_FIELDS: [Field; 17] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the instance: 4 to 64 characters (at most 64 bytes), starting with a letter and made of letters, digits, hyphens and underscores; case-sensitive, Chinese characters are not allowed. Names need not be unique. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+    Field::object(
+            "engine",
+            &STAR_ROCKS_CREATE_ENGINE_FIELDS,
+            "Engine of the new instance.",
+        )
+        .required(),
+    Field::object("ha", &STAR_ROCKS_CREATE_HA_FIELDS, "Deployment of the new instance.")
+        .required(),
+    Field::new(
+            "fe_flavor_id",
+            Kind::String,
+            "Id of the FE node flavor (the `id` of an entry returned by the HTAP flavor query).",
+        )
+        .required(),
+    Field::new(
+            "be_flavor_id",
+            Kind::String,
+            "Id of the BE node flavor (the `id` of an entry returned by the HTAP flavor query).",
+        )
+        .required(),
+    Field::new(
+            "db_root_pwd",
+            Kind::String,
+            "Password of the database root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&. Weak passwords are refused. 8 to 32 characters.",
+        )
+        .required(),
+    Field::new(
+            "fe_count",
+            Kind::Int32,
+            "Number of FE nodes: 1 for a `Single` deployment, 3 to 10 for a `Cluster`. From 1 to 10.",
+        )
+        .required(),
+    Field::new(
+            "be_count",
+            Kind::Int32,
+            "Number of BE nodes: 1 for a `Single` deployment, 3 to 10 for a `Cluster`. From 1 to 10.",
+        )
+        .required(),
+    Field::new(
+            "az_mode",
+            Kind::Enum(types::ListHtapFlavorsAvailabilityZoneMode::VALUES),
+            "Availability-zone mode; only `single` is offered.",
+        )
+        .required(),
+    Field::object(
+            "fe_volume",
+            &STAR_ROCKS_CREATE_FE_VOLUME_FIELDS,
+            "Storage of each FE node.",
+        )
+        .required(),
+    Field::object(
+            "be_volume",
+            &STAR_ROCKS_CREATE_BE_VOLUME_FIELDS,
+            "Storage of each BE node.",
+        )
+        .required(),
+    Field::new("az_code", Kind::String, "Code of the availability zone.").required(),
+    Field::new(
+        "time_zone",
+        Kind::String,
+        "Time zone of the instance. Defaults to `\"UTC+08:00\"`.",
+    ),
+    Field::object(
+            "tags_info",
+            &STAR_ROCKS_CREATE_TAGS_INFO_FIELDS,
+            "Tags of the new instance.",
+        )
+        .required(),
+    Field::new(
+        "security_group_id",
+        Kind::String,
+        "Id of the security group of the StarRocks instance (for example `f8c849b1-56c1-4aab-a455-f4748df71ff1`); defaults to that of the TaurusDB instance.",
+    ),
+    Field::object(
+        "pay_info",
+        &STAR_ROCKS_CREATE_REQUEST_PAY_INFO_FIELDS,
+        "Billing of a new StarRocks instance. Every field is required for yearly/monthly billing.",
+    ),
+    Field::new(
+        "region_code",
+        Kind::String,
+        "Location code of the instance (the sources describe it as the availability zone). Required for yearly/monthly billing.",
+    ),
+];
+
+/// The fields of `CustomScalingConfig`, as flags.
+static CUSTOM_SCALING_CONFIG_FIELDS: [Field; 1] = [
+    Field::object(
+        "enlarge_scene",
+        &SCALING_SCENE_FIELDS,
+        "The conditions under which the instance scales up.",
+    ),
+];
+
+/// The fields of `DatabaseTablesInfo`, as flags.
+static DATABASE_TABLES_INFO_FIELDS: [Field; 2] = [
+    Field::new(
+        "database",
+        Kind::String,
+        "Name of the database: letters, digits and underscores. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+            "tables",
+            Kind::String,
+            "Names of tables: letters, digits and underscores. Matches ^[A-Za-z0-9_]+$",
+        )
+        .list(),
+];
+
+/// The fields of `DatastoreResult`, as flags.
+static DATASTORE_RESULT_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::DatastoreResultType::VALUES),
+            "Database engine; only `gaussdb-mysql`.",
+        )
+        .required(),
+    Field::new(
+            "version",
+            Kind::String,
+            "Engine version, as listed by ListEngineVersions.",
+        )
+        .required(),
+];
+
+/// The fields of `DbConfig`, as flags.
+static DB_CONFIG_FIELDS: [Field; 2] = [
+    Field::new("param_name", Kind::String, "Name of the parameter."),
+    Field::new("value", Kind::String, "Value of the parameter."),
+];
+
+/// The fields of `DdlInfoItem`, as flags.
+static DDL_INFO_ITEM_FIELDS: [Field; 1] = [
+    Field::new(
+            "table",
+            Kind::String,
+            "Name of the temporary table (the `temp_table_name` of the task's record in ListOnlineDdlTaskRecords).",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteClickHouseLtsConfigsRequest`, as flags.
+static DELETE_CLICK_HOUSE_LTS_CONFIGS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "log_configs",
+            &CLICK_HOUSE_DELETE_LTS_CONFIG_FIELDS,
+            "The configurations, one per instance and log type.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteDatabasePermission`, as flags.
+static DELETE_DATABASE_PERMISSION_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "User name.").required(),
+    Field::new("host", Kind::String, "Host of the user.").required(),
+    Field::new("databases", Kind::String, "Names of the databases.").list().required(),
+];
+
+/// The fields of `DeleteDatabaseUsersRequest`, as flags.
+static DELETE_DATABASE_USERS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "users",
+            &LIST_DELETE_DATABASE_USER_REQUEST_FIELDS,
+            "The users; at most 50.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteDatabasesRequest`, as flags.
+static DELETE_DATABASES_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("databases", Kind::String, "Names of the databases; at most 50.")
+        .list()
+        .required(),
+];
+
+/// The fields of `DeleteHtapProcessListRequest`, as flags.
+static DELETE_HTAP_PROCESS_LIST_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("process_list", Kind::String, "Ids of the sessions, at most 20.")
+        .list()
+        .required(),
+];
+
+/// The fields of `DeleteInstanceScheduledJobRequest`, as flags.
+static DELETE_INSTANCE_SCHEDULED_JOB_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("job_id", Kind::String, "Id of the scheduled job.").required(),
+];
+
+/// The fields of `DeleteLtsConfigsRequest`, as flags.
+static DELETE_LTS_CONFIGS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "log_configs",
+            &INSTANCE_DELETE_LTS_CONFIG_FIELDS,
+            "The configurations, each named by instance and log type.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteNodeSqlFilterRule`, as flags.
+static DELETE_NODE_SQL_FILTER_RULE_FIELDS: [Field; 2] = [
+    Field::new(
+            "sql_type",
+            Kind::Enum(types::SqlFilterRuleSqlType::VALUES),
+            "Statement type of the rules.",
+        )
+        .required(),
+    Field::new(
+            "patterns",
+            Kind::String,
+            "The rules to delete, as set (keywords joined by `~`).",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `DeleteNodeSqlFilterRuleInfo`, as flags.
+static DELETE_NODE_SQL_FILTER_RULE_INFO_FIELDS: [Field; 2] = [
+    Field::new("node_id", Kind::String, "Id of the node.").required(),
+    Field::objects(
+            "rules",
+            &DELETE_NODE_SQL_FILTER_RULE_FIELDS,
+            "The rules, grouped by statement type.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteProxiesRequest`, as flags.
+static DELETE_PROXIES_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "proxy_ids",
+            Kind::String,
+            "Ids of the proxies to close; may be omitted when the instance has a single proxy, required when it has several.",
+        )
+        .list(),
+];
+
+/// The fields of `DeleteSqlFilterRulesRequest`, as flags.
+static DELETE_SQL_FILTER_RULES_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "sql_filter_rules",
+            &DELETE_NODE_SQL_FILTER_RULE_INFO_FIELDS,
+            "The rules of each node.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteStarRockLtsConfigRequest`, as flags.
+static DELETE_STAR_ROCK_LTS_CONFIG_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "log_configs",
+            &HTAP_DELETE_LTS_CONFIG_REQUEST_BODY_LOG_CONFIGS_FIELDS,
+            "The configurations, each named by StarRocks instance and log type; at most 50.",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteStarRocksDataReplicationRequest`, as flags.
+static DELETE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+        "task_name",
+        Kind::String,
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+];
+
+/// The fields of `DeleteTaurusDbNodeProcessesRequest`, as flags.
+static DELETE_TAURUS_DB_NODE_PROCESSES_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "processes",
+            Kind::Int64,
+            "Ids of the session threads to kill (1 to 20), from ListTaurusDbNodeProcesses or `SHOW PROCESSLIST`. At least 0.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `DownloadDdlLogsRequest`, as flags.
+static DOWNLOAD_DDL_LOGS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "log_ids",
+            Kind::String,
+            "Ids of the DDL log files (from ListDdlLogs), at most 10.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `EventInstances`, as flags.
+static EVENT_INSTANCES_FIELDS: [Field; 1] = [
+    Field::new(
+            "event_id",
+            Kind::String,
+            "Id of the event, from ShowInstanceScheduleEvents; 36 letters or digits ending in `ev07`. Exactly 36 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `EventScheduleWindow`, as flags.
+static EVENT_SCHEDULE_WINDOW_FIELDS: [Field; 3] = [
+    Field::new(
+            "planned_day",
+            Kind::String,
+            "Day to run on, `yyyy-mm-dd`, today or later. Format: yyyy-mm-dd. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        )
+        .required(),
+    Field::new(
+        "start_time",
+        Kind::String,
+        "Start of the window, `hh:mm`; required when end_time is given. Defaults to `\"01:00\"`. Format: hh:mm. Matches ^[0-9]{2}:[0-9]{2}$",
+    ),
+    Field::new(
+        "end_time",
+        Kind::String,
+        "End of the window, `hh:mm`; required when start_time is given. Defaults to `\"03:00\"`. Format: hh:mm. Matches ^[0-9]{2}:[0-9]{2}$",
+    ),
+];
+
+/// The fields of `ExecuteIntelligentKillSessionRequest`, as flags.
+static EXECUTE_INTELLIGENT_KILL_SESSION_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the node; 36 letters and digits ending in `no07`. Exactly 36 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `ExtendClickHouseVolumeRequest`, as flags.
+static EXTEND_CLICK_HOUSE_VOLUME_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "size_in_gb",
+            Kind::Int32,
+            "New disk size in GB, from 50 to 32000. From 50 to 32000.",
+        )
+        .required(),
+];
+
+/// The fields of `ExtendInstanceVolumeLegacyRequest`, as flags.
+static EXTEND_INSTANCE_VOLUME_LEGACY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "size",
+            Kind::Int32,
+            "Storage size after the change, in GB: 40 to 128000, a multiple of 10 and at least 10 GB more than now. From 40 to 128000. A multiple of 10.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+    ),
+];
+
+/// The fields of `ExtendInstanceVolumeRequest`, as flags.
+static EXTEND_INSTANCE_VOLUME_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "size",
+            Kind::Int32,
+            "New capacity in GB: a multiple of 10, larger than the space used, at most 128000, at least 20 when growing and at least 10 when shrinking. From 10 to 128000. A multiple of 10.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+    ),
+];
+
+/// The fields of `GaussMySqlDatabaseUser`, as flags.
+static GAUSS_MY_SQL_DATABASE_USER_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "User name.").required(),
+    Field::new("host", Kind::String, "Host of the user.").required(),
+    Field::new(
+            "readonly",
+            Kind::Bool,
+            "`true` for read-only access, `false` for read-write access.",
+        )
+        .required(),
+];
+
+/// The fields of `GrantDatabasePermission`, as flags.
+static GRANT_DATABASE_PERMISSION_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "User name.").required(),
+    Field::new("host", Kind::String, "Host of the user.").required(),
+    Field::objects(
+            "databases",
+            &CREATE_DATABASE_LIST_FIELDS,
+            "The databases and access levels; at most 50.",
+        )
+        .required(),
+];
+
+/// The fields of `GrantDatabaseUserPrivilegesRequest`, as flags.
+static GRANT_DATABASE_USER_PRIVILEGES_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects("users", &GRANT_DATABASE_PERMISSION_FIELDS, "The users; at most 50.")
+        .required(),
+];
+
+/// The fields of `HtapDeleteLtsConfigRequestBodyLogConfigs`, as flags.
+static HTAP_DELETE_LTS_CONFIG_REQUEST_BODY_LOG_CONFIGS_FIELDS: [Field; 2] = [
+    Field::new(
+            "instance_id",
+            Kind::String,
+            "Id of the StarRocks instance (32 letters or digits followed by `in17`). 2 to 64 characters.",
+        )
+        .required(),
+    Field::new(
+            "log_type",
+            Kind::String,
+            "Log type (for example `error_log`). 2 to 16 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `HtapQueryQueueRule`, as flags.
+static HTAP_QUERY_QUEUE_RULE_FIELDS: [Field; 6] = [
+    Field::new(
+        "enable_query_queue_select",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether query queues are on, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+    ),
+    Field::new(
+            "query_queue_max_queued_queries",
+            Kind::Int32,
+            "Most queries that may wait in the queue, 0 or more; defaults to 1024. Defaults to `1024`. At least 0.",
+        )
+        .required(),
+    Field::new(
+            "query_queue_pending_timeout_second",
+            Kind::Int32,
+            "Longest time a query may wait in the queue, in seconds, 0 or more; defaults to 300. Defaults to `300`. At least 0.",
+        )
+        .required(),
+    Field::new(
+            "query_queue_concurrency_limit",
+            Kind::Int32,
+            "Concurrent queries above which queries wait, 0 to 100 (0, the default, means no limit). Defaults to `0`. From 0 to 100.",
+        )
+        .required(),
+    Field::new(
+            "query_queue_mem_used_pct_limit",
+            Kind::Int32,
+            "Memory usage in percent above which queries wait, 0 to 100 (0, the default, means no limit). Defaults to `0`. From 0 to 100.",
+        )
+        .required(),
+    Field::new(
+            "query_queue_cpu_used_pct_limit",
+            Kind::Int32,
+            "CPU usage in percent above which queries wait, 0 to 100 (0, the default, means no limit). Defaults to `0`. From 0 to 100.",
+        )
+        .required(),
+];
+
+/// The fields of `InstanceDeleteLtsConfig`, as flags.
+static INSTANCE_DELETE_LTS_CONFIG_FIELDS: [Field; 2] = [
+    Field::new("instance_id", Kind::String, "Id of the instance.").required(),
+    Field::new("log_type", Kind::String, "Log type (for example `error_log`).")
+        .required(),
+];
+
+/// The fields of `InstanceSaveLtsConfig`, as flags.
+static INSTANCE_SAVE_LTS_CONFIG_FIELDS: [Field; 4] = [
+    Field::new("instance_id", Kind::String, "Id of the instance.").required(),
+    Field::new("log_type", Kind::String, "Log type (for example `error_log`).")
+        .required(),
+    Field::new("lts_group_id", Kind::String, "Id of the LTS log group.").required(),
+    Field::new("lts_stream_id", Kind::String, "Id of the LTS log stream.").required(),
+];
+
+/// The fields of `ListClickHouseSlowLogsRequest`, as flags.
+static LIST_CLICK_HOUSE_SLOW_LOGS_REQUEST_FIELDS: [Field; 7] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the node whose slow query logs are returned.",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T00:14:27+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T02:14:27+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new("limit", Kind::Int32, "Number of entries to return.").required(),
+    Field::new(
+        "line_num",
+        Kind::String,
+        "Sequence number of the last entry of the previous page, to get the next page; left out on the first request.",
+    ),
+    Field::new(
+        "operate_type",
+        Kind::String,
+        "Only entries of this operation type (for example `All`).",
+    ),
+    Field::new("database", Kind::String, "Only entries of this database."),
+];
+
+/// The fields of `ListDeleteDatabaseUserRequest`, as flags.
+static LIST_DELETE_DATABASE_USER_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("name", Kind::String, "User name.").required(),
+    Field::new("host", Kind::String, "Host of the user.").required(),
+];
+
+/// The fields of `ListErrorLogDetailsRequest`, as flags.
+static LIST_ERROR_LOG_DETAILS_REQUEST_FIELDS: [Field; 6] = [
+    Field::new("node_id", Kind::String, "Id of the node.").required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new("limit", Kind::Int32, "Number of entries to return.").required(),
+    Field::new(
+        "line_num",
+        Kind::String,
+        "Sequence number of the last entry of the previous page, for paging; omitted on the first request.",
+    ),
+    Field::new(
+        "level",
+        Kind::Enum(types::ListErrorLogDetailsRequestLevel::VALUES),
+        "Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`, `ERROR`, `FATAL`, `PANIC` or `NOTE`. Defaults to `\"ALL\"`.",
+    ),
+];
+
+/// The fields of `ListSlowLogDetailsRequest`, as flags.
+static LIST_SLOW_LOG_DETAILS_REQUEST_FIELDS: [Field; 7] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36 characters. Matches ^[A-Za-z0-9]{32}no07$",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the time window, earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the time window, later than the start and earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "limit",
+            Kind::Int32,
+            "Number of entries to return, 1 to 5000. From 1 to 5000.",
+        )
+        .required(),
+    Field::new(
+        "line_num",
+        Kind::String,
+        "Sequence number of the last entry of the previous page (13 digits), for paging; omitted on the first request. Matches ^[0-9]{13}$",
+    ),
+    Field::new(
+        "operate_type",
+        Kind::Enum(types::ListSlowLogDetailsRequestOperateType::VALUES),
+        "Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `ALTER`, `DROP` or `CREATE`; empty or `ALL` for every type.",
+    ),
+    Field::new("database", Kind::String, "Only statements run in this database."),
+];
+
+/// The fields of `MetricCondition`, as flags.
+static METRIC_CONDITION_FIELDS: [Field; 3] = [
+    Field::new(
+        "metric_name",
+        Kind::Enum(types::MetricConditionMetricName::VALUES),
+        "Metric: `cpuTotalUsage` (CPU usage) or `memoryTotalUsage` (memory usage).",
+    ),
+    Field::new(
+        "compare_mode",
+        Kind::Enum(types::MetricConditionCompareMode::VALUES),
+        "Comparison: `GT` (greater than).",
+    ),
+    Field::new(
+        "metric_value",
+        Kind::Int32,
+        "Threshold in hundredths of a percent (50% is 5000), from 6000 to 8000 (60% to 80%). From 6000 to 8000.",
+    ),
+];
+
+/// The fields of `ModifyAutoExpandPolicyRequest`, as flags.
+static MODIFY_AUTO_EXPAND_POLICY_REQUEST_FIELDS: [Field; 4] = [
+    Field::new("switch_option", Kind::Bool, "Whether storage autoscaling is on."),
+    Field::new(
+        "limit_size",
+        Kind::Int32,
+        "Upper limit of the storage in GB, a multiple of 10, from 10 to the largest storage the instance allows (for example 500). From 10 to 2147483647.",
+    ),
+    Field::new(
+        "trigger_available_percent",
+        Kind::Int32,
+        "Share of available storage, in percent, at or below which the storage grows: 10, 15 or 20. One of 10, 15, 20.",
+    ),
+    Field::new(
+        "step_percent",
+        Kind::Int32,
+        "Growth step, in percent of the current storage; the documented range is 5 to 50. From 5 to 100.",
+    ),
+];
+
+/// The fields of `ModifyBackupVaultLockRequest`, as flags.
+static MODIFY_BACKUP_VAULT_LOCK_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::ModifyBackupVaultLockRequestAction::VALUES),
+            "`enable` to switch the lock on (the default), `extend` to extend its retention. The service ignores the case of the value. Defaults to `\"enable\"`.",
+        )
+        .required(),
+    Field::object(
+            "backup_vaultlock_info",
+            &BACKUP_VAULT_LOCK_INFO_REQUEST_FIELDS,
+            "Compliance lock settings to apply.",
+        )
+        .required(),
+];
+
+/// The fields of `ModifyDataSyncRequest`, as flags.
+static MODIFY_DATA_SYNC_REQUEST_FIELDS: [Field; 11] = [
+    Field::new(
+        "task_name",
+        Kind::String,
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+        "source_instance_id",
+        Kind::String,
+        "Id of the source GaussDB(for MySQL) instance (32 letters or digits followed by `in07`).",
+    ),
+    Field::new(
+        "source_node_id",
+        Kind::String,
+        "Id of the read-only node to read from (32 letters or digits followed by `no07`).",
+    ),
+    Field::new(
+        "source_database_name",
+        Kind::String,
+        "Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+        "target_database_name",
+        Kind::String,
+        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+    ),
+    Field::new(
+        "is_instance_level_sync",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether the whole instance is synchronized, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+    ),
+    Field::new(
+        "database_repl_scope",
+        Kind::Enum(types::TableReplConfigReplScope::VALUES),
+        "Databases synchronized: `all` or `part` (the default, some databases). Defaults to `\"part\"`.",
+    ),
+    Field::new(
+        "is_support_reg_exp",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether names may use wildcards, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+    ),
+    Field::objects(
+        "db_configs",
+        &DB_CONFIG_FIELDS,
+        "Database-level parameters of the synchronization.",
+    ),
+    Field::object(
+        "table_repl_config",
+        &TABLE_REPL_CONFIG_FIELDS,
+        "Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.",
+    ),
+    Field::objects(
+        "tables_configs",
+        &TABLES_CONFIG_FIELDS,
+        "Settings of individual tables.",
+    ),
+];
+
+/// The fields of `ModifyProxyRouteModeWeightReadonlyNode`, as flags.
+static MODIFY_PROXY_ROUTE_MODE_WEIGHT_READONLY_NODE_FIELDS: [Field; 2] = [
+    Field::new("id", Kind::String, "Id of the read replica.").required(),
+    Field::new(
+            "weight",
+            Kind::Int32,
+            "Read weight of the read replica; 0 to 1000 in mode 0, 0 or 1 in modes 1 and 2. From 0 to 1000.",
+        )
+        .required(),
+];
+
+/// The fields of `MysqlBackupPolicy`, as flags.
+static MYSQL_BACKUP_POLICY_FIELDS: [Field; 4] = [
+    Field::new(
+            "start_time",
+            Kind::String,
+            "UTC window in which the automatic backup starts, `hh:mm-HH:MM`: both minutes are `00` and the end hour is one more than the start hour (for example `21:00-22:00`). Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+        )
+        .required(),
+    Field::new(
+            "keep_days",
+            Kind::Int32,
+            "Days that backups are kept: 1 to 732, or up to 3660 once customer service has raised the limit for the account. From 1 to 3660.",
+        )
+        .required(),
+    Field::new(
+            "period",
+            Kind::String,
+            "Weekdays on which the automatic backup runs, as comma-separated digits from 1 to 7 (for example `1,2,3,4,5`). Matches ^[1-7](,[1-7])*$",
+        )
+        .required(),
+    Field::new(
+        "retention_num_backup_level1",
+        Kind::Int32,
+        "Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are switched on; must be left out when they are off. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `MysqlBackupPolicyInfo`, as flags.
+static MYSQL_BACKUP_POLICY_INFO_FIELDS: [Field; 4] = [
+    Field::new(
+            "begin_time",
+            Kind::String,
+            "Start of the daily backup window, `hh:mm` in UTC. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the daily backup window, `hh:mm` in UTC; later than begin_time. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        )
+        .required(),
+    Field::objects(
+            "policies",
+            &POLICY_FIELDS,
+            "The backup policies (a base policy and optionally a sparse one).",
+        )
+        .required(),
+    Field::new(
+        "retention_num_backup_level1",
+        Kind::Int32,
+        "Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are switched on; must be left out when they are off. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `MysqlBackupStrategy`, as flags.
+static MYSQL_BACKUP_STRATEGY_FIELDS: [Field; 2] = [
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup starts: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+        )
+        .required(),
+    Field::new(
+        "keep_days",
+        Kind::String,
+        "Number of days automatic backups are kept, 1 to 732, sent as a string. Matches ^[0-9]+$",
+    ),
+];
+
+/// The fields of `MysqlChargeInfo`, as flags.
+static MYSQL_CHARGE_INFO_FIELDS: [Field; 5] = [
+    Field::new(
+            "charge_mode",
+            Kind::Enum(types::MysqlChargeInfoChargeMode::VALUES),
+            "`prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).",
+        )
+        .required(),
+    Field::new(
+        "period_type",
+        Kind::Enum(types::MysqlChargeInfoPeriodType::VALUES),
+        "Subscription period unit, `month` or `year`; required when charge_mode is `prePaid`, ignored otherwise.",
+    ),
+    Field::new(
+        "period_num",
+        Kind::Int32,
+        "Number of subscription periods: 1 to 9 months or 1 to 3 years; required when charge_mode is `prePaid`, ignored otherwise. From 1 to 9.",
+    ),
+    Field::new(
+        "is_auto_renew",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether a subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default). Defaults to `\"false\"`.",
+    ),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether a subscription is paid from the account automatically (`true`) or manually (`false`, the default). It does not affect how renewals are paid. Defaults to `\"false\"`.",
+    ),
+];
+
+/// The fields of `MysqlDatastoreInReq`, as flags.
+static MYSQL_DATASTORE_IN_REQ_FIELDS: [Field; 3] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::DatastoreResultType::VALUES),
+            "Database engine; only `gaussdb-mysql`.",
+        )
+        .required(),
+    Field::new(
+            "version",
+            Kind::String,
+            "Major version, two parts (the `name` of an engine version listed by ListEngineVersions, for example `8.0`).",
+        )
+        .required(),
+    Field::new(
+        "kernel_version",
+        Kind::String,
+        "Full kernel version, four parts (the `kernel_version` listed by ListEngineVersions). Choosing it needs the vendor to add the account to an allow list.",
+    ),
+];
+
+/// The fields of `MysqlResizeFlavor`, as flags.
+static MYSQL_RESIZE_FLAVOR_FIELDS: [Field; 1] = [
+    Field::new(
+            "spec_code",
+            Kind::String,
+            "Specification code of the new flavor (as listed by ListFlavors).",
+        )
+        .required(),
+];
+
+/// The fields of `MysqlRestorePoint`, as flags.
+static MYSQL_RESTORE_POINT_FIELDS: [Field; 4] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the instance whose data is restored.",
+        )
+        .required(),
+    Field::new(
+        "restore_time",
+        Kind::Int64,
+        "Point in time to restore, a Unix timestamp in milliseconds (for a `timestamp` restore).",
+    ),
+    Field::new(
+        "backup_id",
+        Kind::String,
+        "Id of the backup to restore (for a `backup` restore).",
+    ),
+    Field::new(
+        "type",
+        Kind::Enum(types::MysqlRestorePointType::VALUES),
+        "Kind of restore: `backup` (from the backup file backup_id) or `timestamp` (to the point in time restore_time). When left out, the restore is from a backup and backup_id is required.",
+    ),
+];
+
+/// The fields of `MysqlTags`, as flags.
+static MYSQL_TAGS_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::String,
+            "Tag key, 1 to 36 Unicode characters: letters, digits, hyphens, underscores and Chinese characters (U+4E00 to U+9FFF); not blank. 1 to 36 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]+$",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores, hyphens and Chinese characters (U+4E00 to U+9FFF). At most 43 characters. Matches ^[A-Za-z0-9._\\u4e00-\\u9fff-]*$",
+        )
+        .required(),
+];
+
+/// The fields of `MysqlTdeInfo`, as flags.
+static MYSQL_TDE_INFO_FIELDS: [Field; 2] = [
+    Field::new("enable_tde", Kind::Bool, "Whether transparent data encryption is on.")
+        .required(),
+    Field::new(
+            "encryption_type",
+            Kind::Enum(types::MysqlTdeInfoEncryptionType::VALUES),
+            "Encryption algorithm, `AES256` or `SM4`.",
+        )
+        .required(),
+];
+
+/// The fields of `MysqlVolume`, as flags.
+static MYSQL_VOLUME_FIELDS: [Field; 2] = [
+    Field::new(
+        "size",
+        Kind::String,
+        "Storage size in GB, sent as a string: 10 to 128000 and a multiple of 10; defaults to 10. Only for yearly/monthly instances; leave it out when creating a pay-per-use instance. Defaults to `\"10\"`. Matches ^[1-9][0-9]*0$",
+    ),
+    Field::new(
+        "type",
+        Kind::Enum(types::MysqlVolumeType::VALUES),
+        "Storage type, `DL6` (the default) or `DL5`. Defaults to `\"DL6\"`.",
+    ),
+];
+
+/// The fields of `MysqlVolumeAutoExpandPolicy`, as flags.
+static MYSQL_VOLUME_AUTO_EXPAND_POLICY_FIELDS: [Field; 3] = [
+    Field::new(
+        "limit_size",
+        Kind::Int32,
+        "Upper limit of the automatically grown storage in GB: a multiple of 10, 10 to 128000. From 10 to 128000. A multiple of 10.",
+    ),
+    Field::new(
+        "trigger_available_percent",
+        Kind::Int32,
+        "Share of free storage, in percent, at or below which the storage is grown: 1, 5, 10, 15 or 20. One of 1, 5, 10, 15, 20.",
+    ),
+    Field::new(
+        "step_percent",
+        Kind::Int32,
+        "Size of each growth step, in percent of the current storage (5 to 50). From 5 to 50.",
+    ),
+];
+
+/// The fields of `NodeSqlFilterRule`, as flags.
+static NODE_SQL_FILTER_RULE_FIELDS: [Field; 2] = [
+    Field::new(
+            "sql_type",
+            Kind::Enum(types::SqlFilterRuleSqlType::VALUES),
+            "Statement type the rules apply to.",
+        )
+        .required(),
+    Field::objects("patterns", &NODE_SQL_FILTER_RULE_PATTERN_FIELDS, "The rules.")
+        .required(),
+];
+
+/// The fields of `NodeSqlFilterRuleInfo`, as flags.
+static NODE_SQL_FILTER_RULE_INFO_FIELDS: [Field; 2] = [
+    Field::new("node_id", Kind::String, "Id of the node.").required(),
+    Field::objects(
+            "rules",
+            &NODE_SQL_FILTER_RULE_FIELDS,
+            "The rules, grouped by statement type; each type at most once.",
+        )
+        .required(),
+];
+
+/// The fields of `NodeSqlFilterRulePattern`, as flags.
+static NODE_SQL_FILTER_RULE_PATTERN_FIELDS: [Field; 3] = [
+    Field::new(
+            "pattern",
+            Kind::String,
+            "Rule: 1 to 128 keywords joined by `~` (for example `select~from~t1`). It may not contain a backslash, an ASCII or full-width comma, or `~~`, and may not end with `~`. Matches ^~?[^\\\\,，~]+(~[^\\\\,，~]+){0,127}$",
+        )
+        .required(),
+    Field::new(
+            "max_concurrency",
+            Kind::Int32,
+            "Maximum number of matching statements running at once; 0 or more. At least 0.",
+        )
+        .required(),
+    Field::new(
+        "expire_at",
+        Kind::Int64,
+        "Time the rule expires, a Unix timestamp in seconds (0 to 9223372036854775807). Leave it out (or null) for a rule that never expires. At least 0.",
+    ),
+];
+
+/// The fields of `NodesWeight`, as flags.
+static NODES_WEIGHT_FIELDS: [Field; 2] = [
+    Field::new("id", Kind::String, "Id of the database node."),
+    Field::new(
+        "weight",
+        Kind::Int32,
+        "Weight: 0 to 1000 in routing mode 0; in mode 1 the primary node takes 0 and read replicas 0 or 1; in mode 2 the primary node takes 1 and read replicas 0 or 1. From 0 to 1000.",
+    ),
+];
+
+/// The fields of `PauseStarRocksDataReplicationRequest`, as flags.
+static PAUSE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "task_name",
+            Kind::String,
+            "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        )
+        .required(),
+];
+
+/// The fields of `Policy`, as flags.
+static POLICY_FIELDS: [Field; 3] = [
+    Field::new(
+            "period",
+            Kind::String,
+            "When backups run, as a UTC cron-like expression of three space-separated fields, day of month, month and weekday. The day field takes 1 to 31, `L` (last day of the month) or `*`, several values separated by commas; the month field 1 to 12 or `*`; the weekday field 1 to 7 (1 is Monday) or `*`, several values separated by commas. For example `* * 1,2,3` (Monday to Wednesday) or `L * *` (the last day of each month).",
+        )
+        .required(),
+    Field::new(
+            "policy_type",
+            Kind::Enum(types::PolicyPolicyType::VALUES),
+            "Type of the policy, `base` (base policy) or `sparse` (sparse policy).",
+        )
+        .required(),
+    Field::new(
+            "retention_days",
+            Kind::Int32,
+            "Days the backups of this policy are kept: 1 to 732, or up to 3660 once customer service has raised the limit for the account. From 1 to 3660.",
+        )
+        .required(),
+];
+
+/// The fields of `RecyclePolicy`, as flags.
+static RECYCLE_POLICY_FIELDS: [Field; 1] = [
+    Field::new(
+            "retention_period_in_days",
+            Kind::String,
+            "Number of days deleted instances are kept, 1 to 7, sent as a string. Matches ^[1-7]$",
+        )
+        .required(),
+];
+
+/// The fields of `RemoveProxyNodesRequest`, as flags.
+static REMOVE_PROXY_NODES_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "node_num",
+            Kind::Int32,
+            "Number of nodes to remove, 1 to 30; the proxy must keep between 2 and 32 nodes. From 1 to 30.",
+        )
+        .required(),
+    Field::new(
+            "node_ids",
+            Kind::String,
+            "Ids of the proxy nodes to remove (as listed by ListProxies). When left out, nodes are removed at random.",
+        )
+        .list(),
+];
+
+/// The fields of `RenameProxyRequest`, as flags.
+static RENAME_PROXY_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("alias", Kind::String, "New name of the proxy.").required(),
+];
+
+/// The fields of `ResetDatabasePassword`, as flags.
+static RESET_DATABASE_PASSWORD_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "User name.").required(),
+    Field::new("host", Kind::String, "Host of the user.").required(),
+    Field::new(
+            "password",
+            Kind::String,
+            "New password, 8 to 32 characters, with at least three of: upper-case letters, lower-case letters, digits and special characters. 8 to 32 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `ResetDatabasePasswordRequest`, as flags.
+static RESET_DATABASE_PASSWORD_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "password",
+            Kind::String,
+            "New password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused. 8 to 32 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `ResizeClickHouseInstanceFlavorRequest`, as flags.
+static RESIZE_CLICK_HOUSE_INSTANCE_FLAVOR_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Id of the new flavor, from the HTAP flavor query; only flavors offered for this instance are accepted.",
+        )
+        .required(),
+    Field::new(
+            "delay",
+            Kind::Bool,
+            "Whether the change is delayed instead of applied at once; defaults to false. Defaults to `false`.",
+        )
+        .required(),
+    Field::new("instance_id", Kind::String, "Id of the instance."),
+];
+
+/// The fields of `ResizeInstanceFlavorRequest`, as flags.
+static RESIZE_INSTANCE_FLAVOR_REQUEST_FIELDS: [Field; 2] = [
+    Field::object(
+            "resize_flavor",
+            &MYSQL_RESIZE_FLAVOR_FIELDS,
+            "The flavor to change to.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+    ),
+];
+
+/// The fields of `ResizeStarRocksFlavorRequest`, as flags.
+static RESIZE_STAR_ROCKS_FLAVOR_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+        "fe_flavor_id",
+        Kind::String,
+        "Id of the new CPU and memory flavor of the FE nodes; left out or empty keeps the current one.",
+    ),
+    Field::new(
+        "be_flavor_id",
+        Kind::String,
+        "Id of the new CPU and memory flavor of the BE nodes; left out or empty keeps the current one.",
+    ),
+];
+
+/// The fields of `RestartNodeRequest`, as flags.
+static RESTART_NODE_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+        "delay",
+        Kind::Bool,
+        "`true` restarts the node in the instance's maintenance window, `false` (the default) restarts it now. Defaults to `false`.",
+    ),
+];
+
+/// The fields of `RestoreTablesRequest`, as flags.
+static RESTORE_TABLES_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "restore_time",
+            Kind::String,
+            "Point in time to restore to, a UNIX timestamp in milliseconds. Matches ^[0-9]+$",
+        )
+        .required(),
+    Field::objects(
+            "restore_tables",
+            &CREATE_RESTORE_DATABASE_TABLE_INFO_FIELDS,
+            "The databases and their tables to restore.",
+        )
+        .required(),
+    Field::new(
+        "last_table_info",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "`true` to pick the tables as they are now, `false` (the default) to pick them as they were at the restore time. Defaults to `\"false\"`.",
+    ),
+];
+
+/// The fields of `RestoreToExistingInstanceRequest`, as flags.
+static RESTORE_TO_EXISTING_INSTANCE_REQUEST_FIELDS: [Field; 5] = [
+    Field::new(
+            "target_instance_id",
+            Kind::String,
+            "Id of the instance the data is restored into.",
+        )
+        .required(),
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the instance whose backup or history is restored.",
+        )
+        .required(),
+    Field::new(
+            "type",
+            Kind::Enum(types::MysqlRestorePointType::VALUES),
+            "How to restore: `backup` (from the full backup backup_id, which is then required) or `timestamp` (to the point in time restore_time, which is then required).",
+        )
+        .required(),
+    Field::new(
+        "backup_id",
+        Kind::String,
+        "Id of the full backup to restore, as returned by the full backup list; required when type is `backup`.",
+    ),
+    Field::new(
+        "restore_time",
+        Kind::Int64,
+        "Point in time to restore to, a UNIX timestamp in milliseconds (UTC); required when type is `timestamp`.",
+    ),
+];
+
+/// The fields of `RevokeDatabaseUserPrivilegesRequest`, as flags.
+static REVOKE_DATABASE_USER_PRIVILEGES_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects("users", &DELETE_DATABASE_PERMISSION_FIELDS, "The users; at most 50.")
+        .required(),
+];
+
+/// The fields of `ScalingCondition`, as flags.
+static SCALING_CONDITION_FIELDS: [Field; 4] = [
+    Field::new(
+        "condition_id",
+        Kind::String,
+        "Name of the condition: 1 to 32 letters, digits or hyphens. 1 to 32 characters. Matches ^[A-Za-z0-9-]+$",
+    ),
+    Field::new(
+        "duration",
+        Kind::Int32,
+        "How long the metric must stay above its threshold, in milliseconds (2000 to 5000). From 2000 to 5000.",
+    ),
+    Field::new(
+        "interval",
+        Kind::Int32,
+        "Sampling interval, in milliseconds (1000 to 5000). From 1000 to 5000.",
+    ),
+    Field::objects(
+        "metric_conditions",
+        &METRIC_CONDITION_FIELDS,
+        "The metric thresholds of the condition.",
+    ),
+];
+
+/// The fields of `ScalingScene`, as flags.
+static SCALING_SCENE_FIELDS: [Field; 1] = [
+    Field::objects("conditions", &SCALING_CONDITION_FIELDS, "The scale-up conditions."),
+];
+
+/// The fields of `ScalingStrategyReqInfo`, as flags.
+static SCALING_STRATEGY_REQ_INFO_FIELDS: [Field; 2] = [
+    Field::new(
+            "flavor_switch",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` to scale the flavor up and down, `OFF` not to.",
+        )
+        .required(),
+    Field::new(
+            "read_only_switch",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` to add and remove read-only nodes, `OFF` not to. Requires the database proxy to be enabled, with exactly one proxy.",
+        )
+        .required(),
+];
+
+/// The fields of `ServerlessScalingPolicy`, as flags.
+static SERVERLESS_SCALING_POLICY_FIELDS: [Field; 2] = [
+    Field::new(
+        "enlarge_step_size",
+        Kind::String,
+        "Custom scale-up step (vCPUs), from 2 to half the instance's maximum compute.",
+    ),
+    Field::object(
+        "custom_scaling_config",
+        &CUSTOM_SCALING_CONFIG_FIELDS,
+        "Custom scale-up conditions.",
+    ),
+];
+
+/// The fields of `SetAuditLogPolicyRequest`, as flags.
+static SET_AUDIT_LOG_POLICY_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "keep_days",
+            Kind::Int32,
+            "Days audit logs are kept, 0 to 732; 0 switches the audit log policy off. The vendor's suggested value is 7. From 0 to 732.",
+        )
+        .required(),
+    Field::new(
+            "audit_types",
+            Kind::String,
+            "Operation types to record; the set of types is dynamic (ShowAuditLogPolicy lists them). Empty or absent: every type is recorded.",
+        )
+        .list(),
+    Field::new(
+        "reserve_audit_logs",
+        Kind::Bool,
+        "Only when the policy is switched off (keep_days 0): `true` (the default) keeps the audit logs already written, `false` deletes them. Defaults to `true`.",
+    ),
+];
+
+/// The fields of `SetAuditLogSwitchRequest`, as flags.
+static SET_AUDIT_LOG_SWITCH_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "switch_status",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` turns full SQL recording on, `OFF` turns it off.",
+        )
+        .required(),
+];
+
+/// The fields of `SetAutoSqlLimitingRequest`, as flags.
+static SET_AUTO_SQL_LIMITING_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "auto_sql_limiting_rules",
+            &AUTO_SQL_LIMITING_RULE_FIELDS,
+            "One rule per primary node.",
+        )
+        .required(),
+];
+
+/// The fields of `SetBackupEncryptionRequest`, as flags.
+static SET_BACKUP_ENCRYPTION_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "encryption_status",
+            Kind::Enum(types::SwitchGaussMySqlProxyAltRequestAltEnabled::VALUES),
+            "`on` to encrypt backups, `off` to stop encrypting them (case-insensitive).",
+        )
+        .required(),
+    Field::new(
+        "type",
+        Kind::Enum(types::SetBackupEncryptionRequestType::VALUES),
+        "Encryption type; only `kms` (case-insensitive). Required when switching on; must be left out when switching off.",
+    ),
+    Field::new(
+        "kms_key_id",
+        Kind::String,
+        "Id of the KMS key that encrypts the backups (the key_id returned when the key was created in the Data Encryption Workshop). Required when switching on; must be left out when switching off.",
+    ),
+];
+
+/// The fields of `SetClickHouseSlowLogDesensitizationRequest`, as flags.
+static SET_CLICK_HOUSE_SLOW_LOG_DESENSITIZATION_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "open_slow_log_switch",
+            Kind::String,
+            "Whether slow query logs are desensitized, as a string (for example `\"false\"` to switch desensitization off).",
+        )
+        .required(),
+];
+
+/// The fields of `SetDdlLogPolicyRequest`, as flags.
+static SET_DDL_LOG_POLICY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "keep_days",
+            Kind::Int32,
+            "Days DDL log files are kept, 1 to 30 (the vendor's suggested value is 3). From 1 to 30.",
+        )
+        .required(),
+    Field::new(
+            "switch_status",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` to switch DDL log download on, `OFF` to switch it off.",
+        )
+        .required(),
+];
+
+/// The fields of `SetEnterpriseProjectQuotaLegacy`, as flags.
+static SET_ENTERPRISE_PROJECT_QUOTA_LEGACY_FIELDS: [Field; 4] = [
+    Field::new("enterprise_project_id", Kind::String, "Id of the enterprise project."),
+    Field::new(
+        "instance_quota",
+        Kind::Int32,
+        "Quota of instances, 0 to 1000. From 0 to 1000.",
+    ),
+    Field::new(
+        "vcpus_quota",
+        Kind::Int32,
+        "Quota of vCPUs, 0 to 3600000. From 0 to 3600000.",
+    ),
+    Field::new(
+        "ram_quota",
+        Kind::Int32,
+        "Quota of memory in GB, 0 to 19200000. From 0 to 19200000.",
+    ),
+];
+
+/// The fields of `SetEnterpriseProjectQuotasLegacyRequest`, as flags.
+static SET_ENTERPRISE_PROJECT_QUOTAS_LEGACY_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "quota_list",
+            &SET_ENTERPRISE_PROJECT_QUOTA_LEGACY_FIELDS,
+            "Quotas of enterprise projects, at most 10.",
+        )
+        .required(),
+];
+
+/// The fields of `SetEnterpriseProjectQuotasRequest`, as flags.
+static SET_ENTERPRISE_PROJECT_QUOTAS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "quota_list",
+            &SET_QUOTA_FIELDS,
+            "Quotas of each enterprise project; at most 10.",
+        )
+        .required(),
+];
+
+/// The fields of `SetHtapQueryQueuesRuleRequest`, as flags.
+static SET_HTAP_QUERY_QUEUES_RULE_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "query_queue_rule",
+            &HTAP_QUERY_QUEUE_RULE_FIELDS,
+            "Switch and thresholds of the query queue of a StarRocks instance (the request form; see HtapQueryQueueRuleInfo for the answer's).",
+        )
+        .required(),
+];
+
+/// The fields of `SetInstanceAutoScalingPolicyRequest`, as flags.
+static SET_INSTANCE_AUTO_SCALING_POLICY_REQUEST_FIELDS: [Field; 10] = [
+    Field::new(
+            "status",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` to enable auto-scaling, `OFF` to disable it.",
+        )
+        .required(),
+    Field::object(
+            "scaling_strategy",
+            &SCALING_STRATEGY_REQ_INFO_FIELDS,
+            "Which kinds of automatic scaling are on.",
+        )
+        .required(),
+    Field::new(
+        "monitor_cycle",
+        Kind::Int32,
+        "Monitoring period in seconds: when the average CPU usage over a whole period is at or above the threshold, the instance is scaled up at the end of the period. One of 300, 600, 900 or 1800. Required when `status` is `ON`. One of 300, 600, 900, 1800.",
+    ),
+    Field::new(
+        "silence_cycle",
+        Kind::Int32,
+        "Silence period in seconds: the minimum time between two automatic scale-ups or scale-downs. One of 300, 600, 1800, 3600, 7200, 10800, 86400 or 604800. Required when `status` is `ON`. One of 300, 600, 1800, 3600, 7200, 10800, 86400, 604800.",
+    ),
+    Field::new(
+        "enlarge_threshold",
+        Kind::Int32,
+        "Average CPU usage, in percent, that triggers a scale-up. Required when `status` is `ON`. From 50 to 100.",
+    ),
+    Field::new(
+        "max_flavor",
+        Kind::String,
+        "Largest flavor (specification code) to scale up to. Required when flavor scaling is on.",
+    ),
+    Field::new(
+        "reduce_enabled",
+        Kind::Bool,
+        "Whether the instance is also scaled back down automatically. Required when auto-scaling is enabled.",
+    ),
+    Field::new(
+        "reduce_threshold",
+        Kind::Int32,
+        "Average CPU usage, in percent (10 to 30), below which the instance is scaled back down. From 10 to 30.",
+    ),
+    Field::new(
+        "max_read_only_count",
+        Kind::Int32,
+        "Maximum number of read-only nodes. Required when read-only node scaling is on.",
+    ),
+    Field::new(
+        "read_only_weight",
+        Kind::Int32,
+        "Read weight of the added read-only nodes in the proxy's read/write splitting. Required when read-only node scaling is on.",
+    ),
+];
+
+/// The fields of `SetInstanceMaintenanceWindowRequest`, as flags.
+static SET_INSTANCE_MAINTENANCE_WINDOW_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the window, UTC, a whole hour such as `22:00`.",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the window, UTC, a whole hour four hours after the start (for example `02:00` for a start of `22:00`).",
+        )
+        .required(),
+];
+
+/// The fields of `SetInstanceMonitorPolicyRequest`, as flags.
+static SET_INSTANCE_MONITOR_POLICY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("monitor_switch", Kind::Bool, "Whether second-level monitoring is on.")
+        .required(),
+    Field::new(
+        "period",
+        Kind::Int32,
+        "Collection period in seconds, `1` or `5` (the default); only when monitor_switch is true, left out otherwise. Defaults to `5`. One of 1, 5.",
+    ),
+];
+
+/// The fields of `SetInstanceReadonlyStatusRequest`, as flags.
+static SET_INSTANCE_READONLY_STATUS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "readonly",
+            Kind::Bool,
+            "`true` makes the instance read-only, `false` makes it writable again.",
+        )
+        .required(),
+];
+
+/// The fields of `SetInstanceScheduleEventsRequest`, as flags.
+static SET_INSTANCE_SCHEDULE_EVENTS_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "operation_type",
+            Kind::Enum(types::SetInstanceScheduleEventsRequestOperationType::VALUES),
+            "Decision: `execute` (run now), `cancel` (do not run) or `reservation` (run in event_schedule_window).",
+        )
+        .required(),
+    Field::objects(
+            "event_instances",
+            &EVENT_INSTANCES_FIELDS,
+            "The events (at most 20).",
+        )
+        .required(),
+    Field::object(
+        "event_schedule_window",
+        &EVENT_SCHEDULE_WINDOW_FIELDS,
+        "When a reserved event runs.",
+    ),
+];
+
+/// The fields of `SetProxyAccessControlRulesRequest`, as flags.
+static SET_PROXY_ACCESS_CONTROL_RULES_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::ShowProxyAccessControlResponseType::VALUES),
+            "Kind of list: `white` (allow list) or `black` (deny list).",
+        )
+        .required(),
+    Field::objects(
+            "ip_list",
+            &ACCESS_CONTROL_RULE_FIELDS,
+            "Addresses or ranges in the list, at most 300.",
+        )
+        .required(),
+];
+
+/// The fields of `SetProxyConnectionPoolTypeRequest`, as flags.
+static SET_PROXY_CONNECTION_POOL_TYPE_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "connection_pool_type",
+            Kind::Enum(types::MysqlProxyV3ConnectionPoolType::VALUES),
+            "`CLOSED` turns the connection pool off, `SESSION` turns on the session-level pool.",
+        )
+        .required(),
+];
+
+/// The fields of `SetProxyNewNodeAutoAddRequest`, as flags.
+static SET_PROXY_NEW_NODE_AUTO_ADD_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "switch_status",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` lets new nodes join the proxy automatically, `OFF` does not.",
+        )
+        .required(),
+    Field::new(
+        "weight",
+        Kind::Int32,
+        "Read weight of new nodes, 0 to 1000, when switch_status is `ON`; may be omitted otherwise. From 0 to 1000.",
+    ),
+];
+
+/// The fields of `SetProxyRouteModeRequest`, as flags.
+static SET_PROXY_ROUTE_MODE_REQUEST_FIELDS: [Field; 5] = [
+    Field::new(
+            "route_mode",
+            Kind::Int32,
+            "Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2` load balancing where the primary node takes reads. One of 0, 1, 2.",
+        )
+        .required(),
+    Field::new(
+        "master_weight",
+        Kind::Int32,
+        "Read weight of the primary node: 0 to 1000 in mode 0, 0 in mode 1, 1 in mode 2. From 0 to 1000.",
+    ),
+    Field::objects(
+        "readonly_nodes",
+        &MODIFY_PROXY_ROUTE_MODE_WEIGHT_READONLY_NODE_FIELDS,
+        "Read weights of read replicas.",
+    ),
+    Field::new(
+        "new_node_auto_add_status",
+        Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+        "Whether nodes added to the instance later join this proxy automatically (`ON` or `OFF`). Accepted only for accounts on the vendor's allow list.",
+    ),
+    Field::new(
+        "new_node_weight",
+        Kind::Int32,
+        "Read weight of automatically added nodes, 0 to 1000, when the routing mode is 0 and automatic adding is on; may be omitted otherwise. From 0 to 1000.",
+    ),
+];
+
+/// The fields of `SetProxySessionConsistencyRequest`, as flags.
+static SET_PROXY_SESSION_CONSISTENCY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "session_consistence",
+            Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+            "`true` turns session consistency on, `false` turns it off.",
+        )
+        .required(),
+    Field::new(
+        "consistence_mode",
+        Kind::Enum(types::MysqlProxyV3ConsistenceMode::VALUES),
+        "Consistency mode: `session`, `global` or `eventual`. When omitted, the session consistency switch decides.",
+    ),
+];
+
+/// The fields of `SetProxySslRequest`, as flags.
+static SET_PROXY_SSL_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "ssl_option",
+            Kind::Bool,
+            "`true` enables SSL encryption, `false` disables it.",
+        )
+        .required(),
+];
+
+/// The fields of `SetProxyTransactionSplitRequest`, as flags.
+static SET_PROXY_TRANSACTION_SPLIT_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "transaction_split",
+            Kind::Enum(types::ListDdlLogsResponseSwitchStatus::VALUES),
+            "`ON` turns transaction splitting on, `OFF` turns it off.",
+        )
+        .required(),
+    Field::new(
+            "proxy_id_list",
+            Kind::String,
+            "Ids of the proxies of the instance to change.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `SetProxyWeightsRequest`, as flags.
+static SET_PROXY_WEIGHTS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("master_weight", Kind::Int32, "Read weight of the primary node."),
+    Field::objects(
+        "readonly_nodes",
+        &TAURUS_MODIFY_PROXY_WEIGHT_READONLY_NODE_FIELDS,
+        "Read weights of read replicas.",
+    ),
+];
+
+/// The fields of `SetQuota`, as flags.
+static SET_QUOTA_FIELDS: [Field; 4] = [
+    Field::new("enterprise_project_id", Kind::String, "Id of the enterprise project.")
+        .required(),
+    Field::new(
+        "instance_quota",
+        Kind::Int32,
+        "Maximum number of instances, 0 to 100000. From 0 to 100000.",
+    ),
+    Field::new(
+        "vcpus_quota",
+        Kind::Int32,
+        "Maximum number of vCPUs, 0 to 2147483646. From 0 to 2147483646.",
+    ),
+    Field::new(
+        "ram_quota",
+        Kind::Int32,
+        "Maximum memory in GB, 0 to 2147483646. From 0 to 2147483646.",
+    ),
+];
+
+/// The fields of `SetRecyclePolicyRequest`, as flags.
+static SET_RECYCLE_POLICY_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+        "recycle_policy",
+        &RECYCLE_POLICY_FIELDS,
+        "Recycle bin policy (request form).",
+    ),
+];
+
+/// The fields of `SetServerlessPolicyRequest`, as flags.
+static SET_SERVERLESS_POLICY_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "min_vcpus",
+            Kind::Int32,
+            "Lower limit of vCPUs per node; the allowed values come from the flavor list.",
+        )
+        .required(),
+    Field::new(
+            "max_vcpus",
+            Kind::Int32,
+            "Upper limit of vCPUs per node; the allowed values come from the flavor list.",
+        )
+        .required(),
+];
+
+/// The fields of `SetSlowLogDesensitizationRequest`, as flags.
+static SET_SLOW_LOG_DESENSITIZATION_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("open_slow_log_switch", Kind::Bool, "Desired state of the switch.")
+        .required(),
+];
+
+/// The fields of `SetSqlFilterRulesRequest`, as flags.
+static SET_SQL_FILTER_RULES_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "sql_filter_rules",
+            &NODE_SQL_FILTER_RULE_INFO_FIELDS,
+            "The rules of each node.",
+        )
+        .required(),
+];
+
+/// The fields of `ShowAuditLogDownloadLinkRequest`, as flags.
+static SHOW_AUDIT_LOG_DOWNLOAD_LINK_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "ids",
+            Kind::String,
+            "Ids of the audit log files (from ListAuditLogs), at most 50.",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `ShowHtapErrorLogDetailRequest`, as flags.
+static SHOW_HTAP_ERROR_LOG_DETAIL_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the StarRocks node whose error log entries are returned.",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "level",
+            Kind::String,
+            "Level of the entries to return (the sources list no values).",
+        )
+        .required(),
+    Field::new(
+            "limit",
+            Kind::String,
+            "Number of entries to return, a whole number from 0 to 100 sent as a string. Matches ^([0-9]|[1-9][0-9]|100)$",
+        )
+        .required(),
+    Field::new(
+        "line_num",
+        Kind::String,
+        "Sequence number of the last entry of the previous page, for paging; left out on the first request.",
+    ),
+];
+
+/// The fields of `ShowInstanceDatabasesForHtapRequest`, as flags.
+static SHOW_INSTANCE_DATABASES_FOR_HTAP_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+        "source_instance_id",
+        Kind::String,
+        "Id of the source GaussDB(for MySQL) instance (36 letters or digits).",
+    ),
+    Field::new(
+            "databases",
+            Kind::String,
+            "Names to look for (letters, digits and underscores). A list of exactly one name makes a fuzzy search. Matches ^[A-Za-z0-9_]+$",
+        )
+        .list(),
+];
+
+/// The fields of `ShowInstanceTablesForHtapRequest`, as flags.
+static SHOW_INSTANCE_TABLES_FOR_HTAP_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the source GaussDB(for MySQL) instance (36 letters or digits).",
+        )
+        .required(),
+    Field::new(
+            "filter_type",
+            Kind::Enum(types::TableReplConfigReplType::VALUES),
+            "Kind of table list: `include_tables` (whitelist) or `exclude_tables` (blacklist).",
+        )
+        .required(),
+    Field::objects(
+            "database_tables",
+            &DATABASE_TABLES_INFO_FIELDS,
+            "The databases (and tables) to look in.",
+        )
+        .required(),
+    Field::objects(
+            "selected_tables",
+            &DATABASE_TABLES_INFO_FIELDS,
+            "The databases and tables already selected.",
+        )
+        .required(),
+];
+
+/// The fields of `ShowSlowLogDetailRequest`, as flags.
+static SHOW_SLOW_LOG_DETAIL_REQUEST_FIELDS: [Field; 7] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the StarRocks node whose slow query log entries are returned.",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new("limit", Kind::Int32, "Number of entries to return.").required(),
+    Field::new(
+        "line_num",
+        Kind::String,
+        "Sequence number of the last entry of the previous page, for paging; left out on the first request.",
+    ),
+    Field::new(
+        "operate_type",
+        Kind::Enum(types::ShowSlowLogDetailRequestOperateType::VALUES),
+        "Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `ALTER`, `DROP` or `CREATE`; empty for every type.",
+    ),
+    Field::new("database", Kind::String, "Only statements run in this database."),
+];
+
+/// The fields of `ShowSlowLogStatisticsRequest`, as flags.
+static SHOW_SLOW_LOG_STATISTICS_REQUEST_FIELDS: [Field; 9] = [
+    Field::new("node_id", Kind::String, "Id of the node.").required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); at most one month ago. Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+        )
+        .required(),
+    Field::new(
+        "database",
+        Kind::String,
+        "Only statements of this database; special characters such as `<`, `>` and `&` are not supported.",
+    ),
+    Field::new(
+        "type",
+        Kind::Enum(types::ShowSlowLogStatisticsRequestType::VALUES),
+        "Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `CREATE` or `ALL`; absent, every type.",
+    ),
+    Field::new(
+        "sort",
+        Kind::String,
+        "`executeTime` sorts by average execution time; absent or any other value sorts by number of executions.",
+    ),
+    Field::new(
+        "order",
+        Kind::Enum(types::ShowInstanceBackupsOrderRule::VALUES),
+        "Sort direction, `desc` or `asc`. Defaults to `\"desc\"`.",
+    ),
+    Field::new(
+        "offset",
+        Kind::Int32,
+        "Number of entries to skip. Defaults to `0`. At least 0.",
+    ),
+    Field::new(
+        "limit",
+        Kind::Int32,
+        "Maximum number of entries to return. Defaults to `10`. From 1 to 100.",
+    ),
+];
+
+/// The fields of `ShowSqlAutoSqlLimitingRequest`, as flags.
+static SHOW_SQL_AUTO_SQL_LIMITING_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "node_ids",
+            Kind::String,
+            "Ids of the nodes, which must be primary nodes (a UUID without hyphens followed by `no07`).",
+        )
+        .list()
+        .required(),
+];
+
+/// The fields of `ShowTaurusDbTxnProgressRequest`, as flags.
+static SHOW_TAURUS_DB_TXN_PROGRESS_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::ShowTaurusDbTxnProgressRequestAction::VALUES),
+            "Transaction activity to report; the only value is `rollback`. Defaults to `\"rollback\"`.",
+        )
+        .required(),
+    Field::new(
+            "transaction_ids",
+            Kind::String,
+            "Ids of the transactions to report (at most 100). Empty or absent: every transaction being rolled back, paged by offset and limit; otherwise exactly these, and offset and limit are ignored.",
+        )
+        .list(),
+    Field::new(
+        "offset",
+        Kind::Int32,
+        "Number of transactions to skip (ignored with transaction_ids). Defaults to `0`. At least 0.",
+    ),
+    Field::new(
+        "limit",
+        Kind::Int32,
+        "Maximum number of transactions to return (ignored with transaction_ids). Defaults to `100`. From 1 to 100.",
+    ),
+];
+
+/// The fields of `SingleNodeInfo`, as flags.
+static SINGLE_NODE_INFO_FIELDS: [Field; 2] = [
+    Field::new("node_id", Kind::String, "Id of the node.").required(),
+    Field::new(
+            "name",
+            Kind::String,
+            "New name of the node: 4 to 128 characters, letters, digits, Chinese characters, hyphens and underscores. 4 to 128 characters. Matches ^[A-Za-z0-9_\\u4E00-\\u9FFF-]+$",
+        )
+        .required(),
+];
+
+/// The fields of `StarRocksCreateBeVolume`, as flags.
+static STAR_ROCKS_CREATE_BE_VOLUME_FIELDS: [Field; 2] = [
+    Field::new(
+            "io_type",
+            Kind::String,
+            "Disk type, as returned by the HTAP storage type query.",
+        )
+        .required(),
+    Field::new(
+            "capacity_in_gb",
+            Kind::Int32,
+            "Disk size in GB, 50 to 32000 in steps of 10. From 50 to 32000. A multiple of 10.",
+        )
+        .required(),
+];
+
+/// The fields of `StarRocksCreateEngine`, as flags.
+static STAR_ROCKS_CREATE_ENGINE_FIELDS: [Field; 2] = [
+    Field::new(
+            "type",
+            Kind::Enum(types::StarRocksCreateEngineType::VALUES),
+            "Engine type; only `star-rocks`.",
+        )
+        .required(),
+    Field::new(
+            "version",
+            Kind::String,
+            "Major version of the engine (for example `3.1`).",
+        )
+        .required(),
+];
+
+/// The fields of `StarRocksCreateFeVolume`, as flags.
+static STAR_ROCKS_CREATE_FE_VOLUME_FIELDS: [Field; 2] = [
+    Field::new(
+            "io_type",
+            Kind::String,
+            "Disk type, as returned by the HTAP storage type query.",
+        )
+        .required(),
+    Field::new(
+            "capacity_in_gb",
+            Kind::Int32,
+            "Disk size in GB, 50 to 1000 in steps of 10. From 50 to 1000. A multiple of 10.",
+        )
+        .required(),
+];
+
+/// The fields of `StarRocksCreateHa`, as flags.
+static STAR_ROCKS_CREATE_HA_FIELDS: [Field; 1] = [
+    Field::new(
+            "mode",
+            Kind::Enum(types::StarRocksCreateHaMode::VALUES),
+            "Deployment mode: `Single` (one FE and one BE node) or `Cluster`.",
+        )
+        .required(),
+];
+
+/// The fields of `StarRocksCreateRequestPayInfo`, as flags.
+static STAR_ROCKS_CREATE_REQUEST_PAY_INFO_FIELDS: [Field; 4] = [
+    Field::new(
+        "pay_model",
+        Kind::Enum(types::HtapInstancePayModel::VALUES),
+        "Billing mode: `0` pay-per-use (the default) or `1` yearly/monthly. Defaults to `\"0\"`.",
+    ),
+    Field::new("period", Kind::String, "Number of subscription periods."),
+    Field::new(
+        "period_type",
+        Kind::Enum(types::ClickHousePayInfoRespPeriodType::VALUES),
+        "Unit of the subscription period: `2` month or `3` year.",
+    ),
+    Field::new(
+        "is_auto_renew",
+        Kind::Enum(types::HtapInstancePayModel::VALUES),
+        "Whether the subscription renews itself: `1` yes, `0` no.",
+    ),
+];
+
+/// The fields of `StarRocksCreateSysTag`, as flags.
+static STAR_ROCKS_CREATE_SYS_TAG_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::Enum(types::StarRocksCreateSysTagKey::VALUES),
+            "Tag key; only `_sys_enterprise_project_id`.",
+        )
+        .required(),
+    Field::new(
+            "value",
+            Kind::Enum(types::StarRocksCreateSysTagValue::VALUES),
+            "Tag value: the enterprise project id; only `0` (the default project).",
+        )
+        .required(),
+];
+
+/// The fields of `StarRocksCreateTagsInfo`, as flags.
+static STAR_ROCKS_CREATE_TAGS_INFO_FIELDS: [Field; 1] = [
+    Field::objects("sys_tags", &STAR_ROCKS_CREATE_SYS_TAG_FIELDS, "System tags.")
+        .required(),
+];
+
+/// The fields of `StarRocksResourceInfo`, as flags.
+static STAR_ROCKS_RESOURCE_INFO_FIELDS: [Field; 10] = [
+    Field::new("enterprise_project_id", Kind::String, "Id of the enterprise project.")
+        .required(),
+    Field::new("instance_num", Kind::Int32, "Number of instances.").required(),
+    Field::new(
+            "mode",
+            Kind::Enum(types::StarRocksCreateHaMode::VALUES),
+            "Deployment mode: `Cluster` or `Single`.",
+        )
+        .required(),
+    Field::new(
+            "availability_zone_mode",
+            Kind::Enum(types::ListHtapFlavorsAvailabilityZoneMode::VALUES),
+            "Availability-zone mode; only `single` is offered.",
+        )
+        .required(),
+    Field::new("fe_node_num", Kind::Int32, "Number of FE nodes.").required(),
+    Field::new("be_node_num", Kind::Int32, "Number of BE nodes.").required(),
+    Field::new("fe_flavor_ref", Kind::String, "Specification code of the FE flavor.")
+        .required(),
+    Field::new("be_flavor_ref", Kind::String, "Specification code of the BE flavor.")
+        .required(),
+    Field::new(
+        "availability_zone",
+        Kind::String,
+        "Code of the availability zone; when given, the check also verifies that it is valid.",
+    ),
+    Field::new(
+            "subnet_id",
+            Kind::String,
+            "Id of the subnet of the HTAP instance, which is the subnet of the GaussDB(for MySQL) instance.",
+        )
+        .required(),
+];
+
+/// The fields of `StartOnlineDdlInfoItem`, as flags.
+static START_ONLINE_DDL_INFO_ITEM_FIELDS: [Field; 1] = [
+    Field::new(
+            "sql",
+            Kind::String,
+            "`ALTER TABLE` statement to run; several statements are separated by semicolons.",
+        )
+        .required(),
+];
+
+/// The fields of `StartOnlineDdlTaskRequest`, as flags.
+static START_ONLINE_DDL_TASK_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+        "auto_clear",
+        Kind::Bool,
+        "Whether the temporary tables are dropped automatically afterwards. Defaults to `false`.",
+    ),
+    Field::objects(
+            "task_content",
+            &START_ONLINE_TASK_CONTENT_ITEM_FIELDS,
+            "The statements, grouped per database.",
+        )
+        .required(),
+];
+
+/// The fields of `StartOnlineTaskContentItem`, as flags.
+static START_ONLINE_TASK_CONTENT_ITEM_FIELDS: [Field; 2] = [
+    Field::new(
+            "schema",
+            Kind::String,
+            "Database the statements change (see ListDatabases).",
+        )
+        .required(),
+    Field::objects("ddl_info", &START_ONLINE_DDL_INFO_ITEM_FIELDS, "The statements.")
+        .required(),
+];
+
+/// The fields of `StopOnlineDdlTaskRequest`, as flags.
+static STOP_ONLINE_DDL_TASK_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("task_id", Kind::String, "Id of the task, from ListOnlineDdlTaskRecords.")
+        .required(),
+];
+
+/// The fields of `SwitchGaussMySqlProxyAltRequest`, as flags.
+static SWITCH_GAUSS_MY_SQL_PROXY_ALT_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "alt_enabled",
+            Kind::Enum(types::SwitchGaussMySqlProxyAltRequestAltEnabled::VALUES),
+            "Whether ALT is on: `on` or `off`.",
+        )
+        .required(),
+    Field::new(
+        "alt_for_readonly",
+        Kind::Enum(types::SwitchGaussMySqlProxyAltRequestAltEnabled::VALUES),
+        "Whether ALT is on for read-only connections: `on` or `off`. Defaults to `\"off\"`.",
+    ),
+];
+
+/// The fields of `SwitchGaussMySqlProxyEipRequest`, as flags.
+static SWITCH_GAUSS_MY_SQL_PROXY_EIP_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "bind",
+            Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+            "`\"true\"` binds the address, `\"false\"` unbinds it (a string, not a boolean).",
+        )
+        .required(),
+    Field::new(
+            "public_ip",
+            Kind::String,
+            "The elastic public IP address to bind or unbind.",
+        )
+        .required(),
+    Field::new(
+        "public_ip_id",
+        Kind::String,
+        "Id of the elastic public IP; needed to bind, not to unbind.",
+    ),
+];
+
+/// The fields of `SwitchProxyAccessControlRequest`, as flags.
+static SWITCH_PROXY_ACCESS_CONTROL_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "open_access_control",
+            Kind::Bool,
+            "`true` enables access control, `false` disables it.",
+        )
+        .required(),
+];
+
+/// The fields of `SwitchoverInstanceRequest`, as flags.
+static SWITCHOVER_INSTANCE_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "node_id",
+            Kind::String,
+            "Id of the read-only node that becomes the primary node.",
+        )
+        .required(),
+];
+
+/// The fields of `SyncStarRocksUsersRequest`, as flags.
+static SYNC_STAR_ROCKS_USERS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "action",
+            Kind::String,
+            "What to do with the account synchronization; the vendor's Terraform provider sends `startSyncTaurusAccount` to start it and `stopSyncTaurusAccount` to stop it. The vendor's sources list no values, so the spec declares no enum.",
+        )
+        .required(),
+];
+
+/// The fields of `TableReplConfig`, as flags.
+static TABLE_REPL_CONFIG_FIELDS: [Field; 3] = [
+    Field::new(
+        "repl_type",
+        Kind::Enum(types::TableReplConfigReplType::VALUES),
+        "Kind of list: `include_tables` (whitelist) or `exclude_tables` (blacklist).",
+    ),
+    Field::new(
+        "repl_scope",
+        Kind::Enum(types::TableReplConfigReplScope::VALUES),
+        "Scope: `all` (all tables) or `part` (some tables).",
+    ),
+    Field::new("tables", Kind::String, "Tables of the whitelist or blacklist.").list(),
+];
+
+/// The fields of `TablesConfig`, as flags.
+static TABLES_CONFIG_FIELDS: [Field; 2] = [
+    Field::new(
+        "table_name",
+        Kind::String,
+        "Name of the table, up to 128 characters. At most 128 characters.",
+    ),
+    Field::new(
+        "table_config",
+        Kind::String,
+        "Settings of the table (for example `order by id`), up to 1024 characters. At most 1024 characters.",
+    ),
+];
+
+/// The fields of `TagItem`, as flags.
+static TAG_ITEM_FIELDS: [Field; 2] = [
+    Field::new(
+            "key",
+            Kind::String,
+            "Tag key: 1 to 36 Unicode characters, made of letters, digits, underscores, hyphens and Chinese characters; not empty and not a space. 1 to 36 characters. Matches ^[0-9A-Za-z_\\u4e00-\\u9fa5-]+$",
+        )
+        .required(),
+    Field::new(
+        "value",
+        Kind::String,
+        "Tag value: at most 43 Unicode characters, made of letters, digits, underscores, periods, hyphens and Chinese characters; may be empty but not a space. Required when `action` is `create`; when deleting, a tag with a value is deleted only if the value matches, a tag without one is deleted by key. At most 43 characters. Matches ^[0-9A-Za-z_.\\u4e00-\\u9fa5-]*$",
+    ),
+];
+
+/// The fields of `TaskContentItem`, as flags.
+static TASK_CONTENT_ITEM_FIELDS: [Field; 2] = [
+    Field::new("schema", Kind::String, "Database of the temporary tables.").required(),
+    Field::objects("ddl_info", &DDL_INFO_ITEM_FIELDS, "The temporary tables.").required(),
+];
+
+/// The fields of `TaurusDbChargeInfo`, as flags.
+static TAURUS_DB_CHARGE_INFO_FIELDS: [Field; 4] = [
+    Field::new(
+            "period_type",
+            Kind::Enum(types::MysqlChargeInfoPeriodType::VALUES),
+            "Subscription period unit, `month` or `year`.",
+        )
+        .required(),
+    Field::new(
+            "period_num",
+            Kind::Int32,
+            "Number of subscription periods, 1 to 9 months or 1 to 3 years. From 1 to 9.",
+        )
+        .required(),
+    Field::new(
+        "is_auto_pay",
+        Kind::Bool,
+        "Whether the order is paid from the account automatically (`true`) or manually (`false`, the default). It does not affect how renewals are paid. Defaults to `false`.",
+    ),
+    Field::new(
+        "is_auto_renew",
+        Kind::Bool,
+        "Whether the subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default). Defaults to `false`.",
+    ),
+];
+
+/// The fields of `TaurusModifyProxyWeightReadonlyNode`, as flags.
+static TAURUS_MODIFY_PROXY_WEIGHT_READONLY_NODE_FIELDS: [Field; 2] = [
+    Field::new("id", Kind::String, "Id of the read replica."),
+    Field::new("weight", Kind::Int32, "Read weight of the read replica."),
+];
+
+/// The fields of `UpdateBackupOffsitePolicyInfo`, as flags.
+static UPDATE_BACKUP_OFFSITE_POLICY_INFO_FIELDS: [Field; 5] = [
+    Field::new(
+            "open_auto_backup",
+            Kind::Bool,
+            "Whether full backups are copied to the destination region.",
+        )
+        .required(),
+    Field::new(
+            "open_incremental_backup",
+            Kind::Bool,
+            "Whether incremental backups are copied to the destination region; can be true only when open_auto_backup is true.",
+        )
+        .required(),
+    Field::new(
+            "destination_project_id",
+            Kind::String,
+            "Id of the project in the destination region that receives the copies.",
+        )
+        .required(),
+    Field::new(
+            "destination_region",
+            Kind::String,
+            "Destination region of the copies (for example `cn-north-7`).",
+        )
+        .required(),
+    Field::new(
+            "keep_days",
+            Kind::Int32,
+            "Days that the copies are kept, 1 to 1825. From 1 to 1825.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateBackupPolicyLegacyPolicy`, as flags.
+static UPDATE_BACKUP_POLICY_LEGACY_POLICY_FIELDS: [Field; 4] = [
+    Field::new(
+            "keep_days",
+            Kind::Int32,
+            "Number of days backups are kept, 1 to 732. From 1 to 732.",
+        )
+        .required(),
+    Field::new(
+            "start_time",
+            Kind::String,
+            "Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+        )
+        .required(),
+    Field::new(
+            "period",
+            Kind::String,
+            "Weekdays on which automatic backups run, as comma-separated day numbers (for example `1,2,3,4` for Monday to Thursday). Matches ^[1-7](,[1-7])*$",
+        )
+        .required(),
+    Field::new(
+        "retention_num_backup_level1",
+        Kind::Int32,
+        "Number of level-1 backups kept, `0` (the default) or `1`; required when level-1 backups are switched on, not allowed otherwise. Defaults to `0`. One of 0, 1.",
+    ),
+];
+
+/// The fields of `UpdateBackupPolicyLegacyRequest`, as flags.
+static UPDATE_BACKUP_POLICY_LEGACY_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "backup_policy",
+            &UPDATE_BACKUP_POLICY_LEGACY_POLICY_FIELDS,
+            "Automatic backup policy (table `backup_policy` of 5.4.1).",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateBackupPolicyRequest`, as flags.
+static UPDATE_BACKUP_POLICY_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "backup_policy",
+            &MYSQL_BACKUP_POLICY_FIELDS,
+            "Automatic backup policy to set.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateClickHouseDatabaseUserPrivilegesRequest`, as flags.
+static UPDATE_CLICK_HOUSE_DATABASE_USER_PRIVILEGES_REQUEST_FIELDS: [Field; 3] = [
+    Field::new("user_name", Kind::String, "Name of the account.").required(),
+    Field::new(
+            "databases",
+            Kind::String,
+            "Databases the account may access; `*` means all databases.",
+        )
+        .list()
+        .required(),
+    Field::new(
+            "dml",
+            Kind::Int32,
+            "DML permission: `1` (read only) or `2` (read and settings). One of 1, 2.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateClickHouseReplicationConfigRequest`, as flags.
+static UPDATE_CLICK_HOUSE_REPLICATION_CONFIG_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "source_instance_id",
+            Kind::String,
+            "Id of the source GaussDB(for MySQL) instance.",
+        )
+        .required(),
+    Field::new("source_node_id", Kind::String, "Id of the source node."),
+    Field::new("database", Kind::String, "Name of the synchronized database.")
+        .required(),
+    Field::new(
+            "value",
+            Kind::String,
+            "New table scope: a JSON object in a string, keyed by the kind of list the synchronization already has (`white_list` or `black_list`), whose value lists the tables separated by commas, for example `{\"white_list\": \"t1,t2,t3\"}`. The kind of list cannot be changed.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateConfigurationRequest`, as flags.
+static UPDATE_CONFIGURATION_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+        "name",
+        Kind::String,
+        "New name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+    ),
+    Field::new(
+        "description",
+        Kind::String,
+        "New description: at most 256 characters, without carriage returns or any of `!<\"='>&`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r!<\"='>&]*$",
+    ),
+    Field::new(
+        "parameter_values",
+        Kind::Json,
+        "New parameter values keyed by parameter name; parameters not given keep their values. Given as JSON.",
+    ),
+];
+
+/// The fields of `UpdateDatabaseComment`, as flags.
+static UPDATE_DATABASE_COMMENT_FIELDS: [Field; 2] = [
+    Field::new("name", Kind::String, "Name of the database.").required(),
+    Field::new(
+            "comment",
+            Kind::String,
+            "New comment, at most 512 characters, without line breaks or the characters ! < \" = ' > &. At most 512 characters. Matches ^[^\\r\\n!<\"='>&]*$",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateDatabaseCommentsRequest`, as flags.
+static UPDATE_DATABASE_COMMENTS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "databases",
+            &UPDATE_DATABASE_COMMENT_FIELDS,
+            "The databases; at most 50.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateDatabaseUserComment`, as flags.
+static UPDATE_DATABASE_USER_COMMENT_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "User name.").required(),
+    Field::new("host", Kind::String, "Host of the user.").required(),
+    Field::new(
+            "comment",
+            Kind::String,
+            "New comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Takes effect only on kernel version 2.0.13.0 or later. At most 512 characters. Matches ^[^\\r\\n!<='>&]*$",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateDatabaseUserCommentsRequest`, as flags.
+static UPDATE_DATABASE_USER_COMMENTS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "users",
+            &UPDATE_DATABASE_USER_COMMENT_FIELDS,
+            "The users; at most 50.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateDatabaseUserPasswordsRequest`, as flags.
+static UPDATE_DATABASE_USER_PASSWORDS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects("users", &RESET_DATABASE_PASSWORD_FIELDS, "The users; at most 50.")
+        .required(),
+];
+
+/// The fields of `UpdateDynamicServerlessPolicyRequest`, as flags.
+static UPDATE_DYNAMIC_SERVERLESS_POLICY_REQUEST_FIELDS: [Field; 3] = [
+    Field::new(
+            "min_vcpus",
+            Kind::String,
+            "Minimum compute, one of the values ShowDynamicServerlessPolicy offers, not above max_vcpus.",
+        )
+        .required(),
+    Field::new(
+            "max_vcpus",
+            Kind::String,
+            "Maximum compute, one of the values ShowDynamicServerlessPolicy offers, not below min_vcpus.",
+        )
+        .required(),
+    Field::new(
+        "need_update_nodes_compute_ability",
+        Kind::Bool,
+        "Whether nodes whose current compute is below the new minimum are raised to it at once; defaults to false. Defaults to `false`.",
+    ),
+];
+
+/// The fields of `UpdateHtapQueryQueuesControlRequest`, as flags.
+static UPDATE_HTAP_QUERY_QUEUES_CONTROL_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "enable_query_queue_select",
+            Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+            "Whether query queues are on, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateInstanceAliasRequest`, as flags.
+static UPDATE_INSTANCE_ALIAS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "alias",
+            Kind::String,
+            "Remark of the instance: 0 to 64 characters, made of letters, digits, Chinese characters, periods, underscores and hyphens. 0 to 64 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateInstanceConfigurationsRequest`, as flags.
+static UPDATE_INSTANCE_CONFIGURATIONS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "parameter_values",
+            Kind::Json,
+            "Parameter values keyed by parameter name, overriding the values of the default template. Given as JSON.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateInstanceNameLegacyRequest`, as flags.
+static UPDATE_INSTANCE_NAME_LEGACY_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "New name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateInstanceNameRequest`, as flags.
+static UPDATE_INSTANCE_NAME_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "New name of the instance; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+        )
+        .required(),
+    Field::new(
+        "is_modify_node_name",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether the nodes are renamed too, `true` (the default) or `false`. Defaults to `\"true\"`.",
+    ),
+];
+
+/// The fields of `UpdateInstancePortRequest`, as flags.
+static UPDATE_INSTANCE_PORT_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "port",
+            Kind::Int32,
+            "New port, from 1024 to 65535, except the reserved ports 5342 to 5345, 12017, 20000, 20201, 20202, 33062 and 33071. From 1024 to 65535.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateInstancePrivateDnsRequest`, as flags.
+static UPDATE_INSTANCE_PRIVATE_DNS_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "dns_name",
+            Kind::String,
+            "New prefix of the private domain name: 8 to 63 lowercase letters and digits, no other characters. 8 to 63 characters. Matches ^[a-z0-9]{8,63}$",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateInstanceSecurityGroupRequest`, as flags.
+static UPDATE_INSTANCE_SECURITY_GROUP_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("security_group_id", Kind::String, "Id of the security group.").required(),
+];
+
+/// The fields of `UpdateInstanceTagsRequest`, as flags.
+static UPDATE_INSTANCE_TAGS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "action",
+            Kind::Enum(types::UpdateInstanceTagsRequestAction::VALUES),
+            "`create` adds the tags, `delete` deletes them.",
+        )
+        .required(),
+    Field::objects("tags", &TAG_ITEM_FIELDS, "The tags.").required(),
+];
+
+/// The fields of `UpdateMultiTenantRequest`, as flags.
+static UPDATE_MULTI_TENANT_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "multi_tenant_switch",
+            Kind::Bool,
+            "`true` to switch multi-tenancy on, `false` to switch it off.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateNodeNamesRequest`, as flags.
+static UPDATE_NODE_NAMES_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "node_list",
+            &SINGLE_NODE_INFO_FIELDS,
+            "The nodes and their new names.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateNodePriorityRequest`, as flags.
+static UPDATE_NODE_PRIORITY_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "priority",
+            Kind::Int32,
+            "Failover priority: 1 to 16, where a smaller number means a higher priority (read-only nodes of equal priority are equally likely to be promoted), or -1 to exclude the node from failover. -1 is allowed when a single-zone instance has more than two read-only nodes, or when a multi-zone instance still spans more than one zone after the change. One of -1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateOffsiteBackupPolicyRequest`, as flags.
+static UPDATE_OFFSITE_BACKUP_POLICY_REQUEST_FIELDS: [Field; 1] = [
+    Field::object(
+            "backup_policy",
+            &UPDATE_BACKUP_OFFSITE_POLICY_INFO_FIELDS,
+            "Cross-region backup policy to set.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateProxyConfigurationItem`, as flags.
+static UPDATE_PROXY_CONFIGURATION_ITEM_FIELDS: [Field; 3] = [
+    Field::new("name", Kind::String, "Name of the parameter.").required(),
+    Field::new("value", Kind::String, "New value of the parameter.").required(),
+    Field::new(
+            "elem_type",
+            Kind::String,
+            "Type of the parameter's parent element (for example `system`).",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateProxyConfigurationsRequest`, as flags.
+static UPDATE_PROXY_CONFIGURATIONS_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "configurations",
+            &UPDATE_PROXY_CONFIGURATION_ITEM_FIELDS,
+            "The parameters and their new values.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateProxyFlavorRequest`, as flags.
+static UPDATE_PROXY_FLAVOR_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "flavor_ref",
+            Kind::String,
+            "Flavor code of the new proxy flavor (for example `gaussdb.proxy.xlarge.arm.2`).",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateProxyPortRequest`, as flags.
+static UPDATE_PROXY_PORT_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "port",
+            Kind::Int32,
+            "New port, 1025 to 65534, except 1033, 5342 to 5345, 12017, 20000, 20201, 20202, 33062 and 33071. From 1025 to 65534.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateProxyPrivateDnsNameRequest`, as flags.
+static UPDATE_PROXY_PRIVATE_DNS_NAME_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("new_dns_name", Kind::String, "New private domain name of the proxy.")
+        .required(),
+    Field::new(
+            "vpc_id",
+            Kind::String,
+            "Id of the virtual private cloud (VPC) the name belongs to.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateServerlessComputeAbilityPolicyRequest`, as flags.
+static UPDATE_SERVERLESS_COMPUTE_ABILITY_POLICY_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "min_vcpus",
+            Kind::String,
+            "Lower limit of vCPUs per node, as a string; the allowed values come from the flavor list.",
+        )
+        .required(),
+    Field::new(
+            "max_vcpus",
+            Kind::String,
+            "Upper limit of vCPUs per node, as a string; at least 4, and the allowed values come from the flavor list.",
+        )
+        .required(),
+    Field::new(
+        "scale_out_switch",
+        Kind::Bool,
+        "Whether read replicas are added and removed automatically; defaults to false. Needs a database proxy. Defaults to `false`.",
+    ),
+    Field::new(
+        "min_readonly_node_count",
+        Kind::Int32,
+        "Lower limit of read replicas, from 1 to 6. Used, and required, only when scale_out_switch is true. From 1 to 6.",
+    ),
+    Field::new(
+        "max_readonly_node_count",
+        Kind::Int32,
+        "Upper limit of read replicas, from 2 to 7. Used, and required, only when scale_out_switch is true. From 2 to 7.",
+    ),
+    Field::new(
+        "need_update_nodes_compute_ability",
+        Kind::Bool,
+        "Whether nodes whose current compute is below the new minimum are raised to it at once; defaults to false. Defaults to `false`.",
+    ),
+];
+
+/// The fields of `UpdateStarRocksDatabaseUserPasswordRequest`, as flags.
+static UPDATE_STAR_ROCKS_DATABASE_USER_PASSWORD_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("user_name", Kind::String, "Name of the account.").required(),
+    Field::new(
+            "password",
+            Kind::String,
+            "Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,. 8 to 32 characters.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateStarRocksDatabaseUserPermissionRequest`, as flags.
+static UPDATE_STAR_ROCKS_DATABASE_USER_PERMISSION_REQUEST_FIELDS: [Field; 4] = [
+    Field::new("user_name", Kind::String, "Name of the account.").required(),
+    Field::new("databases", Kind::String, "Databases the account is granted.").list(),
+    Field::new(
+        "dml",
+        Kind::Int32,
+        "DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings. One of 0, 1, 2, 3.",
+    ),
+    Field::new("ddl", Kind::Int32, "DDL privilege: 0 none, 1 allowed. One of 0, 1."),
+];
+
+/// The fields of `UpdateStarrocksParamsRequest`, as flags.
+static UPDATE_STARROCKS_PARAMS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "node_type",
+            Kind::Enum(types::ShowStarrocksParamsNodeType::VALUES),
+            "Kind of node whose parameters change: `be` or `fe`.",
+        )
+        .required(),
+    Field::new(
+            "parameter_values",
+            Kind::Json,
+            "New values, by parameter name. Parameters not named keep their values. Given as JSON.",
+        )
+        .required(),
+];
+
+/// The fields of `UpdateTaurusDbAdvancedBackupPolicyRequest`, as flags.
+static UPDATE_TAURUS_DB_ADVANCED_BACKUP_POLICY_REQUEST_FIELDS: [Field; 4] = [
+    Field::new(
+            "begin_time",
+            Kind::String,
+            "Start of the daily backup window, `hh:mm` in UTC. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        )
+        .required(),
+    Field::new(
+            "end_time",
+            Kind::String,
+            "End of the daily backup window, `hh:mm` in UTC; later than begin_time. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        )
+        .required(),
+    Field::objects(
+            "policies",
+            &POLICY_FIELDS,
+            "The backup policies, each with its schedule, retention and type.",
+        )
+        .required(),
+    Field::new(
+        "retention_num_backup_level1",
+        Kind::Int32,
+        "Number of level-1 backups to keep (default 0, none kept). Required when level-1 backups are switched on; must be left out when they are off. Defaults to `0`. At least 0.",
+    ),
+];
+
+/// The fields of `UpdateTaurusNodeDataIpRequest`, as flags.
+static UPDATE_TAURUS_NODE_DATA_IP_REQUEST_FIELDS: [Field; 1] = [
+    Field::new("internal_ip", Kind::String, "New private IP address of the node.")
+        .required(),
+];
+
+/// The fields of `UpgradeConfigurationRequest`, as flags.
+static UPGRADE_CONFIGURATION_REQUEST_FIELDS: [Field; 1] = [
+    Field::new(
+            "parameters",
+            Kind::String,
+            "Names of the differing parameters to set to the default template's values; the parameters not named (all of them when the list is empty or left out) keep their values.",
+        )
+        .list(),
+];
+
+/// The fields of `UpgradeDatabasesSingleInstance`, as flags.
+static UPGRADE_DATABASES_SINGLE_INSTANCE_FIELDS: [Field; 2] = [
+    Field::new(
+            "current_version",
+            Kind::String,
+            "Current kernel version of the instance.",
+        )
+        .required(),
+    Field::new("instance_id", Kind::String, "Id of the instance.").required(),
+];
+
+/// The fields of `UpgradePrecheckRequest`, as flags.
+static UPGRADE_PRECHECK_REQUEST_FIELDS: [Field; 1] = [
+    Field::objects(
+            "databases_instance_infos",
+            &UPGRADE_DATABASES_SINGLE_INSTANCE_FIELDS,
+            "The instances, 1 to 100, all with the same current kernel version.",
+        )
+        .required(),
+];
+
+/// The fields of `UpgradeProxyVersionRequest`, as flags.
+static UPGRADE_PROXY_VERSION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+            "source_version",
+            Kind::String,
+            "Current kernel version of the proxy (for example `2.23.12.000`).",
+        )
+        .required(),
+    Field::new(
+            "target_version",
+            Kind::String,
+            "Kernel version to upgrade to (for example `2.24.03.000`).",
+        )
+        .required(),
+];
+
+/// The fields of `UpgradeSrKernelVersionRequest`, as flags.
+static UPGRADE_SR_KERNEL_VERSION_REQUEST_FIELDS: [Field; 2] = [
+    Field::new(
+        "delay",
+        Kind::Bool,
+        "Whether to upgrade later, in the maintenance window, instead of at once; defaults to false. Defaults to `false`.",
+    ),
+    Field::new(
+        "is_skip_validate",
+        Kind::Bool,
+        "Whether to skip the pre-upgrade checks; defaults to false. Defaults to `false`.",
+    ),
+];
+
+/// The fields of `UploadImportExcelTemplateRequest`, as flags.
+static UPLOAD_IMPORT_EXCEL_TEMPLATE_REQUEST_FIELDS: [Field; 6] = [
+    Field::new(
+            "template_type",
+            Kind::Enum(types::DownloadImportExcelTemplateTemplateType::VALUES),
+            "Kind of template: `import_async`, the Excel import file.",
+        )
+        .required(),
+    Field::new("file", Kind::String, "The filled-in template, an .xlsx file.")
+        .required(),
+    Field::new(
+            "selected_dbs",
+            Kind::String,
+            "Names of the selected source databases, separated by commas.",
+        )
+        .required(),
+    Field::new(
+        "is_instance_level",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether the whole instance is synchronized: `true` or `false` (the default). Defaults to `\"false\"`.",
+    ),
+    Field::new(
+        "database_scope",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Databases synchronized: `true` for all, `false` (the default) for some. Only for a whole-instance synchronization. Defaults to `\"false\"`.",
+    ),
+    Field::new(
+        "is_support_regexp",
+        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+        "Whether names may use wildcards: `true` or `false`.",
+    ),
+];

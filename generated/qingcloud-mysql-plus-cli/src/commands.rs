@@ -3,7 +3,7 @@
 //! the flags.
 
 use ::clouddb_cli::qingcloud::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, Flag, Kind, Result, SecretFields};
+use ::clouddb_cli::{Args, Field, Flag, Kind, Result, SecretFields};
 use ::qingcloud_mysql_plus::{operations as op, types};
 
 /// The program's subcommands and help.
@@ -17,6 +17,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-analysis-user",
             about: "Create an analysis-instance (ClickHouse) account.",
             long_about: "Create an analysis-instance (ClickHouse) account.\n\nCreates an account on the cluster's analysis instance (ClickHouse with the MaterializeMySQL engine), which is reached with its own accounts. It fails if the account already exists.\n\nOperation AddAnalysisUser: GET /iaas/; section add_ck_user of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-analysis-user --cluster cl-ouhutv70 --user test --passwd Passwd@123 --host ::/0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -25,7 +26,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&ADD_ANALYSIS_USER_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -38,6 +40,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-cluster-nodes",
             about: "Add nodes to a cluster.",
             long_about: "Add nodes to a cluster.\n\nScales a cluster out by adding nodes of one role. Only roles whose `advanced_actions` include `scale_horizontal` can grow (see DescribeClusters or the version's configuration). The answer names the new nodes and the job that creates them.\n\nOperation AddClusterNodes: GET /iaas/; section add_cluster_nodes of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-cluster-nodes --cluster cl-q1witcdk --node-count 2 --node-role '' --node-name ''",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -77,6 +80,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-database-user",
             about: "Create a database account.",
             long_about: "Create a database account.\n\nCreates a MySQL account on the cluster. It fails if the account already exists.\n\nOperation AddDatabaseUser: GET /iaas/; section add_user of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-database-user --cluster cl-ouhutv70 --user u1 --passwd Passwd@123 --host % --database '*' --ssl NO --priv StandardAccount",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -85,7 +89,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&ADD_DATABASE_USER_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -98,6 +103,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "assign-master-node",
             about: "Make a node the primary of a cluster.",
             long_about: "Make a node the primary of a cluster.\n\nSwitches the primary role of a MySQL Plus cluster to the given node.\n\nOperation AssignMasterNode: GET /iaas/; section assign_master_node of the source document; not idempotent (not retried after it may have arrived).",
+            example: "assign-master-node --cluster cl-ouhutv70 --node-id cln-vxosovur",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -106,7 +112,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&RESTART_NODE_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -119,6 +126,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "associate-eip-to-cluster-node",
             about: "Bind a public IP to a cluster node.",
             long_about: "Bind a public IP to a cluster node.\n\nBinds an elastic public IP to a node; the application must list `associate_eip` among the role's `advanced_actions`. Binding also puts the cluster behind the default security group.\n\nOperation AssociateEipToClusterNode: GET /iaas/; section associate_eip_to_cluster_node of the source document; not idempotent (not retried after it may have arrived).",
+            example: "associate-eip-to-cluster-node --cluster-node cln-jmrv7xfv --eip eip-ek3scgap",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-node", Kind::String, "Id of the node.").required(),
@@ -140,6 +148,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "cease-clusters",
             about: "Destroy clusters permanently.",
             long_about: "Destroy clusters permanently.\n\nDestroys one or more clusters for good (status `ceased`); they cannot be recovered afterwards.\n\nOperation CeaseClusters: GET /iaas/; section cease_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            example: "cease-clusters --clusters cl-2gi2b3oc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -161,6 +170,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "change-cluster-vxnet",
             about: "Move a cluster to another network.",
             long_about: "Move a cluster to another network.\n\nMoves the nodes of a cluster (or of some roles) to another private network, optionally with chosen private IPs; the application must list `change_vxnet` among the roles' `advanced_actions`. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards.\n\nOperation ChangeClusterVxnet: GET /iaas/; section change_cluster_vxnet of the source document; not idempotent (not retried after it may have arrived).",
+            example: "change-cluster-vxnet --cluster cl-q1witcdk --vxnet vxnet-iuy3lnd --private-ips '[{\"node_id\":\"cln-nqop00oj\",\"private_ip\":\"192.168.1.4\"},{\"node_id\":\"cln-oruuckuo\",\"private_ip\":\"192.168.1.2\"},{\"node_id\":\"cln-veb7g8nx\",\"private_ip\":\"192.168.1.3\"}]'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -185,6 +195,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "configure-ssl",
             about: "Turn SSL transport encryption on or off.",
             long_about: "Turn SSL transport encryption on or off.\n\nTurns SSL encryption of client connections on or off (it is off by default). SSL costs CPU and connection latency, and switching it restarts the database, so it is best done when the load is low.\n\nOperation ConfigureSsl: GET /iaas/; section config_ssl_node of the source document; not idempotent (not retried after it may have arrived).",
+            example: "configure-ssl --cluster cl-ouhutv70 --configssl ON",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -193,7 +204,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&CONFIGURE_SSL_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -206,6 +218,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster",
             about: "Create a cluster from a configuration.",
             long_about: "Create a cluster from a configuration.\n\nCreates a cluster from a configuration whose `version` names the application version; the Swagger form of DeployAppVersion without the version parameter. The answer carries the id of the creating job.\n\nOperation CreateCluster: GET /iaas/; section api-specs:CreateCluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster --conf '{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -226,6 +239,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-cluster-from-snapshot",
             about: "Create a cluster from a backup.",
             long_about: "Create a cluster from a backup.\n\nCreates a new cluster whose data comes from a cluster backup (snapshot), with the given configuration. The answer carries the id of the creating job.\n\nOperation CreateClusterFromSnapshot: GET /iaas/; section api-specs:CreateClusterFromSnapshot of the source document; not idempotent (not retried after it may have arrived).",
+            example: "create-cluster-from-snapshot --conf '{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}' --snapshot-id ss-ab1cd2ef",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -252,6 +266,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-analysis-user",
             about: "Delete an analysis-instance (ClickHouse) account.",
             long_about: "Delete an analysis-instance (ClickHouse) account.\n\nDeletes an account of the cluster's analysis instance.\n\nOperation DeleteAnalysisUser: GET /iaas/; section delete_ck_user of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-analysis-user --cluster cl-ouhutv70 --user test",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -260,7 +275,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&DELETE_ANALYSIS_USER_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -273,6 +289,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-cluster-nodes",
             about: "Delete nodes of a cluster.",
             long_about: "Delete nodes of a cluster.\n\nScales a cluster in by deleting nodes, which the application must support for their role. The answer names the deleted nodes and the job that removes them.\n\nOperation DeleteClusterNodes: GET /iaas/; section delete_cluster_nodes of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-cluster-nodes --cluster cl-q1witcdk --nodes cln-2x5w6l81 --nodes cln-yrlus78f --force 0",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -286,7 +303,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "force",
                     Kind::Int32,
-                    "1 to delete the nodes by force; 0 (the default) not to.",
+                    "1 to delete the nodes by force; 0 (the default) not to. One of 0, 1.",
                 ),
                 Flag::new(
                     "owner",
@@ -305,6 +322,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-clusters",
             about: "Delete clusters.",
             long_about: "Delete clusters.\n\nDeletes one or more clusters: they go to the recycle bin (status `deleted`), from which RecoverClusters brings them back until they are destroyed for good, unless `direct_cease` is 1. A cluster can only be deleted once its lease exists, which the system creates a few seconds after the cluster is created. The answer maps each cluster id to its job id.\n\nOperation DeleteClusters: GET /iaas/; section delete_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-clusters --clusters cl-11esmufq",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -317,7 +335,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "direct-cease",
                     Kind::Int32,
-                    "1 to destroy the clusters at once, bypassing the recycle bin; 0 (the default) to move them to the recycle bin.",
+                    "1 to destroy the clusters at once, bypassing the recycle bin; 0 (the default) to move them to the recycle bin. One of 0, 1.",
                 ),
                 Flag::new(
                     "force",
@@ -336,6 +354,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-database-user",
             about: "Delete a database account.",
             long_about: "Delete a database account.\n\nDeletes a MySQL account (`user`@`host`) from the cluster.\n\nOperation DeleteDatabaseUser: GET /iaas/; section delete_user of the source document; not idempotent (not retried after it may have arrived).",
+            example: "delete-database-user --cluster cl-ouhutv70 --user u1 --host %",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -344,7 +363,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&DELETE_DATABASE_USER_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -357,6 +377,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "deploy-app-version",
             about: "Deploy a new cluster from an application version.",
             long_about: "Deploy a new cluster from an application version.\n\nCreates a cluster of the given application version (for MySQL Plus, a new database cluster) from a configuration that follows the version's `config.json`. The cluster is `pending` while it is built and `active` when ready (see DescribeClusters); the answer carries the id of the creating job. A global uuid for the configuration can be obtained from GetGlobalUniqueId.\n\nOperation DeployAppVersion: GET /iaas/; section deploy_app_version of the source document; not idempotent (not retried after it may have arrived).",
+            example: "deploy-app-version --version-id appv-gva21mw0 --conf '{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -374,7 +395,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "debug",
                     Kind::Int32,
-                    "1 to create a developer test cluster, which is not charged the application service fee; 0 (the default) for a normal cluster.",
+                    "1 to create a developer test cluster, which is not charged the application service fee; 0 (the default) for a normal cluster. One of 0, 1.",
                 ),
                 Flag::new(
                     "charge-mode",
@@ -418,6 +439,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-app-version-attachments",
             about: "Get the configuration files of an application version.",
             long_about: "Get the configuration files of an application version.\n\nReturns files of an application version's configuration package: `config.json` (the deployment parameters and their ranges, which DeployAppVersion's `conf` must follow), `cluster.json.mustache` (the cluster template) and the locale files.\n\nOperation DescribeAppVersionAttachments: GET /iaas/; section describe_app_version_attachments of the source document.",
+            example: "describe-app-version-attachments --attachment-ids ca-nx8rerlv --version-id appv-70gegwmp --content-keys config.json --content-keys cluster.json.mustache --content-keys locale/zh-cn.json --content-keys locale/en.json",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -449,6 +471,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-app-versions",
             about: "Describe application versions.",
             long_about: "Describe application versions.\n\nLists versions of AppCenter applications, by application or version ids (at least one of `app_ids` and `version_ids` must be given), optionally filtered by name, owner and status. A version's `resource_kit` is the attachment holding its configuration files (see DescribeAppVersionAttachments).\n\nOperation DescribeAppVersions: GET /iaas/; section describe_app_versions of the source document.",
+            example: "describe-app-versions --app-ids app-tg3lbp0a --limit 20",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("app-ids", Kind::String, "Ids of the applications.").list(),
@@ -465,7 +488,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "verbose",
                     Kind::Int32,
-                    "1 to include related resources, 0 not to.",
+                    "1 to include related resources, 0 not to. One of 0, 1.",
                 ),
                 Flag::new(
                     "offset",
@@ -475,12 +498,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Items per page, at most 100; defaults to 20.",
+                    "Items per page, at most 100; defaults to 20. At most 100.",
                 ),
                 Flag::new(
                     "reverse",
                     Kind::Int32,
-                    "1 to sort in descending order, 0 for ascending.",
+                    "1 to sort in descending order, 0 for ascending. One of 0, 1.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -494,6 +517,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-apps",
             about: "Describe AppCenter applications.",
             long_about: "Describe AppCenter applications.\n\nLists AppCenter applications (such as MySQL Plus), filtered by id, name, category, type, zone, tag or status.\n\nOperation DescribeApps: GET /iaas/; section api-specs:DescribeApps of the source document.",
+            example: "describe-apps --app app-00r26u27",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("app", Kind::String, "Only this application."),
@@ -523,7 +547,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "verbose",
                     Kind::Int32,
-                    "1 for detailed information, 0 (the default) for less.",
+                    "1 for detailed information, 0 (the default) for less. One of 0, 1.",
                 ),
                 Flag::new(
                     "offset",
@@ -533,7 +557,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Items per page, at most 100; defaults to 20.",
+                    "Items per page, at most 100; defaults to 20. At most 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -547,6 +571,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-cluster-display-tabs",
             about: "Describe a display tab of a cluster.",
             long_about: "Describe a display tab of a cluster.\n\nRuns one of the display tabs the application defines (an information table such as the node roles) and returns its titles and rows. Only applications with display tabs support it.\n\nOperation DescribeClusterDisplayTabs: GET /iaas/; section describe_cluster_display_tabs of the source document.",
+            example: "describe-cluster-display-tabs --cluster cl-2gi2b3oc --display-tabs roles",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -569,6 +594,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-cluster-environment",
             about: "Describe the environment variables of a cluster.",
             long_about: "Describe the environment variables of a cluster.\n\nReturns the service settings (environment variables) of a cluster or of one role, with their definitions; the `default` of each item is the value in effect.\n\nOperation DescribeClusterEnvironment: GET /iaas/; section describe_cluster_env of the source document.",
+            example: "describe-cluster-environment --cluster cl-2gi2b3oc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -585,6 +611,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-cluster-jobs",
             about: "Describe the jobs of clusters.",
             long_about: "Describe the jobs of clusters.\n\nLists the operation log (jobs) of an application's or a cluster's clusters, optionally only some job ids or statuses; one of `app` and `cluster` must be given. An unknown job id or status value is an error.\n\nOperation DescribeClusterJobs: GET /iaas/; section describe_cluster_jobs of the source document.",
+            example: "describe-cluster-jobs --app app-tg3lbp0a --jobs j-etkt94ebqra --limit 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -608,9 +635,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "reverse",
                     Kind::Int32,
-                    "1 to sort in descending order, 0 for ascending.",
+                    "1 to sort in descending order, 0 for ascending. One of 0, 1.",
                 ),
-                Flag::new("verbose", Kind::Int32, "Verbosity of the answer."),
+                Flag::new(
+                    "verbose",
+                    Kind::Int32,
+                    "Verbosity of the answer. One of 0, 1.",
+                ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
@@ -619,7 +650,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Items per page, at most 100; defaults to 20.",
+                    "Items per page, at most 100; defaults to 20. At most 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -633,6 +664,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-cluster-nodes",
             about: "Describe the nodes of a cluster.",
             long_about: "Describe the nodes of a cluster.\n\nLists the nodes of a cluster, optionally only some nodes or one role. Each node has a `status`, a `transition_status` (empty when idle) and a `health_status`.\n\nOperation DescribeClusterNodes: GET /iaas/; section describe_cluster_nodes of the source document.",
+            example: "describe-cluster-nodes --cluster cl-q1witcdk --limit 20 --reverse 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -670,7 +702,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     Kind::String,
                     "Field to sort by (Swagger parameter).",
                 ),
-                Flag::new("verbose", Kind::Int32, "Verbosity; only 0 is supported."),
+                Flag::new(
+                    "verbose",
+                    Kind::Int32,
+                    "Verbosity; only 0 is supported. One of 0.",
+                ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
@@ -679,12 +715,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Items per page, at most 100; defaults to 20.",
+                    "Items per page, at most 100; defaults to 20. At most 100.",
                 ),
                 Flag::new(
                     "reverse",
                     Kind::Int32,
-                    "1 to sort in descending order, 0 for ascending.",
+                    "1 to sort in descending order, 0 for ascending. One of 0, 1.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -698,6 +734,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-cluster-users",
             about: "Describe the users of an application's clusters.",
             long_about: "Describe the users of an application's clusters.\n\nFor application providers: lists the users who run clusters of the given applications in the given zones, optionally filtered by version, user and cluster status.\n\nOperation DescribeClusterUsers: GET /iaas/; section api-specs:DescribeClusterUsers of the source document.",
+            example: "describe-cluster-users --zones pek3b --apps app-tg3lbp0a",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("zones", Kind::String, "Zones to look in.").required().list(),
@@ -725,7 +762,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Items per page, at most 100; defaults to 20.",
+                    "Items per page, at most 100; defaults to 20. At most 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -739,6 +776,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-clusters",
             about: "Describe clusters.",
             long_about: "Describe clusters.\n\nLists the clusters of the account in the zone, filtered by ids, applications, versions, status, network, tags and other criteria; without filters it returns every cluster. Each cluster has a `status` (see ClusterStatus) and a `transition_status` naming the operation in progress (empty when idle), which is how the end of long-running cluster operations shows.\n\nOperation DescribeClusters: GET /iaas/; section describe_clusters of the source document.",
+            example: "describe-clusters --clusters cl-q1witcdk --scope app --limit 20 --reverse 1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -793,10 +831,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new("vxnet", Kind::String, "Only clusters in this network."),
                 Flag::new(
-                    "link",
-                    Kind::Json,
-                    "Only clusters whose external dependencies match, for example `{\"limits\": {\"app-d8yrwihf\": [\"v1-1\", \"v1-2\"]}}`.",
-                ),
+                        "link",
+                        Kind::Json,
+                        "Only clusters whose external dependencies match, for example `{\"limits\": {\"app-d8yrwihf\": [\"v1-1\", \"v1-2\"]}}`.",
+                    )
+                    .fields(&CLUSTER_LINK_FIELDS),
                 Flag::new(
                     "external-cluster-id",
                     Kind::String,
@@ -838,7 +877,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "verbose",
                     Kind::Int32,
-                    "1 to include related resources (such as the nodes) in each cluster, 0 not to.",
+                    "1 to include related resources (such as the nodes) in each cluster, 0 not to. One of 0, 1.",
                 ),
                 Flag::new(
                     "offset",
@@ -848,12 +887,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Items per page, at most 100; defaults to 20.",
+                    "Items per page, at most 100; defaults to 20. At most 100.",
                 ),
                 Flag::new(
                     "reverse",
                     Kind::Int32,
-                    "1 to sort in descending order, 0 for ascending.",
+                    "1 to sort in descending order, 0 for ascending. One of 0, 1.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -867,6 +906,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-jobs",
             about: "Describe jobs.",
             long_about: "Describe jobs.\n\nLists jobs of the account in the zone, newest first, optionally only the given job ids, statuses or actions; without filters it returns every job the account started. An unknown job id or status value is an error. A job goes from `pending` to `working` and ends `successful`, `failed` or `done with failure` (some of its work failed). The client's `wait_for_job` polls this operation with one job id.\n\nOperation DescribeJobs: GET /iaas/; section describe_jobs of the source document.",
+            example: "describe-jobs --jobs j-1gz8cx6v0r8 --status working --status successful --job-action RunClusterCustomService --verbose 0 --offset 0 --limit 20",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -894,17 +934,17 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "verbose",
                     Kind::Int32,
-                    "Verbosity; only 0 (the default) is supported.",
+                    "Verbosity; only 0 (the default) is supported. One of 0.",
                 ),
                 Flag::new(
                     "offset",
                     Kind::Int32,
-                    "Number of jobs to skip before the first one returned; defaults to 0.",
+                    "Number of jobs to skip before the first one returned; defaults to 0. At least 0.",
                 ),
                 Flag::new(
                     "limit",
                     Kind::Int32,
-                    "Jobs per page, 1 to 100; defaults to 20.",
+                    "Jobs per page, 1 to 100; defaults to 20. From 1 to 100.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -918,6 +958,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disable-log-server",
             about: "Stop the Caddy log server on a role's nodes.",
             long_about: "Stop the Caddy log server on a role's nodes.\n\nStops the log server when it is no longer needed, which reduces the exposure of the database, optionally deleting the logs.\n\nOperation DisableLogServer: GET /iaas/; section disable_log_server of the source document; not idempotent (not retried after it may have arrived).",
+            example: "disable-log-server --cluster cl-ouhutv70 --role maininstance --clean-log NO",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -932,7 +973,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&DISABLE_LOG_SERVER_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -945,6 +987,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disable-migration",
             about: "Stop the online data migration.",
             long_about: "Stop the online data migration.\n\nStops the online migration of the cluster. It must run after every migration before EnableMigration can start another one. The service takes no parameters.\n\nOperation DisableMigration: GET /iaas/; section disable_migration of the source document; not idempotent (not retried after it may have arrived).",
+            example: "disable-migration --cluster cl-ouhutv70",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -960,6 +1003,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disable-standby",
             about: "Stop disaster-recovery replication.",
             long_about: "Stop disaster-recovery replication.\n\nTurns off the disaster-recovery standby of the cluster. The service takes no parameters.\n\nOperation DisableStandby: GET /iaas/; section disable_standby of the source document; not idempotent (not retried after it may have arrived).",
+            example: "disable-standby --cluster cl-ouhutv70",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -975,6 +1019,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "disable-zabbix",
             about: "Stop the Zabbix agent.",
             long_about: "Stop the Zabbix agent.\n\nStops the Zabbix agent of the cluster. The service takes no parameters.\n\nOperation DisableZabbix: GET /iaas/; section disable_zabbix of the source document; not idempotent (not retried after it may have arrived).",
+            example: "disable-zabbix --cluster cl-ouhutv70",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -990,6 +1035,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "dissociate-eip-from-cluster-node",
             about: "Unbind public IPs from cluster nodes.",
             long_about: "Unbind public IPs from cluster nodes.\n\nUnbinds public IPs from the nodes they are bound to (DescribeClusterNodes shows them). When no node of the cluster keeps a public IP, the cluster's security group is removed.\n\nOperation DissociateEipFromClusterNode: GET /iaas/; section dissociate_eip_from_cluster_node of the source document; not idempotent (not retried after it may have arrived).",
+            example: "dissociate-eip-from-cluster-node --eips eip-ek3scgap",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1011,6 +1057,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-log-server",
             about: "Start the Caddy log server on a role's nodes.",
             long_about: "Start the Caddy log server on a role's nodes.\n\nStarts the Caddy HTTP server that lets the database logs be browsed and downloaded (off by default), protected by the given user name and password.\n\nOperation EnableLogServer: GET /iaas/; section enable_log_server of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-log-server --cluster cl-ouhutv70 --role maininstance --mysql-log mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert --http-user loguser --http-password password",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1025,7 +1072,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&ENABLE_LOG_SERVER_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1038,6 +1086,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-migration",
             about: "Start an online data migration into the cluster.",
             long_about: "Start an online data migration into the cluster.\n\nStarts migrating the data of a remote MySQL database into this cluster while the source stays online; the source needs an account for the migration. Two methods exist: mysqldump (`xtrabackup` `NO`, with `host` and `port` of the source) and xtrabackup (`xtrabackup` `YES`, with the `cluster_id` of a source MySQL Plus cluster). After a migration, DisableMigration must run before another one can start.\n\nOperation EnableMigration: GET /iaas/; section enable_migration of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-migration --cluster cl-ouhutv70 --xtrabackup NO --user migrate_user --passwd Passwd@123 --host 192.168.0.232 --port 3306",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1046,7 +1095,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&ENABLE_MIGRATION_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1059,6 +1109,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-standby",
             about: "Make the cluster a disaster-recovery standby of another cluster.",
             long_about: "Make the cluster a disaster-recovery standby of another cluster.\n\nTurns this cluster into a disaster-recovery (standby) cluster that replicates the data of a source cluster, usually in another zone; if the source zone fails, the business can switch to the standby (see PromoteStandby).\n\nOperation EnableStandby: GET /iaas/; section enable_standby of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-standby --cluster cl-ouhutv70 --sync-way full --service-params.zone sh1a --cluster-id cl-9np7ig3g --host 192.168.0.232 --port 3306 --user migrate_user --password Passwd@123",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1067,7 +1118,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&ENABLE_STANDBY_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1080,6 +1132,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "enable-zabbix",
             about: "Start the Zabbix agent.",
             long_about: "Start the Zabbix agent.\n\nStarts the Zabbix agent on the cluster so that a Zabbix server can monitor the database.\n\nOperation EnableZabbix: GET /iaas/; section enable_zabbix of the source document; not idempotent (not retried after it may have arrived).",
+            example: "enable-zabbix --cluster cl-ouhutv70 --zabbix-server-ip 192.168.0.1 --zabbix-agent-port 10050",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1088,7 +1141,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&ENABLE_ZABBIX_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1101,6 +1155,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "exchange-cluster-reserved-ips",
             about: "Swap reserved IPs with another cluster.",
             long_about: "Swap reserved IPs with another cluster.\n\nExchanges the reserved (high-availability) IP addresses of this cluster and another one. It only succeeds between the two clusters of an online migration while the migration runs (see EnableMigration).\n\nOperation ExchangeClusterReservedIps: GET /iaas/; section exchange_reserved_ips of the source document; not idempotent (not retried after it may have arrived).",
+            example: "exchange-cluster-reserved-ips --cluster cl-ouhutv70 --remote-cluster cl-9np7ig3g",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of this cluster.").required(),
@@ -1122,6 +1177,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "get-cluster-monitor",
             about: "Get monitoring data of a cluster node.",
             long_about: "Get monitoring data of a cluster node.\n\nReturns time series of a node between two instants at a fixed step. CPU and memory values are per mille (divide by 10 for a percentage); disk throughput (B/s) and IOPS come as `[read, write]` pairs; disk usage comes as `mount|percent|used MB|free MB`. The series are compressed: see `Meter.data_set`.\n\nOperation GetClusterMonitor: GET /iaas/; section get_cluster_monitor of the source document.",
+            example: "get-cluster-monitor --resource cln-veb7g8nx --meters stats --step 5m --start-time 2018-03-03T07:44:06.159Z --end-time 2018-03-04T07:44:06.159Z",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("resource", Kind::String, "Id of the node.").required(),
@@ -1138,9 +1194,17 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         "Interval between samples.",
                     )
                     .required(),
-                Flag::new("start-time", Kind::String, "Start of the series (UTC).")
+                Flag::new(
+                        "start-time",
+                        Kind::String,
+                        "Start of the series (UTC). Format: 2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z. Matches ^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+                    )
                     .required(),
-                Flag::new("end-time", Kind::String, "End of the series (UTC).")
+                Flag::new(
+                        "end-time",
+                        Kind::String,
+                        "End of the series (UTC). Format: 2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z. Matches ^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+                    )
                     .required(),
                 Flag::new("role", Kind::String, "Role of the node."),
                 Flag::new("app-id", Kind::String, "Id of the cluster's application."),
@@ -1172,6 +1236,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "get-global-unique-id",
             about: "Get a globally unique id.",
             long_about: "Get a globally unique id.\n\nReturns a new globally unique id, such as the `global_uuid` of a cluster configuration (DeployAppVersion). Nothing is created, so repeating the request is harmless.\n\nOperation GetGlobalUniqueId: GET /iaas/; section api-specs:GetGlobalUniqueId of the source document.",
+            example: "get-global-unique-id --user-id usr-NzTfAWek",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1191,6 +1256,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-cluster-attributes",
             about: "Change the name, description or backup time of a cluster.",
             long_about: "Change the name, description or backup time of a cluster.\n\nChanges descriptive attributes of a cluster and the hour of its daily automatic backup; it finishes at once.\n\nOperation ModifyClusterAttributes: GET /iaas/; section api-specs:ModifyClusterAttributes of the source document.",
+            example: "modify-cluster-attributes --cluster cl-q1witcdk --name mysql-prod",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1213,6 +1279,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "modify-cluster-node-attributes",
             about: "Rename a cluster node.",
             long_about: "Rename a cluster node.\n\nChanges the name of a node; it finishes at once.\n\nOperation ModifyClusterNodeAttributes: GET /iaas/; section api-specs:ModifyClusterNodeAttributes of the source document.",
+            example: "modify-cluster-node-attributes --cluster-node cln-35iuqdjz --name primary-1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-node", Kind::String, "Id of the node.").required(),
@@ -1229,6 +1296,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "promote-standby",
             about: "Promote the standby cluster.",
             long_about: "Promote the standby cluster.\n\nPromotes a disaster-recovery standby cluster: it stops replicating from the source, and its high-availability switchover, restart and configuration functions work again. The service takes no parameters.\n\nOperation PromoteStandby: GET /iaas/; section promote_standby of the source document; not idempotent (not retried after it may have arrived).",
+            example: "promote-standby --cluster cl-ouhutv70",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1244,6 +1312,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "rebuild-read-only-node",
             about: "Rebuild a read-only node of a cluster.",
             long_about: "Rebuild a read-only node of a cluster.\n\nRuns the cluster's `rebuildme` custom service, which rebuilds one read-only instance node from the primary. Only nodes of the `readinstance` role can be rebuilt. The answer carries the id of the job doing the work.\n\nOperation RebuildReadOnlyNode: GET /iaas/; section rebuildme of the source document; not idempotent (not retried after it may have arrived).",
+            example: "rebuild-read-only-node --cluster cl-ouhutv70 --node-id cln-peanv086",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1252,7 +1321,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Which node to rebuild, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&RESTART_NODE_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1265,6 +1335,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "recover-clusters",
             about: "Recover clusters from the recycle bin.",
             long_about: "Recover clusters from the recycle bin.\n\nBrings deleted clusters back from the recycle bin. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards.\n\nOperation RecoverClusters: GET /iaas/; section recover_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            example: "recover-clusters --clusters cl-q1witcdk",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1292,6 +1363,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "resize-cluster",
             about: "Change the node size of a cluster.",
             long_about: "Change the node size of a cluster.\n\nScales the nodes of a cluster (or of one role) vertically to the given CPU, memory, GPU or storage size; storage can only grow. The application must support resizing. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards.\n\nOperation ResizeCluster: GET /iaas/; section resize_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            example: "resize-cluster --cluster cl-q1witcdk --cpu 2 --memory 4096 --storage-size 20",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1325,6 +1397,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-cluster-service",
             about: "Restart the service of a cluster.",
             long_about: "Restart the service of a cluster.\n\nRestarts the application service on the nodes of a cluster, or of one role, using the `restart_service` command the application defines (applications without one cannot be restarted this way).\n\nOperation RestartClusterService: GET /iaas/; section restart_cluster_service of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-cluster-service --cluster cl-95av0jxo",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1345,6 +1418,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restart-node",
             about: "Restart a node of a cluster.",
             long_about: "Restart a node of a cluster.\n\nRestarts one node of a MySQL Plus cluster; `role` names the role of that node.\n\nOperation RestartNode: GET /iaas/; section restart_node of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restart-node --cluster cl-ouhutv70 --role readinstance --node-id cln-peanv086",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1359,7 +1433,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&RESTART_NODE_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1372,6 +1447,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "restore-cluster-from-snapshot",
             about: "Restore a cluster from one of its backups.",
             long_about: "Restore a cluster from one of its backups.\n\nRestores the data of an existing cluster from a backup (snapshot), running the application's restore service. The answer carries the id of the restoring job.\n\nOperation RestoreClusterFromSnapshot: GET /iaas/; section api-specs:RestoreClusterFromSnapshot of the source document; not idempotent (not retried after it may have arrived).",
+            example: "restore-cluster-from-snapshot --cluster cl-q1witcdk --snapshot ss-ab1cd2ef",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster to restore.")
@@ -1395,6 +1471,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "run-cluster-custom-service",
             about: "Run any custom service of a cluster.",
             long_about: "Run any custom service of a cluster.\n\nRuns a custom service the cluster's application defines, on the nodes of one role. The typed operations of this chapter (AddDatabaseUser, AssignMasterNode, EnableStandby, ...) cover the documented MySQL Plus services; this one sends any service with free-form parameters. The answer carries the id of the job running the service.\n\nOperation RunClusterCustomService: GET /iaas/; section custom_service of the source document; not idempotent (not retried after it may have arrived).",
+            example: "run-cluster-custom-service --cluster cl-ouhutv70 --service add_user --role maininstance --service-params '{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1426,6 +1503,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "set-read-only",
             about: "Switch the primary instance to or from read-only.",
             long_about: "Switch the primary instance to or from read-only.\n\nTurns read-only mode of the cluster's primary instance on or off.\n\nOperation SetReadOnly: GET /iaas/; section assign_readonly_node of the source document; not idempotent (not retried after it may have arrived).",
+            example: "set-read-only --cluster cl-ouhutv70 --readonly ON",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1434,7 +1512,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                         Kind::Json,
                         "Parameters of the service, as JSON.",
                     )
-                    .required(),
+                    .required()
+                    .fields(&SET_READ_ONLY_SERVICE_PARAMS_FIELDS),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -1447,6 +1526,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "start-clusters",
             about: "Start stopped clusters.",
             long_about: "Start stopped clusters.\n\nStarts one or more clusters that are stopped. One job per cluster does the work; the answer maps each cluster id to its job id. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards. A started cluster is `active`.\n\nOperation StartClusters: GET /iaas/; section start_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            example: "start-clusters --clusters cl-q1witcdk",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1468,6 +1548,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "stop-clusters",
             about: "Stop running clusters.",
             long_about: "Stop running clusters.\n\nStops one or more active clusters. One job per cluster does the work; the answer maps each cluster id to its job id. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards. A stopped cluster is `stopped`.\n\nOperation StopClusters: GET /iaas/; section stop_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            example: "stop-clusters --clusters cl-q1witcdk",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -1494,6 +1575,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-cluster-environment",
             about: "Change the environment variables of a cluster.",
             long_about: "Change the environment variables of a cluster.\n\nSets service settings (environment variables) of a cluster or of one role, as the application's configuration defines them (see DescribeClusterEnvironment). The answer carries the id of the job that applies them.\n\nOperation UpdateClusterEnvironment: GET /iaas/; section update_cluster_env of the source document; not idempotent (not retried after it may have arrived).",
+            example: "update-cluster-environment --cluster cl-2gi2b3oc --env '{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -1522,6 +1604,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "upgrade-clusters",
             about: "Upgrade clusters to another application version.",
             long_about: "Upgrade clusters to another application version.\n\nUpgrades clusters to the given application version, running the version's upgrade service with the given parameters. The answer carries no job id: DescribeClusters shows the progress in `upgrade_status` and `transition_status`, and `app_version` changes when the upgrade is done.\n\nOperation UpgradeClusters: GET /iaas/; section api-specs:UpgradeClusters of the source document; not idempotent (not retried after it may have arrived).",
+            example: "upgrade-clusters --clusters cl-q1witcdk --app-version appv-70gegwmp",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("clusters", Kind::String, "Ids of the clusters to upgrade.")
@@ -2283,3 +2366,216 @@ fn wait_for_job(
     );
     ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }
+
+/// The fields of `AddAnalysisUserServiceParams`, as flags.
+static ADD_ANALYSIS_USER_SERVICE_PARAMS_FIELDS: [Field; 3] = [
+    Field::new(
+            "user",
+            Kind::String,
+            "Account name: 2 to 26 letters, digits or underscores; `default` is reserved. 2 to 26 characters. Matches ^[A-Za-z0-9_]{2,26}$",
+        )
+        .required(),
+    Field::new(
+            "passwd",
+            Kind::String,
+            "Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. 8 to 32 characters. Matches ^[A-Za-z0-9@#$%^&*_+=-]{8,32}$",
+        )
+        .required(),
+    Field::new(
+            "host",
+            Kind::String,
+            "Hosts the account may connect from: `::/0` for any host, or IP addresses or networks separated by semicolons.",
+        )
+        .required(),
+];
+
+/// The fields of `AddDatabaseUserServiceParams`, as flags.
+static ADD_DATABASE_USER_SERVICE_PARAMS_FIELDS: [Field; 6] = [
+    Field::new(
+            "user",
+            Kind::String,
+            "Account name: 2 to 26 letters, digits or underscores; `root`, `qc_admin`, `qc_repl` and `qc_check` are reserved. 2 to 26 characters. Matches ^[A-Za-z0-9_]{2,26}$",
+        )
+        .required(),
+    Field::new(
+            "passwd",
+            Kind::String,
+            "Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. 8 to 32 characters. Matches ^[A-Za-z0-9@#$%^&*_+=-]{8,32}$",
+        )
+        .required(),
+    Field::new(
+            "host",
+            Kind::String,
+            "Hosts the account may connect from: `%` for any host, or IP addresses or networks separated by semicolons. Access from the internet needs `%`.",
+        )
+        .required(),
+    Field::new(
+            "database",
+            Kind::String,
+            "Database the account may use: one database name, or `*` for all databases (a high-privilege account always gets all).",
+        )
+        .required(),
+    Field::new(
+            "ssl",
+            Kind::Enum(types::AddDatabaseUserServiceParamsSsl::VALUES),
+            "Whether the account must connect over SSL: `YES` (SSL transport encryption must be on, see ConfigureSsl) or `NO`.",
+        )
+        .required(),
+    Field::new(
+        "priv",
+        Kind::String,
+        "Privilege level of the account, for example `StandardAccount`.",
+    ),
+];
+
+/// The fields of `ClusterLink`, as flags.
+static CLUSTER_LINK_FIELDS: [Field; 1] = [
+    Field::new(
+        "limits",
+        Kind::Json,
+        "Application versions allowed, by application id; an empty list allows every version. Given as JSON.",
+    ),
+];
+
+/// The fields of `ConfigureSslServiceParams`, as flags.
+static CONFIGURE_SSL_SERVICE_PARAMS_FIELDS: [Field; 1] = [
+    Field::new(
+            "configssl",
+            Kind::String,
+            "Whether SSL is on: `YES` to turn it on, `NO` to turn it off (the page's example sends `ON`).",
+        )
+        .required(),
+];
+
+/// The fields of `DeleteAnalysisUserServiceParams`, as flags.
+static DELETE_ANALYSIS_USER_SERVICE_PARAMS_FIELDS: [Field; 1] = [
+    Field::new("user", Kind::String, "Account name.").required(),
+];
+
+/// The fields of `DeleteDatabaseUserServiceParams`, as flags.
+static DELETE_DATABASE_USER_SERVICE_PARAMS_FIELDS: [Field; 2] = [
+    Field::new(
+            "user",
+            Kind::String,
+            "Account name; `root`, `qc_admin`, `qc_repl` and `qc_check` cannot be deleted.",
+        )
+        .required(),
+    Field::new(
+            "host",
+            Kind::String,
+            "Host part of the account, as it was created (`%` for any host).",
+        )
+        .required(),
+];
+
+/// The fields of `DisableLogServerServiceParams`, as flags.
+static DISABLE_LOG_SERVER_SERVICE_PARAMS_FIELDS: [Field; 1] = [
+    Field::new(
+            "clean_log",
+            Kind::Enum(types::AddDatabaseUserServiceParamsSsl::VALUES),
+            "`YES` to delete the logs as well, `NO` to keep them.",
+        )
+        .required(),
+];
+
+/// The fields of `EnableLogServerServiceParams`, as flags.
+static ENABLE_LOG_SERVER_SERVICE_PARAMS_FIELDS: [Field; 3] = [
+    Field::new(
+            "mysql_log",
+            Kind::String,
+            "Logs to publish, comma-separated: any of `mysql-error`, `mysql-slow`, `mysql-audit`, `mysql-bin` and `mysql-cert`. Matches ^(mysql-error|mysql-slow|mysql-audit|mysql-bin|mysql-cert)(,(mysql-error|mysql-slow|mysql-audit|mysql-bin|mysql-cert))*$",
+        )
+        .required(),
+    Field::new(
+            "http_user",
+            Kind::String,
+            "User name for the log server: 2 to 26 letters, digits or underscores; `root`, `ubuntu`, `http` and `mysql` are reserved. 2 to 26 characters. Matches ^[A-Za-z0-9_]{2,26}$",
+        )
+        .required(),
+    Field::new(
+            "http_password",
+            Kind::String,
+            "Password for the log server: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. 8 to 32 characters. Matches ^[A-Za-z0-9@#$%^&*_+=-]{8,32}$",
+        )
+        .required(),
+];
+
+/// The fields of `EnableMigrationServiceParams`, as flags.
+static ENABLE_MIGRATION_SERVICE_PARAMS_FIELDS: [Field; 6] = [
+    Field::new(
+            "xtrabackup",
+            Kind::Enum(types::AddDatabaseUserServiceParamsSsl::VALUES),
+            "`YES` to migrate with xtrabackup from a MySQL Plus cluster, `NO` to migrate with mysqldump.",
+        )
+        .required(),
+    Field::new(
+            "user",
+            Kind::String,
+            "Account on the source database used for the migration.",
+        )
+        .required(),
+    Field::new("passwd", Kind::String, "Password of that account.").required(),
+    Field::new(
+        "host",
+        Kind::String,
+        "IP address of the source database (mysqldump method).",
+    ),
+    Field::new("port", Kind::Int32, "Port of the source database (mysqldump method)."),
+    Field::new(
+        "cluster_id",
+        Kind::String,
+        "Id of the source MySQL Plus cluster (xtrabackup method).",
+    ),
+];
+
+/// The fields of `EnableStandbyServiceParams`, as flags.
+static ENABLE_STANDBY_SERVICE_PARAMS_FIELDS: [Field; 7] = [
+    Field::new(
+            "sync_way",
+            Kind::Enum(types::EnableStandbyServiceParamsSyncWay::VALUES),
+            "How data is synchronized: `full` (a full copy, then increments) or `increment` (increments only).",
+        )
+        .required(),
+    Field::new("zone", Kind::String, "Zone of the source cluster.").required(),
+    Field::new("cluster_id", Kind::String, "Id of the source cluster.").required(),
+    Field::new(
+            "host",
+            Kind::String,
+            "High-availability IP address of the source cluster.",
+        )
+        .required(),
+    Field::new("port", Kind::Int32, "Database port of the source cluster.").required(),
+    Field::new(
+            "user",
+            Kind::String,
+            "Account on the source cluster with SUPER or replication privilege.",
+        )
+        .required(),
+    Field::new("password", Kind::String, "Password of that account.").required(),
+];
+
+/// The fields of `EnableZabbixServiceParams`, as flags.
+static ENABLE_ZABBIX_SERVICE_PARAMS_FIELDS: [Field; 2] = [
+    Field::new("zabbix_server_ip", Kind::String, "IP address of the Zabbix server.")
+        .required(),
+    Field::new(
+        "zabbix_agent_port",
+        Kind::Int32,
+        "Port of the Zabbix agent, 8802 to 65534; defaults to 10050. Defaults to `10050`. From 8802 to 65534.",
+    ),
+];
+
+/// The fields of `RestartNodeServiceParams`, as flags.
+static RESTART_NODE_SERVICE_PARAMS_FIELDS: [Field; 1] = [
+    Field::new("node_id", Kind::String, "Id of the node to restart.").required(),
+];
+
+/// The fields of `SetReadOnlyServiceParams`, as flags.
+static SET_READ_ONLY_SERVICE_PARAMS_FIELDS: [Field; 1] = [
+    Field::new(
+            "readonly",
+            Kind::String,
+            "Whether the primary is read-only: `YES` to turn it on, `NO` to turn it off (the page's example sends `ON`).",
+        )
+        .required(),
+];

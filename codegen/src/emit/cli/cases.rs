@@ -10,7 +10,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{bin_name, flag_kind, is_integer, is_json, secret_paths, waits};
+use super::behaviours;
+use super::example::{args, example_args, example_flags_split, help_example};
+use super::fields::field_flags;
+use super::{bin_name, flag_kind, is_integer, secret_paths, waits};
 use crate::emit::conformance::{expected_request, option_str, protocol_module, scalar_text};
 use crate::emit::header;
 use crate::ir::{Operation, Output, Protocol, RequestExample, Service, TypeRef};
@@ -26,7 +29,7 @@ pub(super) fn test_root(service: &Service) -> String {
 }
 
 /// An operation with its first request example.
-type Example<'a> = (&'a Operation, &'a RequestExample);
+pub(super) type Example<'a> = (&'a Operation, &'a RequestExample);
 
 /// The generated cases.
 pub(super) fn emit_tests(service: &Service) -> TokenStream {
@@ -73,6 +76,22 @@ pub(super) fn emit_tests(service: &Service) -> TokenStream {
     if let Some(example) = examples.iter().find(|(op, _)| waits(service, op)) {
         tests.push(emit_wait_tests(service, example));
     }
+    if let Some(example) = examples
+        .iter()
+        .find(|(op, _)| waits(service, op) && op.waiter.is_none())
+    {
+        tests.push(behaviours::emit_wait_query_test(service, example));
+    }
+    tests.push(behaviours::emit_body_flag_tests(service, &examples));
+    tests.push(behaviours::emit_paged_output_tests(&examples));
+    if let Some(example) = examples
+        .iter()
+        .filter(|(op, _)| !op.deprecated)
+        .max_by_key(|(op, e)| (field_flags(service, op).len().min(8), e.body.is_some()))
+    {
+        tests.push(behaviours::emit_help_example_test(service, example));
+    }
+    tests.push(behaviours::emit_completion_test(service));
     quote! {
         //! Generated cases.
 
@@ -124,7 +143,18 @@ fn emit_help_test(service: &Service) -> TokenStream {
                 names::subcommand_name(replacement)
             ));
         }
-        quote!((#name, &[#(#needles),*]),)
+        // The first fields' flags, each with its value name.
+        needles.extend(
+            field_flags(service, op)
+                .iter()
+                .take(2)
+                .map(|f| format!("--{} <", f.name)),
+        );
+        let example = match help_example(service, op) {
+            example if example.is_empty() => String::new(),
+            example => format!("Example:\n  {} {example}", bin_name(service)),
+        };
+        quote!((#name, &[#(#needles),*], #example),)
     });
     let hidden = service
         .operations
@@ -147,46 +177,22 @@ fn emit_help_test(service: &Service) -> TokenStream {
             for hidden in hidden {
                 assert!(!run.stdout.contains(hidden), "{hidden:?} is listed");
             }
-            let operations: &[(&str, &[&str])] = &[#(#operations)*];
-            for (name, needles) in operations {
+            let operations: &[(&str, &[&str], &str)] = &[#(#operations)*];
+            for (name, needles, example) in operations {
                 let run = Cli::new(BIN).args([*name, "--help"]).run().await;
                 run.expect_exit(0);
                 for needle in *needles {
                     run.expect_stdout(needle);
                 }
+                assert!(run.stdout.trim_end().ends_with(example), "{name}: the help ends with its example {example:?}");
             }
         }
     }
-}
-
-/// The flags of a request example: `--flag=value` per parameter (repeated for lists, JSON
-/// for structured values), then `--body`.
-fn example_args(service: &Service, op: &Operation, example: &RequestExample) -> Vec<String> {
-    let mut args = vec![names::subcommand_name(&op.method_name)];
-    for (name, value) in &example.params {
-        let Some(param) = op.params.iter().find(|p| &p.name == name) else {
-            continue;
-        };
-        let flag = names::flag_name(name);
-        let (kind, list) = flag_kind(service, &param.ty);
-        let text = |v: &Value| scalar_text(v).unwrap_or_else(|| v.to_string());
-        match value {
-            Value::Array(items) if list => {
-                args.extend(items.iter().map(|item| format!("--{flag}={}", text(item))))
-            }
-            _ if is_json(&kind) => args.push(format!("--{flag}={value}")),
-            _ => args.push(format!("--{flag}={}", text(value))),
-        }
-    }
-    if let Some(body) = &example.body {
-        args.push(format!("--body={body}"));
-    }
-    args
 }
 
 /// The status and body the server answers for an example, and the JSON the program must
 /// print then (`None`: nothing).
-fn example_answer(
+pub(super) fn example_answer(
     op: &Operation,
     example: &RequestExample,
 ) -> (u16, Option<String>, Option<String>) {
@@ -562,10 +568,7 @@ fn emit_dry_run_test(service: &Service, (op, example): &Example<'_>) -> TokenStr
 /// The body from a file and from standard input sends the same request; a body that does
 /// not decode is a usage error.
 fn emit_body_tests(service: &Service, (op, example): &Example<'_>) -> TokenStream {
-    let args: Vec<String> = example_args(service, op, example)
-        .into_iter()
-        .filter(|a| !a.starts_with("--body="))
-        .collect();
+    let args: Vec<String> = args(op, example_flags_split(service, op, example).0);
     let body = example
         .body
         .as_ref()
@@ -710,7 +713,7 @@ fn emit_wait_tests(service: &Service, (op, example): &Example<'_>) -> TokenStrea
 }
 
 /// Sets the value at a JSON pointer, creating objects (and lists, for numeric segments).
-fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
+pub(super) fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
     let mut current = value;
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");

@@ -146,125 +146,574 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[
-        ("add-favorite", &["--cluster-id", "--body-file"]),
-        ("add-independent-node", &["--cluster-id", "--type", "--body-file", "--wait"]),
-        ("change-cluster-subnet", &["--cluster-id", "--body-file"]),
-        ("change-mode", &["--cluster-id", "--body-file", "--wait"]),
-        ("change-security-group", &["--cluster-id", "--body-file"]),
-        ("close-ai-ops-setting", &["--cluster-id"]),
-        ("create-agency", &["--body-file"]),
-        ("create-ai-ops", &["--cluster-id", "--body-file"]),
-        ("create-auto-create-policy", &["--cluster-id", "--body-file"]),
-        ("create-bind-public", &["--cluster-id", "--body-file"]),
+    let operations: &[(&str, &[&str], &str)] = &[
+        (
+            "add-favorite",
+            &["--cluster-id", "--body-file", "--name <", "--template.template-name <"],
+            "Example:\n  clouddb-css add-favorite --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name conf1 --template.template-name template1 --template.desc '自定义模板'",
+        ),
+        (
+            "add-independent-node",
+            &[
+                "--cluster-id",
+                "--type",
+                "--body-file",
+                "--wait",
+                "--is-auto-pay <",
+                "--type.flavor-ref <",
+            ],
+            "Example:\n  clouddb-css add-independent-node --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --type ess-client --type.flavor-ref d9dc06ae-b9c4-4ef4-acd8-953ef4205e27 --type.node-size 3 --type.volume-type COMMON",
+        ),
+        (
+            "change-cluster-subnet",
+            &["--cluster-id", "--body-file", "--subnet-id <"],
+            "Example:\n  clouddb-css change-cluster-subnet --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --subnet-id b1234567-1f77-4ae9-b64d-9af56e123456",
+        ),
+        (
+            "change-mode",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--authority-enable <",
+                "--https-enable <",
+            ],
+            "Example:\n  clouddb-css change-mode --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --authority-enable true --https-enable true --admin-pwd Huawei@1234",
+        ),
+        (
+            "change-security-group",
+            &["--cluster-id", "--body-file", "--security-group-ids <"],
+            "Example:\n  clouddb-css change-security-group --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --security-group-ids b1038649-1f77-4ae9-b64d-9af56e422652",
+        ),
+        (
+            "close-ai-ops-setting",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css close-ai-ops-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "create-agency",
+            &["--body-file", "--domain-id <", "--domain-name <"],
+            "Example:\n  clouddb-css create-agency --domain-id id --domain-name name --type obs",
+        ),
+        (
+            "create-ai-ops",
+            &["--cluster-id", "--body-file", "--name <", "--description <"],
+            "Example:\n  clouddb-css create-ai-ops --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --check-type full_detection --body '{\"check_items\":[]}'",
+        ),
+        (
+            "create-auto-create-policy",
+            &["--cluster-id", "--body-file", "--enable <", "--prefix <"],
+            "Example:\n  clouddb-css create-auto-create-policy --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --enable true --prefix snapshot --period '16:00 GMT+08:00' --keepday 7 --delete-auto false",
+        ),
+        (
+            "create-bind-public",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--eip.band-width.size <",
+                "--white-list <",
+            ],
+            "Example:\n  clouddb-css create-bind-public --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip.band-width.size 5 --is-auto-pay 1",
+        ),
         (
             "create-cluster",
-            &["--body-file", "--wait", "use `create-cluster-v2` instead"],
+            &[
+                "--body-file",
+                "--wait",
+                "use `create-cluster-v2` instead",
+                "--cluster.name <",
+                "--cluster.instance-num <",
+            ],
+            "Example:\n  clouddb-css create-cluster --cluster.name ES-Test --cluster.instance-num 1 --cluster.instance.flavor-ref ess.spec-2u8g --cluster.instance.volume.volume-type HIGH --cluster.instance.volume.size 40 --cluster.instance.nics.vpc-id 07e7ab39-6df8-4298-863f-d3f28ea7f001 --cluster.instance.nics.net-id 025d45f9-cbcb-4ad5-8345-e882c6455a5e --cluster.instance.nics.security-group-id 0347aabc-6371-4fb9-ab34-6b19a79701e2 --cluster.instance.availability-zone cn-north-7c --cluster.datastore.type elasticsearch --cluster.datastore.version 7.6.2 --cluster.backup-strategy.period '18:00 GMT+08:00' --cluster.backup-strategy.prefix snapshot --cluster.backup-strategy.keepday 1 --cluster.https-enable true --cluster.authority-enable true --cluster.admin-pwd 12334fdsf@",
         ),
-        ("create-cluster-v2", &["--body-file", "--wait"]),
-        ("create-clusters-tags", &["--resource-type", "--cluster-id", "--body-file"]),
-        ("create-cnf", &["--cluster-id", "--body-file"]),
-        ("create-elb-listener", &["--cluster-id", "--body-file"]),
-        ("create-load-ik-thesaurus", &["--cluster-id", "--body-file"]),
-        ("create-log-backup", &["--cluster-id"]),
-        ("create-snapshot", &["--cluster-id", "--body-file"]),
-        ("delete-ai-ops", &["--cluster-id", "--aiops-id"]),
-        ("delete-certs", &["--cluster-id", "--cert-id"]),
-        ("delete-cluster", &["--cluster-id", "--wait"]),
-        ("delete-clusters-tags", &["--resource-type", "--cluster-id", "--key"]),
+        (
+            "create-cluster-v2",
+            &["--body-file", "--wait", "--cluster.name <", "--cluster.roles.type <"],
+            "Example:\n  clouddb-css create-cluster-v2 --cluster.name css-cluster --cluster.roles.type ess --cluster.roles.flavor-ref ess.spec-4u8g --cluster.roles.instance-num 1 --cluster.roles.volume.volume-type COMMON --cluster.roles.volume.size 100 --cluster.nics.vpc-id '{VPC ID}' --cluster.nics.net-id '{NET ID}' --cluster.nics.security-group-id '{Security group ID}' --cluster.availability-zone '{Az code}' --cluster.datastore.type elasticsearch --cluster.datastore.version '{cluster-version}' --cluster.backup-strategy.period '16:00 GMT+08:00' --cluster.backup-strategy.prefix snapshot --cluster.backup-strategy.keepday 7 --cluster.backup-strategy.bucket OBS-obsName --cluster.backup-strategy.base-path css_repository/obs-path --cluster.backup-strategy.agency css_obs_agency --cluster.https-enable true --cluster.authority-enable true --cluster.admin-pwd '{password}' --cluster.enterprise-project-id 0 --cluster.tags.key k1 --cluster.tags.value v1 --cluster.tags.key k2 --cluster.tags.value v2 --cluster.pay-info.pay-model 2 --cluster.pay-info.period 1 --cluster.pay-info.is-auto-pay 1 --cluster.pay-info.is-auto-renew 1 --cluster.load-balance.endpoint-with-dns-name false --cluster.load-balance.vpc-permissions '{Account ID}' --cluster.public-ipreq.public-bind-type auto_assign --cluster.public-ipreq.eip.band-width.size 5 --cluster.public-ipreq.elb-white-list-req.enable-white-list true --cluster.public-ipreq.elb-white-list-req.white-list 127.0.0.1 --cluster.public-kibana-req.eip-size 5 --cluster.public-kibana-req.elb-white-list.enable-white-list true --cluster.public-kibana-req.elb-white-list.white-list 127.0.0.1 --body '{\"cluster\":{\"publicIPReq\":{\"eipId\":null}}}'",
+        ),
+        (
+            "create-clusters-tags",
+            &[
+                "--resource-type",
+                "--cluster-id",
+                "--body-file",
+                "--tag.key <",
+                "--tag.value <",
+            ],
+            "Example:\n  clouddb-css create-clusters-tags --resource-type css-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --tag.key K1 --tag.value V1",
+        ),
+        (
+            "create-cnf",
+            &["--cluster-id", "--body-file", "--name <", "--conf-content <"],
+            "Example:\n  clouddb-css create-cnf --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name conf1 --conf-content xxxxxxxx --setting.queue-type persisted --setting.workers 2 --setting.batch-size 125 --setting.batch-delay-ms 50 --setting.queue-max-bytes-mb 1024 --setting.queue-check-point-writes 1024",
+        ),
+        (
+            "create-elb-listener",
+            &["--cluster-id", "--body-file", "--protocol <", "--protocol-port <"],
+            "Example:\n  clouddb-css create-elb-listener --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --protocol HTTPS --protocol-port 9200 --server-cert-id 1b74ae4afad741e6bc9497429d3d0838 --ca-cert-id 2a7b050f598e4ea8a61cffbe2bdb312f",
+        ),
+        (
+            "create-load-ik-thesaurus",
+            &["--cluster-id", "--body-file", "--bucket-name <", "--main-object <"],
+            "Example:\n  clouddb-css create-load-ik-thesaurus --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --bucket-name test-bucket --main-object word/main.txt --stop-object word/stop.txt --synonym-object word/synonym.txt --extra-main-object word/extraMain.txt --extra-stop-object word/extraStop.txt --static-main-object word/staticMain.txt --static-stop-object word/staticStop.txt",
+        ),
+        (
+            "create-log-backup",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css create-log-backup --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "create-snapshot",
+            &["--cluster-id", "--body-file", "--name <", "--description <"],
+            "Example:\n  clouddb-css create-snapshot --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name snapshot_001 --indices myindex1myindex2",
+        ),
+        (
+            "delete-ai-ops",
+            &["--cluster-id", "--aiops-id"],
+            "Example:\n  clouddb-css delete-ai-ops --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --aiops-id e19c9298-465e-42ad-a0ae-b6b552222925",
+        ),
+        (
+            "delete-certs",
+            &["--cluster-id", "--cert-id"],
+            "Example:\n  clouddb-css delete-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --cert-id 62967551-4087-402a-b9c5-68b56ac274cb",
+        ),
+        (
+            "delete-cluster",
+            &["--cluster-id", "--wait"],
+            "Example:\n  clouddb-css delete-cluster --cluster-id 2a197c4d-5467-4003-931d-83ec49939cf",
+        ),
+        (
+            "delete-clusters-tags",
+            &["--resource-type", "--cluster-id", "--key"],
+            "Example:\n  clouddb-css delete-clusters-tags --resource-type css-cluster --cluster-id 2a197c4d-5467-4003-931d-83ec49939cf --key K1",
+        ),
         (
             "delete-conf",
-            &["--cluster-id", "--body-file", "use `delete-logstash-conf` instead"],
+            &[
+                "--cluster-id",
+                "--body-file",
+                "use `delete-logstash-conf` instead",
+                "--name <",
+            ],
+            "Example:\n  clouddb-css delete-conf --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --name conf1",
         ),
-        ("delete-ik-thesaurus", &["--cluster-id"]),
-        ("delete-logstash-conf", &["--cluster-id", "--body-file"]),
-        ("delete-logstash-template", &["--body-file"]),
-        ("delete-snapshot", &["--cluster-id", "--snapshot-id"]),
-        ("delete-template", &["--body-file", "use `delete-logstash-template` instead"]),
-        ("download-cert", &[]),
-        ("enable-or-disable-elb", &["--cluster-id", "--body-file"]),
-        ("list-actions", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("list-ai-ops", &["--cluster-id", "--limit", "--offset", "--report", "--all"]),
-        ("list-certs", &["--cluster-id", "--offset", "--limit", "--certs-type"]),
-        ("list-clusters-details", &["--offset", "--limit", "--datastore-type", "--all"]),
-        ("list-clusters-tags", &["--resource-type"]),
-        ("list-confs", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("list-disk-type", &[]),
-        ("list-elb-certs", &["--cluster-id"]),
-        ("list-elbs", &["--cluster-id"]),
-        ("list-flavors", &[]),
+        (
+            "delete-ik-thesaurus",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css delete-ik-thesaurus --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ),
+        (
+            "delete-logstash-conf",
+            &["--cluster-id", "--body-file", "--name <"],
+            "Example:\n  clouddb-css delete-logstash-conf --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --name conf1",
+        ),
+        (
+            "delete-logstash-template",
+            &["--body-file", "--name <"],
+            "Example:\n  clouddb-css delete-logstash-template --name template1",
+        ),
+        (
+            "delete-snapshot",
+            &["--cluster-id", "--snapshot-id"],
+            "Example:\n  clouddb-css delete-snapshot --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --snapshot-id 29a2254e-947f-4463-b65a-5f0b17515fae",
+        ),
+        (
+            "delete-template",
+            &["--body-file", "use `delete-logstash-template` instead", "--name <"],
+            "Example:\n  clouddb-css delete-template --name template1",
+        ),
+        ("download-cert", &[], "Example:\n  clouddb-css download-cert"),
+        (
+            "enable-or-disable-elb",
+            &["--cluster-id", "--body-file", "--enable <", "--elb-id <"],
+            "Example:\n  clouddb-css enable-or-disable-elb --cluster-id 58ee0f27-70b3-47e0-ac72-9e3df6cd15cd --enable true --elb-id 5d45faad-6cb3-479b-96b8-3e2de0cc6268 --agency css_elb_agency",
+        ),
+        (
+            "list-actions",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css list-actions --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "list-ai-ops",
+            &["--cluster-id", "--limit", "--offset", "--report", "--all"],
+            "Example:\n  clouddb-css list-ai-ops --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "list-certs",
+            &["--cluster-id", "--offset", "--limit", "--certs-type"],
+            "Example:\n  clouddb-css list-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "list-clusters-details",
+            &["--offset", "--limit", "--datastore-type", "--all"],
+            "Example:\n  clouddb-css list-clusters-details --offset 1 --limit 2",
+        ),
+        (
+            "list-clusters-tags",
+            &["--resource-type"],
+            "Example:\n  clouddb-css list-clusters-tags --resource-type css-cluster",
+        ),
+        (
+            "list-confs",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css list-confs --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --offset 1 --limit 10",
+        ),
+        ("list-disk-type", &[], "Example:\n  clouddb-css list-disk-type"),
+        (
+            "list-elb-certs",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css list-elb-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "list-elbs",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css list-elbs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        ("list-flavors", &[], "Example:\n  clouddb-css list-flavors"),
         (
             "list-images",
             &["--cluster-id", "--upgrade-type", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css list-images --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --upgrade-type cross",
         ),
-        ("list-logs-job", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("list-pipelines", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("list-routes", &["--cluster-id"]),
-        ("list-smn-topics", &["--domain-id"]),
-        ("list-snapshots", &["--cluster-id"]),
-        ("list-templates", &["--type"]),
-        ("list-ymls", &["--cluster-id"]),
-        ("list-ymls-job", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("reboot-cluster", &["--cluster-id", "--wait"]),
-        ("reset-password", &["--cluster-id", "--body-file"]),
+        (
+            "list-logs-job",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css list-logs-job --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "list-pipelines",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css list-pipelines --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "list-routes",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css list-routes --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "list-smn-topics",
+            &["--domain-id"],
+            "Example:\n  clouddb-css list-smn-topics --domain-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "list-snapshots",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css list-snapshots --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ),
+        (
+            "list-templates",
+            &["--type"],
+            "Example:\n  clouddb-css list-templates --type custom",
+        ),
+        (
+            "list-ymls",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css list-ymls --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "list-ymls-job",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css list-ymls-job --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "reboot-cluster",
+            &["--cluster-id", "--wait"],
+            "Example:\n  clouddb-css reboot-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "reset-password",
+            &["--cluster-id", "--body-file", "--newpassword <"],
+            "Example:\n  clouddb-css reset-password --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --newpassword xxxxxxxx",
+        ),
         (
             "restart-cluster",
             &["--cluster-id", "--wait", "use `restart-cluster-v2` instead"],
+            "Example:\n  clouddb-css restart-cluster --cluster-id 47e49a5e-8ced-4d0d-ae15-2af62ac468e3",
         ),
-        ("restart-cluster-v2", &["--cluster-id", "--body-file", "--wait"]),
-        ("restore-snapshot", &["--cluster-id", "--snapshot-id", "--body-file"]),
-        ("retry-upgrade-task", &["--cluster-id", "--action-id", "--retry-mode"]),
-        ("rolling-restart", &["--cluster-id", "--body-file", "--wait"]),
-        ("show-ai-ops-detector", &["--cluster-id"]),
-        ("show-ai-ops-setting", &["--cluster-id"]),
-        ("show-auto-create-policy", &["--cluster-id"]),
-        ("show-certs-detail", &["--cluster-id", "--cert-id"]),
-        ("show-cluster-detail", &["--cluster-id"]),
-        ("show-cluster-tag", &["--resource-type", "--cluster-id"]),
-        ("show-cluster-volume-usage", &["--cluster-id"]),
-        ("show-data-store-flavor-detail", &["--datastore-id", "--datastore-version-id"]),
-        ("show-elb-detail", &["--cluster-id"]),
-        ("show-flavor-detail", &["--flavor-id"]),
-        ("show-get-conf-detail", &["--cluster-id", "--name"]),
-        ("show-get-log-setting", &["--cluster-id"]),
-        ("show-ik-thesaurus", &["--cluster-id"]),
-        ("show-log-backup", &["--cluster-id", "--body-file"]),
-        ("show-resize-flavors", &["--cluster-id"]),
-        ("show-vpcep-connection", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("start-auto-create-snapshots", &["--cluster-id", "--body-file"]),
+        (
+            "restart-cluster-v2",
+            &["--cluster-id", "--body-file", "--wait", "--type <", "--value <"],
+            "Example:\n  clouddb-css restart-cluster-v2 --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --type role --value ess",
+        ),
+        (
+            "restore-snapshot",
+            &[
+                "--cluster-id",
+                "--snapshot-id",
+                "--body-file",
+                "--target-cluster <",
+                "--indices <",
+            ],
+            "Example:\n  clouddb-css restore-snapshot --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --snapshot-id 653c086f-ebe7-4383-b902-c031b354f1dd --target-cluster ea244205-d641-45d9-9dcb-ab2236bcd07e --indices myindex1,myindex2 --rename-pattern index --rename-replacement 'restored_index_$1'",
+        ),
+        (
+            "retry-upgrade-task",
+            &["--cluster-id", "--action-id", "--retry-mode"],
+            "Example:\n  clouddb-css retry-upgrade-task --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --action-id bcdb711c-a7f0-4007-b8ee-9f13c05f8326",
+        ),
+        (
+            "rolling-restart",
+            &["--cluster-id", "--body-file", "--wait", "--type <", "--value <"],
+            "Example:\n  clouddb-css rolling-restart --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --type role --value ess",
+        ),
+        (
+            "show-ai-ops-detector",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-ai-ops-detector --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "show-ai-ops-setting",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-ai-ops-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "show-auto-create-policy",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-auto-create-policy --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ),
+        (
+            "show-certs-detail",
+            &["--cluster-id", "--cert-id"],
+            "Example:\n  clouddb-css show-certs-detail --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --cert-id 62967551-4087-402a-b9c5-68b56ac274cb",
+        ),
+        (
+            "show-cluster-detail",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-cluster-detail --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "show-cluster-tag",
+            &["--resource-type", "--cluster-id"],
+            "Example:\n  clouddb-css show-cluster-tag --resource-type css-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "show-cluster-volume-usage",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-cluster-volume-usage --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "show-data-store-flavor-detail",
+            &["--datastore-id", "--datastore-version-id"],
+            "Example:\n  clouddb-css show-data-store-flavor-detail --datastore-id cf7e2c8f-096c-4fcf-b174-1ebe060679fb",
+        ),
+        (
+            "show-elb-detail",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-elb-detail --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "show-flavor-detail",
+            &["--flavor-id"],
+            "Example:\n  clouddb-css show-flavor-detail --flavor-id b58dfcfb-5f73-4f05-8c06-5171b12fd618",
+        ),
+        (
+            "show-get-conf-detail",
+            &["--cluster-id", "--name"],
+            "Example:\n  clouddb-css show-get-conf-detail --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --name conf1",
+        ),
+        (
+            "show-get-log-setting",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-get-log-setting --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "show-ik-thesaurus",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-ik-thesaurus --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ),
+        (
+            "show-log-backup",
+            &["--cluster-id", "--body-file", "--instance-name <", "--log-type <"],
+            "Example:\n  clouddb-css show-log-backup --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --instance-name css-4312-ess-esn-1-1 --log-type instance --level INFO",
+        ),
+        (
+            "show-resize-flavors",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css show-resize-flavors --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ),
+        (
+            "show-vpcep-connection",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-css show-vpcep-connection --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "start-auto-create-snapshots",
+            &["--cluster-id", "--body-file", "--prefix <", "--keepday <"],
+            "Example:\n  clouddb-css start-auto-create-snapshots --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --prefix snapshot --keepday 7 --period '16:00 GMT+08:00' --indices '*'",
+        ),
         (
             "start-auto-setting",
             &["--cluster-id", "use `update-snapshot-setting` instead"],
+            "Example:\n  clouddb-css start-auto-setting --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
         ),
-        ("start-connectivity-test", &["--cluster-id", "--body-file"]),
-        ("start-hot-pipeline", &["--cluster-id", "--body-file"]),
-        ("start-kibana-public", &["--cluster-id", "--body-file"]),
-        ("start-log-auto-backup-policy", &["--cluster-id", "--body-file"]),
-        ("start-logs", &["--cluster-id", "--action", "--body-file"]),
-        ("start-pipeline", &["--cluster-id", "--body-file"]),
-        ("start-public-whitelist", &["--cluster-id", "--body-file"]),
-        ("start-target-cluster-connectivity-test", &["--cluster-id", "--body-file"]),
-        ("start-vpcep", &["--cluster-id", "--body-file"]),
-        ("stop-auto-create-snapshots", &["--cluster-id"]),
-        ("stop-hot-pipeline", &["--cluster-id", "--body-file"]),
-        ("stop-log-auto-backup-policy", &["--cluster-id"]),
-        ("stop-logs", &["--cluster-id"]),
-        ("stop-pipeline", &["--cluster-id"]),
-        ("stop-public-kibana-whitelist", &["--cluster-id"]),
-        ("stop-public-whitelist", &["--cluster-id"]),
-        ("stop-snapshot", &["--cluster-id"]),
-        ("stop-vpcep", &["--cluster-id"]),
-        ("update-ai-ops-setting", &["--cluster-id", "--body-file"]),
-        ("update-alter-kibana", &["--cluster-id", "--body-file"]),
-        ("update-az-by-instance-type", &["--cluster-id", "--inst-type", "--body-file"]),
+        (
+            "start-connectivity-test",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--address-and-ports.address <",
+                "--address-and-ports.port <",
+            ],
+            "Example:\n  clouddb-css start-connectivity-test --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --address-and-ports.address 10.0.0.83 --address-and-ports.port 9200",
+        ),
+        (
+            "start-hot-pipeline",
+            &["--cluster-id", "--body-file", "--name <", "--keep-alive <"],
+            "Example:\n  clouddb-css start-hot-pipeline --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name confName1 --keep-alive false",
+        ),
+        (
+            "start-kibana-public",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--eip-size <",
+                "--elb-white-list.enable-white-list <",
+            ],
+            "Example:\n  clouddb-css start-kibana-public --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip-size 5 --elb-white-list.enable-white-list true --elb-white-list.white-list 192.168.0.xx --is-auto-pay 1",
+        ),
+        (
+            "start-log-auto-backup-policy",
+            &["--cluster-id", "--body-file", "--period <"],
+            "Example:\n  clouddb-css start-log-auto-backup-policy --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --period '00:00 GMT+08:00'",
+        ),
+        (
+            "start-logs",
+            &["--cluster-id", "--action", "--body-file", "--agency <", "--log-bucket <"],
+            "Example:\n  clouddb-css start-logs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --agency css_obs_agency --log-bucket 000-words --log-base-path css/log",
+        ),
+        (
+            "start-pipeline",
+            &["--cluster-id", "--body-file", "--names <", "--keep-alive <"],
+            "Example:\n  clouddb-css start-pipeline --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --names confName1 --names confName2 --names confName3 --keep-alive false",
+        ),
+        (
+            "start-public-whitelist",
+            &["--cluster-id", "--body-file", "--white-list <"],
+            "Example:\n  clouddb-css start-public-whitelist --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --white-list 192.168.0.xx",
+        ),
+        (
+            "start-target-cluster-connectivity-test",
+            &["--cluster-id", "--body-file", "--target-cluster-id <"],
+            "Example:\n  clouddb-css start-target-cluster-connectivity-test --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --target-cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a4",
+        ),
+        (
+            "start-vpcep",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--endpoint-with-dns-name <",
+                "--profession-vpcep <",
+            ],
+            "Example:\n  clouddb-css start-vpcep --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --endpoint-with-dns-name true",
+        ),
+        (
+            "stop-auto-create-snapshots",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-auto-create-snapshots --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ),
+        (
+            "stop-hot-pipeline",
+            &["--cluster-id", "--body-file", "--name <"],
+            "Example:\n  clouddb-css stop-hot-pipeline --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name confName",
+        ),
+        (
+            "stop-log-auto-backup-policy",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-log-auto-backup-policy --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "stop-logs",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-logs --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "stop-pipeline",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-pipeline --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "stop-public-kibana-whitelist",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-public-kibana-whitelist --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "stop-public-whitelist",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-public-whitelist --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "stop-snapshot",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-snapshot --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ),
+        (
+            "stop-vpcep",
+            &["--cluster-id"],
+            "Example:\n  clouddb-css stop-vpcep --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a",
+        ),
+        (
+            "update-ai-ops-setting",
+            &["--cluster-id", "--body-file", "--check-type <", "--check-items <"],
+            "Example:\n  clouddb-css update-ai-ops-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --check-type full_detection --period '11:30 GMT+08:00' --body '{\"check_items\":[]}'",
+        ),
+        (
+            "update-alter-kibana",
+            &["--cluster-id", "--body-file", "--band-width.size <", "--is-auto-pay <"],
+            "Example:\n  clouddb-css update-alter-kibana --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --band-width.size 5 --is-auto-pay 1",
+        ),
+        (
+            "update-az-by-instance-type",
+            &[
+                "--cluster-id",
+                "--inst-type",
+                "--body-file",
+                "--source-az <",
+                "--target-az <",
+            ],
+            "Example:\n  clouddb-css update-az-by-instance-type --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --inst-type all --source-az cn-north-4c --target-az cn-north-4a --migrate-type az_migrate --agency css-test-agency",
+        ),
         (
             "update-batch-clusters-tags",
-            &["--resource-type", "--cluster-id", "--body-file"],
+            &[
+                "--resource-type",
+                "--cluster-id",
+                "--body-file",
+                "--action <",
+                "--tags.key <",
+            ],
+            "Example:\n  clouddb-css update-batch-clusters-tags --resource-type css-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --action create --tags.key K1 --tags.value V1 --tags.key K2 --tags.value V2",
         ),
-        ("update-close-kibana", &["--cluster-id", "--body-file"]),
-        ("update-cluster-name", &["--cluster-id", "--body-file"]),
-        ("update-cnf", &["--cluster-id", "--body-file"]),
-        ("update-es-listener", &["--cluster-id", "--listener-id", "--body-file"]),
+        (
+            "update-close-kibana",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--eip-size <",
+                "--elb-white-list.enable-white-list <",
+            ],
+            "Example:\n  clouddb-css update-close-kibana --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip-size 5 --elb-white-list.enable-white-list true --elb-white-list.white-list 192.168.0.xx",
+        ),
+        (
+            "update-cluster-name",
+            &["--cluster-id", "--body-file", "--display-name <", "--desc <"],
+            "Example:\n  clouddb-css update-cluster-name --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --display-name ES-Test-new --desc test",
+        ),
+        (
+            "update-cnf",
+            &["--cluster-id", "--body-file", "--name <", "--conf-content <"],
+            "Example:\n  clouddb-css update-cnf --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --name conf1 --conf-content xxxxxxxx --setting.queue-type persisted --setting.workers 2 --setting.batch-size 125 --setting.batch-delay-ms 50 --setting.queue-max-bytes-mb 1024 --setting.queue-check-point-writes 1024",
+        ),
+        (
+            "update-es-listener",
+            &[
+                "--cluster-id",
+                "--listener-id",
+                "--body-file",
+                "--listener.default-tls-container-ref <",
+                "--listener.client-ca-tls-container-ref <",
+            ],
+            "Example:\n  clouddb-css update-es-listener --cluster-id 58ee0f27-70b3-47e0-ac72-9e3df6cd15cd --listener-id 4425eb63-78ce-4c63-b60e-492befdac0e7 --listener.default-tls-container-ref 9c82320a8dd049eba49b28e70a2c0c3e",
+        ),
         (
             "update-extend-cluster",
             &[
@@ -272,9 +721,22 @@ async fn help_describes_every_operation() {
                 "--body-file",
                 "--wait",
                 "use `update-extend-instance-storage` instead",
+                "--grow.modify-size <",
+                "--is-auto-pay <",
             ],
+            "Example:\n  clouddb-css update-extend-cluster --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e --grow.modify-size 4",
         ),
-        ("update-extend-instance-storage", &["--cluster-id", "--body-file", "--wait"]),
+        (
+            "update-extend-instance-storage",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--grow.type <",
+                "--grow.nodesize <",
+            ],
+            "Example:\n  clouddb-css update-extend-instance-storage --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --grow.type ess-master --grow.nodesize 2 --grow.disksize 0 --grow.type ess --grow.nodesize 0 --grow.disksize 50 --grow.type ess-client --grow.nodesize 1 --grow.disksize 0",
+        ),
         (
             "update-flavor",
             &[
@@ -282,38 +744,137 @@ async fn help_describes_every_operation() {
                 "--body-file",
                 "--wait",
                 "use `update-flavor-by-type` instead",
+                "--new-flavor-id <",
+                "--need-check-replica <",
             ],
+            "Example:\n  clouddb-css update-flavor --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --new-flavor-id 35b060a4-f152-48ce-8773-36559ceb81f2 --need-check-replica false --is-auto-pay 1",
         ),
-        ("update-flavor-by-type", &["--cluster-id", "--types", "--body-file", "--wait"]),
+        (
+            "update-flavor-by-type",
+            &[
+                "--cluster-id",
+                "--types",
+                "--body-file",
+                "--wait",
+                "--new-flavor-id <",
+                "--need-check-replica <",
+            ],
+            "Example:\n  clouddb-css update-flavor-by-type --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --types ess --new-flavor-id 35b060a4-f152-48ce-8773-36559ceb81f2 --need-check-replica false --is-auto-pay 1",
+        ),
         (
             "update-instance",
             &["--cluster-id", "--instance-id", "--migrate-data", "--agency", "--wait"],
+            "Example:\n  clouddb-css update-instance --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --instance-id 43e63449-339c-4280-a6e9-da36b0685995",
         ),
-        ("update-log-setting", &["--cluster-id", "--body-file"]),
-        ("update-ondemand-cluster-to-period", &["--cluster-id", "--body-file"]),
-        ("update-public-band-width", &["--cluster-id", "--body-file"]),
-        ("update-public-kibana-whitelist", &["--cluster-id", "--body-file"]),
-        ("update-route", &["--cluster-id", "--body-file"]),
-        ("update-shrink-cluster", &["--cluster-id", "--body-file", "--wait"]),
-        ("update-shrink-nodes", &["--cluster-id", "--body-file", "--wait"]),
-        ("update-snapshot-setting", &["--cluster-id", "--body-file"]),
-        ("update-unbind-public", &["--cluster-id", "--body-file"]),
-        ("update-vpcep-connection", &["--cluster-id", "--body-file"]),
-        ("update-vpcep-whitelist", &["--cluster-id", "--body-file"]),
-        ("update-ymls", &["--cluster-id", "--body-file"]),
-        ("upgrade-core", &["--cluster-id", "--inst-type", "--body-file"]),
+        (
+            "update-log-setting",
+            &["--cluster-id", "--body-file", "--agency <", "--log-bucket <"],
+            "Example:\n  clouddb-css update-log-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --agency css_obs_agency --log-bucket 000-words --log-base-path css/log",
+        ),
+        (
+            "update-ondemand-cluster-to-period",
+            &["--cluster-id", "--body-file", "--period-type <", "--period-num <"],
+            "Example:\n  clouddb-css update-ondemand-cluster-to-period --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --period-type 2 --period-num 1 --is-auto-pay 0 --is-auto-renew 1 --console-url 'https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch'",
+        ),
+        (
+            "update-public-band-width",
+            &["--cluster-id", "--body-file", "--band-width.size <", "--is-auto-pay <"],
+            "Example:\n  clouddb-css update-public-band-width --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --band-width.size 5 --is-auto-pay 1",
+        ),
+        (
+            "update-public-kibana-whitelist",
+            &["--cluster-id", "--body-file", "--white-list <"],
+            "Example:\n  clouddb-css update-public-kibana-whitelist --cluster-id 5c77b71c-5b35-4f50-8984-76387e42451a --white-list 192.168.0.21",
+        ),
+        (
+            "update-route",
+            &["--cluster-id", "--body-file", "--configtype <", "--configkey <"],
+            "Example:\n  clouddb-css update-route --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --configtype add_ip --configkey 10.5.2.1 --configvalue 255.255.255.255",
+        ),
+        (
+            "update-shrink-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--agency-name <",
+                "--cluster-load-check <",
+            ],
+            "Example:\n  clouddb-css update-shrink-cluster --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --shrink.reduced-node-num 1 --shrink.type ess",
+        ),
+        (
+            "update-shrink-nodes",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--agency-name <",
+                "--migrate-data <",
+            ],
+            "Example:\n  clouddb-css update-shrink-nodes --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --migrate-data true --shrink-nodes 2077bdf3-b90d-412e-b460-635b9b159c11",
+        ),
+        (
+            "update-snapshot-setting",
+            &["--cluster-id", "--body-file", "--bucket <", "--agency <"],
+            "Example:\n  clouddb-css update-snapshot-setting --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --bucket test-bucket --agency usearch --base-path css_repository/Es-name",
+        ),
+        (
+            "update-unbind-public",
+            &["--cluster-id", "--body-file", "--eip.band-width.size <"],
+            "Example:\n  clouddb-css update-unbind-public --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --eip.band-width.size 5",
+        ),
+        (
+            "update-vpcep-connection",
+            &["--cluster-id", "--body-file", "--action <", "--endpoint-id-list <"],
+            "Example:\n  clouddb-css update-vpcep-connection --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --action receive --endpoint-id-list f132bb14-e1d5-4f25-9f7c-a29e4c8effd4",
+        ),
+        (
+            "update-vpcep-whitelist",
+            &["--cluster-id", "--body-file", "--vpc-permissions <"],
+            "Example:\n  clouddb-css update-vpcep-whitelist --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --vpc-permissions dffef70c1db243cbb373e45791165281",
+        ),
+        (
+            "update-ymls",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--edit.modify.elasticsearch-yml <",
+                "--edit.modify.kibana-yml <",
+            ],
+            "Example:\n  clouddb-css update-ymls --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --edit.modify.elasticsearch-yml '{\"thread_pool.force_merge.size\":\"1\"}'",
+        ),
+        (
+            "upgrade-core",
+            &[
+                "--cluster-id",
+                "--inst-type",
+                "--body-file",
+                "--target-image-id <",
+                "--upgrade-type <",
+            ],
+            "Example:\n  clouddb-css upgrade-core --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --inst-type all --target-image-id bcdb711c-a7f0-4007-b8ee-9f13c05f8326 --upgrade-type same --indices-backup-check true --agency css-test-agency --cluster-load-check true",
+        ),
         (
             "upgrade-detail",
             &["--cluster-id", "--offset", "--limit", "--action-mode", "--all"],
+            "Example:\n  clouddb-css upgrade-detail --cluster-id ea244205-d641-45d9-9dcb-ab2236bcd07e",
         ),
-        ("upload-certs", &["--cluster-id", "--body-file"]),
+        (
+            "upload-certs",
+            &["--cluster-id", "--body-file", "--bucket-name <", "--certs-object <"],
+            "Example:\n  clouddb-css upload-certs --cluster-id 4f3deec3-efa8-4598-bf91-560aad1377a3 --bucket-name css-certs --certs-object server-cert.crt",
+        ),
     ];
-    for (name, needles) in operations {
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -325,7 +886,9 @@ async fn add_favorite() {
         .args([
             "add-favorite",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+            "--name=conf1",
+            "--template.template-name=template1",
+            "--template.desc=自定义模板",
         ])
         .run()
         .await;
@@ -365,7 +928,9 @@ async fn add_independent_node() {
             "add-independent-node",
             "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
             "--type=ess-client",
-            "--body={\"type\":{\"flavor_ref\":\"d9dc06ae-b9c4-4ef4-acd8-953ef4205e27\",\"node_size\":3,\"volume_type\":\"COMMON\"}}",
+            "--type.flavor-ref=d9dc06ae-b9c4-4ef4-acd8-953ef4205e27",
+            "--type.node-size=3",
+            "--type.volume-type=COMMON",
         ])
         .run()
         .await;
@@ -402,7 +967,7 @@ async fn change_cluster_subnet() {
         .args([
             "change-cluster-subnet",
             "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
-            "--body={\"subnet_id\":\"b1234567-1f77-4ae9-b64d-9af56e123456\"}",
+            "--subnet-id=b1234567-1f77-4ae9-b64d-9af56e123456",
         ])
         .run()
         .await;
@@ -434,7 +999,9 @@ async fn change_mode() {
         .args([
             "change-mode",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+            "--authority-enable=true",
+            "--https-enable=true",
+            "--admin-pwd=Huawei@1234",
         ])
         .run()
         .await;
@@ -466,7 +1033,7 @@ async fn change_security_group() {
         .args([
             "change-security-group",
             "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
-            "--body={\"security_group_ids\":\"b1038649-1f77-4ae9-b64d-9af56e422652\"}",
+            "--security-group-ids=b1038649-1f77-4ae9-b64d-9af56e422652",
         ])
         .run()
         .await;
@@ -524,10 +1091,7 @@ async fn create_agency() {
     let server = vendor::Server::start().await;
     server.answer(200u16, ::std::option::Option::None).await;
     let run = cli(&server)
-        .args([
-            "create-agency",
-            "--body={\"domain_id\":\"id\",\"domain_name\":\"name\",\"type\":\"obs\"}",
-        ])
+        .args(["create-agency", "--domain-id=id", "--domain-name=name", "--type=obs"])
         .run()
         .await;
     server
@@ -558,7 +1122,8 @@ async fn create_ai_ops() {
         .args([
             "create-ai-ops",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"check_items\":[],\"check_type\":\"full_detection\"}",
+            "--check-type=full_detection",
+            "--body={\"check_items\":[]}",
         ])
         .run()
         .await;
@@ -590,7 +1155,11 @@ async fn create_auto_create_policy() {
         .args([
             "create-auto-create-policy",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"delete_auto\":\"false\",\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            "--enable=true",
+            "--prefix=snapshot",
+            "--period=16:00 GMT+08:00",
+            "--keepday=7",
+            "--delete-auto=false",
         ])
         .run()
         .await;
@@ -624,7 +1193,8 @@ async fn create_bind_public() {
         .args([
             "create-bind-public",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"eip\":{\"band_width\":{\"size\":5}},\"is_auto_pay\":1}",
+            "--eip.band-width.size=5",
+            "--is-auto-pay=1",
         ])
         .run()
         .await;
@@ -663,7 +1233,23 @@ async fn create_cluster() {
     let run = cli(&server)
         .args([
             "create-cluster",
-            "--body={\"cluster\":{\"adminPwd\":\"12334fdsf@\",\"authorityEnable\":true,\"backupStrategy\":{\"keepday\":1,\"period\":\"18:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.6.2\"},\"httpsEnable\":true,\"instance\":{\"availability_zone\":\"cn-north-7c\",\"flavorRef\":\"ess.spec-2u8g\",\"nics\":{\"netId\":\"025d45f9-cbcb-4ad5-8345-e882c6455a5e\",\"securityGroupId\":\"0347aabc-6371-4fb9-ab34-6b19a79701e2\",\"vpcId\":\"07e7ab39-6df8-4298-863f-d3f28ea7f001\"},\"volume\":{\"size\":40,\"volume_type\":\"HIGH\"}},\"instanceNum\":1,\"name\":\"ES-Test\"}}",
+            "--cluster.name=ES-Test",
+            "--cluster.instance-num=1",
+            "--cluster.instance.flavor-ref=ess.spec-2u8g",
+            "--cluster.instance.volume.volume-type=HIGH",
+            "--cluster.instance.volume.size=40",
+            "--cluster.instance.nics.vpc-id=07e7ab39-6df8-4298-863f-d3f28ea7f001",
+            "--cluster.instance.nics.net-id=025d45f9-cbcb-4ad5-8345-e882c6455a5e",
+            "--cluster.instance.nics.security-group-id=0347aabc-6371-4fb9-ab34-6b19a79701e2",
+            "--cluster.instance.availability-zone=cn-north-7c",
+            "--cluster.datastore.type=elasticsearch",
+            "--cluster.datastore.version=7.6.2",
+            "--cluster.backup-strategy.period=18:00 GMT+08:00",
+            "--cluster.backup-strategy.prefix=snapshot",
+            "--cluster.backup-strategy.keepday=1",
+            "--cluster.https-enable=true",
+            "--cluster.authority-enable=true",
+            "--cluster.admin-pwd=12334fdsf@",
         ])
         .run()
         .await;
@@ -706,7 +1292,46 @@ async fn create_cluster_v2() {
     let run = cli(&server)
         .args([
             "create-cluster-v2",
-            "--body={\"cluster\":{\"adminPwd\":\"{password}\",\"authorityEnable\":true,\"availability_zone\":\"{Az code}\",\"backupStrategy\":{\"agency\":\"css_obs_agency\",\"basePath\":\"css_repository/obs-path\",\"bucket\":\"OBS-obsName\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"{cluster-version}\"},\"enterprise_project_id\":0,\"httpsEnable\":true,\"loadBalance\":{\"endpointWithDnsName\":false,\"vpcPermissions\":[\"{Account ID}\"]},\"name\":\"css-cluster\",\"nics\":{\"netId\":\"{NET ID}\",\"securityGroupId\":\"{Security group ID}\",\"vpcId\":\"{VPC ID}\"},\"payInfo\":{\"isAutoPay\":1,\"isAutoRenew\":1,\"payModel\":2,\"period\":1},\"publicIPReq\":{\"eip\":{\"bandWidth\":{\"size\":5}},\"eipId\":null,\"elbWhiteListReq\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"},\"publicBindType\":\"auto_assign\"},\"publicKibanaReq\":{\"eipSize\":5,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"}},\"roles\":[{\"flavorRef\":\"ess.spec-4u8g\",\"instanceNum\":1,\"type\":\"ess\",\"volume\":{\"size\":100,\"volume_type\":\"COMMON\"}}],\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"},{\"key\":\"k2\",\"value\":\"v2\"}]}}",
+            "--cluster.name=css-cluster",
+            "--cluster.roles.type=ess",
+            "--cluster.roles.flavor-ref=ess.spec-4u8g",
+            "--cluster.roles.instance-num=1",
+            "--cluster.roles.volume.volume-type=COMMON",
+            "--cluster.roles.volume.size=100",
+            "--cluster.nics.vpc-id={VPC ID}",
+            "--cluster.nics.net-id={NET ID}",
+            "--cluster.nics.security-group-id={Security group ID}",
+            "--cluster.availability-zone={Az code}",
+            "--cluster.datastore.type=elasticsearch",
+            "--cluster.datastore.version={cluster-version}",
+            "--cluster.backup-strategy.period=16:00 GMT+08:00",
+            "--cluster.backup-strategy.prefix=snapshot",
+            "--cluster.backup-strategy.keepday=7",
+            "--cluster.backup-strategy.bucket=OBS-obsName",
+            "--cluster.backup-strategy.base-path=css_repository/obs-path",
+            "--cluster.backup-strategy.agency=css_obs_agency",
+            "--cluster.https-enable=true",
+            "--cluster.authority-enable=true",
+            "--cluster.admin-pwd={password}",
+            "--cluster.enterprise-project-id=0",
+            "--cluster.tags.key=k1",
+            "--cluster.tags.value=v1",
+            "--cluster.tags.key=k2",
+            "--cluster.tags.value=v2",
+            "--cluster.pay-info.pay-model=2",
+            "--cluster.pay-info.period=1",
+            "--cluster.pay-info.is-auto-pay=1",
+            "--cluster.pay-info.is-auto-renew=1",
+            "--cluster.load-balance.endpoint-with-dns-name=false",
+            "--cluster.load-balance.vpc-permissions={Account ID}",
+            "--cluster.public-ipreq.public-bind-type=auto_assign",
+            "--cluster.public-ipreq.eip.band-width.size=5",
+            "--cluster.public-ipreq.elb-white-list-req.enable-white-list=true",
+            "--cluster.public-ipreq.elb-white-list-req.white-list=127.0.0.1",
+            "--cluster.public-kibana-req.eip-size=5",
+            "--cluster.public-kibana-req.elb-white-list.enable-white-list=true",
+            "--cluster.public-kibana-req.elb-white-list.white-list=127.0.0.1",
+            "--body={\"cluster\":{\"publicIPReq\":{\"eipId\":null}}}",
         ])
         .run()
         .await;
@@ -744,7 +1369,8 @@ async fn create_clusters_tags() {
             "create-clusters-tags",
             "--resource-type=css-cluster",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"tag\":{\"key\":\"K1\",\"value\":\"V1\"}}",
+            "--tag.key=K1",
+            "--tag.value=V1",
         ])
         .run()
         .await;
@@ -776,7 +1402,14 @@ async fn create_cnf() {
         .args([
             "create-cnf",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+            "--name=conf1",
+            "--conf-content=xxxxxxxx",
+            "--setting.queue-type=persisted",
+            "--setting.workers=2",
+            "--setting.batch-size=125",
+            "--setting.batch-delay-ms=50",
+            "--setting.queue-max-bytes-mb=1024",
+            "--setting.queue-check-point-writes=1024",
         ])
         .run()
         .await;
@@ -815,7 +1448,10 @@ async fn create_elb_listener() {
         .args([
             "create-elb-listener",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"ca_cert_id\":\"2a7b050f598e4ea8a61cffbe2bdb312f\",\"protocol\":\"HTTPS\",\"protocol_port\":9200,\"server_cert_id\":\"1b74ae4afad741e6bc9497429d3d0838\"}",
+            "--protocol=HTTPS",
+            "--protocol-port=9200",
+            "--server-cert-id=1b74ae4afad741e6bc9497429d3d0838",
+            "--ca-cert-id=2a7b050f598e4ea8a61cffbe2bdb312f",
         ])
         .run()
         .await;
@@ -852,7 +1488,14 @@ async fn create_load_ik_thesaurus() {
         .args([
             "create-load-ik-thesaurus",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"bucket_name\":\"test-bucket\",\"extra_main_object\":\"word/extraMain.txt\",\"extra_stop_object\":\"word/extraStop.txt\",\"main_object\":\"word/main.txt\",\"static_main_object\":\"word/staticMain.txt\",\"static_stop_object\":\"word/staticStop.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+            "--bucket-name=test-bucket",
+            "--main-object=word/main.txt",
+            "--stop-object=word/stop.txt",
+            "--synonym-object=word/synonym.txt",
+            "--extra-main-object=word/extraMain.txt",
+            "--extra-stop-object=word/extraStop.txt",
+            "--static-main-object=word/staticMain.txt",
+            "--static-stop-object=word/staticStop.txt",
         ])
         .run()
         .await;
@@ -917,7 +1560,8 @@ async fn create_snapshot() {
         .args([
             "create-snapshot",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"indices\":\"myindex1myindex2\",\"name\":\"snapshot_001\"}",
+            "--name=snapshot_001",
+            "--indices=myindex1myindex2",
         ])
         .run()
         .await;
@@ -1071,7 +1715,7 @@ async fn delete_conf() {
         .args([
             "delete-conf",
             "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
-            "--body={\"name\":\"conf1\"}",
+            "--name=conf1",
         ])
         .run()
         .await;
@@ -1130,7 +1774,7 @@ async fn delete_logstash_conf() {
         .args([
             "delete-logstash-conf",
             "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
-            "--body={\"name\":\"conf1\"}",
+            "--name=conf1",
         ])
         .run()
         .await;
@@ -1157,7 +1801,7 @@ async fn delete_logstash_template() {
     let server = vendor::Server::start().await;
     server.answer(200u16, ::std::option::Option::None).await;
     let run = cli(&server)
-        .args(["delete-logstash-template", "--body={\"name\":\"template1\"}"])
+        .args(["delete-logstash-template", "--name=template1"])
         .run()
         .await;
     server
@@ -1212,10 +1856,7 @@ async fn delete_snapshot() {
 async fn delete_template() {
     let server = vendor::Server::start().await;
     server.answer(200u16, ::std::option::Option::None).await;
-    let run = cli(&server)
-        .args(["delete-template", "--body={\"name\":\"template1\"}"])
-        .run()
-        .await;
+    let run = cli(&server).args(["delete-template", "--name=template1"]).run().await;
     server
         .expect(
             &::clouddb_conformance::huawei::Expected {
@@ -1277,7 +1918,9 @@ async fn enable_or_disable_elb() {
         .args([
             "enable-or-disable-elb",
             "--cluster-id=58ee0f27-70b3-47e0-ac72-9e3df6cd15cd",
-            "--body={\"agency\":\"css_elb_agency\",\"elb_id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"enable\":true}",
+            "--enable=true",
+            "--elb-id=5d45faad-6cb3-479b-96b8-3e2de0cc6268",
+            "--agency=css_elb_agency",
         ])
         .run()
         .await;
@@ -2048,7 +2691,7 @@ async fn reset_password() {
         .args([
             "reset-password",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"newpassword\":\"xxxxxxxx\"}",
+            "--newpassword=xxxxxxxx",
         ])
         .run()
         .await;
@@ -2116,7 +2759,8 @@ async fn restart_cluster_v2() {
         .args([
             "restart-cluster-v2",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"type\":\"role\",\"value\":\"ess\"}",
+            "--type=role",
+            "--value=ess",
         ])
         .run()
         .await;
@@ -2149,7 +2793,10 @@ async fn restore_snapshot() {
             "restore-snapshot",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
             "--snapshot-id=653c086f-ebe7-4383-b902-c031b354f1dd",
-            "--body={\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+            "--target-cluster=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--indices=myindex1,myindex2",
+            "--rename-pattern=index",
+            "--rename-replacement=restored_index_$1",
         ])
         .run()
         .await;
@@ -2211,7 +2858,8 @@ async fn rolling_restart() {
         .args([
             "rolling-restart",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"type\":\"role\",\"value\":\"ess\"}",
+            "--type=role",
+            "--value=ess",
         ])
         .run()
         .await;
@@ -2765,7 +3413,9 @@ async fn show_log_backup() {
         .args([
             "show-log-backup",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"instance_name\":\"css-4312-ess-esn-1-1\",\"level\":\"INFO\",\"log_type\":\"instance\"}",
+            "--instance-name=css-4312-ess-esn-1-1",
+            "--log-type=instance",
+            "--level=INFO",
         ])
         .run()
         .await;
@@ -2884,7 +3534,10 @@ async fn start_auto_create_snapshots() {
         .args([
             "start-auto-create-snapshots",
             "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
-            "--body={\"indices\":\"*\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            "--prefix=snapshot",
+            "--keepday=7",
+            "--period=16:00 GMT+08:00",
+            "--indices=*",
         ])
         .run()
         .await;
@@ -2952,7 +3605,8 @@ async fn start_connectivity_test() {
         .args([
             "start-connectivity-test",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"addressAndPorts\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\"}]}",
+            "--address-and-ports.address=10.0.0.83",
+            "--address-and-ports.port=9200",
         ])
         .run()
         .await;
@@ -2989,7 +3643,8 @@ async fn start_hot_pipeline() {
         .args([
             "start-hot-pipeline",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"keepAlive\":false,\"name\":\"confName1\"}",
+            "--name=confName1",
+            "--keep-alive=false",
         ])
         .run()
         .await;
@@ -3021,7 +3676,10 @@ async fn start_kibana_public() {
         .args([
             "start-kibana-public",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"},\"is_auto_pay\":1}",
+            "--eip-size=5",
+            "--elb-white-list.enable-white-list=true",
+            "--elb-white-list.white-list=192.168.0.xx",
+            "--is-auto-pay=1",
         ])
         .run()
         .await;
@@ -3053,7 +3711,7 @@ async fn start_log_auto_backup_policy() {
         .args([
             "start-log-auto-backup-policy",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"period\":\"00:00 GMT+08:00\"}",
+            "--period=00:00 GMT+08:00",
         ])
         .run()
         .await;
@@ -3083,7 +3741,9 @@ async fn start_logs() {
         .args([
             "start-logs",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+            "--agency=css_obs_agency",
+            "--log-bucket=000-words",
+            "--log-base-path=css/log",
         ])
         .run()
         .await;
@@ -3115,7 +3775,10 @@ async fn start_pipeline() {
         .args([
             "start-pipeline",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"keep_alive\":false,\"names\":[\"confName1\",\"confName2\",\"confName3\"]}",
+            "--names=confName1",
+            "--names=confName2",
+            "--names=confName3",
+            "--keep-alive=false",
         ])
         .run()
         .await;
@@ -3147,7 +3810,7 @@ async fn start_public_whitelist() {
         .args([
             "start-public-whitelist",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"white_list\":\"192.168.0.xx\"}",
+            "--white-list=192.168.0.xx",
         ])
         .run()
         .await;
@@ -3177,7 +3840,7 @@ async fn start_target_cluster_connectivity_test() {
         .args([
             "start-target-cluster-connectivity-test",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"target_cluster_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a4\"}",
+            "--target-cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a4",
         ])
         .run()
         .await;
@@ -3214,7 +3877,7 @@ async fn start_vpcep() {
         .args([
             "start-vpcep",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"endpoint_with_dns_name\":true}",
+            "--endpoint-with-dns-name=true",
         ])
         .run()
         .await;
@@ -3274,7 +3937,7 @@ async fn stop_hot_pipeline() {
         .args([
             "stop-hot-pipeline",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"name\":\"confName\"}",
+            "--name=confName",
         ])
         .run()
         .await;
@@ -3501,7 +4164,9 @@ async fn update_ai_ops_setting() {
         .args([
             "update-ai-ops-setting",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"check_items\":[],\"check_type\":\"full_detection\",\"period\":\"11:30 GMT+08:00\"}",
+            "--check-type=full_detection",
+            "--period=11:30 GMT+08:00",
+            "--body={\"check_items\":[]}",
         ])
         .run()
         .await;
@@ -3533,7 +4198,8 @@ async fn update_alter_kibana() {
         .args([
             "update-alter-kibana",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+            "--band-width.size=5",
+            "--is-auto-pay=1",
         ])
         .run()
         .await;
@@ -3566,7 +4232,10 @@ async fn update_az_by_instance_type() {
             "update-az-by-instance-type",
             "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
             "--inst-type=all",
-            "--body={\"agency\":\"css-test-agency\",\"migrate_type\":\"az_migrate\",\"source_az\":\"cn-north-4c\",\"target_az\":\"cn-north-4a\"}",
+            "--source-az=cn-north-4c",
+            "--target-az=cn-north-4a",
+            "--migrate-type=az_migrate",
+            "--agency=css-test-agency",
         ])
         .run()
         .await;
@@ -3599,7 +4268,11 @@ async fn update_batch_clusters_tags() {
             "update-batch-clusters-tags",
             "--resource-type=css-cluster",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"action\":\"create\",\"tags\":[{\"key\":\"K1\",\"value\":\"V1\"},{\"key\":\"K2\",\"value\":\"V2\"}]}",
+            "--action=create",
+            "--tags.key=K1",
+            "--tags.value=V1",
+            "--tags.key=K2",
+            "--tags.value=V2",
         ])
         .run()
         .await;
@@ -3631,7 +4304,9 @@ async fn update_close_kibana() {
         .args([
             "update-close-kibana",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+            "--eip-size=5",
+            "--elb-white-list.enable-white-list=true",
+            "--elb-white-list.white-list=192.168.0.xx",
         ])
         .run()
         .await;
@@ -3663,7 +4338,8 @@ async fn update_cluster_name() {
         .args([
             "update-cluster-name",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"desc\":\"test\",\"display_name\":\"ES-Test-new\"}",
+            "--display-name=ES-Test-new",
+            "--desc=test",
         ])
         .run()
         .await;
@@ -3695,7 +4371,14 @@ async fn update_cnf() {
         .args([
             "update-cnf",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+            "--name=conf1",
+            "--conf-content=xxxxxxxx",
+            "--setting.queue-type=persisted",
+            "--setting.workers=2",
+            "--setting.batch-size=125",
+            "--setting.batch-delay-ms=50",
+            "--setting.queue-max-bytes-mb=1024",
+            "--setting.queue-check-point-writes=1024",
         ])
         .run()
         .await;
@@ -3728,7 +4411,7 @@ async fn update_es_listener() {
             "update-es-listener",
             "--cluster-id=58ee0f27-70b3-47e0-ac72-9e3df6cd15cd",
             "--listener-id=4425eb63-78ce-4c63-b60e-492befdac0e7",
-            "--body={\"listener\":{\"default_tls_container_ref\":\"9c82320a8dd049eba49b28e70a2c0c3e\"}}",
+            "--listener.default-tls-container-ref=9c82320a8dd049eba49b28e70a2c0c3e",
         ])
         .run()
         .await;
@@ -3767,7 +4450,7 @@ async fn update_extend_cluster() {
         .args([
             "update-extend-cluster",
             "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
-            "--body={\"grow\":{\"modifySize\":4}}",
+            "--grow.modify-size=4",
         ])
         .run()
         .await;
@@ -3809,7 +4492,15 @@ async fn update_extend_instance_storage() {
         .args([
             "update-extend-instance-storage",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+            "--grow.type=ess-master",
+            "--grow.nodesize=2",
+            "--grow.disksize=0",
+            "--grow.type=ess",
+            "--grow.nodesize=0",
+            "--grow.disksize=50",
+            "--grow.type=ess-client",
+            "--grow.nodesize=1",
+            "--grow.disksize=0",
         ])
         .run()
         .await;
@@ -3846,7 +4537,9 @@ async fn update_flavor() {
         .args([
             "update-flavor",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"isAutoPay\":1,\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+            "--new-flavor-id=35b060a4-f152-48ce-8773-36559ceb81f2",
+            "--need-check-replica=false",
+            "--is-auto-pay=1",
         ])
         .run()
         .await;
@@ -3879,7 +4572,9 @@ async fn update_flavor_by_type() {
             "update-flavor-by-type",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
             "--types=ess",
-            "--body={\"is_auto_pay\":1,\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+            "--new-flavor-id=35b060a4-f152-48ce-8773-36559ceb81f2",
+            "--need-check-replica=false",
+            "--is-auto-pay=1",
         ])
         .run()
         .await;
@@ -3941,7 +4636,9 @@ async fn update_log_setting() {
         .args([
             "update-log-setting",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+            "--agency=css_obs_agency",
+            "--log-bucket=000-words",
+            "--log-base-path=css/log",
         ])
         .run()
         .await;
@@ -3978,7 +4675,11 @@ async fn update_ondemand_cluster_to_period() {
         .args([
             "update-ondemand-cluster-to-period",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"console_url\":\"https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+            "--period-type=2",
+            "--period-num=1",
+            "--is-auto-pay=0",
+            "--is-auto-renew=1",
+            "--console-url=https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch",
         ])
         .run()
         .await;
@@ -4011,7 +4712,8 @@ async fn update_public_band_width() {
         .args([
             "update-public-band-width",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+            "--band-width.size=5",
+            "--is-auto-pay=1",
         ])
         .run()
         .await;
@@ -4043,7 +4745,7 @@ async fn update_public_kibana_whitelist() {
         .args([
             "update-public-kibana-whitelist",
             "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
-            "--body={\"white_list\":\"192.168.0.21\"}",
+            "--white-list=192.168.0.21",
         ])
         .run()
         .await;
@@ -4073,7 +4775,9 @@ async fn update_route() {
         .args([
             "update-route",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"configkey\":\"10.5.2.1\",\"configtype\":\"add_ip\",\"configvalue\":\"255.255.255.255\"}",
+            "--configtype=add_ip",
+            "--configkey=10.5.2.1",
+            "--configvalue=255.255.255.255",
         ])
         .run()
         .await;
@@ -4105,7 +4809,8 @@ async fn update_shrink_cluster() {
         .args([
             "update-shrink-cluster",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"shrink\":[{\"reducedNodeNum\":1,\"type\":\"ess\"}]}",
+            "--shrink.reduced-node-num=1",
+            "--shrink.type=ess",
         ])
         .run()
         .await;
@@ -4137,7 +4842,8 @@ async fn update_shrink_nodes() {
         .args([
             "update-shrink-nodes",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"migrate_data\":\"true\",\"shrink_nodes\":[\"2077bdf3-b90d-412e-b460-635b9b159c11\"]}",
+            "--migrate-data=true",
+            "--shrink-nodes=2077bdf3-b90d-412e-b460-635b9b159c11",
         ])
         .run()
         .await;
@@ -4169,7 +4875,9 @@ async fn update_snapshot_setting() {
         .args([
             "update-snapshot-setting",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+            "--bucket=test-bucket",
+            "--agency=usearch",
+            "--base-path=css_repository/Es-name",
         ])
         .run()
         .await;
@@ -4203,7 +4911,7 @@ async fn update_unbind_public() {
         .args([
             "update-unbind-public",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"eip\":{\"bandWidth\":{\"size\":5}}}",
+            "--eip.band-width.size=5",
         ])
         .run()
         .await;
@@ -4236,7 +4944,8 @@ async fn update_vpcep_connection() {
         .args([
             "update-vpcep-connection",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"action\":\"receive\",\"endpoint_id_list\":[\"f132bb14-e1d5-4f25-9f7c-a29e4c8effd4\"]}",
+            "--action=receive",
+            "--endpoint-id-list=f132bb14-e1d5-4f25-9f7c-a29e4c8effd4",
         ])
         .run()
         .await;
@@ -4268,7 +4977,7 @@ async fn update_vpcep_whitelist() {
         .args([
             "update-vpcep-whitelist",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"vpcPermissions\":[\"dffef70c1db243cbb373e45791165281\"]}",
+            "--vpc-permissions=dffef70c1db243cbb373e45791165281",
         ])
         .run()
         .await;
@@ -4300,7 +5009,7 @@ async fn update_ymls() {
         .args([
             "update-ymls",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"edit\":{\"modify\":{\"elasticsearch.yml\":{\"thread_pool.force_merge.size\":\"1\"}}}}",
+            "--edit.modify.elasticsearch-yml={\"thread_pool.force_merge.size\":\"1\"}",
         ])
         .run()
         .await;
@@ -4333,7 +5042,11 @@ async fn upgrade_core() {
             "upgrade-core",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
             "--inst-type=all",
-            "--body={\"agency\":\"css-test-agency\",\"cluster_load_check\":true,\"indices_backup_check\":true,\"target_image_id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"upgrade_type\":\"same\"}",
+            "--target-image-id=bcdb711c-a7f0-4007-b8ee-9f13c05f8326",
+            "--upgrade-type=same",
+            "--indices-backup-check=true",
+            "--agency=css-test-agency",
+            "--cluster-load-check=true",
         ])
         .run()
         .await;
@@ -4403,7 +5116,8 @@ async fn upload_certs() {
         .args([
             "upload-certs",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"bucket_name\":\"css-certs\",\"certs_object\":\"server-cert.crt\"}",
+            "--bucket-name=css-certs",
+            "--certs-object=server-cert.crt",
         ])
         .run()
         .await;
@@ -4458,7 +5172,9 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .args([
             "add-favorite",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+            "--name=conf1",
+            "--template.template-name=template1",
+            "--template.desc=自定义模板",
         ])
         .run()
         .await;
@@ -4475,7 +5191,9 @@ async fn refused_connections_exit_4() {
         .args([
             "add-favorite",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+            "--name=conf1",
+            "--template.template-name=template1",
+            "--template.desc=自定义模板",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -4491,7 +5209,9 @@ async fn missing_credentials_exit_5() {
         .args([
             "add-favorite",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+            "--name=conf1",
+            "--template.template-name=template1",
+            "--template.desc=自定义模板",
         ])
         .run()
         .await;
@@ -4510,7 +5230,9 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         .args([
             "change-mode",
             "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
-            "--body={\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+            "--authority-enable=true",
+            "--https-enable=true",
+            "--admin-pwd=Huawei@1234",
         ])
         .args(["--dry-run"])
         .run()
@@ -4641,4 +5363,216 @@ async fn all_prints_items_as_sent() {
         "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]\n",
         "the items as sent, unknown field included"
     );
+}
+
+#[tokio::test]
+async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-extend-instance-storage",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--grow.type=ess-master",
+            "--grow.nodesize=2",
+            "--grow.disksize=0",
+            "--grow.type=ess",
+            "--grow.nodesize=0",
+            "--grow.disksize=50",
+            "--grow.type=ess-client",
+            "--grow.nodesize=1",
+            "--grow.disksize=0",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role_extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let from_flags = server.requests().await.remove(0).body;
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        )
+        .await;
+    cli(&server)
+        .args([
+            "update-extend-instance-storage",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+        ])
+        .run()
+        .await
+        .expect_exit(0);
+    let from_json = server.requests().await.remove(0).body;
+    assert_eq!(
+        ::std::string::String::from_utf8_lossy(& from_flags),
+        ::std::string::String::from_utf8_lossy(& from_json),
+        "the same body, byte for byte"
+    );
+}
+
+/// A server whose list has two pages of one item each.
+async fn two_pages() -> vendor::Server {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"actions\":[{\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}],\"totalSize\":2}",
+        )
+        .await;
+    server
+        .answer_once(
+            200u16,
+            "{\"actions\":[{\"actionType\":\"second-item\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}],\"totalSize\":2}",
+        )
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn all_can_be_queried() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "list-actions",
+            "--all",
+            "--compact",
+            "--query",
+            "[].\"actionType\"",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout, "[\"stop\",\"second-item\"]\n", "the field of every item, in order"
+    );
+}
+
+#[tokio::test]
+async fn all_as_a_table_has_a_column_per_field_and_a_row_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "list-actions",
+            "--all",
+            "--output",
+            "table",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    let lines: ::std::vec::Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 4, "header, rule and two rows: {}", run.stdout);
+    assert!(
+        lines[0].split_whitespace().any(| c | c == "actionType"),
+        "the column {:?} is in {:?}", "actionType", lines[0]
+    );
+    assert!(lines[1].starts_with("--"), "the header is underlined: {:?}", lines[1]);
+    assert!(
+        lines[3].contains("second-item"), "the second item is the second row: {}", run
+        .stdout
+    );
+    assert!(
+        ! run.stdout.contains('{') || run.stdout.contains("more fields"),
+        "cells are not JSON documents: {}", run.stdout
+    );
+}
+
+#[tokio::test]
+async fn all_as_text_prints_a_line_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "list-actions",
+            "--all",
+            "--output",
+            "text",
+            "--query",
+            "[].\"actionType\"",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "stop\nsecond-item\n");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["update-snapshot-setting", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-css ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("add-favorite");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--name");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-css".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("add\\-favorite");
 }

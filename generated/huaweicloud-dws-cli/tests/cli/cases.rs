@@ -243,50 +243,260 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[
-        ("add-operational-task", &["--cluster-id", "--body-file"]),
-        ("add-queue-user-list", &["--cluster-id", "--queue-name", "--body-file"]),
-        ("add-workload-plan-stage", &["--cluster-id", "--plan-id", "--body-file"]),
-        ("add-workload-queue", &["--cluster-id", "--body-file"]),
-        ("add-workload-rule", &["--cluster-id", "--body-file"]),
-        ("associate-eip", &["--cluster-id", "--eip-id"]),
-        ("associate-elb", &["--cluster-id", "--elb-id", "--wait"]),
-        ("batch-create-cluster-cn", &["--cluster-id", "--body-file", "--wait"]),
-        ("batch-create-resource-tag", &["--cluster-id", "--body-file"]),
-        ("batch-delete-cluster-cn", &["--cluster-id", "--body-file", "--wait"]),
-        ("batch-delete-resource-tag", &["--cluster-id", "--body-file"]),
-        ("cancel-readonly-cluster", &["--cluster-id"]),
-        ("change-security-group", &["--cluster-id", "--body-file"]),
-        ("check-cluster", &["--body-file"]),
-        ("check-cluster-shrink", &["--cluster-id", "--check-item", "--shrink-count"]),
+    let operations: &[(&str, &[&str], &str)] = &[
+        (
+            "add-operational-task",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--task-info.task-name <",
+                "--task-info.description <",
+            ],
+            "Example:\n  clouddb-dws add-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-info.task-name test1 --task-info.description desc --task-info.category VacuumFull --task-info.type Window --task-info.start-time 1767211200000 --task-info.end-time 1767225600000 --task-info.vacuum-mode manual --task-info.vacuum-target '' --task-info.vacuum-threshold '' --task-info.vacuum-retrieving-space '' --task-info.priority.database-name postgres --task-info.priority.schema-name public --task-info.priority.table-name a --task-info.white-list.date-type 1th --task-info.white-list.date-start 04:00:00 --task-info.white-list.date-end 08:00:00",
+        ),
+        (
+            "add-queue-user-list",
+            &[
+                "--cluster-id",
+                "--queue-name",
+                "--body-file",
+                "--body.queue-name <",
+                "--user-list.user-name <",
+            ],
+            "Example:\n  clouddb-dws add-queue-user-list --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1 --body.queue-name test11 --user-list.user-name user_batch",
+        ),
+        (
+            "add-workload-plan-stage",
+            &[
+                "--cluster-id",
+                "--plan-id",
+                "--body-file",
+                "--workload-plan-stage.day <",
+                "--workload-plan-stage.month <",
+            ],
+            "Example:\n  clouddb-dws add-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0591129f-4970-44e7-b213-f7bce797de87 --workload-plan-stage.day 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31 --workload-plan-stage.month 1,2,3,4,5,6,7,8,9,10,11,12 --workload-plan-stage.stage-name stage1 --workload-plan-stage.start-time 00:00:00 --workload-plan-stage.end-time 00:00:00 --body '{\"workload_plan_stage\":{\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}]}}'",
+        ),
+        (
+            "add-workload-queue",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--workload-queue.workload-queue-name <",
+                "--workload-queue.logical-cluster-name <",
+            ],
+            "Example:\n  clouddb-dws add-workload-queue --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --workload-queue.workload-queue-name test11 --workload-queue.logical-cluster-name '' --workload-queue.workload-resource-item-list.resource-name memory --workload-queue.workload-resource-item-list.resource-value 0 --workload-queue.workload-resource-item-list.resource-name tablespace --workload-queue.workload-resource-item-list.resource-value=-1 --workload-queue.workload-resource-item-list.resource-name activestatements --workload-queue.workload-resource-item-list.resource-value 10 --workload-queue.workload-resource-item-list.resource-name cpu_limit --workload-queue.workload-resource-item-list.resource-value 0 --workload-queue.workload-resource-item-list.resource-name cpu_share --workload-queue.workload-resource-item-list.resource-value 12",
+        ),
+        (
+            "add-workload-rule",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--rule-name <",
+                "--except-rules.rule-key <",
+            ],
+            "Example:\n  clouddb-dws add-workload-rule --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rule-name rule910_1 --except-rules.rule-key blocktime --except-rules.rule-value 600 --except-rules.rule-key elapsedtime --except-rules.rule-value 300 --except-rules.rule-key action --except-rules.rule-value abort",
+        ),
+        (
+            "associate-eip",
+            &["--cluster-id", "--eip-id"],
+            "Example:\n  clouddb-dws associate-eip --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --eip-id ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+        ),
+        (
+            "associate-elb",
+            &["--cluster-id", "--elb-id", "--wait"],
+            "Example:\n  clouddb-dws associate-elb --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --elb-id 1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ),
+        (
+            "batch-create-cluster-cn",
+            &["--cluster-id", "--body-file", "--wait", "--num <"],
+            "Example:\n  clouddb-dws batch-create-cluster-cn --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --num 3",
+        ),
+        (
+            "batch-create-resource-tag",
+            &["--cluster-id", "--body-file", "--tags.key <", "--tags.value <"],
+            "Example:\n  clouddb-dws batch-create-resource-tag --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --tags.key key --tags.value value",
+        ),
+        (
+            "batch-delete-cluster-cn",
+            &["--cluster-id", "--body-file", "--wait", "--instances <"],
+            "Example:\n  clouddb-dws batch-delete-cluster-cn --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --instances b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0",
+        ),
+        (
+            "batch-delete-resource-tag",
+            &["--cluster-id", "--body-file", "--tags.key <", "--tags.value <"],
+            "Example:\n  clouddb-dws batch-delete-resource-tag --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --tags.key key --tags.value value",
+        ),
+        (
+            "cancel-readonly-cluster",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws cancel-readonly-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "change-security-group",
+            &["--cluster-id", "--body-file", "--security-groups <"],
+            "Example:\n  clouddb-dws change-security-group --cluster-id 58031bb5-7c1a-4449-a95f-3fbb6a91dfda --security-groups b3c812cb-2d90-4d89-a3df-c5480d915e2e --security-groups 0fbe2c34-8123-42b5-955f-242229e9318e",
+        ),
+        (
+            "check-cluster",
+            &["--body-file", "--cluster.flavor <", "--cluster.availability-zones <"],
+            "Example:\n  clouddb-dws check-cluster --cluster.flavor dws.m3.xlarge --cluster.availability-zones cn-north-7c --cluster.num-node 3 --cluster.datastore-version 8.2.0 --cluster.vpc-id c9f1171e-dc90-4ae9-bf22-f9736983ce2d --cluster.subnet-id ad9ef23f-1d03-4e52-af80-69604645e109 --cluster.security-group-id f54a4572-d5d2-40b6-823a-79049bd5b71c --cluster.public-ip.public-bind-type bind_existing --cluster.public-ip.eip-id 1923e8b0-cd40-4469-8cb1-64546c7b530c",
+        ),
+        (
+            "check-cluster-shrink",
+            &["--cluster-id", "--check-item", "--shrink-count"],
+            "Example:\n  clouddb-dws check-cluster-shrink --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --check-item guc --shrink-count 3",
+        ),
         (
             "check-disaster-name",
             &["--dr-name", "--type", "--standby-region", "--standby-project-id"],
+            "Example:\n  clouddb-dws check-disaster-name --dr-name dws-it",
         ),
-        ("check-grow-cluster", &["--cluster-id", "--body-file"]),
-        ("check-instance-storage", &["--cluster-id", "--body-file"]),
-        ("check-snapshot", &["--body-file"]),
-        ("check-table-restore", &["--snapshot-id", "--body-file"]),
-        ("convert-to-logical-cluster", &["--cluster-id", "--name"]),
-        ("copy-snapshot", &["--snapshot-id", "--body-file"]),
-        ("create-alarm-sub", &["--body-file"]),
+        (
+            "check-grow-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--scale-out.count <",
+                "--scale-out.subnet-id <",
+            ],
+            "Example:\n  clouddb-dws check-grow-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --scale-out.count 3",
+        ),
+        (
+            "check-instance-storage",
+            &["--cluster-id", "--body-file", "--new-size <"],
+            "Example:\n  clouddb-dws check-instance-storage --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --new-size 300",
+        ),
+        (
+            "check-snapshot",
+            &["--body-file", "--snapshot-name <"],
+            "Example:\n  clouddb-dws check-snapshot --snapshot-name snapshot-3",
+        ),
+        (
+            "check-table-restore",
+            &["--snapshot-id", "--body-file", "--case-sensitive <", "--database <"],
+            "Example:\n  clouddb-dws check-table-restore --snapshot-id c719b1a7-c85c-4cb5-a721-7694908c2c11 --case-sensitive true --database postgres --restore-table-list.schema-name postgres --restore-table-list.table-name public --target-table-list.schema-name postgres --target-table-list.table-name public",
+        ),
+        (
+            "convert-to-logical-cluster",
+            &["--cluster-id", "--name"],
+            "Example:\n  clouddb-dws convert-to-logical-cluster --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b --name elastic_group",
+        ),
+        (
+            "copy-snapshot",
+            &["--snapshot-id", "--body-file", "--backup-name <", "--description <"],
+            "Example:\n  clouddb-dws copy-snapshot --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --backup-name test1 --description ''",
+        ),
+        (
+            "create-alarm-sub",
+            &["--body-file", "--name <", "--enable <"],
+            "Example:\n  clouddb-dws create-alarm-sub --name zrf-test-12 --enable 1 --alarm-level urgent,important,minor --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN --time-zone GMT+08:00 --name-space dws",
+        ),
         (
             "create-cluster",
-            &["--body-file", "--wait", "use `create-cluster-v2` instead"],
+            &[
+                "--body-file",
+                "--wait",
+                "use `create-cluster-v2` instead",
+                "--cluster.node-type <",
+                "--cluster.number-of-node <",
+            ],
+            "Example:\n  clouddb-dws create-cluster --cluster.node-type dws.m1.xlarge.ultrahigh --cluster.number-of-node 3 --cluster.subnet-id 374eca02-cfc4-4de7-8ab5-dbebf7d9a720 --cluster.security-group-id dc3ec145-9029-4b39-b5a3-ace5a01f772b --cluster.vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --cluster.availability-zone az1.dc1 --cluster.port 8000 --cluster.name dws-1 --cluster.user-name dbadmin --cluster.user-pwd 'Passw0rd!45674159' --cluster.public-ip.public-bind-type auto_assign --cluster.public-ip.eip-id '' --cluster.enterprise-project-id aca4e50a-266f-4786-827c-f8d6cc3fbada",
         ),
-        ("create-cluster-dns", &["--cluster-id", "--body-file"]),
-        ("create-cluster-v2", &["--body-file", "--wait"]),
-        ("create-cluster-workload", &["--cluster-id", "--body-file"]),
-        ("create-data-source", &["--cluster-id", "--body-file", "--wait"]),
-        ("create-database-user", &["--cluster-id", "--body-file"]),
-        ("create-disaster-recovery", &["--body-file"]),
-        ("create-event-sub", &["--body-file"]),
-        ("create-logical-cluster", &["--cluster-id", "--body-file"]),
-        ("create-logical-cluster-plan", &["--cluster-id", "--body-file"]),
-        ("create-snapshot", &["--body-file"]),
-        ("create-snapshot-policy", &["--cluster-id", "--body-file"]),
-        ("create-workload-plan", &["--cluster-id", "--body-file"]),
-        ("delete-alarm-sub", &["--alarm-sub-id"]),
+        (
+            "create-cluster-dns",
+            &["--cluster-id", "--body-file", "--name <", "--type <"],
+            "Example:\n  clouddb-dws create-cluster-dns --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --name demo --type public --ttl 300",
+        ),
+        (
+            "create-cluster-v2",
+            &["--body-file", "--wait", "--cluster.name <", "--cluster.flavor <"],
+            "Example:\n  clouddb-dws create-cluster-v2 --cluster.name dws-1 --cluster.flavor dws.m1.xlarge.ultrahigh --cluster.num-node 3 --cluster.num-cn 3 --cluster.db-name dbadmin --cluster.db-password 'Passw0rd!951357426' --cluster.db-port 8000 --cluster.availability-zones az1 --cluster.availability-zones az2 --cluster.vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --cluster.subnet-id 374eca02-cfc4-4de7-8ab5-dbebf7d9a720 --cluster.security-group-id dc3ec145-9029-4b39-b5a3-ace5a01f772b --cluster.datastore-version 8.2.1 --cluster.volume.volume SSD --cluster.volume.capacity 100 --cluster.public-ip.public-bind-type auto_assign --cluster.public-ip.eip-id '' --cluster.enterprise-project-id aca4e50a-266f-4786-827c-f8d6cc3fbada",
+        ),
+        (
+            "create-cluster-workload",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--workload-status.workload-switch <",
+                "--workload-status.max-concurrency-num <",
+            ],
+            "Example:\n  clouddb-dws create-cluster-workload --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --workload-status.workload-switch on --workload-status.max-concurrency-num 5",
+        ),
+        (
+            "create-data-source",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--type <",
+                "--data-source-name <",
+            ],
+            "Example:\n  clouddb-dws create-data-source --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --type OBS --data-source-name test154 --user-name DWSAccessOBS --connect-info gaussdb --description xxx",
+        ),
+        (
+            "create-database-user",
+            &["--cluster-id", "--body-file", "--name <", "--type <"],
+            "Example:\n  clouddb-dws create-database-user --cluster-id cc6588d6-8301-4c9a-b0c0-186bb824e8c0 --name user1 --type user --password '*****' --password-disable false --login true --create-db false --create-role false --system-admin false --inherit true --conn-limit=-1 --logical-cluster v3_logical --desc '' --body '{\"grant_list\":[],\"grant_members\":[]}'",
+        ),
+        (
+            "create-disaster-recovery",
+            &[
+                "--body-file",
+                "--disaster-recovery.name <",
+                "--disaster-recovery.dr-type <",
+            ],
+            "Example:\n  clouddb-dws create-disaster-recovery --disaster-recovery.name test_dr4 --disaster-recovery.dr-type az --disaster-recovery.primary-cluster-id 3ef5daaa-d017-4354-80b3-8a69caf2e094 --disaster-recovery.standby-cluster-id e7fed7fe-f4a7-499a-afed-1fdb5c1978cb --disaster-recovery.dr-sync-period 5m --disaster-recovery.primary-obs-bucket '' --disaster-recovery.standby-obs-bucket ''",
+        ),
+        (
+            "create-event-sub",
+            &["--body-file", "--name <", "--source-type <"],
+            "Example:\n  clouddb-dws create-event-sub --name zrf-test-66 --source-type '' --source-id '' --category '' --severity normal,warning --tag '' --enable 1 --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN --time-zone GMT+08:00 --name-space DWS",
+        ),
+        (
+            "create-logical-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--logical-cluster.logical-cluster-name <",
+                "--logical-cluster.cluster-rings.ring-hosts.host-name <",
+            ],
+            "Example:\n  clouddb-dws create-logical-cluster --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b --logical-cluster.logical-cluster-name v3_logical --body '{\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}]}}'",
+        ),
+        (
+            "create-logical-cluster-plan",
+            &["--cluster-id", "--body-file", "--plan-type <", "--actions.type <"],
+            "Example:\n  clouddb-dws create-logical-cluster-plan --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --plan-type once --actions.type delete --actions.strategy '0 0 0 2 * ?' --logical-cluster-name LC_0218 --node-num 3 --user '' --body '{\"main_logical_cluster\":null}'",
+        ),
+        (
+            "create-snapshot",
+            &["--body-file", "--snapshot.name <", "--snapshot.cluster-id <"],
+            "Example:\n  clouddb-dws create-snapshot --snapshot.name snapshot-3 --snapshot.cluster-id 44b277eb-39be-4921-be31-3d61b43651d7 --snapshot.description 'Snapshot-3 description'",
+        ),
+        (
+            "create-snapshot-policy",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--keep-day <",
+                "--backup-strategies.policy-id <",
+            ],
+            "Example:\n  clouddb-dws create-snapshot-policy --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --backup-strategies.policy-name test --backup-strategies.backup-strategy '0 0 3 ? * 1,2,3,4,5,6,7' --backup-strategies.backup-type full --backup-strategies.backup-level cluster",
+        ),
+        (
+            "create-workload-plan",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--plan-name <",
+                "--logical-cluster-name <",
+            ],
+            "Example:\n  clouddb-dws create-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-name test2",
+        ),
+        (
+            "delete-alarm-sub",
+            &["--alarm-sub-id"],
+            "Example:\n  clouddb-dws delete-alarm-sub --alarm-sub-id 273ce506-dad8-411c-92f9-be5004739b40",
+        ),
         (
             "delete-cluster",
             &[
@@ -294,13 +504,35 @@ async fn help_describes_every_operation() {
                 "--body-file",
                 "--wait",
                 "use `delete-dws-cluster` instead",
+                "--keep-last-manual-snapshot <",
             ],
+            "Example:\n  clouddb-dws delete-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --keep-last-manual-snapshot 0",
         ),
-        ("delete-cluster-dns", &["--cluster-id", "--type"]),
-        ("delete-cluster-nodes", &["--cluster-id", "--body-file"]),
-        ("delete-data-source", &["--cluster-id", "--ext-data-source-id", "--wait"]),
-        ("delete-database-user", &["--cluster-id", "--name", "--cascade"]),
-        ("delete-disaster-recovery", &["--disaster-recovery-id", "--need-send-request"]),
+        (
+            "delete-cluster-dns",
+            &["--cluster-id", "--type"],
+            "Example:\n  clouddb-dws delete-cluster-dns --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --type public",
+        ),
+        (
+            "delete-cluster-nodes",
+            &["--cluster-id", "--body-file", "--node-list <", "--operate-type <"],
+            "Example:\n  clouddb-dws delete-cluster-nodes --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --node-list 16413746-258e-4a3c-bea9-8496fdbefde3 --operate-type delete",
+        ),
+        (
+            "delete-data-source",
+            &["--cluster-id", "--ext-data-source-id", "--wait"],
+            "Example:\n  clouddb-dws delete-data-source --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --ext-data-source-id d303f19c-fbd1-4716-ae04-07d1ff358f22",
+        ),
+        (
+            "delete-database-user",
+            &["--cluster-id", "--name", "--cascade"],
+            "Example:\n  clouddb-dws delete-database-user --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1",
+        ),
+        (
+            "delete-disaster-recovery",
+            &["--disaster-recovery-id", "--need-send-request"],
+            "Example:\n  clouddb-dws delete-disaster-recovery --disaster-recovery-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ),
         (
             "delete-dws-cluster",
             &[
@@ -309,37 +541,161 @@ async fn help_describes_every_operation() {
                 "--release-eip-type",
                 "--wait",
             ],
+            "Example:\n  clouddb-dws delete-dws-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
         ),
-        ("delete-event-sub", &["--event-sub-id"]),
-        ("delete-logical-cluster", &["--cluster-id", "--logical-cluster-id"]),
-        ("delete-logical-cluster-plan", &["--cluster-id", "--plan-id"]),
-        ("delete-operational-task", &["--cluster-id", "--body-file"]),
-        ("delete-queue-user-list", &["--cluster-id", "--queue-name", "--body-file"]),
-        ("delete-snapshot", &["--snapshot-id", "--wait"]),
-        ("delete-snapshot-policy", &["--cluster-id", "--id"]),
-        ("delete-workload-plan", &["--cluster-id", "--plan-id"]),
-        ("delete-workload-plan-stage", &["--cluster-id", "--plan-id", "--stage-id"]),
+        (
+            "delete-event-sub",
+            &["--event-sub-id"],
+            "Example:\n  clouddb-dws delete-event-sub --event-sub-id 41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+        ),
+        (
+            "delete-logical-cluster",
+            &["--cluster-id", "--logical-cluster-id"],
+            "Example:\n  clouddb-dws delete-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+        ),
+        (
+            "delete-logical-cluster-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws delete-logical-cluster-plan --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --plan-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+        ),
+        (
+            "delete-operational-task",
+            &["--cluster-id", "--body-file", "--task-ids <"],
+            "Example:\n  clouddb-dws delete-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-ids g6aa82ba1fc9748389b613e8da13e2fe9",
+        ),
+        (
+            "delete-queue-user-list",
+            &[
+                "--cluster-id",
+                "--queue-name",
+                "--body-file",
+                "--body.queue-name <",
+                "--user-list.user-name <",
+            ],
+            "Example:\n  clouddb-dws delete-queue-user-list --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1 --body.queue-name test11 --user-list.user-name user_batch",
+        ),
+        (
+            "delete-snapshot",
+            &["--snapshot-id", "--wait"],
+            "Example:\n  clouddb-dws delete-snapshot --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "delete-snapshot-policy",
+            &["--cluster-id", "--id"],
+            "Example:\n  clouddb-dws delete-snapshot-policy --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --id 4db196c8-32fc-4bf1-bf57-05980bbda9a4",
+        ),
+        (
+            "delete-workload-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws delete-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ),
+        (
+            "delete-workload-plan-stage",
+            &["--cluster-id", "--plan-id", "--stage-id"],
+            "Example:\n  clouddb-dws delete-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a --stage-id 00bc8bc5-c885-42e5-b205-80547d3f94c4",
+        ),
         (
             "delete-workload-queue",
             &["--cluster-id", "--logical-cluster-name", "--workload-queue-name"],
+            "Example:\n  clouddb-dws delete-workload-queue --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-name lc_test --workload-queue-name queue1",
         ),
-        ("delete-workload-rule", &["--cluster-id", "--rule-name"]),
-        ("disable-logical-cluster-plan", &["--cluster-id", "--plan-id"]),
-        ("disable-lts-logs", &["--cluster-id"]),
-        ("disassociate-eip", &["--cluster-id", "--eip-id"]),
-        ("disassociate-elb", &["--cluster-id", "--elb-id", "--wait"]),
-        ("enable-logical-cluster", &["--cluster-id", "--body-file"]),
-        ("enable-logical-cluster-plan", &["--cluster-id", "--plan-id"]),
-        ("enable-lts-logs", &["--cluster-id"]),
-        ("encrypt-cluster", &["--cluster-id", "--body-file", "--wait"]),
-        ("execute-cluster-upgrade-action", &["--cluster-id", "--body-file", "--wait"]),
-        ("execute-database-om-user-action", &["--cluster-id", "--body-file"]),
-        ("execute-flavor-change", &["--cluster-id", "--body-file", "--wait"]),
-        ("expand-instance-storage", &["--cluster-id", "--body-file", "--wait"]),
-        ("export-database-users", &["--cluster-id", "--offset", "--limit", "--type"]),
-        ("export-user-authority", &["--cluster-id", "--name", "--offset", "--limit"]),
-        ("list-actions", &["--limit", "--offset", "--all"]),
-        ("list-alarm-configs", &["--offset", "--limit", "--name-space", "--all"]),
+        (
+            "delete-workload-rule",
+            &["--cluster-id", "--rule-name"],
+            "Example:\n  clouddb-dws delete-workload-rule --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rule-name rule",
+        ),
+        (
+            "disable-logical-cluster-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws disable-logical-cluster-plan --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd --plan-id 03eaf309-2d91-4b28-a93c-0a45980d3192",
+        ),
+        (
+            "disable-lts-logs",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws disable-lts-logs --cluster-id a862e17c-2981-4150-9018-f9a40511999c",
+        ),
+        (
+            "disassociate-eip",
+            &["--cluster-id", "--eip-id"],
+            "Example:\n  clouddb-dws disassociate-eip --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --eip-id ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+        ),
+        (
+            "disassociate-elb",
+            &["--cluster-id", "--elb-id", "--wait"],
+            "Example:\n  clouddb-dws disassociate-elb --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519 --elb-id 1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ),
+        (
+            "enable-logical-cluster",
+            &["--cluster-id", "--body-file", "--enable <"],
+            "Example:\n  clouddb-dws enable-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --enable true",
+        ),
+        (
+            "enable-logical-cluster-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws enable-logical-cluster-plan --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd --plan-id 03eaf309-2d91-4b28-a93c-0a45980d3192",
+        ),
+        (
+            "enable-lts-logs",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws enable-lts-logs --cluster-id a862e17c-2981-4150-9018-f9a40511999c",
+        ),
+        (
+            "encrypt-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--encrypt.master-key-id <",
+                "--encrypt.master-key-name <",
+            ],
+            "Example:\n  clouddb-dws encrypt-cluster --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd --encrypt.master-key-id 0f3196c8-5c23-469f-84da-92ecd2499dce --encrypt.master-key-name KMS-1abd-1016 --encrypt.crypt-algorithm generalCipher",
+        ),
+        (
+            "execute-cluster-upgrade-action",
+            &["--cluster-id", "--body-file", "--wait", "--action <", "--item-id <"],
+            "Example:\n  clouddb-dws execute-cluster-upgrade-action --cluster-id c719b1a7-c85c-4cb5-a721-7694908c2c11 --action update --item-id xx",
+        ),
+        (
+            "execute-database-om-user-action",
+            &["--cluster-id", "--body-file", "--operation <"],
+            "Example:\n  clouddb-dws execute-database-om-user-action --cluster-id e7107fab-cac0-4261-916b-7f32b3053034 --operation addOmUser",
+        ),
+        (
+            "execute-flavor-change",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--target-flavor-id <",
+                "--change-mode <",
+            ],
+            "Example:\n  clouddb-dws execute-flavor-change --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --target-flavor-id 908c1620-4cd8-3803-9082-2b29fc966917",
+        ),
+        (
+            "expand-instance-storage",
+            &["--cluster-id", "--body-file", "--wait", "--new-size <"],
+            "Example:\n  clouddb-dws expand-instance-storage --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --new-size 200",
+        ),
+        (
+            "export-database-users",
+            &["--cluster-id", "--offset", "--limit", "--type"],
+            "Example:\n  clouddb-dws export-database-users --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+        ),
+        (
+            "export-user-authority",
+            &["--cluster-id", "--name", "--offset", "--limit"],
+            "Example:\n  clouddb-dws export-user-authority --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name gs_role_block",
+        ),
+        (
+            "list-actions",
+            &["--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-actions --limit 10 --offset 0",
+        ),
+        (
+            "list-alarm-configs",
+            &["--offset", "--limit", "--name-space", "--all"],
+            "Example:\n  clouddb-dws list-alarm-configs --name-space DWS",
+        ),
         (
             "list-alarm-detail",
             &[
@@ -352,11 +708,28 @@ async fn help_describes_every_operation() {
                 "--name-space",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-alarm-detail --time-zone GMT --name-space DWS",
         ),
-        ("list-alarm-statistic", &["--time-zone", "--name-space"]),
-        ("list-alarm-subs", &["--offset", "--limit", "--all"]),
-        ("list-audit-log", &["--cluster-id"]),
-        ("list-availability-zones", &[]),
+        (
+            "list-alarm-statistic",
+            &["--time-zone", "--name-space"],
+            "Example:\n  clouddb-dws list-alarm-statistic --time-zone GMT --name-space DWS",
+        ),
+        (
+            "list-alarm-subs",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-alarm-subs",
+        ),
+        (
+            "list-audit-log",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-audit-log --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "list-availability-zones",
+            &[],
+            "Example:\n  clouddb-dws list-availability-zones",
+        ),
         (
             "list-available-disaster-clusters",
             &[
@@ -370,16 +743,38 @@ async fn help_describes_every_operation() {
                 "--datastore-type",
                 "--datastore-version",
             ],
+            "Example:\n  clouddb-dws list-available-disaster-clusters --primary-cluster-id 3de21046-e65e-4fcf-86bf-583115b39c27 --standby-az-code cn-north-7a --standby-region '' --standby-project-id ''",
         ),
-        ("list-cluster-actions", &["--cluster-id", "--action-name"]),
-        ("list-cluster-cn", &["--cluster-id"]),
-        ("list-cluster-configurations", &["--cluster-id"]),
+        (
+            "list-cluster-actions",
+            &["--cluster-id", "--action-name"],
+            "Example:\n  clouddb-dws list-cluster-actions --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --action-name SNAPSHOTTING_FAILED",
+        ),
+        (
+            "list-cluster-cn",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-cluster-cn --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "list-cluster-configurations",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-cluster-configurations --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
         (
             "list-cluster-configurations-parameter",
             &["--cluster-id", "--configuration-id"],
+            "Example:\n  clouddb-dws list-cluster-configurations-parameter --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --configuration-id 2846d355-cd2a-4239-ae54-a7aef0b7963d",
         ),
-        ("list-cluster-details", &["--cluster-id"]),
-        ("list-cluster-endpoints", &["--cluster-id"]),
+        (
+            "list-cluster-details",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-cluster-details --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ),
+        (
+            "list-cluster-endpoints",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-cluster-endpoints --cluster-id cc6588d6-8301-4c9a-b0c0-186bb824e8c0",
+        ),
         (
             "list-cluster-nodes",
             &[
@@ -394,19 +789,45 @@ async fn help_describes_every_operation() {
                 "--deleted",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-cluster-nodes --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
         ),
-        ("list-cluster-scale-in-numbers", &["--cluster-id", "--logical-cluster-name"]),
+        (
+            "list-cluster-scale-in-numbers",
+            &["--cluster-id", "--logical-cluster-name"],
+            "Example:\n  clouddb-dws list-cluster-scale-in-numbers --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
         (
             "list-cluster-security-configurations",
             &["--cluster-id", "--configuration-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-cluster-security-configurations --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --configuration-id d8f9ec5a-8235-4000-9433-187409738e8b",
         ),
         (
             "list-cluster-snapshots",
-            &["--cluster-id", "--limit", "--offset", "--sort-key", "--sort-dir", "--all"],
+            &[
+                "--cluster-id",
+                "--limit",
+                "--offset",
+                "--sort-key",
+                "--sort-dir",
+                "--all",
+            ],
+            "Example:\n  clouddb-dws list-cluster-snapshots --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --limit 5 --offset 10 --sort-key name --sort-dir desc",
         ),
-        ("list-cluster-tags", &["--cluster-id"]),
-        ("list-cluster-workload", &["--cluster-id"]),
-        ("list-clusters", &["--enterprise-project-id"]),
+        (
+            "list-cluster-tags",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-cluster-tags --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "list-cluster-workload",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-cluster-workload --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "list-clusters",
+            &["--enterprise-project-id"],
+            "Example:\n  clouddb-dws list-clusters --enterprise-project-id all_granted_eps",
+        ),
         (
             "list-configurations-audit-records",
             &[
@@ -418,8 +839,13 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-configurations-audit-records --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
         ),
-        ("list-data-source", &["--cluster-id"]),
+        (
+            "list-data-source",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-data-source --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
         (
             "list-database-objects",
             &[
@@ -434,27 +860,44 @@ async fn help_describes_every_operation() {
                 "--is-fine-grained-disaster",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-database-objects --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --type DATABASE --name '' --database '' --schema '' --table '' --offset 0 --limit 10",
         ),
         (
             "list-database-user-authorities",
             &["--cluster-id", "--name", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-database-user-authorities --cluster-id cc6588d6-8301-4c9a-b0c0-186bb824e8c0 --name user1",
         ),
         (
             "list-database-user-roles",
             &["--cluster-id", "--name", "--query-all", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-database-user-roles --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1",
         ),
         (
             "list-database-users",
             &["--cluster-id", "--offset", "--limit", "--type", "--user-type", "--all"],
+            "Example:\n  clouddb-dws list-database-users --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
         ),
         (
             "list-disaster-recover",
             &["--primary-cluster-id", "--standby-cluster-id", "--id"],
+            "Example:\n  clouddb-dws list-disaster-recover",
         ),
-        ("list-dss-pools", &[]),
-        ("list-elbs", &["--cluster-id"]),
-        ("list-elbs-info", &["--vpc-id", "--subnet-id", "--limit", "--offset", "--all"]),
-        ("list-eps", &["--offset", "--limit", "--all"]),
+        ("list-dss-pools", &[], "Example:\n  clouddb-dws list-dss-pools"),
+        (
+            "list-elbs",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-elbs --cluster-id 194408fa-9d41-435c-a140-91edcf5fe519",
+        ),
+        (
+            "list-elbs-info",
+            &["--vpc-id", "--subnet-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-elbs-info --vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --limit 10 --offset 0",
+        ),
+        (
+            "list-eps",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-eps --offset 0 --limit 10",
+        ),
         (
             "list-event-specs",
             &[
@@ -468,23 +911,47 @@ async fn help_describes_every_operation() {
                 "--name-space",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-event-specs --name-space DWS",
         ),
-        ("list-event-subs", &["--offset", "--limit", "--all"]),
-        ("list-events", &["--offset", "--limit", "--name-space", "--all"]),
+        (
+            "list-event-subs",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-event-subs",
+        ),
+        (
+            "list-events",
+            &["--offset", "--limit", "--name-space", "--all"],
+            "Example:\n  clouddb-dws list-events --name-space DWS",
+        ),
         (
             "list-host-disk",
             &["--cluster-id", "--instance-id", "--instance-name", "--limit", "--offset"],
+            "Example:\n  clouddb-dws list-host-disk --limit 1 --offset 0",
         ),
-        ("list-host-net", &["--cluster-id", "--instance-name", "--limit", "--offset"]),
+        (
+            "list-host-net",
+            &["--cluster-id", "--instance-name", "--limit", "--offset"],
+            "Example:\n  clouddb-dws list-host-net --limit 1 --offset 0",
+        ),
         (
             "list-host-overview",
             &["--cluster-id", "--instance-name", "--limit", "--offset"],
+            "Example:\n  clouddb-dws list-host-overview --limit 1 --offset 0",
         ),
-        ("list-job-details", &["--job-id"]),
-        ("list-logical-cluster-plans", &["--cluster-id"]),
+        (
+            "list-job-details",
+            &["--job-id"],
+            "Example:\n  clouddb-dws list-job-details --job-id 2c9080e8845b207101845b245e1e0001",
+        ),
+        (
+            "list-logical-cluster-plans",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-logical-cluster-plans --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
         (
             "list-logical-cluster-rings",
             &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-logical-cluster-rings --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
         ),
         (
             "list-logical-cluster-tasks",
@@ -498,16 +965,27 @@ async fn help_describes_every_operation() {
                 "--order",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-logical-cluster-tasks --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
         ),
         (
             "list-logical-cluster-volumes",
             &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-logical-cluster-volumes --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
         ),
-        ("list-logical-clusters", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("list-lts-logs", &["--cluster-id", "--limit", "--offset", "--all"]),
+        (
+            "list-logical-clusters",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-logical-clusters --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ),
+        (
+            "list-lts-logs",
+            &["--cluster-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-lts-logs --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
         (
             "list-metrics",
             &["--cluster-id", "--offset", "--limit", "--order-by", "--sort-by", "--all"],
+            "Example:\n  clouddb-dws list-metrics --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --offset 0 --limit 1 --order-by create_time --sort-by desc",
         ),
         (
             "list-metrics-data",
@@ -522,6 +1000,7 @@ async fn help_describes_every_operation() {
                 "--sort-by",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-metrics-data --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --metric-name TableDirtyPageRate --offset 0 --limit 1 --from 1701914324000 --to 1701942194000 --order-by ctime --sort-by desc",
         ),
         (
             "list-monitor-indicator-data",
@@ -534,12 +1013,18 @@ async fn help_describes_every_operation() {
                 "--dim0",
                 "--dim1",
             ],
+            "Example:\n  clouddb-dws list-monitor-indicator-data --from 1671058114000 --to 1671160536504 --indicator-name cluster.cpu_usage --dim0 de658e95-5284-4adf-b6aa-7729b563dcb7",
         ),
-        ("list-monitor-indicators", &[]),
-        ("list-node-types", &[]),
+        (
+            "list-monitor-indicators",
+            &[],
+            "Example:\n  clouddb-dws list-monitor-indicators",
+        ),
+        ("list-node-types", &[], "Example:\n  clouddb-dws list-node-types"),
         (
             "list-operational-task",
             &["--cluster-id", "--time-zone", "--type", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --time-zone +0800",
         ),
         (
             "list-operational-task-detail",
@@ -554,13 +1039,24 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-operational-task-detail --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-id g6aa82ba1fc9748389b613e8da13e2fe9",
         ),
         (
             "list-plan-exec-logs",
             &["--cluster-id", "--plan-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-plan-exec-logs --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
         ),
-        ("list-queries", &["--cluster-id", "--body-file"]),
-        ("list-quotas", &[]),
+        (
+            "list-queries",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--body.cluster-id <",
+                "--body.project-id <",
+            ],
+            "Example:\n  clouddb-dws list-queries --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --body.cluster-id cluster_id --body.project-id project_id --offset 0 --limit 1 --order-by 'duration asc' --conditions.field userName --conditions.operator = --conditions.value '用户名称' --conditions.field applicationName --conditions.operator '<>' --conditions.value '应用名称' --conditions.field dbName --conditions.operator = --conditions.value '数据库名称' --conditions.field resourcePool --conditions.operator '<>' --conditions.value '资源池' --conditions.field queryStatus --conditions.operator = --conditions.value '查询状态' --conditions.field enqueue --conditions.operator '<>' --conditions.value '排队状态' --conditions.field lane --conditions.operator = --conditions.value '快慢车道' --conditions.field instName --conditions.operator '<>' --conditions.value '接入CN' --conditions.field pid --conditions.operator = --conditions.value '会话ID' --conditions.field blockTime --conditions.operator = --conditions.value 1 --conditions.field duration --conditions.operator '<>' --conditions.value 2 --conditions.field minCpuTime --conditions.operator '>' --conditions.value 3 --conditions.field maxCpuTime --conditions.operator '<' --conditions.value 4 --conditions.field totalCpuTime --conditions.operator '>=' --conditions.value 5 --conditions.field cpuSkewPercent --conditions.operator '<=' --conditions.value 6 --conditions.field spillInfo --conditions.operator = --conditions.value 'dn下盘信息' --conditions.field minSpillSize --conditions.operator '<>' --conditions.value 7 --conditions.field maxSpillSize --conditions.operator '>' --conditions.value 8 --conditions.field averageSpillSize --conditions.operator '<' --conditions.value 9 --conditions.field spillSkewPercent --conditions.operator '>=' --conditions.value 10 --conditions.field queryBand --conditions.operator '<>' --conditions.value '作业类型' --conditions.field jobName --conditions.operator = --conditions.value '任务名称' --conditions.field jobInst --conditions.operator '<>' --conditions.value '任务实例' --conditions.field clientHostname --conditions.operator = --conditions.value '主机名称' --conditions.field clientPort --conditions.operator '<>' --conditions.value 'TCP端口' --conditions.field waiting --conditions.operator = --conditions.value '是否等待' --conditions.field estimateTotalTime --conditions.operator = --conditions.value 11 --conditions.field estimateLeftTime --conditions.operator '<>' --conditions.value 12 --conditions.field controlGroup --conditions.operator like --conditions.value cgroup --conditions.field minPeakMemory --conditions.operator = --conditions.value 13 --conditions.field maxPeakMemory --conditions.operator '<>' --conditions.value 14 --conditions.field averagePeakMemory --conditions.operator '>' --conditions.value 15 --conditions.field memorySkewPercent --conditions.operator '<' --conditions.value 16 --conditions.field estimateMemory --conditions.operator '>=' --conditions.value 17 --conditions.field minDnTime --conditions.operator '<=' --conditions.value 18 --conditions.field maxDnTime --conditions.operator = --conditions.value 19 --conditions.field averageDnTime --conditions.operator '<>' --conditions.value 20 --conditions.field dntimeSkewPercent --conditions.operator '>' --conditions.value 21 --conditions.field warning --conditions.operator = --conditions.value '告警' --conditions.field averagePeakIops --conditions.operator '<>' --conditions.value 22 --conditions.field iopsSkewPercent --conditions.operator '>' --conditions.value 23 --conditions.field wlmStatus --conditions.operator = --conditions.value '语句运行状态' --conditions.field wlmAttrib --conditions.operator 'not like' --conditions.value '语句属性' --target db_queries",
+        ),
+        ("list-quotas", &[], "Example:\n  clouddb-dws list-quotas"),
         (
             "list-redistribution-schema",
             &[
@@ -571,8 +1067,20 @@ async fn help_describes_every_operation() {
                 "--schema-name",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-redistribution-schema --cluster-id bcdfb00c-a5e3-4896-83c7-3c397ed99f28 --db-name gaussdb --limit 10 --offset 0",
         ),
-        ("list-resource-by-tag", &["--limit", "--offset", "--body-file", "--all"]),
+        (
+            "list-resource-by-tag",
+            &[
+                "--limit",
+                "--offset",
+                "--body-file",
+                "--all",
+                "--tags.key <",
+                "--tags.values <",
+            ],
+            "Example:\n  clouddb-dws list-resource-by-tag --limit 10 --offset 0 --tags.key department --tags.values sales --tags.values finance",
+        ),
         (
             "list-schemas",
             &[
@@ -585,17 +1093,35 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-schemas --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --database-name gaussdb",
         ),
-        ("list-snapshot-details", &["--snapshot-id"]),
+        (
+            "list-snapshot-details",
+            &["--snapshot-id"],
+            "Example:\n  clouddb-dws list-snapshot-details --snapshot-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ),
         (
             "list-snapshot-flavor-info",
             &["--snapshot-id", "--type", "--az-code", "--fine-grained-restore"],
+            "Example:\n  clouddb-dws list-snapshot-flavor-info --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --type restore --az-code cn-north-4a --fine-grained-restore false",
         ),
-        ("list-snapshot-policy", &["--cluster-id"]),
-        ("list-snapshot-statistics", &["--cluster-id"]),
-        ("list-snapshots", &[]),
-        ("list-statistics", &[]),
-        ("list-sync-records", &["--cluster-id", "--offset", "--limit", "--all"]),
+        (
+            "list-snapshot-policy",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-snapshot-policy --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "list-snapshot-statistics",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws list-snapshot-statistics --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        ("list-snapshots", &[], "Example:\n  clouddb-dws list-snapshots"),
+        ("list-statistics", &[], "Example:\n  clouddb-dws list-statistics"),
+        (
+            "list-sync-records",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-sync-records --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+        ),
         (
             "list-tables-statistic",
             &[
@@ -609,24 +1135,48 @@ async fn help_describes_every_operation() {
                 "--value",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-tables-statistic --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rate-type dirtyPage --offset 0 --limit 1 --order-by '' --sort-by ASC --filter '' --value ''",
         ),
-        ("list-tags", &[]),
-        ("list-tags-for-resource", &["--cluster-id", "--offset", "--limit", "--all"]),
-        ("list-target-flavors", &["--flavor-id", "--cluster-id"]),
-        ("list-topo-rings", &["--cluster-id", "--offset", "--limit", "--all"]),
+        ("list-tags", &[], "Example:\n  clouddb-dws list-tags"),
+        (
+            "list-tags-for-resource",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-tags-for-resource --cluster-id 7d85f602-a948-4a30-afd4-e84f47471c15",
+        ),
+        (
+            "list-target-flavors",
+            &["--flavor-id", "--cluster-id"],
+            "Example:\n  clouddb-dws list-target-flavors --flavor-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ),
+        (
+            "list-topo-rings",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-topo-rings --cluster-id 9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ),
         (
             "list-updatable-version",
             &["--cluster-id", "--offset", "--limit", "--type", "--all"],
+            "Example:\n  clouddb-dws list-updatable-version --cluster-id c719b1a7-c85c-4cb5-a721-7694908c2c11",
         ),
-        ("list-update-record", &["--cluster-id", "--offset", "--limit", "--all"]),
+        (
+            "list-update-record",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-dws list-update-record --cluster-id c719b1a7-c85c-4cb5-a721-7694908c2c11",
+        ),
         (
             "list-workload-plans",
             &["--cluster-id", "--logical-cluster-name", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-workload-plans --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
         ),
-        ("list-workload-queue", &["--cluster-id", "--logical-cluster-name"]),
+        (
+            "list-workload-queue",
+            &["--cluster-id", "--logical-cluster-name"],
+            "Example:\n  clouddb-dws list-workload-queue --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
         (
             "list-workload-queue-users",
             &["--cluster-id", "--queue-name", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-dws list-workload-queue-users --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1",
         ),
         (
             "list-workload-rules",
@@ -638,34 +1188,137 @@ async fn help_describes_every_operation() {
                 "--queue-name",
                 "--all",
             ],
+            "Example:\n  clouddb-dws list-workload-rules --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
         ),
-        ("modify-cluster-name", &["--cluster-id", "--body-file", "--wait"]),
-        ("modify-cluster-timezone", &["--cluster-id", "--body-file", "--wait"]),
-        ("pause-disaster-recovery", &["--disaster-recovery-id"]),
-        ("pause-operational-task", &["--cluster-id", "--body-file"]),
-        ("refresh-operational-task", &["--cluster-id"]),
-        ("reset-password", &["--cluster-id", "--body-file"]),
-        ("resize-cluster", &["--cluster-id", "--body-file", "--wait"]),
+        (
+            "modify-cluster-name",
+            &["--cluster-id", "--body-file", "--wait", "--cluster-name <"],
+            "Example:\n  clouddb-dws modify-cluster-name --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --cluster-name dws_cluster",
+        ),
+        (
+            "modify-cluster-timezone",
+            &["--cluster-id", "--body-file", "--wait", "--cluster-timezone <"],
+            "Example:\n  clouddb-dws modify-cluster-timezone --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --cluster-timezone Asia/Shanghai",
+        ),
+        (
+            "pause-disaster-recovery",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws pause-disaster-recovery --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "pause-operational-task",
+            &["--cluster-id", "--body-file", "--task-ids <"],
+            "Example:\n  clouddb-dws pause-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-ids g6aa82ba1fc9748389b613e8da13e2fe9",
+        ),
+        (
+            "refresh-operational-task",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws refresh-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ),
+        (
+            "reset-password",
+            &["--cluster-id", "--body-file", "--new-password <"],
+            "Example:\n  clouddb-dws reset-password --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --new-password 'NewPassw0rd!'",
+        ),
+        (
+            "resize-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--scale-out.count <",
+                "--scale-out.subnet-id <",
+            ],
+            "Example:\n  clouddb-dws resize-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --scale-out.count 3",
+        ),
         (
             "resize-cluster-with-existed-nodes",
-            &["--cluster-id", "--body-file", "--wait"],
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--scale-out.count <",
+                "--scale-out.subnet-id <",
+            ],
+            "Example:\n  clouddb-dws resize-cluster-with-existed-nodes --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --scale-out.count 3 --expand-with-existed-node true --auto-redistribute true --redis-conf.redis-mode offLine --redis-conf.parallel-jobs 4",
         ),
-        ("resize-preparation", &["--cluster-id", "--body-file", "--wait"]),
-        ("restart-cluster", &["--cluster-id", "--body-file", "--wait"]),
-        ("restart-logical-cluster", &["--cluster-id", "--logical-cluster-id"]),
-        ("restore-cluster", &["--snapshot-id", "--body-file", "--wait"]),
-        ("restore-disaster", &["--disaster-recovery-id"]),
-        ("restore-redistribution", &["--cluster-id"]),
-        ("restore-table", &["--snapshot-id", "--body-file", "--wait"]),
-        ("resume-operational-task", &["--cluster-id", "--body-file"]),
-        ("rotate-key", &["--cluster-id", "--body-file"]),
+        (
+            "resize-preparation",
+            &["--cluster-id", "--body-file", "--wait", "--num-node <", "--is-retry <"],
+            "Example:\n  clouddb-dws resize-preparation --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --num-node 3 --is-retry false",
+        ),
+        (
+            "restart-cluster",
+            &["--cluster-id", "--body-file", "--wait", "--restart <"],
+            "Example:\n  clouddb-dws restart-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --restart '{}'",
+        ),
+        (
+            "restart-logical-cluster",
+            &["--cluster-id", "--logical-cluster-id"],
+            "Example:\n  clouddb-dws restart-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+        ),
+        (
+            "restore-cluster",
+            &[
+                "--snapshot-id",
+                "--body-file",
+                "--wait",
+                "--restore.name <",
+                "--restore.subnet-id <",
+            ],
+            "Example:\n  clouddb-dws restore-cluster --snapshot-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --restore.name dws-1 --restore.subnet-id 374eca02-cfc4-4de7-8ab5-dbebf7d9a720 --restore.security-group-id dc3ec145-9029-4b39-b5a3-ace5a01f772b --restore.vpc-id 85b20d7e-9eb7-4b2a-98f3-3c8843ea3574 --restore.availability-zone az1.dc1 --restore.port 8000 --restore.public-ip.public-bind-type auto_assign --restore.public-ip.eip-id '' --restore.enterprise-project-id aca4e50a-266f-4786-827c-f8d6cc3fbada",
+        ),
+        (
+            "restore-disaster",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws restore-disaster --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "restore-redistribution",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws restore-redistribution --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "restore-table",
+            &[
+                "--snapshot-id",
+                "--body-file",
+                "--wait",
+                "--case-sensitive <",
+                "--database <",
+            ],
+            "Example:\n  clouddb-dws restore-table --snapshot-id c719b1a7-c85c-4cb5-a721-7694908c2c11 --case-sensitive true --database postgres --restore-table-list.schema-name postgres --restore-table-list.table-name public --target-table-list.schema-name postgres --target-table-list.table-name public",
+        ),
+        (
+            "resume-operational-task",
+            &["--cluster-id", "--body-file", "--task-ids <"],
+            "Example:\n  clouddb-dws resume-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-ids g6aa82ba1fc9748389b613e8da13e2fe9",
+        ),
+        (
+            "rotate-key",
+            &["--cluster-id", "--body-file", "--master-key-id <"],
+            "Example:\n  clouddb-dws rotate-key --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --master-key-id 0f3196c8-5c23-469f-84da-92ecd2499dce",
+        ),
         (
             "save-cluster-description-info",
-            &["--cluster-id", "--namespace", "--body-file"],
+            &["--cluster-id", "--namespace", "--body-file", "--description-info <"],
+            "Example:\n  clouddb-dws save-cluster-description-info --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57 --description-info 'Data warehouse of the sales department.'",
         ),
-        ("set-redistribution-priority", &["--cluster-id", "--body-file"]),
-        ("show-cluster-encrypt-info", &["--cluster-id"]),
-        ("show-cluster-flavor", &["--cluster-id", "--namespace"]),
+        (
+            "set-redistribution-priority",
+            &["--cluster-id", "--body-file", "--db-name <", "--priority.id <"],
+            "Example:\n  clouddb-dws set-redistribution-priority --cluster-id 496c3032-c08f-4cd1-8c66-9b56a89a274d --db-name gaussdb --priority.id 17449 --priority.schema-name public --priority.table-name test_1 --priority.redis-order 55",
+        ),
+        (
+            "show-cluster-encrypt-info",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws show-cluster-encrypt-info --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+        ),
+        (
+            "show-cluster-flavor",
+            &["--cluster-id", "--namespace"],
+            "Example:\n  clouddb-dws show-cluster-flavor --cluster-id c4b7a057-b121-4a80-9855-8d850108f85f",
+        ),
         (
             "show-cluster-redistribution",
             &[
@@ -676,82 +1329,350 @@ async fn help_describes_every_operation() {
                 "--table-name",
                 "--type",
             ],
+            "Example:\n  clouddb-dws show-cluster-redistribution --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1",
         ),
-        ("show-cluster-storage-expand-range", &["--cluster-id"]),
-        ("show-cluster-volume", &["--cluster-id"]),
-        ("show-clusters", &[]),
+        (
+            "show-cluster-storage-expand-range",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws show-cluster-storage-expand-range --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ),
+        (
+            "show-cluster-volume",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws show-cluster-volume --cluster-id 9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+        ),
+        ("show-clusters", &[], "Example:\n  clouddb-dws show-clusters"),
         (
             "show-database-authority",
             &["--cluster-id", "--type", "--name", "--database", "--schema", "--table"],
+            "Example:\n  clouddb-dws show-database-authority --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --type table --name table1 --database gaussdb --schema public",
         ),
-        ("show-database-om-user-status", &["--cluster-id"]),
-        ("show-database-user", &["--cluster-id", "--name"]),
-        ("show-disaster-detail", &["--disaster-recovery-id"]),
-        ("show-disaster-progress", &["--disaster-recovery-id"]),
-        ("show-instance", &["--instance-id"]),
-        ("show-operational-task-config", &["--cluster-id"]),
-        ("show-query-detail", &["--cluster-id", "--query-id", "--ctime"]),
-        ("show-resize-preparation", &["--cluster-id"]),
-        ("show-resource-statistics", &["--namespace"]),
-        ("show-workload-plan", &["--cluster-id", "--plan-id"]),
-        ("show-workload-plan-stage", &["--cluster-id", "--plan-id", "--stage-id"]),
+        (
+            "show-database-om-user-status",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws show-database-om-user-status --cluster-id e7107fab-cac0-4261-916b-7f32b3053034",
+        ),
+        (
+            "show-database-user",
+            &["--cluster-id", "--name"],
+            "Example:\n  clouddb-dws show-database-user --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1",
+        ),
+        (
+            "show-disaster-detail",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws show-disaster-detail --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "show-disaster-progress",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws show-disaster-progress --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "show-instance",
+            &["--instance-id"],
+            "Example:\n  clouddb-dws show-instance --instance-id acaf62a4-41b3-4106-bf6b-2f669d88291e",
+        ),
+        (
+            "show-operational-task-config",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws show-operational-task-config --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ),
+        (
+            "show-query-detail",
+            &["--cluster-id", "--query-id", "--ctime"],
+            "Example:\n  clouddb-dws show-query-detail --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --query-id 145522562959854219 --ctime 1699062726000",
+        ),
+        (
+            "show-resize-preparation",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws show-resize-preparation --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "show-resource-statistics",
+            &["--namespace"],
+            "Example:\n  clouddb-dws show-resource-statistics --namespace dws",
+        ),
+        (
+            "show-workload-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws show-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ),
+        (
+            "show-workload-plan-stage",
+            &["--cluster-id", "--plan-id", "--stage-id"],
+            "Example:\n  clouddb-dws show-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a --stage-id 00bc8bc5-c885-42e5-b205-80547d3f94c4",
+        ),
         (
             "show-workload-queue",
             &["--cluster-id", "--queue-name", "--logical-cluster-name"],
+            "Example:\n  clouddb-dws show-workload-queue --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1",
         ),
-        ("shrink-cluster", &["--cluster-id", "--body-file", "--wait"]),
+        (
+            "shrink-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--shrink-number <",
+                "--online <",
+            ],
+            "Example:\n  clouddb-dws shrink-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --shrink-number 3 --online false --type dws --force-backup true --need-agency false",
+        ),
         (
             "shrink-logical-cluster",
-            &["--cluster-id", "--logical-cluster-id", "--body-file"],
+            &[
+                "--cluster-id",
+                "--logical-cluster-id",
+                "--body-file",
+                "--cluster-rings.ring-hosts.host-name <",
+                "--cluster-rings.ring-hosts.back-ip <",
+            ],
+            "Example:\n  clouddb-dws shrink-logical-cluster --cluster-id d29fd79b-d445-4e90-8fea-2f7d8b216bff --logical-cluster-id 7dc7a0a9-1f43-4f3c-974e-4a5ee2070836 --body '{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}'",
         ),
-        ("start-cluster", &["--cluster-id", "--wait"]),
-        ("start-disaster-recovery", &["--disaster-recovery-id"]),
-        ("start-redistribution", &["--cluster-id", "--body-file", "--wait"]),
-        ("start-workload-plan", &["--cluster-id", "--plan-id"]),
-        ("stop-cluster", &["--cluster-id", "--wait"]),
-        ("stop-redistribution", &["--cluster-id"]),
-        ("stop-workload-plan", &["--cluster-id", "--plan-id"]),
-        ("switch-failover-disaster", &["--disaster-recovery-id"]),
-        ("switch-over-cluster", &["--cluster-id", "--wait"]),
-        ("switch-plan-stage", &["--cluster-id", "--plan-id", "--body-file"]),
-        ("switchover-disaster-recovery", &["--disaster-recovery-id"]),
-        ("sync-iam-users", &["--cluster-id"]),
-        ("update-alarm-sub", &["--alarm-sub-id", "--body-file"]),
-        ("update-cluster-dns", &["--cluster-id", "--body-file"]),
-        ("update-configuration", &["--cluster-id", "--configuration-id", "--body-file"]),
+        (
+            "start-cluster",
+            &["--cluster-id", "--wait"],
+            "Example:\n  clouddb-dws start-cluster --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+        ),
+        (
+            "start-disaster-recovery",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws start-disaster-recovery --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "start-redistribution",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "--wait",
+                "--redis-mode <",
+                "--parallel-jobs <",
+            ],
+            "Example:\n  clouddb-dws start-redistribution --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --redis-mode online --parallel-jobs 3",
+        ),
+        (
+            "start-workload-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws start-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ),
+        (
+            "stop-cluster",
+            &["--cluster-id", "--wait"],
+            "Example:\n  clouddb-dws stop-cluster --cluster-id 97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+        ),
+        (
+            "stop-redistribution",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws stop-redistribution --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "stop-workload-plan",
+            &["--cluster-id", "--plan-id"],
+            "Example:\n  clouddb-dws stop-workload-plan --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ),
+        (
+            "switch-failover-disaster",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws switch-failover-disaster --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "switch-over-cluster",
+            &["--cluster-id", "--wait"],
+            "Example:\n  clouddb-dws switch-over-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ),
+        (
+            "switch-plan-stage",
+            &["--cluster-id", "--plan-id", "--body-file", "--stage-id <"],
+            "Example:\n  clouddb-dws switch-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0591129f-4970-44e7-b213-f7bce797de87 --stage-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ),
+        (
+            "switchover-disaster-recovery",
+            &["--disaster-recovery-id"],
+            "Example:\n  clouddb-dws switchover-disaster-recovery --disaster-recovery-id e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ),
+        (
+            "sync-iam-users",
+            &["--cluster-id"],
+            "Example:\n  clouddb-dws sync-iam-users --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+        ),
+        (
+            "update-alarm-sub",
+            &["--alarm-sub-id", "--body-file", "--name <", "--enable <"],
+            "Example:\n  clouddb-dws update-alarm-sub --alarm-sub-id 273ce506-dad8-411c-92f9-be5004739b40 --name zrf-test-13 --enable 1 --alarm-level urgent,important,minor --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN",
+        ),
+        (
+            "update-cluster-dns",
+            &["--cluster-id", "--body-file", "--name <", "--type <"],
+            "Example:\n  clouddb-dws update-cluster-dns --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --name demo --type public --ttl 300",
+        ),
+        (
+            "update-configuration",
+            &[
+                "--cluster-id",
+                "--configuration-id",
+                "--body-file",
+                "--configurations.type <",
+                "--configurations.name <",
+            ],
+            "Example:\n  clouddb-dws update-configuration --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --configuration-id 2846d355-cd2a-4239-ae54-a7aef0b7963d --configurations.type cn --configurations.name enable_constraint_optimization --configurations.value off --configurations.type dn --configurations.name enable_constraint_optimization --configurations.value off",
+        ),
         (
             "update-data-source",
-            &["--cluster-id", "--ext-data-source-id", "--body-file", "--wait"],
+            &[
+                "--cluster-id",
+                "--ext-data-source-id",
+                "--body-file",
+                "--wait",
+                "--reconfigure.reboot <",
+                "--reconfigure.agency <",
+            ],
+            "Example:\n  clouddb-dws update-data-source --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --ext-data-source-id d303f19c-fbd1-4716-ae04-07d1ff358f22 --reconfigure.reboot false --reconfigure.agency DWSAccessOBS",
         ),
-        ("update-database-authority", &["--cluster-id", "--body-file"]),
-        ("update-database-user-info", &["--cluster-id", "--name", "--body-file"]),
-        ("update-disaster-info", &["--disaster-recovery-id", "--body-file"]),
-        ("update-event-sub", &["--event-sub-id", "--body-file"]),
+        (
+            "update-database-authority",
+            &["--cluster-id", "--body-file", "--type <", "--is-grant <"],
+            "Example:\n  clouddb-dws update-database-authority --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --type TABLE --is-grant true --grant-list.permission SELECT --grant-list.grant-with false --role-list role1 --object-list table1 --database gaussdb --schema public",
+        ),
+        (
+            "update-database-user-info",
+            &["--cluster-id", "--name", "--body-file", "--login <", "--createrole <"],
+            "Example:\n  clouddb-dws update-database-user-info --cluster-id a89aea88-7ea2-40bd-8ac8-8b93e169e5d6 --name user1 --login true --createrole true --createdb true --systemadmin false --auditadmin false --useft true --conn-limit=-1",
+        ),
+        (
+            "update-disaster-info",
+            &[
+                "--disaster-recovery-id",
+                "--body-file",
+                "--disaster-recovery.dr-sync-period <",
+                "--disaster-recovery.send-request <",
+            ],
+            "Example:\n  clouddb-dws update-disaster-info --disaster-recovery-id b303b78d-438c-41dd-aaf6-c98eea1fc2a6 --disaster-recovery.dr-sync-period 3H --disaster-recovery.primary-to-role primary --disaster-recovery.standby-to-role standby --disaster-recovery.reset-action DR_RUNNING",
+        ),
+        (
+            "update-event-sub",
+            &["--event-sub-id", "--body-file", "--name <", "--source-type <"],
+            "Example:\n  clouddb-dws update-event-sub --event-sub-id 41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b --name zrf-test-66 --source-type '' --source-id '' --category '' --severity normal,warning --tag '' --enable 1 --notification-target urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete --notification-target-name dws-test-nodelete --notification-target-type SMN",
+        ),
         (
             "update-logical-cluster",
-            &["--cluster-id", "--logical-cluster-id", "--body-file"],
+            &[
+                "--cluster-id",
+                "--logical-cluster-id",
+                "--body-file",
+                "--cluster-rings.ring-hosts.host-name <",
+                "--cluster-rings.ring-hosts.back-ip <",
+            ],
+            "Example:\n  clouddb-dws update-logical-cluster --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --logical-cluster-id 0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d --waiting-for-killing 0 --body '{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null}'",
         ),
-        ("update-logical-cluster-plan", &["--cluster-id", "--plan-id", "--body-file"]),
-        ("update-maintenance-window", &["--cluster-id", "--body-file"]),
-        ("update-operational-task", &["--cluster-id", "--task-id", "--body-file"]),
-        ("update-operational-task-config", &["--cluster-id", "--body-file"]),
-        ("update-queue-base-info", &["--cluster-id", "--queue-name", "--body-file"]),
-        ("update-queue-resources", &["--cluster-id", "--queue-name", "--body-file"]),
-        ("update-redistribution-configurations", &["--cluster-id", "--body-file"]),
-        ("update-schemas", &["--cluster-id", "--database-name", "--body-file"]),
+        (
+            "update-logical-cluster-plan",
+            &[
+                "--cluster-id",
+                "--plan-id",
+                "--body-file",
+                "--actions.id <",
+                "--actions.type <",
+            ],
+            "Example:\n  clouddb-dws update-logical-cluster-plan --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --plan-id 03eaf309-2d91-4b28-a93c-0a45980d3192 --actions.id b33f5783-8d9c-4ec6-9249-ccfd9186d105 --actions.type create --actions.strategy '0 0 8 ? * 2'",
+        ),
+        (
+            "update-maintenance-window",
+            &["--cluster-id", "--body-file", "--day <", "--start-time <"],
+            "Example:\n  clouddb-dws update-maintenance-window --cluster-id b5c45780-1006-49e3-b2d5-b3229975bbc7 --day Thu --start-time 22:00 --end-time 02:00",
+        ),
+        (
+            "update-operational-task",
+            &[
+                "--cluster-id",
+                "--task-id",
+                "--body-file",
+                "--task-name <",
+                "--description <",
+            ],
+            "Example:\n  clouddb-dws update-operational-task --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --task-id g6aa82ba1fc9748389b613e8da13e2fe9 --task-name test1 --description 'nightly vacuum' --category VacuumFull --type Window --vacuum-mode manual --priority.database-name postgres --priority.schema-name public --priority.table-name a --white-list.date-type 1th --white-list.date-start 02:00:00 --white-list.date-end 06:00:00",
+        ),
+        (
+            "update-operational-task-config",
+            &["--cluster-id", "--body-file", "--parallel-max <", "--parallel-min <"],
+            "Example:\n  clouddb-dws update-operational-task-config --cluster-id 50aee999-9215-4dd0-a142-254ac6bf80e7 --parallel-max 4 --parallel-min 1 --small-cu-percentage 10.5 --small-cu-rows-limit 100",
+        ),
+        (
+            "update-queue-base-info",
+            &[
+                "--cluster-id",
+                "--queue-name",
+                "--body-file",
+                "--workload-queue.short-query-optimize <",
+                "--workload-queue.short-query-concurrency-num <",
+            ],
+            "Example:\n  clouddb-dws update-queue-base-info --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name resource1 --workload-queue.short-query-optimize on --workload-queue.short-query-concurrency-num 10",
+        ),
+        (
+            "update-queue-resources",
+            &[
+                "--cluster-id",
+                "--queue-name",
+                "--body-file",
+                "--workload-queue.workload-queue-name <",
+                "--workload-queue.logical-cluster-name <",
+            ],
+            "Example:\n  clouddb-dws update-queue-resources --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --queue-name test11 --workload-queue.workload-queue-name test11 --workload-queue.logical-cluster-name '' --workload-queue.resource-item-list.resource-name memory --workload-queue.resource-item-list.resource-value 0 --workload-queue.resource-item-list.resource-name tablespace --workload-queue.resource-item-list.resource-value=-1 --workload-queue.resource-item-list.resource-name activestatements --workload-queue.resource-item-list.resource-value 10 --workload-queue.resource-item-list.resource-name cpu_limit --workload-queue.resource-item-list.resource-value 0 --workload-queue.resource-item-list.resource-name cpu_share --workload-queue.resource-item-list.resource-value 12",
+        ),
+        (
+            "update-redistribution-configurations",
+            &["--cluster-id", "--body-file", "--parallel-jobs <", "--priority-policy <"],
+            "Example:\n  clouddb-dws update-redistribution-configurations --cluster-id 496c3032-c08f-4cd1-8c66-9b56a89a274d --parallel-jobs 4 --priority-policy large",
+        ),
+        (
+            "update-schemas",
+            &[
+                "--cluster-id",
+                "--database-name",
+                "--body-file",
+                "--schema-name <",
+                "--perm-space <",
+            ],
+            "Example:\n  clouddb-dws update-schemas --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --database-name gaussdb --schema-name gs_logical_cluster --perm-space 10240",
+        ),
         (
             "update-workload-plan-stage",
-            &["--cluster-id", "--plan-id", "--stage-id", "--body-file"],
+            &[
+                "--cluster-id",
+                "--plan-id",
+                "--stage-id",
+                "--body-file",
+                "--workload-plan-stage.day <",
+                "--workload-plan-stage.month <",
+            ],
+            "Example:\n  clouddb-dws update-workload-plan-stage --cluster-id e59d6b86-9072-46eb-a996-13f8b44994c1 --plan-id 0c2145ad-4d76-4abe-bd1b-cdbe9128478a --stage-id 00bc8bc5-c885-42e5-b205-80547d3f94c4 --workload-plan-stage.day 1 --workload-plan-stage.month 1 --workload-plan-stage.stage-name stage1 --workload-plan-stage.start-time 00:00:00 --workload-plan-stage.end-time 00:00:00 --body '{\"workload_plan_stage\":{\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}]}}'",
         ),
-        ("update-workload-rule", &["--cluster-id", "--rule-name", "--body-file"]),
-        ("validate-db-data", &["--cluster-id", "--database", "--body-file"]),
+        (
+            "update-workload-rule",
+            &[
+                "--cluster-id",
+                "--rule-name",
+                "--body-file",
+                "--body.rule-name <",
+                "--except-rules.rule-key <",
+            ],
+            "Example:\n  clouddb-dws update-workload-rule --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --rule-name rule --body.rule-name rule --except-rules.rule-key blocktime --except-rules.rule-value 20 --except-rules.rule-key action --except-rules.rule-value abort",
+        ),
+        (
+            "validate-db-data",
+            &["--cluster-id", "--database", "--body-file", "--type <", "--data <"],
+            "Example:\n  clouddb-dws validate-db-data --cluster-id 4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90 --database gaussdb --type schema --data public --data sales",
+        ),
     ];
-    for (name, needles) in operations {
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -763,7 +1684,22 @@ async fn add_operational_task() {
         .args([
             "add-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            "--task-info.task-name=test1",
+            "--task-info.description=desc",
+            "--task-info.category=VacuumFull",
+            "--task-info.type=Window",
+            "--task-info.start-time=1767211200000",
+            "--task-info.end-time=1767225600000",
+            "--task-info.vacuum-mode=manual",
+            "--task-info.vacuum-target=",
+            "--task-info.vacuum-threshold=",
+            "--task-info.vacuum-retrieving-space=",
+            "--task-info.priority.database-name=postgres",
+            "--task-info.priority.schema-name=public",
+            "--task-info.priority.table-name=a",
+            "--task-info.white-list.date-type=1th",
+            "--task-info.white-list.date-start=04:00:00",
+            "--task-info.white-list.date-end=08:00:00",
         ])
         .run()
         .await;
@@ -803,7 +1739,8 @@ async fn add_queue_user_list() {
             "add-queue-user-list",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--queue-name=resource1",
-            "--body={\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+            "--body.queue-name=test11",
+            "--user-list.user-name=user_batch",
         ])
         .run()
         .await;
@@ -848,7 +1785,12 @@ async fn add_workload_plan_stage() {
             "add-workload-plan-stage",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--plan-id=0591129f-4970-44e7-b213-f7bce797de87",
-            "--body={\"workload_plan_stage\":{\"day\":\"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\",\"end_time\":\"00:00:00\",\"month\":\"1,2,3,4,5,6,7,8,9,10,11,12\",\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            "--workload-plan-stage.day=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31",
+            "--workload-plan-stage.month=1,2,3,4,5,6,7,8,9,10,11,12",
+            "--workload-plan-stage.stage-name=stage1",
+            "--workload-plan-stage.start-time=00:00:00",
+            "--workload-plan-stage.end-time=00:00:00",
+            "--body={\"workload_plan_stage\":{\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}]}}",
         ])
         .run()
         .await;
@@ -892,7 +1834,18 @@ async fn add_workload_queue() {
         .args([
             "add-workload-queue",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
-            "--body={\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test11\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+            "--workload-queue.workload-queue-name=test11",
+            "--workload-queue.logical-cluster-name=",
+            "--workload-queue.workload-resource-item-list.resource-name=memory",
+            "--workload-queue.workload-resource-item-list.resource-value=0",
+            "--workload-queue.workload-resource-item-list.resource-name=tablespace",
+            "--workload-queue.workload-resource-item-list.resource-value=-1",
+            "--workload-queue.workload-resource-item-list.resource-name=activestatements",
+            "--workload-queue.workload-resource-item-list.resource-value=10",
+            "--workload-queue.workload-resource-item-list.resource-name=cpu_limit",
+            "--workload-queue.workload-resource-item-list.resource-value=0",
+            "--workload-queue.workload-resource-item-list.resource-name=cpu_share",
+            "--workload-queue.workload-resource-item-list.resource-value=12",
         ])
         .run()
         .await;
@@ -936,7 +1889,13 @@ async fn add_workload_rule() {
         .args([
             "add-workload-rule",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"600\"},{\"rule_key\":\"elapsedtime\",\"rule_value\":\"300\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule910_1\"}",
+            "--rule-name=rule910_1",
+            "--except-rules.rule-key=blocktime",
+            "--except-rules.rule-value=600",
+            "--except-rules.rule-key=elapsedtime",
+            "--except-rules.rule-value=300",
+            "--except-rules.rule-key=action",
+            "--except-rules.rule-value=abort",
         ])
         .run()
         .await;
@@ -1052,7 +2011,7 @@ async fn batch_create_cluster_cn() {
         .args([
             "batch-create-cluster-cn",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"num\":3}",
+            "--num=3",
         ])
         .run()
         .await;
@@ -1087,7 +2046,8 @@ async fn batch_create_resource_tag() {
         .args([
             "batch-create-resource-tag",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+            "--tags.key=key",
+            "--tags.value=value",
         ])
         .run()
         .await;
@@ -1126,7 +2086,7 @@ async fn batch_delete_cluster_cn() {
         .args([
             "batch-delete-cluster-cn",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"instances\":[\"b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0\"]}",
+            "--instances=b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0",
         ])
         .run()
         .await;
@@ -1163,7 +2123,8 @@ async fn batch_delete_resource_tag() {
         .args([
             "batch-delete-resource-tag",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+            "--tags.key=key",
+            "--tags.value=value",
         ])
         .run()
         .await;
@@ -1224,7 +2185,8 @@ async fn change_security_group() {
         .args([
             "change-security-group",
             "--cluster-id=58031bb5-7c1a-4449-a95f-3fbb6a91dfda",
-            "--body={\"security_groups\":[\"b3c812cb-2d90-4d89-a3df-c5480d915e2e\",\"0fbe2c34-8123-42b5-955f-242229e9318e\"]}",
+            "--security-groups=b3c812cb-2d90-4d89-a3df-c5480d915e2e",
+            "--security-groups=0fbe2c34-8123-42b5-955f-242229e9318e",
         ])
         .run()
         .await;
@@ -1255,7 +2217,15 @@ async fn check_cluster() {
     let run = cli(&server)
         .args([
             "check-cluster",
-            "--body={\"cluster\":{\"availability_zones\":[\"cn-north-7c\"],\"datastore_version\":\"8.2.0\",\"flavor\":\"dws.m3.xlarge\",\"num_node\":3,\"public_ip\":{\"eip_id\":\"1923e8b0-cd40-4469-8cb1-64546c7b530c\",\"public_bind_type\":\"bind_existing\"},\"security_group_id\":\"f54a4572-d5d2-40b6-823a-79049bd5b71c\",\"subnet_id\":\"ad9ef23f-1d03-4e52-af80-69604645e109\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}}",
+            "--cluster.flavor=dws.m3.xlarge",
+            "--cluster.availability-zones=cn-north-7c",
+            "--cluster.num-node=3",
+            "--cluster.datastore-version=8.2.0",
+            "--cluster.vpc-id=c9f1171e-dc90-4ae9-bf22-f9736983ce2d",
+            "--cluster.subnet-id=ad9ef23f-1d03-4e52-af80-69604645e109",
+            "--cluster.security-group-id=f54a4572-d5d2-40b6-823a-79049bd5b71c",
+            "--cluster.public-ip.public-bind-type=bind_existing",
+            "--cluster.public-ip.eip-id=1923e8b0-cd40-4469-8cb1-64546c7b530c",
         ])
         .run()
         .await;
@@ -1348,7 +2318,7 @@ async fn check_grow_cluster() {
         .args([
             "check-grow-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"scale_out\":{\"count\":3}}",
+            "--scale-out.count=3",
         ])
         .run()
         .await;
@@ -1383,7 +2353,7 @@ async fn check_instance_storage() {
         .args([
             "check-instance-storage",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"new_size\":300}",
+            "--new-size=300",
         ])
         .run()
         .await;
@@ -1410,7 +2380,7 @@ async fn check_snapshot() {
     let server = vendor::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let run = cli(&server)
-        .args(["check-snapshot", "--body={\"snapshot_name\":\"snapshot-3\"}"])
+        .args(["check-snapshot", "--snapshot-name=snapshot-3"])
         .run()
         .await;
     server
@@ -1446,7 +2416,12 @@ async fn check_table_restore() {
         .args([
             "check-table-restore",
             "--snapshot-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
-            "--body={\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+            "--case-sensitive=true",
+            "--database=postgres",
+            "--restore-table-list.schema-name=postgres",
+            "--restore-table-list.table-name=public",
+            "--target-table-list.schema-name=postgres",
+            "--target-table-list.table-name=public",
         ])
         .run()
         .await;
@@ -1532,7 +2507,8 @@ async fn copy_snapshot() {
         .args([
             "copy-snapshot",
             "--snapshot-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"backup_name\":\"test1\",\"description\":\"\"}",
+            "--backup-name=test1",
+            "--description=",
         ])
         .run()
         .await;
@@ -1575,7 +2551,14 @@ async fn create_alarm_sub() {
     let run = cli(&server)
         .args([
             "create-alarm-sub",
-            "--body={\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+            "--name=zrf-test-12",
+            "--enable=1",
+            "--alarm-level=urgent,important,minor",
+            "--notification-target=urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete",
+            "--notification-target-name=dws-test-nodelete",
+            "--notification-target-type=SMN",
+            "--time-zone=GMT+08:00",
+            "--name-space=dws",
         ])
         .run()
         .await;
@@ -1618,7 +2601,19 @@ async fn create_cluster() {
     let run = cli(&server)
         .args([
             "create-cluster",
-            "--body={\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            "--cluster.node-type=dws.m1.xlarge.ultrahigh",
+            "--cluster.number-of-node=3",
+            "--cluster.subnet-id=374eca02-cfc4-4de7-8ab5-dbebf7d9a720",
+            "--cluster.security-group-id=dc3ec145-9029-4b39-b5a3-ace5a01f772b",
+            "--cluster.vpc-id=85b20d7e-9eb7-4b2a-98f3-3c8843ea3574",
+            "--cluster.availability-zone=az1.dc1",
+            "--cluster.port=8000",
+            "--cluster.name=dws-1",
+            "--cluster.user-name=dbadmin",
+            "--cluster.user-pwd=Passw0rd!45674159",
+            "--cluster.public-ip.public-bind-type=auto_assign",
+            "--cluster.public-ip.eip-id=",
+            "--cluster.enterprise-project-id=aca4e50a-266f-4786-827c-f8d6cc3fbada",
         ])
         .run()
         .await;
@@ -1655,7 +2650,9 @@ async fn create_cluster_dns() {
         .args([
             "create-cluster-dns",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+            "--name=demo",
+            "--type=public",
+            "--ttl=300",
         ])
         .run()
         .await;
@@ -1693,7 +2690,24 @@ async fn create_cluster_v2() {
     let run = cli(&server)
         .args([
             "create-cluster-v2",
-            "--body={\"cluster\":{\"availability_zones\":[\"az1\",\"az2\"],\"datastore_version\":\"8.2.1\",\"db_name\":\"dbadmin\",\"db_password\":\"Passw0rd!951357426\",\"db_port\":8000,\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"flavor\":\"dws.m1.xlarge.ultrahigh\",\"name\":\"dws-1\",\"num_cn\":3,\"num_node\":3,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"volume\":{\"capacity\":100,\"volume\":\"SSD\"},\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            "--cluster.name=dws-1",
+            "--cluster.flavor=dws.m1.xlarge.ultrahigh",
+            "--cluster.num-node=3",
+            "--cluster.num-cn=3",
+            "--cluster.db-name=dbadmin",
+            "--cluster.db-password=Passw0rd!951357426",
+            "--cluster.db-port=8000",
+            "--cluster.availability-zones=az1",
+            "--cluster.availability-zones=az2",
+            "--cluster.vpc-id=85b20d7e-9eb7-4b2a-98f3-3c8843ea3574",
+            "--cluster.subnet-id=374eca02-cfc4-4de7-8ab5-dbebf7d9a720",
+            "--cluster.security-group-id=dc3ec145-9029-4b39-b5a3-ace5a01f772b",
+            "--cluster.datastore-version=8.2.1",
+            "--cluster.volume.volume=SSD",
+            "--cluster.volume.capacity=100",
+            "--cluster.public-ip.public-bind-type=auto_assign",
+            "--cluster.public-ip.eip-id=",
+            "--cluster.enterprise-project-id=aca4e50a-266f-4786-827c-f8d6cc3fbada",
         ])
         .run()
         .await;
@@ -1737,7 +2751,8 @@ async fn create_cluster_workload() {
         .args([
             "create-cluster-workload",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"workload_status\":{\"max_concurrency_num\":\"5\",\"workload_switch\":\"on\"}}",
+            "--workload-status.workload-switch=on",
+            "--workload-status.max-concurrency-num=5",
         ])
         .run()
         .await;
@@ -1781,7 +2796,11 @@ async fn create_data_source() {
         .args([
             "create-data-source",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"connect_info\":\"gaussdb\",\"data_source_name\":\"test154\",\"description\":\"xxx\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+            "--type=OBS",
+            "--data-source-name=test154",
+            "--user-name=DWSAccessOBS",
+            "--connect-info=gaussdb",
+            "--description=xxx",
         ])
         .run()
         .await;
@@ -1818,7 +2837,19 @@ async fn create_database_user() {
         .args([
             "create-database-user",
             "--cluster-id=cc6588d6-8301-4c9a-b0c0-186bb824e8c0",
-            "--body={\"conn_limit\":-1,\"create_db\":false,\"create_role\":false,\"desc\":\"\",\"grant_list\":[],\"grant_members\":[],\"inherit\":true,\"logical_cluster\":\"v3_logical\",\"login\":true,\"name\":\"user1\",\"password\":\"*****\",\"password_disable\":false,\"system_admin\":false,\"type\":\"user\"}",
+            "--name=user1",
+            "--type=user",
+            "--password=*****",
+            "--password-disable=false",
+            "--login=true",
+            "--create-db=false",
+            "--create-role=false",
+            "--system-admin=false",
+            "--inherit=true",
+            "--conn-limit=-1",
+            "--logical-cluster=v3_logical",
+            "--desc=",
+            "--body={\"grant_list\":[],\"grant_members\":[]}",
         ])
         .run()
         .await;
@@ -1856,7 +2887,13 @@ async fn create_disaster_recovery() {
     let run = cli(&server)
         .args([
             "create-disaster-recovery",
-            "--body={\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_obs_bucket\":\"\",\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":\"\"}}",
+            "--disaster-recovery.name=test_dr4",
+            "--disaster-recovery.dr-type=az",
+            "--disaster-recovery.primary-cluster-id=3ef5daaa-d017-4354-80b3-8a69caf2e094",
+            "--disaster-recovery.standby-cluster-id=e7fed7fe-f4a7-499a-afed-1fdb5c1978cb",
+            "--disaster-recovery.dr-sync-period=5m",
+            "--disaster-recovery.primary-obs-bucket=",
+            "--disaster-recovery.standby-obs-bucket=",
         ])
         .run()
         .await;
@@ -1899,7 +2936,18 @@ async fn create_event_sub() {
     let run = cli(&server)
         .args([
             "create-event-sub",
-            "--body={\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            "--name=zrf-test-66",
+            "--source-type=",
+            "--source-id=",
+            "--category=",
+            "--severity=normal,warning",
+            "--tag=",
+            "--enable=1",
+            "--notification-target=urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete",
+            "--notification-target-name=dws-test-nodelete",
+            "--notification-target-type=SMN",
+            "--time-zone=GMT+08:00",
+            "--name-space=DWS",
         ])
         .run()
         .await;
@@ -1943,7 +2991,8 @@ async fn create_logical_cluster() {
         .args([
             "create-logical-cluster",
             "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
-            "--body={\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}],\"logical_cluster_name\":\"v3_logical\"}}",
+            "--logical-cluster.logical-cluster-name=v3_logical",
+            "--body={\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}]}}",
         ])
         .run()
         .await;
@@ -1987,7 +3036,13 @@ async fn create_logical_cluster_plan() {
         .args([
             "create-logical-cluster-plan",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"actions\":[{\"strategy\":\"0 0 0 2 * ?\",\"type\":\"delete\"}],\"logical_cluster_name\":\"LC_0218\",\"main_logical_cluster\":null,\"node_num\":3,\"plan_type\":\"once\",\"user\":\"\"}",
+            "--plan-type=once",
+            "--actions.type=delete",
+            "--actions.strategy=0 0 0 2 * ?",
+            "--logical-cluster-name=LC_0218",
+            "--node-num=3",
+            "--user=",
+            "--body={\"main_logical_cluster\":null}",
         ])
         .run()
         .await;
@@ -2030,7 +3085,9 @@ async fn create_snapshot() {
     let run = cli(&server)
         .args([
             "create-snapshot",
-            "--body={\"snapshot\":{\"cluster_id\":\"44b277eb-39be-4921-be31-3d61b43651d7\",\"description\":\"Snapshot-3 description\",\"name\":\"snapshot-3\"}}",
+            "--snapshot.name=snapshot-3",
+            "--snapshot.cluster-id=44b277eb-39be-4921-be31-3d61b43651d7",
+            "--snapshot.description=Snapshot-3 description",
         ])
         .run()
         .await;
@@ -2067,7 +3124,10 @@ async fn create_snapshot_policy() {
         .args([
             "create-snapshot-policy",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\"}]}",
+            "--backup-strategies.policy-name=test",
+            "--backup-strategies.backup-strategy=0 0 3 ? * 1,2,3,4,5,6,7",
+            "--backup-strategies.backup-type=full",
+            "--backup-strategies.backup-level=cluster",
         ])
         .run()
         .await;
@@ -2106,7 +3166,7 @@ async fn create_workload_plan() {
         .args([
             "create-workload-plan",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
-            "--body={\"plan_name\":\"test2\"}",
+            "--plan-name=test2",
         ])
         .run()
         .await;
@@ -2182,7 +3242,7 @@ async fn delete_cluster() {
         .args([
             "delete-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"keep_last_manual_snapshot\":0}",
+            "--keep-last-manual-snapshot=0",
         ])
         .run()
         .await;
@@ -2249,7 +3309,8 @@ async fn delete_cluster_nodes() {
         .args([
             "delete-cluster-nodes",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"node_list\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"operate_type\":\"delete\"}",
+            "--node-list=16413746-258e-4a3c-bea9-8496fdbefde3",
+            "--operate-type=delete",
         ])
         .run()
         .await;
@@ -2549,7 +3610,7 @@ async fn delete_operational_task() {
         .args([
             "delete-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+            "--task-ids=g6aa82ba1fc9748389b613e8da13e2fe9",
         ])
         .run()
         .await;
@@ -2589,7 +3650,8 @@ async fn delete_queue_user_list() {
             "delete-queue-user-list",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--queue-name=resource1",
-            "--body={\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+            "--body.queue-name=test11",
+            "--user-list.user-name=user_batch",
         ])
         .run()
         .await;
@@ -3014,7 +4076,7 @@ async fn enable_logical_cluster() {
         .args([
             "enable-logical-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"enable\":true}",
+            "--enable=true",
         ])
         .run()
         .await;
@@ -3124,7 +4186,9 @@ async fn encrypt_cluster() {
         .args([
             "encrypt-cluster",
             "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
-            "--body={\"encrypt\":{\"crypt_algorithm\":\"generalCipher\",\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\",\"master_key_name\":\"KMS-1abd-1016\"}}",
+            "--encrypt.master-key-id=0f3196c8-5c23-469f-84da-92ecd2499dce",
+            "--encrypt.master-key-name=KMS-1abd-1016",
+            "--encrypt.crypt-algorithm=generalCipher",
         ])
         .run()
         .await;
@@ -3168,7 +4232,8 @@ async fn execute_cluster_upgrade_action() {
         .args([
             "execute-cluster-upgrade-action",
             "--cluster-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
-            "--body={\"action\":\"update\",\"item_id\":\"xx\"}",
+            "--action=update",
+            "--item-id=xx",
         ])
         .run()
         .await;
@@ -3212,7 +4277,7 @@ async fn execute_database_om_user_action() {
         .args([
             "execute-database-om-user-action",
             "--cluster-id=e7107fab-cac0-4261-916b-7f32b3053034",
-            "--body={\"operation\":\"addOmUser\"}",
+            "--operation=addOmUser",
         ])
         .run()
         .await;
@@ -3247,7 +4312,7 @@ async fn execute_flavor_change() {
         .args([
             "execute-flavor-change",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"target_flavor_id\":\"908c1620-4cd8-3803-9082-2b29fc966917\"}",
+            "--target-flavor-id=908c1620-4cd8-3803-9082-2b29fc966917",
         ])
         .run()
         .await;
@@ -3279,7 +4344,7 @@ async fn expand_instance_storage() {
         .args([
             "expand-instance-storage",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"new_size\":200}",
+            "--new-size=200",
         ])
         .run()
         .await;
@@ -5492,7 +6557,141 @@ async fn list_queries() {
         .args([
             "list-queries",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+            "--body.cluster-id=cluster_id",
+            "--body.project-id=project_id",
+            "--offset=0",
+            "--limit=1",
+            "--order-by=duration asc",
+            "--conditions.field=userName",
+            "--conditions.operator==",
+            "--conditions.value=用户名称",
+            "--conditions.field=applicationName",
+            "--conditions.operator=<>",
+            "--conditions.value=应用名称",
+            "--conditions.field=dbName",
+            "--conditions.operator==",
+            "--conditions.value=数据库名称",
+            "--conditions.field=resourcePool",
+            "--conditions.operator=<>",
+            "--conditions.value=资源池",
+            "--conditions.field=queryStatus",
+            "--conditions.operator==",
+            "--conditions.value=查询状态",
+            "--conditions.field=enqueue",
+            "--conditions.operator=<>",
+            "--conditions.value=排队状态",
+            "--conditions.field=lane",
+            "--conditions.operator==",
+            "--conditions.value=快慢车道",
+            "--conditions.field=instName",
+            "--conditions.operator=<>",
+            "--conditions.value=接入CN",
+            "--conditions.field=pid",
+            "--conditions.operator==",
+            "--conditions.value=会话ID",
+            "--conditions.field=blockTime",
+            "--conditions.operator==",
+            "--conditions.value=1",
+            "--conditions.field=duration",
+            "--conditions.operator=<>",
+            "--conditions.value=2",
+            "--conditions.field=minCpuTime",
+            "--conditions.operator=>",
+            "--conditions.value=3",
+            "--conditions.field=maxCpuTime",
+            "--conditions.operator=<",
+            "--conditions.value=4",
+            "--conditions.field=totalCpuTime",
+            "--conditions.operator=>=",
+            "--conditions.value=5",
+            "--conditions.field=cpuSkewPercent",
+            "--conditions.operator=<=",
+            "--conditions.value=6",
+            "--conditions.field=spillInfo",
+            "--conditions.operator==",
+            "--conditions.value=dn下盘信息",
+            "--conditions.field=minSpillSize",
+            "--conditions.operator=<>",
+            "--conditions.value=7",
+            "--conditions.field=maxSpillSize",
+            "--conditions.operator=>",
+            "--conditions.value=8",
+            "--conditions.field=averageSpillSize",
+            "--conditions.operator=<",
+            "--conditions.value=9",
+            "--conditions.field=spillSkewPercent",
+            "--conditions.operator=>=",
+            "--conditions.value=10",
+            "--conditions.field=queryBand",
+            "--conditions.operator=<>",
+            "--conditions.value=作业类型",
+            "--conditions.field=jobName",
+            "--conditions.operator==",
+            "--conditions.value=任务名称",
+            "--conditions.field=jobInst",
+            "--conditions.operator=<>",
+            "--conditions.value=任务实例",
+            "--conditions.field=clientHostname",
+            "--conditions.operator==",
+            "--conditions.value=主机名称",
+            "--conditions.field=clientPort",
+            "--conditions.operator=<>",
+            "--conditions.value=TCP端口",
+            "--conditions.field=waiting",
+            "--conditions.operator==",
+            "--conditions.value=是否等待",
+            "--conditions.field=estimateTotalTime",
+            "--conditions.operator==",
+            "--conditions.value=11",
+            "--conditions.field=estimateLeftTime",
+            "--conditions.operator=<>",
+            "--conditions.value=12",
+            "--conditions.field=controlGroup",
+            "--conditions.operator=like",
+            "--conditions.value=cgroup",
+            "--conditions.field=minPeakMemory",
+            "--conditions.operator==",
+            "--conditions.value=13",
+            "--conditions.field=maxPeakMemory",
+            "--conditions.operator=<>",
+            "--conditions.value=14",
+            "--conditions.field=averagePeakMemory",
+            "--conditions.operator=>",
+            "--conditions.value=15",
+            "--conditions.field=memorySkewPercent",
+            "--conditions.operator=<",
+            "--conditions.value=16",
+            "--conditions.field=estimateMemory",
+            "--conditions.operator=>=",
+            "--conditions.value=17",
+            "--conditions.field=minDnTime",
+            "--conditions.operator=<=",
+            "--conditions.value=18",
+            "--conditions.field=maxDnTime",
+            "--conditions.operator==",
+            "--conditions.value=19",
+            "--conditions.field=averageDnTime",
+            "--conditions.operator=<>",
+            "--conditions.value=20",
+            "--conditions.field=dntimeSkewPercent",
+            "--conditions.operator=>",
+            "--conditions.value=21",
+            "--conditions.field=warning",
+            "--conditions.operator==",
+            "--conditions.value=告警",
+            "--conditions.field=averagePeakIops",
+            "--conditions.operator=<>",
+            "--conditions.value=22",
+            "--conditions.field=iopsSkewPercent",
+            "--conditions.operator=>",
+            "--conditions.value=23",
+            "--conditions.field=wlmStatus",
+            "--conditions.operator==",
+            "--conditions.value=语句运行状态",
+            "--conditions.field=wlmAttrib",
+            "--conditions.operator=not like",
+            "--conditions.value=语句属性",
+            "--target=db_queries",
         ])
         .run()
         .await;
@@ -5616,7 +6815,9 @@ async fn list_resource_by_tag() {
             "list-resource-by-tag",
             "--limit=10",
             "--offset=0",
-            "--body={\"tags\":[{\"key\":\"department\",\"values\":[\"sales\",\"finance\"]}]}",
+            "--tags.key=department",
+            "--tags.values=sales",
+            "--tags.values=finance",
         ])
         .run()
         .await;
@@ -6427,7 +7628,7 @@ async fn modify_cluster_name() {
         .args([
             "modify-cluster-name",
             "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
-            "--body={\"cluster_name\":\"dws_cluster\"}",
+            "--cluster-name=dws_cluster",
         ])
         .run()
         .await;
@@ -6469,7 +7670,7 @@ async fn modify_cluster_timezone() {
         .args([
             "modify-cluster-timezone",
             "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
-            "--body={\"cluster_timezone\":\"Asia/Shanghai\"}",
+            "--cluster-timezone=Asia/Shanghai",
         ])
         .run()
         .await;
@@ -6547,7 +7748,7 @@ async fn pause_operational_task() {
         .args([
             "pause-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+            "--task-ids=g6aa82ba1fc9748389b613e8da13e2fe9",
         ])
         .run()
         .await;
@@ -6608,7 +7809,7 @@ async fn reset_password() {
         .args([
             "reset-password",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"new_password\":\"NewPassw0rd!\"}",
+            "--new-password=NewPassw0rd!",
         ])
         .run()
         .await;
@@ -6638,7 +7839,7 @@ async fn resize_cluster() {
         .args([
             "resize-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"scale_out\":{\"count\":3}}",
+            "--scale-out.count=3",
         ])
         .run()
         .await;
@@ -6668,7 +7869,11 @@ async fn resize_cluster_with_existed_nodes() {
         .args([
             "resize-cluster-with-existed-nodes",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"auto_redistribute\":true,\"expand_with_existed_node\":true,\"redis_conf\":{\"parallel_jobs\":4,\"redis_mode\":\"offLine\"},\"scale_out\":{\"count\":3}}",
+            "--scale-out.count=3",
+            "--expand-with-existed-node=true",
+            "--auto-redistribute=true",
+            "--redis-conf.redis-mode=offLine",
+            "--redis-conf.parallel-jobs=4",
         ])
         .run()
         .await;
@@ -6707,7 +7912,8 @@ async fn resize_preparation() {
         .args([
             "resize-preparation",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"is_retry\":false,\"num_node\":3}",
+            "--num-node=3",
+            "--is-retry=false",
         ])
         .run()
         .await;
@@ -6742,7 +7948,7 @@ async fn restart_cluster() {
         .args([
             "restart-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"restart\":{}}",
+            "--restart={}",
         ])
         .run()
         .await;
@@ -6821,7 +8027,15 @@ async fn restore_cluster() {
         .args([
             "restore-cluster",
             "--snapshot-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"restore\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            "--restore.name=dws-1",
+            "--restore.subnet-id=374eca02-cfc4-4de7-8ab5-dbebf7d9a720",
+            "--restore.security-group-id=dc3ec145-9029-4b39-b5a3-ace5a01f772b",
+            "--restore.vpc-id=85b20d7e-9eb7-4b2a-98f3-3c8843ea3574",
+            "--restore.availability-zone=az1.dc1",
+            "--restore.port=8000",
+            "--restore.public-ip.public-bind-type=auto_assign",
+            "--restore.public-ip.eip-id=",
+            "--restore.enterprise-project-id=aca4e50a-266f-4786-827c-f8d6cc3fbada",
         ])
         .run()
         .await;
@@ -6935,7 +8149,12 @@ async fn restore_table() {
         .args([
             "restore-table",
             "--snapshot-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
-            "--body={\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+            "--case-sensitive=true",
+            "--database=postgres",
+            "--restore-table-list.schema-name=postgres",
+            "--restore-table-list.table-name=public",
+            "--target-table-list.schema-name=postgres",
+            "--target-table-list.table-name=public",
         ])
         .run()
         .await;
@@ -6972,7 +8191,7 @@ async fn resume_operational_task() {
         .args([
             "resume-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+            "--task-ids=g6aa82ba1fc9748389b613e8da13e2fe9",
         ])
         .run()
         .await;
@@ -7011,7 +8230,7 @@ async fn rotate_key() {
         .args([
             "rotate-key",
             "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
-            "--body={\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\"}",
+            "--master-key-id=0f3196c8-5c23-469f-84da-92ecd2499dce",
         ])
         .run()
         .await;
@@ -7048,7 +8267,7 @@ async fn save_cluster_description_info() {
         .args([
             "save-cluster-description-info",
             "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
-            "--body={\"description_info\":\"Data warehouse of the sales department.\"}",
+            "--description-info=Data warehouse of the sales department.",
         ])
         .run()
         .await;
@@ -7080,7 +8299,11 @@ async fn set_redistribution_priority() {
         .args([
             "set-redistribution-priority",
             "--cluster-id=496c3032-c08f-4cd1-8c66-9b56a89a274d",
-            "--body={\"db_name\":\"gaussdb\",\"priority\":[{\"id\":17449,\"redis_order\":55,\"schema_name\":\"public\",\"table_name\":\"test_1\"}]}",
+            "--db-name=gaussdb",
+            "--priority.id=17449",
+            "--priority.schema-name=public",
+            "--priority.table-name=test_1",
+            "--priority.redis-order=55",
         ])
         .run()
         .await;
@@ -7878,7 +9101,11 @@ async fn shrink_cluster() {
         .args([
             "shrink-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "--shrink-number=3",
+            "--online=false",
+            "--type=dws",
+            "--force-backup=true",
+            "--need-agency=false",
         ])
         .run()
         .await;
@@ -8039,7 +9266,8 @@ async fn start_redistribution() {
         .args([
             "start-redistribution",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
-            "--body={\"parallel_jobs\":3,\"redis_mode\":\"online\"}",
+            "--redis-mode=online",
+            "--parallel-jobs=3",
         ])
         .run()
         .await;
@@ -8300,7 +9528,7 @@ async fn switch_plan_stage() {
             "switch-plan-stage",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--plan-id=0591129f-4970-44e7-b213-f7bce797de87",
-            "--body={\"stage_id\":\"0c2145ad-4d76-4abe-bd1b-cdbe9128478a\"}",
+            "--stage-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
         ])
         .run()
         .await;
@@ -8419,7 +9647,12 @@ async fn update_alarm_sub() {
         .args([
             "update-alarm-sub",
             "--alarm-sub-id=273ce506-dad8-411c-92f9-be5004739b40",
-            "--body={\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-13\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\"}",
+            "--name=zrf-test-13",
+            "--enable=1",
+            "--alarm-level=urgent,important,minor",
+            "--notification-target=urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete",
+            "--notification-target-name=dws-test-nodelete",
+            "--notification-target-type=SMN",
         ])
         .run()
         .await;
@@ -8456,7 +9689,9 @@ async fn update_cluster_dns() {
         .args([
             "update-cluster-dns",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+            "--name=demo",
+            "--type=public",
+            "--ttl=300",
         ])
         .run()
         .await;
@@ -8489,7 +9724,12 @@ async fn update_configuration() {
             "update-configuration",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             "--configuration-id=2846d355-cd2a-4239-ae54-a7aef0b7963d",
-            "--body={\"configurations\":[{\"name\":\"enable_constraint_optimization\",\"type\":\"cn\",\"value\":\"off\"},{\"name\":\"enable_constraint_optimization\",\"type\":\"dn\",\"value\":\"off\"}]}",
+            "--configurations.type=cn",
+            "--configurations.name=enable_constraint_optimization",
+            "--configurations.value=off",
+            "--configurations.type=dn",
+            "--configurations.name=enable_constraint_optimization",
+            "--configurations.value=off",
         ])
         .run()
         .await;
@@ -8529,7 +9769,8 @@ async fn update_data_source() {
             "update-data-source",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             "--ext-data-source-id=d303f19c-fbd1-4716-ae04-07d1ff358f22",
-            "--body={\"reconfigure\":{\"agency\":\"DWSAccessOBS\",\"reboot\":false}}",
+            "--reconfigure.reboot=false",
+            "--reconfigure.agency=DWSAccessOBS",
         ])
         .run()
         .await;
@@ -8573,7 +9814,14 @@ async fn update_database_authority() {
         .args([
             "update-database-authority",
             "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
-            "--body={\"database\":\"gaussdb\",\"grant_list\":[{\"grant_with\":false,\"permission\":\"SELECT\"}],\"is_grant\":true,\"object_list\":[\"table1\"],\"role_list\":[\"role1\"],\"schema\":\"public\",\"type\":\"TABLE\"}",
+            "--type=TABLE",
+            "--is-grant=true",
+            "--grant-list.permission=SELECT",
+            "--grant-list.grant-with=false",
+            "--role-list=role1",
+            "--object-list=table1",
+            "--database=gaussdb",
+            "--schema=public",
         ])
         .run()
         .await;
@@ -8611,7 +9859,13 @@ async fn update_database_user_info() {
             "update-database-user-info",
             "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
             "--name=user1",
-            "--body={\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"login\":true,\"systemadmin\":false,\"useft\":true}",
+            "--login=true",
+            "--createrole=true",
+            "--createdb=true",
+            "--systemadmin=false",
+            "--auditadmin=false",
+            "--useft=true",
+            "--conn-limit=-1",
         ])
         .run()
         .await;
@@ -8643,7 +9897,10 @@ async fn update_disaster_info() {
         .args([
             "update-disaster-info",
             "--disaster-recovery-id=b303b78d-438c-41dd-aaf6-c98eea1fc2a6",
-            "--body={\"disaster_recovery\":{\"dr_sync_period\":\"3H\",\"primary_to_role\":\"primary\",\"reset_action\":\"DR_RUNNING\",\"standby_to_role\":\"standby\"}}",
+            "--disaster-recovery.dr-sync-period=3H",
+            "--disaster-recovery.primary-to-role=primary",
+            "--disaster-recovery.standby-to-role=standby",
+            "--disaster-recovery.reset-action=DR_RUNNING",
         ])
         .run()
         .await;
@@ -8682,7 +9939,16 @@ async fn update_event_sub() {
         .args([
             "update-event-sub",
             "--event-sub-id=41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
-            "--body={\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\"}",
+            "--name=zrf-test-66",
+            "--source-type=",
+            "--source-id=",
+            "--category=",
+            "--severity=normal,warning",
+            "--tag=",
+            "--enable=1",
+            "--notification-target=urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete",
+            "--notification-target-name=dws-test-nodelete",
+            "--notification-target-type=SMN",
         ])
         .run()
         .await;
@@ -8727,7 +9993,8 @@ async fn update_logical_cluster() {
             "update-logical-cluster",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             "--logical-cluster-id=0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
-            "--body={\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null,\"waiting_for_killing\":0}",
+            "--waiting-for-killing=0",
+            "--body={\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null}",
         ])
         .run()
         .await;
@@ -8772,7 +10039,9 @@ async fn update_logical_cluster_plan() {
             "update-logical-cluster-plan",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             "--plan-id=03eaf309-2d91-4b28-a93c-0a45980d3192",
-            "--body={\"actions\":[{\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"strategy\":\"0 0 8 ? * 2\",\"type\":\"create\"}]}",
+            "--actions.id=b33f5783-8d9c-4ec6-9249-ccfd9186d105",
+            "--actions.type=create",
+            "--actions.strategy=0 0 8 ? * 2",
         ])
         .run()
         .await;
@@ -8809,7 +10078,9 @@ async fn update_maintenance_window() {
         .args([
             "update-maintenance-window",
             "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
-            "--body={\"day\":\"Thu\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+            "--day=Thu",
+            "--start-time=22:00",
+            "--end-time=02:00",
         ])
         .run()
         .await;
@@ -8842,7 +10113,17 @@ async fn update_operational_task() {
             "update-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
             "--task-id=g6aa82ba1fc9748389b613e8da13e2fe9",
-            "--body={\"category\":\"VacuumFull\",\"description\":\"nightly vacuum\",\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"white_list\":[{\"date_end\":\"06:00:00\",\"date_start\":\"02:00:00\",\"date_type\":\"1th\"}]}",
+            "--task-name=test1",
+            "--description=nightly vacuum",
+            "--category=VacuumFull",
+            "--type=Window",
+            "--vacuum-mode=manual",
+            "--priority.database-name=postgres",
+            "--priority.schema-name=public",
+            "--priority.table-name=a",
+            "--white-list.date-type=1th",
+            "--white-list.date-start=02:00:00",
+            "--white-list.date-end=06:00:00",
         ])
         .run()
         .await;
@@ -8874,7 +10155,10 @@ async fn update_operational_task_config() {
         .args([
             "update-operational-task-config",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"parallel_max\":4,\"parallel_min\":1,\"small_cu_percentage\":10.5,\"small_cu_rows_limit\":100}",
+            "--parallel-max=4",
+            "--parallel-min=1",
+            "--small-cu-percentage=10.5",
+            "--small-cu-rows-limit=100",
         ])
         .run()
         .await;
@@ -8907,7 +10191,8 @@ async fn update_queue_base_info() {
             "update-queue-base-info",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--queue-name=resource1",
-            "--body={\"workload_queue\":{\"short_query_concurrency_num\":\"10\",\"short_query_optimize\":\"on\"}}",
+            "--workload-queue.short-query-optimize=on",
+            "--workload-queue.short-query-concurrency-num=10",
         ])
         .run()
         .await;
@@ -8947,7 +10232,18 @@ async fn update_queue_resources() {
             "update-queue-resources",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--queue-name=test11",
-            "--body={\"workload_queue\":{\"logical_cluster_name\":\"\",\"resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}],\"workload_queue_name\":\"test11\"}}",
+            "--workload-queue.workload-queue-name=test11",
+            "--workload-queue.logical-cluster-name=",
+            "--workload-queue.resource-item-list.resource-name=memory",
+            "--workload-queue.resource-item-list.resource-value=0",
+            "--workload-queue.resource-item-list.resource-name=tablespace",
+            "--workload-queue.resource-item-list.resource-value=-1",
+            "--workload-queue.resource-item-list.resource-name=activestatements",
+            "--workload-queue.resource-item-list.resource-value=10",
+            "--workload-queue.resource-item-list.resource-name=cpu_limit",
+            "--workload-queue.resource-item-list.resource-value=0",
+            "--workload-queue.resource-item-list.resource-name=cpu_share",
+            "--workload-queue.resource-item-list.resource-value=12",
         ])
         .run()
         .await;
@@ -8984,7 +10280,8 @@ async fn update_redistribution_configurations() {
         .args([
             "update-redistribution-configurations",
             "--cluster-id=496c3032-c08f-4cd1-8c66-9b56a89a274d",
-            "--body={\"parallel_jobs\":4,\"priority_policy\":\"large\"}",
+            "--parallel-jobs=4",
+            "--priority-policy=large",
         ])
         .run()
         .await;
@@ -9017,7 +10314,8 @@ async fn update_schemas() {
             "update-schemas",
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--database-name=gaussdb",
-            "--body={\"perm_space\":10240,\"schema_name\":\"gs_logical_cluster\"}",
+            "--schema-name=gs_logical_cluster",
+            "--perm-space=10240",
         ])
         .run()
         .await;
@@ -9058,7 +10356,12 @@ async fn update_workload_plan_stage() {
             "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
             "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
             "--stage-id=00bc8bc5-c885-42e5-b205-80547d3f94c4",
-            "--body={\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            "--workload-plan-stage.day=1",
+            "--workload-plan-stage.month=1",
+            "--workload-plan-stage.stage-name=stage1",
+            "--workload-plan-stage.start-time=00:00:00",
+            "--workload-plan-stage.end-time=00:00:00",
+            "--body={\"workload_plan_stage\":{\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}]}}",
         ])
         .run()
         .await;
@@ -9103,7 +10406,11 @@ async fn update_workload_rule() {
             "update-workload-rule",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             "--rule-name=rule",
-            "--body={\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"20\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule\"}",
+            "--body.rule-name=rule",
+            "--except-rules.rule-key=blocktime",
+            "--except-rules.rule-value=20",
+            "--except-rules.rule-key=action",
+            "--except-rules.rule-value=abort",
         ])
         .run()
         .await;
@@ -9141,7 +10448,9 @@ async fn validate_db_data() {
             "validate-db-data",
             "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
             "--database=gaussdb",
-            "--body={\"data\":[\"public\",\"sales\"],\"type\":\"schema\"}",
+            "--type=schema",
+            "--data=public",
+            "--data=sales",
         ])
         .run()
         .await;
@@ -9199,7 +10508,22 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .args([
             "add-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            "--task-info.task-name=test1",
+            "--task-info.description=desc",
+            "--task-info.category=VacuumFull",
+            "--task-info.type=Window",
+            "--task-info.start-time=1767211200000",
+            "--task-info.end-time=1767225600000",
+            "--task-info.vacuum-mode=manual",
+            "--task-info.vacuum-target=",
+            "--task-info.vacuum-threshold=",
+            "--task-info.vacuum-retrieving-space=",
+            "--task-info.priority.database-name=postgres",
+            "--task-info.priority.schema-name=public",
+            "--task-info.priority.table-name=a",
+            "--task-info.white-list.date-type=1th",
+            "--task-info.white-list.date-start=04:00:00",
+            "--task-info.white-list.date-end=08:00:00",
         ])
         .run()
         .await;
@@ -9216,7 +10540,22 @@ async fn refused_connections_exit_4() {
         .args([
             "add-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            "--task-info.task-name=test1",
+            "--task-info.description=desc",
+            "--task-info.category=VacuumFull",
+            "--task-info.type=Window",
+            "--task-info.start-time=1767211200000",
+            "--task-info.end-time=1767225600000",
+            "--task-info.vacuum-mode=manual",
+            "--task-info.vacuum-target=",
+            "--task-info.vacuum-threshold=",
+            "--task-info.vacuum-retrieving-space=",
+            "--task-info.priority.database-name=postgres",
+            "--task-info.priority.schema-name=public",
+            "--task-info.priority.table-name=a",
+            "--task-info.white-list.date-type=1th",
+            "--task-info.white-list.date-start=04:00:00",
+            "--task-info.white-list.date-end=08:00:00",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -9232,7 +10571,22 @@ async fn missing_credentials_exit_5() {
         .args([
             "add-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            "--task-info.task-name=test1",
+            "--task-info.description=desc",
+            "--task-info.category=VacuumFull",
+            "--task-info.type=Window",
+            "--task-info.start-time=1767211200000",
+            "--task-info.end-time=1767225600000",
+            "--task-info.vacuum-mode=manual",
+            "--task-info.vacuum-target=",
+            "--task-info.vacuum-threshold=",
+            "--task-info.vacuum-retrieving-space=",
+            "--task-info.priority.database-name=postgres",
+            "--task-info.priority.schema-name=public",
+            "--task-info.priority.table-name=a",
+            "--task-info.white-list.date-type=1th",
+            "--task-info.white-list.date-start=04:00:00",
+            "--task-info.white-list.date-end=08:00:00",
         ])
         .run()
         .await;
@@ -9248,7 +10602,22 @@ async fn compact_prints_one_line() {
         .args([
             "add-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            "--task-info.task-name=test1",
+            "--task-info.description=desc",
+            "--task-info.category=VacuumFull",
+            "--task-info.type=Window",
+            "--task-info.start-time=1767211200000",
+            "--task-info.end-time=1767225600000",
+            "--task-info.vacuum-mode=manual",
+            "--task-info.vacuum-target=",
+            "--task-info.vacuum-threshold=",
+            "--task-info.vacuum-retrieving-space=",
+            "--task-info.priority.database-name=postgres",
+            "--task-info.priority.schema-name=public",
+            "--task-info.priority.table-name=a",
+            "--task-info.white-list.date-type=1th",
+            "--task-info.white-list.date-start=04:00:00",
+            "--task-info.white-list.date-end=08:00:00",
         ])
         .args(["--compact"])
         .run()
@@ -9271,7 +10640,22 @@ async fn answers_are_printed_as_sent() {
         .args([
             "add-operational-task",
             "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
-            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            "--task-info.task-name=test1",
+            "--task-info.description=desc",
+            "--task-info.category=VacuumFull",
+            "--task-info.type=Window",
+            "--task-info.start-time=1767211200000",
+            "--task-info.end-time=1767225600000",
+            "--task-info.vacuum-mode=manual",
+            "--task-info.vacuum-target=",
+            "--task-info.vacuum-threshold=",
+            "--task-info.vacuum-retrieving-space=",
+            "--task-info.priority.database-name=postgres",
+            "--task-info.priority.schema-name=public",
+            "--task-info.priority.table-name=a",
+            "--task-info.white-list.date-type=1th",
+            "--task-info.white-list.date-start=04:00:00",
+            "--task-info.white-list.date-end=08:00:00",
         ])
         .args(["--compact"])
         .run()
@@ -9293,7 +10677,19 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         )
         .args([
             "create-cluster",
-            "--body={\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            "--cluster.node-type=dws.m1.xlarge.ultrahigh",
+            "--cluster.number-of-node=3",
+            "--cluster.subnet-id=374eca02-cfc4-4de7-8ab5-dbebf7d9a720",
+            "--cluster.security-group-id=dc3ec145-9029-4b39-b5a3-ace5a01f772b",
+            "--cluster.vpc-id=85b20d7e-9eb7-4b2a-98f3-3c8843ea3574",
+            "--cluster.availability-zone=az1.dc1",
+            "--cluster.port=8000",
+            "--cluster.name=dws-1",
+            "--cluster.user-name=dbadmin",
+            "--cluster.user-pwd=Passw0rd!45674159",
+            "--cluster.public-ip.public-bind-type=auto_assign",
+            "--cluster.public-ip.eip-id=",
+            "--cluster.enterprise-project-id=aca4e50a-266f-4786-827c-f8d6cc3fbada",
         ])
         .args(["--dry-run"])
         .run()
@@ -9465,4 +10861,551 @@ async fn wait_for_a_failed_job_exits_3() {
         .run()
         .await;
     run.expect_exit(3).expect_stderr("job status:").expect_stderr("FAIL");
+}
+
+#[tokio::test]
+async fn the_waited_state_can_be_queried() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\",\"status\":\"SUCCESS\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "associate-elb",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--elb-id=1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ])
+        .args([
+            "--wait",
+            "--wait-interval",
+            "0.01",
+            "--query",
+            "status",
+            "--output",
+            "text",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "SUCCESS\n");
+}
+
+#[tokio::test]
+async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-queries",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body.cluster-id=cluster_id",
+            "--body.project-id=project_id",
+            "--offset=0",
+            "--limit=1",
+            "--order-by=duration asc",
+            "--conditions.field=userName",
+            "--conditions.operator==",
+            "--conditions.value=用户名称",
+            "--conditions.field=applicationName",
+            "--conditions.operator=<>",
+            "--conditions.value=应用名称",
+            "--conditions.field=dbName",
+            "--conditions.operator==",
+            "--conditions.value=数据库名称",
+            "--conditions.field=resourcePool",
+            "--conditions.operator=<>",
+            "--conditions.value=资源池",
+            "--conditions.field=queryStatus",
+            "--conditions.operator==",
+            "--conditions.value=查询状态",
+            "--conditions.field=enqueue",
+            "--conditions.operator=<>",
+            "--conditions.value=排队状态",
+            "--conditions.field=lane",
+            "--conditions.operator==",
+            "--conditions.value=快慢车道",
+            "--conditions.field=instName",
+            "--conditions.operator=<>",
+            "--conditions.value=接入CN",
+            "--conditions.field=pid",
+            "--conditions.operator==",
+            "--conditions.value=会话ID",
+            "--conditions.field=blockTime",
+            "--conditions.operator==",
+            "--conditions.value=1",
+            "--conditions.field=duration",
+            "--conditions.operator=<>",
+            "--conditions.value=2",
+            "--conditions.field=minCpuTime",
+            "--conditions.operator=>",
+            "--conditions.value=3",
+            "--conditions.field=maxCpuTime",
+            "--conditions.operator=<",
+            "--conditions.value=4",
+            "--conditions.field=totalCpuTime",
+            "--conditions.operator=>=",
+            "--conditions.value=5",
+            "--conditions.field=cpuSkewPercent",
+            "--conditions.operator=<=",
+            "--conditions.value=6",
+            "--conditions.field=spillInfo",
+            "--conditions.operator==",
+            "--conditions.value=dn下盘信息",
+            "--conditions.field=minSpillSize",
+            "--conditions.operator=<>",
+            "--conditions.value=7",
+            "--conditions.field=maxSpillSize",
+            "--conditions.operator=>",
+            "--conditions.value=8",
+            "--conditions.field=averageSpillSize",
+            "--conditions.operator=<",
+            "--conditions.value=9",
+            "--conditions.field=spillSkewPercent",
+            "--conditions.operator=>=",
+            "--conditions.value=10",
+            "--conditions.field=queryBand",
+            "--conditions.operator=<>",
+            "--conditions.value=作业类型",
+            "--conditions.field=jobName",
+            "--conditions.operator==",
+            "--conditions.value=任务名称",
+            "--conditions.field=jobInst",
+            "--conditions.operator=<>",
+            "--conditions.value=任务实例",
+            "--conditions.field=clientHostname",
+            "--conditions.operator==",
+            "--conditions.value=主机名称",
+            "--conditions.field=clientPort",
+            "--conditions.operator=<>",
+            "--conditions.value=TCP端口",
+            "--conditions.field=waiting",
+            "--conditions.operator==",
+            "--conditions.value=是否等待",
+            "--conditions.field=estimateTotalTime",
+            "--conditions.operator==",
+            "--conditions.value=11",
+            "--conditions.field=estimateLeftTime",
+            "--conditions.operator=<>",
+            "--conditions.value=12",
+            "--conditions.field=controlGroup",
+            "--conditions.operator=like",
+            "--conditions.value=cgroup",
+            "--conditions.field=minPeakMemory",
+            "--conditions.operator==",
+            "--conditions.value=13",
+            "--conditions.field=maxPeakMemory",
+            "--conditions.operator=<>",
+            "--conditions.value=14",
+            "--conditions.field=averagePeakMemory",
+            "--conditions.operator=>",
+            "--conditions.value=15",
+            "--conditions.field=memorySkewPercent",
+            "--conditions.operator=<",
+            "--conditions.value=16",
+            "--conditions.field=estimateMemory",
+            "--conditions.operator=>=",
+            "--conditions.value=17",
+            "--conditions.field=minDnTime",
+            "--conditions.operator=<=",
+            "--conditions.value=18",
+            "--conditions.field=maxDnTime",
+            "--conditions.operator==",
+            "--conditions.value=19",
+            "--conditions.field=averageDnTime",
+            "--conditions.operator=<>",
+            "--conditions.value=20",
+            "--conditions.field=dntimeSkewPercent",
+            "--conditions.operator=>",
+            "--conditions.value=21",
+            "--conditions.field=warning",
+            "--conditions.operator==",
+            "--conditions.value=告警",
+            "--conditions.field=averagePeakIops",
+            "--conditions.operator=<>",
+            "--conditions.value=22",
+            "--conditions.field=iopsSkewPercent",
+            "--conditions.operator=>",
+            "--conditions.value=23",
+            "--conditions.field=wlmStatus",
+            "--conditions.operator==",
+            "--conditions.value=语句运行状态",
+            "--conditions.field=wlmAttrib",
+            "--conditions.operator=not like",
+            "--conditions.value=语句属性",
+            "--target=db_queries",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/queries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let from_flags = server.requests().await.remove(0).body;
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    cli(&server)
+        .args([
+            "list-queries",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+        ])
+        .run()
+        .await
+        .expect_exit(0);
+    let from_json = server.requests().await.remove(0).body;
+    assert_eq!(
+        ::std::string::String::from_utf8_lossy(& from_flags),
+        ::std::string::String::from_utf8_lossy(& from_json),
+        "the same body, byte for byte"
+    );
+}
+
+#[tokio::test]
+async fn body_flags_win_over_the_json_body() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-queries",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+            "--body.cluster-id=changed-by-a-flag",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/queries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_id\":\"changed-by-a-flag\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_missing_required_body_field_names_its_flag() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "list-queries",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body.project-id=project_id",
+            "--offset=0",
+            "--limit=1",
+            "--order-by=duration asc",
+            "--conditions.field=userName",
+            "--conditions.operator==",
+            "--conditions.value=用户名称",
+            "--conditions.field=applicationName",
+            "--conditions.operator=<>",
+            "--conditions.value=应用名称",
+            "--conditions.field=dbName",
+            "--conditions.operator==",
+            "--conditions.value=数据库名称",
+            "--conditions.field=resourcePool",
+            "--conditions.operator=<>",
+            "--conditions.value=资源池",
+            "--conditions.field=queryStatus",
+            "--conditions.operator==",
+            "--conditions.value=查询状态",
+            "--conditions.field=enqueue",
+            "--conditions.operator=<>",
+            "--conditions.value=排队状态",
+            "--conditions.field=lane",
+            "--conditions.operator==",
+            "--conditions.value=快慢车道",
+            "--conditions.field=instName",
+            "--conditions.operator=<>",
+            "--conditions.value=接入CN",
+            "--conditions.field=pid",
+            "--conditions.operator==",
+            "--conditions.value=会话ID",
+            "--conditions.field=blockTime",
+            "--conditions.operator==",
+            "--conditions.value=1",
+            "--conditions.field=duration",
+            "--conditions.operator=<>",
+            "--conditions.value=2",
+            "--conditions.field=minCpuTime",
+            "--conditions.operator=>",
+            "--conditions.value=3",
+            "--conditions.field=maxCpuTime",
+            "--conditions.operator=<",
+            "--conditions.value=4",
+            "--conditions.field=totalCpuTime",
+            "--conditions.operator=>=",
+            "--conditions.value=5",
+            "--conditions.field=cpuSkewPercent",
+            "--conditions.operator=<=",
+            "--conditions.value=6",
+            "--conditions.field=spillInfo",
+            "--conditions.operator==",
+            "--conditions.value=dn下盘信息",
+            "--conditions.field=minSpillSize",
+            "--conditions.operator=<>",
+            "--conditions.value=7",
+            "--conditions.field=maxSpillSize",
+            "--conditions.operator=>",
+            "--conditions.value=8",
+            "--conditions.field=averageSpillSize",
+            "--conditions.operator=<",
+            "--conditions.value=9",
+            "--conditions.field=spillSkewPercent",
+            "--conditions.operator=>=",
+            "--conditions.value=10",
+            "--conditions.field=queryBand",
+            "--conditions.operator=<>",
+            "--conditions.value=作业类型",
+            "--conditions.field=jobName",
+            "--conditions.operator==",
+            "--conditions.value=任务名称",
+            "--conditions.field=jobInst",
+            "--conditions.operator=<>",
+            "--conditions.value=任务实例",
+            "--conditions.field=clientHostname",
+            "--conditions.operator==",
+            "--conditions.value=主机名称",
+            "--conditions.field=clientPort",
+            "--conditions.operator=<>",
+            "--conditions.value=TCP端口",
+            "--conditions.field=waiting",
+            "--conditions.operator==",
+            "--conditions.value=是否等待",
+            "--conditions.field=estimateTotalTime",
+            "--conditions.operator==",
+            "--conditions.value=11",
+            "--conditions.field=estimateLeftTime",
+            "--conditions.operator=<>",
+            "--conditions.value=12",
+            "--conditions.field=controlGroup",
+            "--conditions.operator=like",
+            "--conditions.value=cgroup",
+            "--conditions.field=minPeakMemory",
+            "--conditions.operator==",
+            "--conditions.value=13",
+            "--conditions.field=maxPeakMemory",
+            "--conditions.operator=<>",
+            "--conditions.value=14",
+            "--conditions.field=averagePeakMemory",
+            "--conditions.operator=>",
+            "--conditions.value=15",
+            "--conditions.field=memorySkewPercent",
+            "--conditions.operator=<",
+            "--conditions.value=16",
+            "--conditions.field=estimateMemory",
+            "--conditions.operator=>=",
+            "--conditions.value=17",
+            "--conditions.field=minDnTime",
+            "--conditions.operator=<=",
+            "--conditions.value=18",
+            "--conditions.field=maxDnTime",
+            "--conditions.operator==",
+            "--conditions.value=19",
+            "--conditions.field=averageDnTime",
+            "--conditions.operator=<>",
+            "--conditions.value=20",
+            "--conditions.field=dntimeSkewPercent",
+            "--conditions.operator=>",
+            "--conditions.value=21",
+            "--conditions.field=warning",
+            "--conditions.operator==",
+            "--conditions.value=告警",
+            "--conditions.field=averagePeakIops",
+            "--conditions.operator=<>",
+            "--conditions.value=22",
+            "--conditions.field=iopsSkewPercent",
+            "--conditions.operator=>",
+            "--conditions.value=23",
+            "--conditions.field=wlmStatus",
+            "--conditions.operator==",
+            "--conditions.value=语句运行状态",
+            "--conditions.field=wlmAttrib",
+            "--conditions.operator=not like",
+            "--conditions.value=语句属性",
+            "--target=db_queries",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2)
+        .expect_stderr("missing field")
+        .expect_stderr("(give --body.cluster-id)");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+/// A server whose list has two pages of one item each.
+async fn two_pages() -> vendor::Server {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action_info\":[{\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":2}",
+        )
+        .await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action_info\":[{\"action\":\"second-item\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":2}",
+        )
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn all_can_be_queried() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["list-actions", "--all", "--compact", "--query", "[].\"action\""])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout, "[\"cluster_encrypt\",\"second-item\"]\n",
+        "the field of every item, in order"
+    );
+}
+
+#[tokio::test]
+async fn all_as_a_table_has_a_column_per_field_and_a_row_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["list-actions", "--all", "--output", "table"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    let lines: ::std::vec::Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 4, "header, rule and two rows: {}", run.stdout);
+    assert!(
+        lines[0].split_whitespace().any(| c | c == "action"),
+        "the column {:?} is in {:?}", "action", lines[0]
+    );
+    assert!(lines[1].starts_with("--"), "the header is underlined: {:?}", lines[1]);
+    assert!(
+        lines[3].contains("second-item"), "the second item is the second row: {}", run
+        .stdout
+    );
+    assert!(
+        ! run.stdout.contains('{') || run.stdout.contains("more fields"),
+        "cells are not JSON documents: {}", run.stdout
+    );
+}
+
+#[tokio::test]
+async fn all_as_text_prints_a_line_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["list-actions", "--all", "--output", "text", "--query", "[].\"action\""])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "cluster_encrypt\nsecond-item\n");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["update-workload-plan-stage", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-dws ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                ),
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("add-operational-task");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--task-info.task-name");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-dws".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("add\\-operational\\-task");
 }

@@ -348,70 +348,328 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[
-        ("add-proxy-nodes", &["--instance-id", "--body-file", "--wait"]),
+    let operations: &[(&str, &[&str], &str)] = &[
+        (
+            "add-proxy-nodes",
+            &["--instance-id", "--body-file", "--wait", "--node-num <", "--proxy-id <"],
+            "Example:\n  clouddb-gaussdb-mysql add-proxy-nodes --instance-id 61a4ea66210545909d74a05c27a7179ein07 --node-num 2 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
+        ),
         (
             "add-proxy-nodes-legacy",
-            &["--instance-id", "--body-file", "--wait", "use `add-proxy-nodes` instead"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "use `add-proxy-nodes` instead",
+                "--node-num <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql add-proxy-nodes-legacy --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --node-num 2",
         ),
-        ("apply-configuration", &["--configuration-id", "--body-file", "--wait"]),
-        ("batch-change-instance-specification", &["--body-file"]),
-        ("batch-delete-backup", &["--body-file"]),
-        ("batch-update-backup-policy", &["--body-file"]),
-        ("batch-upgrade-databases", &["--body-file"]),
-        ("bind-instance-public-ip", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "apply-configuration",
+            &[
+                "--configuration-id",
+                "--body-file",
+                "--wait",
+                "--instance-ids <",
+                "--is-update-param-group-version <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql apply-configuration --configuration-id 7a8d539ba30f43adaf1b16d08b1df4bdpr07 --instance-ids 1c3f12d626824d4ca357104def25a455in07",
+        ),
+        (
+            "batch-change-instance-specification",
+            &["--body-file", "--instance-ids <", "--spec-code <"],
+            "Example:\n  clouddb-gaussdb-mysql batch-change-instance-specification --instance-ids ba62a0b83a1b42bfab275829d86ac0fdin07 --instance-ids 61a4ea66210545909d74a05c27a7179ein07 --spec-code gaussdb.mysql.xlarge.arm.4",
+        ),
+        (
+            "batch-delete-backup",
+            &["--body-file", "--backup-ids <"],
+            "Example:\n  clouddb-gaussdb-mysql batch-delete-backup --backup-ids 53ad33abe43976054br07 --backup-ids 63ad3439af9776054br07",
+        ),
+        (
+            "batch-update-backup-policy",
+            &["--body-file", "--instance-ids <", "--backup-policy.begin-time <"],
+            "Example:\n  clouddb-gaussdb-mysql batch-update-backup-policy --instance-ids 61a4ea66210545909d74a05c27a7179ein07 --instance-ids 61a4ea66210545909d74a05c27a7180in07 --instance-ids 61a4ea66210545909d74a05c27a7181in07 --backup-policy.begin-time 19:00 --backup-policy.end-time 20:00 --backup-policy.policies.period '* * 1,2,3,4,5,6,7' --backup-policy.policies.policy-type base --backup-policy.policies.retention-days 7",
+        ),
+        (
+            "batch-upgrade-databases",
+            &[
+                "--body-file",
+                "--databases-instance-infos.current-version <",
+                "--databases-instance-infos.instance-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql batch-upgrade-databases --databases-instance-infos.current-version 2.0.48.231200 --databases-instance-infos.instance-id 6754902da1f447269c6979b0590102a5in07 --delay false",
+        ),
+        (
+            "bind-instance-public-ip",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--public-ip <",
+                "--public-ip-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql bind-instance-public-ip --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --public-ip 10.145.51.214 --public-ip-id 8403e9cd-a7fa-4288-8b15-c7ceac1etest",
+        ),
         (
             "cancel-click-house-replication-config-update",
             &["--instance-id", "--database", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql cancel-click-house-replication-config-update --instance-id 5eee1a10401b451eb7e6d3badc9c5b95in16 --database db",
         ),
-        ("cancel-scheduled-jobs", &["--body-file"]),
-        ("check-click-house-database-config", &["--instance-id", "--body-file"]),
-        ("check-click-house-table-config", &["--instance-id", "--body-file"]),
-        ("check-kernel-upgrade", &["--body-file"]),
-        ("check-resource", &["--body-file"]),
-        ("check-schedule-task-exist", &["--instance-id", "--body-file"]),
-        ("check-star-rocks-database-config", &["--instance-id", "--body-file"]),
-        ("check-star-rocks-resource", &["--body-file"]),
-        ("check-starrocks-params", &["--body-file"]),
-        ("check-table-config", &["--instance-id", "--body-file"]),
+        (
+            "cancel-scheduled-jobs",
+            &["--body-file", "--job-ids <"],
+            "Example:\n  clouddb-gaussdb-mysql cancel-scheduled-jobs --job-ids 56d3c1138dcf4f1da73b0170700c78d0",
+        ),
+        (
+            "check-click-house-database-config",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--source-instance-id <",
+                "--source-node-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql check-click-house-database-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id 77aa4096cb824a61b93dab5ca00ecc8fin07 --source-node-id 57bfeacf6e8d4eb685ea907372374b35no07 --source-database-name blackwhite_0018_61474479 --db-configs.param-name default_isolation_level --db-configs.value QUERY_SNAPSHOT --table-repl-config.repl-type black_list --body '{\"table_repl_config\":{\"tables\":[]}}'",
+        ),
+        (
+            "check-click-house-table-config",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--source-instance-id <",
+                "--source-node-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql check-click-house-table-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id 77aa4096cb824a61b93dab5ca00ecc8fin07 --source-node-id 57bfeacf6e8d4eb685ea907372374b35no07 --source-database-name blackwhite_0017_22525694 --db-configs.param-name default_isolation_level --db-configs.value QUERY_SNAPSHOT --db-configs.param-name enable_snapshots --db-configs.value true --db-configs.param-name enable_chunk_level --db-configs.value true --db-configs.param-name max_sync_threads --db-configs.value 1 --db-configs.param-name treat_numeric_string_as_integer --db-configs.value false --db-configs.param-name min_binlog_expire_logs_seconds --db-configs.value 86400 --db-configs.param-name max_rows_in_buffer --db-configs.value 2000000 --db-configs.param-name max_rows_in_buffers --db-configs.value 6000000 --db-configs.param-name max_bytes_in_buffer --db-configs.value 200000000 --db-configs.param-name max_bytes_in_buffers --db-configs.value 600000000 --db-configs.param-name max_flush_data_time --db-configs.value 5000 --tables-configs.table-name sbtest100 --tables-configs.table-config 'ORDER BY id' --table-repl-config.repl-type white_list --body '{\"table_repl_config\":{\"tables\":[]}}'",
+        ),
+        (
+            "check-kernel-upgrade",
+            &[
+                "--body-file",
+                "--databases-instance-infos.current-version <",
+                "--databases-instance-infos.instance-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql check-kernel-upgrade --databases-instance-infos.current-version 2.0.72.251200 --databases-instance-infos.instance-id 20a222abbe61464b868d5c481da456b3in07",
+        ),
+        (
+            "check-resource",
+            &["--body-file", "--action <", "--resource.enterprise-project-id <"],
+            "Example:\n  clouddb-gaussdb-mysql check-resource --action createInstance --resource.enterprise-project-id 0 --resource.instance-num 1 --resource.mode Cluster --resource.availability-zone-mode single --resource.node-num 2 --resource.flavor-ref gaussdb.mysql.xlarge.x86.4 --resource.availability-zone cn-southwest-244b --resource.subnet-id 1e9f71dd-9192-4c0d-9739-161d8dcca68c",
+        ),
+        (
+            "check-schedule-task-exist",
+            &["--instance-id", "--body-file", "--schedule-type <", "--proxy-id <"],
+            "Example:\n  clouddb-gaussdb-mysql check-schedule-task-exist --instance-id 61a4ea66210545909d74a05c27a7179ein07 --schedule-type VERSION_UPGRADE --proxy-id cfeff855de83457c8f5a39dcd009ee54po01",
+        ),
+        (
+            "check-star-rocks-database-config",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--source-instance-id <",
+                "--source-node-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql check-star-rocks-database-config --instance-id example --source-instance-id source_instance_id --source-node-id source_node_id --source-database-name source_database_name --target-database-name target_database_name --db-configs.param-name enable_chunk_level_dump --db-configs.value false --db-configs.param-name snapshot_with_lock --db-configs.value true --db-configs.param-name sync_commit_interval_ms --db-configs.value 5000 --db-configs.param-name max_sync_commit_rows --db-configs.value 500000 --db-configs.param-name max_sync_commit_bytes --db-configs.value 268435456 --db-configs.param-name max_full_sync_task_threads_num --db-configs.value 1 --db-configs.param-name max_rows_per_chunk --db-configs.value 0 --db-configs.param-name max_bytes_per_chunk --db-configs.value 268435456 --db-configs.param-name binlog_expire_logs_seconds --db-configs.value 0 --table-repl-config.repl-type include_tables --table-repl-config.repl-scope all --body '{\"table_repl_config\":{\"tables\":[]}}'",
+        ),
+        (
+            "check-star-rocks-resource",
+            &["--body-file", "--action <", "--resource.enterprise-project-id <"],
+            "Example:\n  clouddb-gaussdb-mysql check-star-rocks-resource --action createInstance --resource.enterprise-project-id 0 --resource.instance-num 1 --resource.mode Single --resource.availability-zone-mode single --resource.fe-node-num 1 --resource.be-node-num 1 --resource.fe-flavor-ref gaussdb.sr-fe.xlarge.x86.4 --resource.be-flavor-ref gaussdb.sr-be.xlarge.x86.4 --resource.availability-zone az --resource.subnet-id 2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b",
+        ),
+        (
+            "check-starrocks-params",
+            &["--body-file", "--source-configuration-id <"],
+            "Example:\n  clouddb-gaussdb-mysql check-starrocks-params --source-configuration-id a2069d40256f40078c52d90d6a91ee63pr17",
+        ),
+        (
+            "check-table-config",
+            &["--instance-id", "--body-file", "--task-name <", "--is-create-task <"],
+            "Example:\n  clouddb-gaussdb-mysql check-table-config --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --source-instance-id source_instance_id --source-node-id source_node_id --source-database-name source_database_name --db-configs.param-name enable_chunk_level_dump --db-configs.value false --db-configs.param-name snapshot_with_lock --db-configs.value true --db-configs.param-name sync_commit_interval_ms --db-configs.value 5000 --db-configs.param-name max_sync_commit_rows --db-configs.value 500000 --db-configs.param-name max_sync_commit_bytes --db-configs.value 268435456 --db-configs.param-name max_full_sync_task_threads_num --db-configs.value 1 --db-configs.param-name max_rows_per_chunk --db-configs.value 0 --db-configs.param-name max_bytes_per_chunk --db-configs.value 268435456 --db-configs.param-name binlog_expire_logs_seconds --db-configs.value 0 --table-repl-config.repl-type include_tables --table-repl-config.repl-scope all --tables-configs.table-name tableName --tables-configs.table-config tableConfig --body '{\"table_repl_config\":{\"tables\":[]}}'",
+        ),
         (
             "clear-online-ddl-task-temp-table",
-            &["--instance-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--task-id <",
+                "--task-content.schema <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql clear-online-ddl-task-temp-table --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1 --body '{\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}]}'",
         ),
-        ("collect-realtime-session", &["--instance-id", "--node-id", "--body-file"]),
-        ("compare-configurations", &["--body-file"]),
-        ("copy-configuration", &["--configuration-id", "--body-file"]),
+        (
+            "collect-realtime-session",
+            &[
+                "--instance-id",
+                "--node-id",
+                "--body-file",
+                "--filter <",
+                "--slow-process-threshold <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql collect-realtime-session --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07 --filter long --slow-process-threshold 3 --user root --host 192.168.8.8 --db db1 --command Query --sql-key 'select count(*) from tbl where sleep(600) and 6=6' --sort-key trx_executed_time --sort-dir asc",
+        ),
+        (
+            "compare-configurations",
+            &[
+                "--body-file",
+                "--source-configuration-id <",
+                "--target-configuration-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql compare-configurations --source-configuration-id a2069d40256f40078c52d90d6a91ee63pr07 --target-configuration-id 0cd8ef851dc4422f98e7717205ed13e6pr07",
+        ),
+        (
+            "copy-configuration",
+            &["--configuration-id", "--body-file", "--name <", "--description <"],
+            "Example:\n  clouddb-gaussdb-mysql copy-configuration --configuration-id a2069d40256f40078c52d90d6a91ee63pr07 --name paramTemplate-new --description new-parameter-group",
+        ),
         (
             "copy-instance-configuration",
-            &["--instance-id", "--configuration-id", "--body-file"],
+            &[
+                "--instance-id",
+                "--configuration-id",
+                "--body-file",
+                "--name <",
+                "--description <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql copy-instance-configuration --instance-id 61a4ea66210545909d74a05c27a7179ein07 --configuration-id b26ab68e7a77495c8d84b92e4eaa33d3pr07 --name paramTemplate-test-1 --description test",
         ),
-        ("create-backup-resource-package", &["--body-file"]),
-        ("create-click-house-database-user", &["--instance-id", "--body-file"]),
-        ("create-click-house-instance", &["--instance-id", "--body-file", "--wait"]),
-        ("create-click-house-lts-configs", &["--body-file"]),
-        ("create-click-house-replication", &["--instance-id", "--body-file", "--wait"]),
-        ("create-configuration", &["--body-file"]),
-        ("create-database-users", &["--instance-id", "--body-file", "--wait"]),
-        ("create-databases", &["--instance-id", "--body-file", "--wait"]),
-        ("create-instance", &["--body-file", "--wait"]),
+        (
+            "create-backup-resource-package",
+            &["--body-file", "--spec-code <", "--num <"],
+            "Example:\n  clouddb-gaussdb-mysql create-backup-resource-package --spec-code gaussdb.mysql.backup.pkg.1tb --num 1 --charge-info.period-type year --charge-info.period-num 1 --charge-info.is-auto-pay false --charge-info.is-auto-renew false",
+        ),
+        (
+            "create-click-house-database-user",
+            &["--instance-id", "--body-file", "--user-name <", "--password <"],
+            "Example:\n  clouddb-gaussdb-mysql create-click-house-database-user --instance-id df3ae779e2ad4993a03ccd7a81240125in16 --user-name user_test1 --password Rds_1234 --databases '*' --dml 1",
+        ),
+        (
+            "create-click-house-instance",
+            &["--instance-id", "--body-file", "--wait", "--name <", "--engine.type <"],
+            "Example:\n  clouddb-gaussdb-mysql create-click-house-instance --instance-id 40dc4c5729f14aad893e2cd5baf6a15in07 --name htap-cfd5 --engine.type click-house --engine.version 1 --ha.mode Single --flavor-id b44cfde6-d250-313c-8d7a-cd216f071658 --db-root-pwd Rds_1234 --az-mode single --volume.io-type ESSD --volume.capacity-in-gb 40 --az-code cn-southwest-244a --time-zone UTC+08:00 --tags-info.sys-tags.key _sys_enterprise_project_id --tags-info.sys-tags.value 0",
+        ),
+        (
+            "create-click-house-lts-configs",
+            &["--body-file", "--log-configs.instance-id <", "--log-configs.log-type <"],
+            "Example:\n  clouddb-gaussdb-mysql create-click-house-lts-configs --log-configs.instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --log-configs.log-type slow_log --log-configs.lts-group-id 460d8437-9dcb-47d0-8c56-5758f2042272 --log-configs.lts-stream-id bad1ca5d-e347-437f-be89-f2e08ce117b8",
+        ),
+        (
+            "create-click-house-replication",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--source-instance-id <",
+                "--source-node-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-click-house-replication --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id source_instance_id --source-node-id source_node_id --source-database source_database",
+        ),
+        (
+            "create-configuration",
+            &["--body-file", "--name <", "--description <"],
+            "Example:\n  clouddb-gaussdb-mysql create-configuration --name myparameter --description parameter1 --parameter-values '{\"max_user_connections\":\"10\"}' --datastore.type gaussdb-mysql --datastore.version 8.0",
+        ),
+        (
+            "create-database-users",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--users.name <",
+                "--users.password <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-database-users --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --body '{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}'",
+        ),
+        (
+            "create-databases",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--databases.name <",
+                "--databases.comment <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-databases --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --body '{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}'",
+        ),
+        (
+            "create-instance",
+            &["--body-file", "--wait", "--body.region <", "--name <"],
+            "Example:\n  clouddb-gaussdb-mysql create-instance --body.region br-iaas-odin1 --name gaussdb-mysql-instance1 --datastore.type gaussdb-mysql --datastore.version 8.0 --mode Cluster --flavor-ref gaussdb.mysql.xlarge.arm.4 --vpc-id 3cedfc54-b105-4652-a4e0-847b11576b58 --subnet-id c1cfa53c-65d3-431e-8552-326bf310c7ad --password Example-Passw0rd --availability-zone-mode single --slave-count 1 --charge-info.charge-mode postPaid --security-group-id fc577a1a-f202-424a-977f-24faec3fdd55 --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07 --backup-strategy.start-time 08:00-09:00 --enterprise-project-id 0",
+        ),
         (
             "create-instance-legacy",
-            &["--body-file", "--wait", "use `create-instance` instead"],
+            &[
+                "--body-file",
+                "--wait",
+                "use `create-instance` instead",
+                "--charge-info.charge-mode <",
+                "--charge-info.period-type <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-instance-legacy --charge-info.charge-mode postPaid --name gaussdb-2d34 --datastore.type gaussdb-mysql --datastore.version 8.0 --mode Cluster --flavor-ref gaussdb.mysql.large.x86.4 --vpc-id f7ee62e2-9705-4523-ba49-a85ea1a1fa87 --subnet-id 140af7bf-a9da-4dcf-8837-34199fd6d186 --security-group-id c7f69884-fe2b-4630-8114-70a11499d902 --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07 --password Example-Passw0rd --backup-strategy.start-time 17:00-18:00 --time-zone UTC+08:00 --availability-zone-mode multi --master-availability-zone az1pod1 --slave-count 1 --body.region xxx --enterprise-project-id 0 --lower-case-table-names 1",
         ),
-        ("create-instance-private-dns", &["--instance-id", "--body-file", "--wait"]),
-        ("create-lts-configs", &["--body-file"]),
-        ("create-manual-backup", &["--body-file", "--wait"]),
+        (
+            "create-instance-private-dns",
+            &["--instance-id", "--body-file", "--wait", "--dns-type <"],
+            "Example:\n  clouddb-gaussdb-mysql create-instance-private-dns --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --dns-type private",
+        ),
+        (
+            "create-lts-configs",
+            &["--body-file", "--log-configs.instance-id <", "--log-configs.log-type <"],
+            "Example:\n  clouddb-gaussdb-mysql create-lts-configs --log-configs.instance-id 61a4ea66210545909d74a05c27a7179ein07 --log-configs.log-type error_log --log-configs.lts-group-id c3dd5233-24a1-443c-6b40-310b3ad85382 --log-configs.lts-stream-id 9b476e31-b745-4e76-8d78-2081168651f7",
+        ),
+        (
+            "create-manual-backup",
+            &["--body-file", "--wait", "--instance-id <", "--name <"],
+            "Example:\n  clouddb-gaussdb-mysql create-manual-backup --instance-id 07033b125fd94a8a96896f8bcfee6ddain07 --name backup-1 --description '手动备份'",
+        ),
         (
             "create-manual-backup-legacy",
-            &["--body-file", "use `create-manual-backup` instead"],
+            &[
+                "--body-file",
+                "use `create-manual-backup` instead",
+                "--instance-id <",
+                "--name <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-manual-backup-legacy --instance-id d8e6ca5a624745bcb546a227aa3ae1cf01 --name backup-1 --description 'manual backup'",
         ),
-        ("create-proxy", &["--instance-id", "--body-file", "--wait"]),
-        ("create-proxy-dns-name", &["--instance-id", "--proxy-id", "--wait"]),
+        (
+            "create-proxy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--flavor-ref <",
+                "--node-num <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-proxy --instance-id 43e4feaab48f11e89039fa163ebaa7e4br01 --flavor-ref gaussdb.proxy.large.x86.2 --node-num 2 --proxy-name gaussdb-proxy --proxy-mode readonly --route-mode 0 --nodes-read-weight.id 45021bf73a244312a3f2af95092feeeecno07 --nodes-read-weight.weight 50 --nodes-read-weight.id d78a65690cea4af5ad14585e110ff89bno07 --nodes-read-weight.weight 400 --subnet-id 6991d82d-9166-4aff-a1fa-d2a8748b7084",
+        ),
+        (
+            "create-proxy-dns-name",
+            &["--instance-id", "--proxy-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql create-proxy-dns-name --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
+        ),
         (
             "create-proxy-legacy",
-            &["--instance-id", "--body-file", "--wait", "use `create-proxy` instead"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "use `create-proxy` instead",
+                "--flavor-ref <",
+                "--node-num <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-proxy-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --flavor-ref gaussdb.mysql.large.x86.4 --node-num 2",
         ),
-        ("create-readonly-nodes", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "create-readonly-nodes",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--priorities <",
+                "--is-auto-pay <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-readonly-nodes --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --priorities 1 --priorities 2",
+        ),
         (
             "create-readonly-nodes-legacy",
             &[
@@ -419,47 +677,143 @@ async fn help_describes_every_operation() {
                 "--body-file",
                 "--wait",
                 "use `create-readonly-nodes` instead",
+                "--priorities <",
+                "--is-auto-pay <",
             ],
+            "Example:\n  clouddb-gaussdb-mysql create-readonly-nodes-legacy --instance-id dsfae23fsfdsae3435in01 --priorities 1",
         ),
         (
             "create-star-rocks-data-replication",
-            &["--instance-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--source-instance-id <",
+                "--source-node-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql create-star-rocks-data-replication --instance-id example --source-instance-id source_instance_id --source-node-id source_node_id --source-database source_database --target-database target_database --task-name task_name",
         ),
-        ("create-star-rocks-database-user", &["--instance-id", "--body-file"]),
-        ("create-star-rocks-instance", &["--instance-id", "--body-file", "--wait"]),
-        ("delete-auto-sql-limiting", &["--instance-id", "--node-id"]),
-        ("delete-click-house-database-user", &["--instance-id", "--user-name"]),
+        (
+            "create-star-rocks-database-user",
+            &["--instance-id", "--body-file", "--user-name <", "--password <"],
+            "Example:\n  clouddb-gaussdb-mysql create-star-rocks-database-user --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test --password Rds_1234 --databases INFORMATION_SCHEMA --databases default --dml 2 --ddl 0",
+        ),
+        (
+            "create-star-rocks-instance",
+            &["--instance-id", "--body-file", "--wait", "--name <", "--engine.type <"],
+            "Example:\n  clouddb-gaussdb-mysql create-star-rocks-instance --instance-id 40dc4c5729f14aad893e2cd5baf6a15in07 --name htap-ff64 --engine.type star-rocks --engine.version 3.1 --ha.mode Single --fe-flavor-id afe3bfd-ac7c-32e1-ba44-c388acbb196a --be-flavor-id de565db8-0a96-37ea-9388-61167624712c --db-root-pwd 'Test@123!' --fe-count 1 --be-count 1 --az-mode single --fe-volume.io-type SSD --fe-volume.capacity-in-gb 50 --be-volume.io-type SSD --be-volume.capacity-in-gb 50 --az-code az --time-zone UTC+08:00 --tags-info.sys-tags.key _sys_enterprise_project_id --tags-info.sys-tags.value 0",
+        ),
+        (
+            "delete-auto-sql-limiting",
+            &["--instance-id", "--node-id"],
+            "Example:\n  clouddb-gaussdb-mysql delete-auto-sql-limiting --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-id a4e0f43f6ee2459fa3ac27474cb5991cno07",
+        ),
+        (
+            "delete-click-house-database-user",
+            &["--instance-id", "--user-name"],
+            "Example:\n  clouddb-gaussdb-mysql delete-click-house-database-user --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test",
+        ),
         (
             "delete-click-house-instance",
             &["--instance-id", "--clickhouse-instance-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql delete-click-house-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --clickhouse-instance-id df3ae779e2ad4993a03ccd7a81240125in16",
         ),
-        ("delete-click-house-lts-configs", &["--body-file"]),
+        (
+            "delete-click-house-lts-configs",
+            &["--body-file", "--log-configs.instance-id <", "--log-configs.log-type <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-click-house-lts-configs --log-configs.instance-id 614ff06f72ee46b7949423572dd51e8bin16 --log-configs.log-type slow_log",
+        ),
         (
             "delete-click-house-replication",
             &["--instance-id", "--database-name", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql delete-click-house-replication --instance-id 54e42160670e48e789af7075e1efea1fin16 --database-name db_test",
         ),
-        ("delete-configuration", &["--configuration-id"]),
-        ("delete-database-users", &["--instance-id", "--body-file", "--wait"]),
-        ("delete-databases", &["--instance-id", "--body-file", "--wait"]),
-        ("delete-dynamic-serverless-policy", &["--instance-id", "--wait"]),
-        ("delete-htap-process-list", &["--instance-id", "--body-file"]),
-        ("delete-instance", &["--instance-id", "--wait"]),
+        (
+            "delete-configuration",
+            &["--configuration-id"],
+            "Example:\n  clouddb-gaussdb-mysql delete-configuration --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07",
+        ),
+        (
+            "delete-database-users",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--users.name <",
+                "--users.host <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql delete-database-users --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1",
+        ),
+        (
+            "delete-databases",
+            &["--instance-id", "--body-file", "--wait", "--databases <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-databases --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --databases test",
+        ),
+        (
+            "delete-dynamic-serverless-policy",
+            &["--instance-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql delete-dynamic-serverless-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "delete-htap-process-list",
+            &["--instance-id", "--body-file", "--process-list <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-htap-process-list --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --process-list id1 --process-list id2",
+        ),
+        (
+            "delete-instance",
+            &["--instance-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql delete-instance --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
+        ),
         (
             "delete-instance-legacy",
             &["--instance-id", "--wait", "use `delete-instance` instead"],
+            "Example:\n  clouddb-gaussdb-mysql delete-instance-legacy --instance-id dsfae23fsfdsae3435in01",
         ),
-        ("delete-instance-scheduled-job", &["--instance-id", "--body-file"]),
-        ("delete-job", &["--job-id"]),
-        ("delete-lts-configs", &["--body-file"]),
-        ("delete-manual-backup", &["--backup-id"]),
-        ("delete-online-ddl-task-record", &["--instance-id", "--body-file", "--wait"]),
-        ("delete-proxies", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "delete-instance-scheduled-job",
+            &["--instance-id", "--body-file", "--job-id <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-instance-scheduled-job --instance-id 34cbc6c13e074761a0f893e9f30e6edfin07 --job-id 54c219a29a5f477ba69e36d0116d05d7",
+        ),
+        (
+            "delete-job",
+            &["--job-id"],
+            "Example:\n  clouddb-gaussdb-mysql delete-job --job-id 6b00c41d-d54f-4bcb-80da-566ccedc2b5d",
+        ),
+        (
+            "delete-lts-configs",
+            &["--body-file", "--log-configs.instance-id <", "--log-configs.log-type <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-lts-configs --log-configs.instance-id 61a4ea66210545909d74a05c27a7179ein07 --log-configs.log-type error_log",
+        ),
+        (
+            "delete-manual-backup",
+            &["--backup-id"],
+            "Example:\n  clouddb-gaussdb-mysql delete-manual-backup --backup-id 1fe4feaab48f11e6654hfa163eba87e4b66",
+        ),
+        (
+            "delete-online-ddl-task-record",
+            &["--instance-id", "--body-file", "--wait", "--task-id <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-online-ddl-task-record --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
+        ),
+        (
+            "delete-proxies",
+            &["--instance-id", "--body-file", "--wait", "--proxy-ids <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-proxies --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --proxy-ids 151c14381ac14ecfb9703a745b992677po01",
+        ),
         (
             "delete-proxy-legacy",
             &["--instance-id", "--wait", "use `delete-proxies` instead"],
+            "Example:\n  clouddb-gaussdb-mysql delete-proxy-legacy --instance-id dsfae23fsfdsae3435in01",
         ),
-        ("delete-proxy-private-dns-name", &["--instance-id", "--proxy-id", "--wait"]),
-        ("delete-readonly-node", &["--instance-id", "--node-id", "--wait"]),
+        (
+            "delete-proxy-private-dns-name",
+            &["--instance-id", "--proxy-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql delete-proxy-private-dns-name --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
+        ),
+        (
+            "delete-readonly-node",
+            &["--instance-id", "--node-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql delete-readonly-node --instance-id 3d39c18788b54a919bab633874c159df1n01 --node-id 096c0fc43e804757b59946b80dc27f8bin07",
+        ),
         (
             "delete-readonly-node-legacy",
             &[
@@ -468,32 +822,106 @@ async fn help_describes_every_operation() {
                 "--wait",
                 "use `delete-readonly-node` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql delete-readonly-node-legacy --instance-id dsfae23fsfdsae3435in01 --node-id d1ae66fsfdsaer3w3ino9",
         ),
-        ("delete-sql-filter-rules", &["--instance-id", "--body-file", "--wait"]),
-        ("delete-star-rock-lts-config", &["--body-file"]),
+        (
+            "delete-sql-filter-rules",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--sql-filter-rules.node-id <",
+                "--sql-filter-rules.rules.sql-type <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql delete-sql-filter-rules --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --body '{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}'",
+        ),
+        (
+            "delete-star-rock-lts-config",
+            &["--body-file", "--log-configs.instance-id <", "--log-configs.log-type <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-star-rock-lts-config --log-configs.instance-id 614ff06f72ee46b7949423572dd51e8bin17 --log-configs.log-type error_log",
+        ),
         (
             "delete-star-rocks-data-replication",
-            &["--instance-id", "--body-file", "--wait"],
+            &["--instance-id", "--body-file", "--wait", "--task-name <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-star-rocks-data-replication --instance-id example --task-name task_name",
         ),
-        ("delete-star-rocks-database-user", &["--instance-id", "--user-name"]),
-        ("delete-star-rocks-instance", &["--instance-id", "--starrocks-instance-id"]),
+        (
+            "delete-star-rocks-database-user",
+            &["--instance-id", "--user-name"],
+            "Example:\n  clouddb-gaussdb-mysql delete-star-rocks-database-user --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test",
+        ),
+        (
+            "delete-star-rocks-instance",
+            &["--instance-id", "--starrocks-instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql delete-star-rocks-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --starrocks-instance-id 9ac58f9b88744f8a87893d22f6ef9a28in17",
+        ),
         (
             "delete-taurus-db-node-processes",
-            &["--instance-id", "--node-id", "--body-file"],
+            &["--instance-id", "--node-id", "--body-file", "--processes <"],
+            "Example:\n  clouddb-gaussdb-mysql delete-taurus-db-node-processes --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --processes 2075425 --processes 2075426",
         ),
-        ("download-ddl-logs", &["--instance-id", "--body-file"]),
-        ("download-import-excel-template", &["--instance-id", "--template-type"]),
-        ("download-online-ddl-task-log", &["--instance-id", "--body-file"]),
-        ("download-realtime-session", &["--instance-id", "--node-id", "--request-id"]),
-        ("download-slow-log-file", &["--instance-id", "--node-id"]),
-        ("execute-intelligent-kill-session", &["--instance-id", "--body-file"]),
-        ("extend-click-house-volume", &["--instance-id", "--body-file", "--wait"]),
-        ("extend-instance-volume", &["--instance-id", "--body-file"]),
+        (
+            "download-ddl-logs",
+            &["--instance-id", "--body-file", "--log-ids <"],
+            "Example:\n  clouddb-gaussdb-mysql download-ddl-logs --instance-id 7e8dfe8f580043d4a424f65b51c0e1f0in07 --log-ids 3541f39c185et4591ac5f602f60b28622br07",
+        ),
+        (
+            "download-import-excel-template",
+            &["--instance-id", "--template-type"],
+            "Example:\n  clouddb-gaussdb-mysql download-import-excel-template --instance-id f6df5f5cd3bf447baa8fb0373f8e5992in07 --template-type import_async",
+        ),
+        (
+            "download-online-ddl-task-log",
+            &["--instance-id", "--body-file", "--task-id <"],
+            "Example:\n  clouddb-gaussdb-mysql download-online-ddl-task-log --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
+        ),
+        (
+            "download-realtime-session",
+            &["--instance-id", "--node-id", "--request-id"],
+            "Example:\n  clouddb-gaussdb-mysql download-realtime-session --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07 --request-id realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+        ),
+        (
+            "download-slow-log-file",
+            &["--instance-id", "--node-id"],
+            "Example:\n  clouddb-gaussdb-mysql download-slow-log-file --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07",
+        ),
+        (
+            "execute-intelligent-kill-session",
+            &["--instance-id", "--body-file", "--node-id <"],
+            "Example:\n  clouddb-gaussdb-mysql execute-intelligent-kill-session --instance-id 17b6bbb64d2f4c14a83a88f19da8dcc8in07 --node-id fb301dc800444b1cbea48efba97e94ebno07",
+        ),
+        (
+            "extend-click-house-volume",
+            &["--instance-id", "--body-file", "--wait", "--size-in-gb <"],
+            "Example:\n  clouddb-gaussdb-mysql extend-click-house-volume --instance-id fb632d1d531a4107804f0f082581810fin07 --size-in-gb 110",
+        ),
+        (
+            "extend-instance-volume",
+            &["--instance-id", "--body-file", "--size <", "--is-auto-pay <"],
+            "Example:\n  clouddb-gaussdb-mysql extend-instance-volume --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --size 50",
+        ),
         (
             "extend-instance-volume-legacy",
-            &["--instance-id", "--body-file", "use `extend-instance-volume` instead"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "use `extend-instance-volume` instead",
+                "--size <",
+                "--is-auto-pay <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql extend-instance-volume-legacy --instance-id dsfae23fsfdsae3435in01 --size 50 --is-auto-pay true",
         ),
-        ("grant-database-user-privileges", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "grant-database-user-privileges",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--users.name <",
+                "--users.host <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql grant-database-user-privileges --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --body '{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}'",
+        ),
         (
             "list-audit-log-download-links",
             &[
@@ -504,6 +932,7 @@ async fn help_describes_every_operation() {
                 "--last-file-name",
                 "--limit",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-audit-log-download-links --instance-id 669a94abef9f4979b2dfba92f48f4042in07 --start-time 2023-07-24T09:27:00+0800 --end-time 2023-07-25T15:00:14+0800 --node-id 2e723b45786148fc94c8737f5980786cno07 --last-file-name 20230724160316_99b1d48896bb44178b715d64b68603f9in07_6a21d5df9bb24f5db83121c5fec0b1d2no07_SQLAudit_8b4b53d2-29f8-11ee-92aa-fa163ef00f0d --limit 10",
         ),
         (
             "list-audit-logs",
@@ -515,10 +944,12 @@ async fn help_describes_every_operation() {
                 "--limit",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-audit-logs --instance-id 3d39c18788b54a919bab633874c159dfin01 --start-time 2018-09-15T06:25:43+0800 --end-time 2018-09-16T10:40:15+0800 --offset 0 --limit 10",
         ),
         (
             "list-auto-scaling-history",
             &["--instance-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-auto-scaling-history --instance-id 61a4ea66210545909d74a05c27a7179ein07",
         ),
         (
             "list-backups",
@@ -534,6 +965,7 @@ async fn help_describes_every_operation() {
                 "--instance-name",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-backups --instance-id 43e4feaab48f11e89039fa163ebaa7e4br01 --backup-id c0c9f155c7b7423a9d30f0175998b63bb01 --backup-type auto --offset 0 --limit 10 --begin-time 2020-07-06T10:41:14+0800 --end-time 2020-07-16T10:41:14+0800",
         ),
         (
             "list-backups-legacy",
@@ -548,16 +980,23 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-backups` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-backups-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --backup-id 43e4feaab48f11e89039fa163ebaa7e4br01 --backup-type auto --offset 0 --limit 10 --begin-time 2020-07-06T10:41:14+0800 --end-time 2020-07-16T10:41:14+0800",
         ),
         (
             "list-click-house-database-users",
             &["--instance-id", "--limit", "--offset", "--user-name", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-database-users --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10",
         ),
         (
             "list-click-house-databases",
             &["--instance-id", "--limit", "--offset", "--database-name", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-databases --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10 --offset 1 --database-name ''",
         ),
-        ("list-click-house-log-nodes", &["--instance-id"]),
+        (
+            "list-click-house-log-nodes",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-log-nodes --instance-id 28f61af50fc9452aa0ed5ea25c3cc3d3",
+        ),
         (
             "list-click-house-lts-configs",
             &[
@@ -568,33 +1007,67 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-lts-configs --instance-id faf2cbf7f6cb422d83e61dbcc3e87023in07",
         ),
-        ("list-click-house-replication-database-parameters", &["--instance-id"]),
+        (
+            "list-click-house-replication-database-parameters",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-replication-database-parameters --instance-id 54e42160670e48e789af7075e1efea1fin16",
+        ),
         (
             "list-click-house-replications",
             &["--instance-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-replications --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10 --offset 1",
         ),
-        ("list-click-house-slow-logs", &["--instance-id", "--body-file", "--all"]),
-        ("list-cold-table-metas", &["--instance-id", "--offset", "--limit", "--all"]),
+        (
+            "list-click-house-slow-logs",
+            &["--instance-id", "--body-file", "--all", "--node-id <", "--start-time <"],
+            "Example:\n  clouddb-gaussdb-mysql list-click-house-slow-logs --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --node-id aeb9e81135b34197bab8636fc8a1c569no16 --start-time 2023-12-12T00:14:27+0100 --end-time 2023-12-12T02:14:27+0100 --limit 10 --line-num 1669344916000 --operate-type All --database DBS_NODE",
+        ),
+        (
+            "list-cold-table-metas",
+            &["--instance-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-cold-table-metas --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --offset 0 --limit 10",
+        ),
         (
             "list-configuration-applicable-instances",
             &["--configuration-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-configuration-applicable-instances --configuration-id 0c82974e2354466098d7b4b72e55129dpr07",
         ),
         (
             "list-configuration-apply-history",
             &["--config-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-configuration-apply-history --config-id b366363c95b04b0eac39e73ea2672ffep07",
         ),
         (
             "list-configuration-modify-history",
             &["--configuration-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-configuration-modify-history --configuration-id 7625c6a12d884be1891c61d921e0e114pr07",
         ),
-        ("list-configurations", &["--offset", "--limit", "--all"]),
-        ("list-configurations-legacy", &["use `list-configurations` instead"]),
-        ("list-database-charsets", &["--instance-id"]),
-        ("list-database-users", &["--instance-id", "--offset", "--limit", "--all"]),
+        (
+            "list-configurations",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-configurations",
+        ),
+        (
+            "list-configurations-legacy",
+            &["use `list-configurations` instead"],
+            "Example:\n  clouddb-gaussdb-mysql list-configurations-legacy",
+        ),
+        (
+            "list-database-charsets",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql list-database-charsets --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "list-database-users",
+            &["--instance-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-database-users --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --offset 0 --limit 100",
+        ),
         (
             "list-databases",
             &["--instance-id", "--offset", "--limit", "--name", "--charset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-databases --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --offset 0 --limit 100 --name test --charset utf8mb4",
         ),
         (
             "list-ddl-logs",
@@ -607,21 +1080,37 @@ async fn help_describes_every_operation() {
                 "--end-time",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-ddl-logs --instance-id 7e8dfe8f580043d4a424f65b51c0e1f0in07 --node-id 3f84063164ee4a308d02a050234d32e3no07 --offset 0 --limit 10",
         ),
-        ("list-dedicated-resources", &["--offset", "--limit", "--all"]),
-        ("list-diagnosis-instance-counts", &[]),
+        (
+            "list-dedicated-resources",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-dedicated-resources",
+        ),
+        (
+            "list-diagnosis-instance-counts",
+            &[],
+            "Example:\n  clouddb-gaussdb-mysql list-diagnosis-instance-counts",
+        ),
         (
             "list-diagnosis-instance-infos",
             &["--metric-name", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-diagnosis-instance-infos --metric-name high_pressure --offset 0 --limit 10",
         ),
-        ("list-engine-versions", &["--database-name"]),
+        (
+            "list-engine-versions",
+            &["--database-name"],
+            "Example:\n  clouddb-gaussdb-mysql list-engine-versions --database-name gaussdb-mysql",
+        ),
         (
             "list-engine-versions-legacy",
             &["--database-name", "use `list-engine-versions` instead"],
+            "Example:\n  clouddb-gaussdb-mysql list-engine-versions-legacy --database-name gaussdb-mysql",
         ),
         (
             "list-enterprise-project-quotas",
             &["--offset", "--limit", "--enterprise-project-name", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-enterprise-project-quotas",
         ),
         (
             "list-enterprise-project-quotas-legacy",
@@ -632,9 +1121,18 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-enterprise-project-quotas` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-enterprise-project-quotas-legacy",
         ),
-        ("list-enterprise-projects", &["--offset", "--limit", "--all"]),
-        ("list-error-log-details", &["--instance-id", "--body-file", "--all"]),
+        (
+            "list-enterprise-projects",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-enterprise-projects",
+        ),
+        (
+            "list-error-log-details",
+            &["--instance-id", "--body-file", "--all", "--node-id <", "--start-time <"],
+            "Example:\n  clouddb-gaussdb-mysql list-error-log-details --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-time 2022-11-20T00:00:00+0800 --end-time 2022-11-29T00:00:00+0800 --limit 10 --line-num 1669344916000",
+        ),
         (
             "list-error-log-details-legacy",
             &[
@@ -648,6 +1146,7 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-error-log-details` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-error-log-details-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-date 2018-08-06T10:41:14+0800 --end-date 2018-08-07T10:41:14+0800 --offset 0 --limit 100 --level ALL",
         ),
         (
             "list-error-log-details-v3",
@@ -662,6 +1161,7 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-error-log-details` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-error-log-details-v3 --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --start-date 2022-07-10T00:00:00+0800 --end-date 2022-07-19T00:00:00+0800 --offset 0 --limit 1 --level ALL --node-id cc07c60e94ec4575989840e648fb4f66no07",
         ),
         (
             "list-flavors",
@@ -671,6 +1171,7 @@ async fn help_describes_every_operation() {
                 "--version-name",
                 "--spec-code",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-flavors --database-name gaussdb-mysql --availability-zone-mode single --version-name 8.0 --spec-code gaussdb.mysql.xlarge.x86.4",
         ),
         (
             "list-flavors-legacy",
@@ -681,8 +1182,13 @@ async fn help_describes_every_operation() {
                 "--spec-code",
                 "use `list-flavors` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-flavors-legacy --database-name gaussdb-mysql --version-name 8.0 --availability-zone-mode single --spec-code gaussdb.mysql.xlarge.x86.4",
         ),
-        ("list-htap-engine-versions", &["--engine-name"]),
+        (
+            "list-htap-engine-versions",
+            &["--engine-name"],
+            "Example:\n  clouddb-gaussdb-mysql list-htap-engine-versions --engine-name star-rocks",
+        ),
         (
             "list-htap-flavors",
             &[
@@ -691,9 +1197,18 @@ async fn help_describes_every_operation() {
                 "--spec-code",
                 "--version-name",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-htap-flavors --engine-name star-rocks --availability-zone-mode single",
         ),
-        ("list-htap-instances", &["--instance-id"]),
-        ("list-htap-storage-types", &["--database", "--version-name"]),
+        (
+            "list-htap-instances",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql list-htap-instances --instance-id 18c3eeb7b788479eb8b93b209946a83bin07",
+        ),
+        (
+            "list-htap-storage-types",
+            &["--database", "--version-name"],
+            "Example:\n  clouddb-gaussdb-mysql list-htap-storage-types --database star-rocks --version-name 3.1.6.0",
+        ),
         (
             "list-immediate-jobs",
             &[
@@ -706,6 +1221,7 @@ async fn help_describes_every_operation() {
                 "--end-time",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-immediate-jobs",
         ),
         (
             "list-incremental-backups",
@@ -718,18 +1234,33 @@ async fn help_describes_every_operation() {
                 "--display-offsite-backup",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-incremental-backups --instance-id 61a4ea66210545909d74a05c27a7179ein07 --offset 0 --limit 10 --begin-time 2022-07-06T10:41:14+0800 --end-time 2022-07-16T10:41:14+0800",
         ),
         (
             "list-instance-configurations",
             &["--instance-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-instance-configurations --instance-id 61a4ea66210545909d74a05c27a7179ein07",
         ),
-        ("list-instance-details", &["--instance-ids"]),
+        (
+            "list-instance-details",
+            &["--instance-ids"],
+            "Example:\n  clouddb-gaussdb-mysql list-instance-details --instance-ids 11684a0e59e94bceba7880d58cfb07b5in07",
+        ),
         (
             "list-instance-details-v3",
             &["--instance-ids", "use `list-instance-details` instead"],
+            "Example:\n  clouddb-gaussdb-mysql list-instance-details-v3 --instance-ids 436aaaf689c4250a9a5bb33cb271e8cin07,d738399de028480fabb2b8120d4e01a4in07",
         ),
-        ("list-instance-node", &["--instance-id"]),
-        ("list-instance-tags", &["--instance-id", "--offset", "--limit", "--all"]),
+        (
+            "list-instance-node",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql list-instance-node --instance-id 28f61af50fc9452aa0ed5ea25c3cin17",
+        ),
+        (
+            "list-instance-tags",
+            &["--instance-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-instance-tags --instance-id 61a4ea66210545909d74a05c27a7179ein07 --offset 0 --limit 2",
+        ),
         (
             "list-instances",
             &[
@@ -747,6 +1278,7 @@ async fn help_describes_every_operation() {
                 "--tags",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-instances --id 61a4ea66210545909d74a05c27a7179ein07 --name gaussdb-mysql-instance01 --type Cluster --datastore-type gaussdb-mysql --vpc-id 3cedfc54-b105-4652-a4e0-847b11576b58 --subnet-id c1cfa53c-65d3-431e-8552-326bf310c7ad --private-ip '192.*.*.*' --offset 0 --limit 10 --tags taurusKey1=value1",
         ),
         (
             "list-instances-legacy",
@@ -762,6 +1294,7 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-instances` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-instances-legacy --id ed7cc6166ec24360a5ed5c5c9c2ed726in01 --name hy --type Cluster --datastore-type gaussdb-mysql --vpc-id 19e5d45d-70fd-4a91-87e9-b27e71c9891f --subnet-id bd51fb45-2dc9-4296-8783-8623bfe89bb7 --offset 0 --limit 10",
         ),
         (
             "list-instances-v3",
@@ -781,6 +1314,7 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-instances` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-instances-v3 --id 61a4ea66210545909d74a05c27a7179ein07 --name hyAbc --type Cluster --datastore-type gaussdb-mysql --vpc-id 19e5d45d-70fd-4a91-87e9-b27e71c9891f --subnet-id bd51fb45-2dcb-4296-8783-8623bfe89bb7 --private-ip 192.168.0.142 --offset 0 --limit 10 --tags taurusKey1=value1",
         ),
         (
             "list-intelligent-kill-session-history",
@@ -793,6 +1327,7 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-intelligent-kill-session-history --instance-id 17b6bbb64d2f4c14a83a88f19da8dcc8in07 --node-id d476fd181dad42cbb67e804953fb39ebno07 --start-time 1774528515000 --end-time 1775028515000 --limit 10 --offset 0",
         ),
         (
             "list-lts-configs",
@@ -804,6 +1339,7 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-lts-configs",
         ),
         (
             "list-online-ddl-task-records",
@@ -815,19 +1351,38 @@ async fn help_describes_every_operation() {
                 "--end-time",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-online-ddl-task-records --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --limit 10 --offset 0 --start-time 1749686400000 --end-time 1749772800000",
         ),
-        ("list-project-tags", &["--offset", "--limit", "--all"]),
-        ("list-proxies", &["--instance-id", "--offset", "--limit", "--all"]),
+        (
+            "list-project-tags",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-project-tags --offset 0 --limit 2",
+        ),
+        (
+            "list-proxies",
+            &["--instance-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-proxies --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --offset 0 --limit 10",
+        ),
         (
             "list-proxy-configurations",
             &["--instance-id", "--proxy-id", "--limit", "--offset", "--name", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-proxy-configurations --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
         ),
-        ("list-proxy-flavors", &["--instance-id", "--query-type", "--proxy-id"]),
+        (
+            "list-proxy-flavors",
+            &["--instance-id", "--query-type", "--proxy-id"],
+            "Example:\n  clouddb-gaussdb-mysql list-proxy-flavors --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
+        ),
         (
             "list-proxy-flavors-legacy",
             &["--instance-id", "use `list-proxy-flavors` instead"],
+            "Example:\n  clouddb-gaussdb-mysql list-proxy-flavors-legacy --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
         ),
-        ("list-recycle-instances", &["--limit", "--offset", "--all"]),
+        (
+            "list-recycle-instances",
+            &["--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-recycle-instances",
+        ),
         (
             "list-restorable-tables",
             &[
@@ -838,10 +1393,12 @@ async fn help_describes_every_operation() {
                 "--table-name",
                 "use `show-restore-available-tables` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-restorable-tables --instance-id 61a4ea66210545909d74a05c27a7179ein07 --restore-time 1690890940000 --last-table-info true --database-name test --table-name t",
         ),
         (
             "list-restore-times",
             &["--instance-id", "--date", "--start-time", "--end-time"],
+            "Example:\n  clouddb-gaussdb-mysql list-restore-times --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --date 2023-01-31",
         ),
         (
             "list-scheduled-jobs",
@@ -856,8 +1413,13 @@ async fn help_describes_every_operation() {
                 "--instance-id",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-scheduled-jobs --offset 1 --limit 10",
         ),
-        ("list-slow-log-details", &["--instance-id", "--body-file", "--all"]),
+        (
+            "list-slow-log-details",
+            &["--instance-id", "--body-file", "--all", "--node-id <", "--start-time <"],
+            "Example:\n  clouddb-gaussdb-mysql list-slow-log-details --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-time 2022-11-20T00:00:00+0800 --end-time 2022-11-29T00:00:00+0800 --limit 10 --line-num 1669344916000",
+        ),
         (
             "list-slow-log-details-legacy",
             &[
@@ -871,6 +1433,7 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-slow-log-details` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-slow-log-details-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --node-id cc07c60e94ec4575989840e648fb4f66no07 --start-date 2018-08-06T10:41:14+0800 --end-date 2018-08-07T10:41:14+0800 --offset 0 --limit 100",
         ),
         (
             "list-slow-log-details-v3",
@@ -885,55 +1448,127 @@ async fn help_describes_every_operation() {
                 "--all",
                 "use `list-slow-log-details` instead",
             ],
+            "Example:\n  clouddb-gaussdb-mysql list-slow-log-details-v3 --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --start-date 2022-07-10T00:00:00+0800 --end-date 2022-07-19T00:00:00+0800 --offset 0 --limit 1 --type INSERT --node-id cc07c60e94ec4575989840e648fb4f66no07",
         ),
-        ("list-sql-filter-rules", &["--instance-id", "--node-id", "--sql-type"]),
+        (
+            "list-sql-filter-rules",
+            &["--instance-id", "--node-id", "--sql-type"],
+            "Example:\n  clouddb-gaussdb-mysql list-sql-filter-rules --instance-id af315b8e6aaa41799bd9a31f2de15abc1n07 --node-id c01a5645eb2c4fb6a9373542f5366e50no07",
+        ),
         (
             "list-star-rocks-data-replication-config-by-data-base",
             &["--instance-id", "--database"],
+            "Example:\n  clouddb-gaussdb-mysql list-star-rocks-data-replication-config-by-data-base --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --database database",
         ),
         (
             "list-star-rocks-data-replications",
             &["--instance-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-star-rocks-data-replications --instance-id example --limit 10 --offset 1",
         ),
         (
             "list-star-rocks-database-parameters",
             &["--instance-id", "--add-task-scenario", "--main-task-name"],
+            "Example:\n  clouddb-gaussdb-mysql list-star-rocks-database-parameters --instance-id example",
         ),
         (
             "list-star-rocks-database-users",
             &["--instance-id", "--user-name", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-star-rocks-database-users --instance-id 54e42160670e48e789af7075e1fea1fin16 --limit 10 --offset 1",
         ),
         (
             "list-star-rocks-databases",
             &["--instance-id", "--limit", "--offset", "--database-name", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-star-rocks-databases --instance-id example --limit 10 --offset 1 --database-name ''",
         ),
         (
             "list-taurus-db-node-processes",
             &["--instance-id", "--node-id", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql list-taurus-db-node-processes --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --offset 0 --limit 100",
         ),
-        ("modify-auto-expand-policy", &["--instance-id", "--body-file"]),
-        ("modify-backup-vault-lock", &["--instance-id", "--body-file"]),
-        ("modify-data-sync", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "modify-auto-expand-policy",
+            &["--instance-id", "--body-file", "--switch-option <", "--limit-size <"],
+            "Example:\n  clouddb-gaussdb-mysql modify-auto-expand-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --switch-option true --limit-size 500 --trigger-available-percent 10 --step-percent 20",
+        ),
+        (
+            "modify-backup-vault-lock",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--action <",
+                "--backup-vaultlock-info.lock-policy <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql modify-backup-vault-lock --instance-id 61a4ea66210545909d74a05c27a7179ein07 --action enable --backup-vaultlock-info.lock-policy true --backup-vaultlock-info.lock-retention-days 30",
+        ),
+        (
+            "modify-data-sync",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--task-name <",
+                "--source-instance-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql modify-data-sync --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --source-instance-id source_instance_id --source-node-id source_node_id --source-database-name source_database_name --target-database-name target_database_name --db-configs.param-name enable_chunk_level_dump --db-configs.value false --db-configs.param-name snapshot_with_lock --db-configs.value true --db-configs.param-name sync_commit_interval_ms --db-configs.value 5000 --db-configs.param-name max_sync_commit_rows --db-configs.value 500000 --db-configs.param-name max_sync_commit_bytes --db-configs.value 268435456 --db-configs.param-name max_full_sync_task_threads_num --db-configs.value 1 --db-configs.param-name max_rows_per_chunk --db-configs.value 0 --db-configs.param-name max_bytes_per_chunk --db-configs.value 268435456 --db-configs.param-name binlog_expire_logs_seconds --db-configs.value 0 --table-repl-config.repl-type include_tables --table-repl-config.repl-scope all --tables-configs.table-name tableName --tables-configs.table-config tableConfig --body '{\"table_repl_config\":{\"tables\":[]}}'",
+        ),
         (
             "modify-star-rocks-security-group",
-            &["--instance-id", "--body-file", "--wait"],
+            &["--instance-id", "--body-file", "--wait", "--security-group-id <"],
+            "Example:\n  clouddb-gaussdb-mysql modify-star-rocks-security-group --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --security-group-id 967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1",
         ),
         (
             "pause-star-rocks-data-replication",
-            &["--instance-id", "--body-file", "--wait"],
+            &["--instance-id", "--body-file", "--wait", "--task-name <"],
+            "Example:\n  clouddb-gaussdb-mysql pause-star-rocks-data-replication --instance-id example --task-name task_name",
         ),
         (
             "remove-proxy-nodes",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--node-num <",
+                "--node-ids <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql remove-proxy-nodes --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --node-num 1",
         ),
-        ("rename-proxy", &["--instance-id", "--proxy-id", "--body-file"]),
-        ("reset-database-password", &["--instance-id", "--body-file"]),
+        (
+            "rename-proxy",
+            &["--instance-id", "--proxy-id", "--body-file", "--alias <"],
+            "Example:\n  clouddb-gaussdb-mysql rename-proxy --instance-id 4785fc80386846f3ad2bf4e0cd53a4cein07 --proxy-id 286a4a1a45e3400c907b51b0721377f9po01 --alias newName",
+        ),
+        (
+            "reset-database-password",
+            &["--instance-id", "--body-file", "--password <"],
+            "Example:\n  clouddb-gaussdb-mysql reset-database-password --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --password Test_345612",
+        ),
         (
             "reset-database-password-legacy",
-            &["--instance-id", "--body-file", "use `reset-database-password` instead"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "use `reset-database-password` instead",
+                "--password <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql reset-database-password-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --password Test_345612",
         ),
-        ("resize-click-house-instance-flavor", &["--instance-id", "--body-file"]),
-        ("resize-instance-flavor", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "resize-click-house-instance-flavor",
+            &["--instance-id", "--body-file", "--flavor-ref <", "--delay <"],
+            "Example:\n  clouddb-gaussdb-mysql resize-click-house-instance-flavor --instance-id fb632d1d531a4107804f0f082581810fin07 --flavor-ref 6ebc6add-7462-3c27-b92b-3d79ae37a309 --delay false --body.instance-id 59c6b263cd884178b7395e1ee8d93fbdb16",
+        ),
+        (
+            "resize-instance-flavor",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--resize-flavor.spec-code <",
+                "--is-auto-pay <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql resize-instance-flavor --instance-id example --resize-flavor.spec-code gaussdb.mysql.xlarge.arm.8",
+        ),
         (
             "resize-instance-flavor-legacy",
             &[
@@ -941,91 +1576,417 @@ async fn help_describes_every_operation() {
                 "--body-file",
                 "--wait",
                 "use `resize-instance-flavor` instead",
+                "--resize-flavor.spec-code <",
+                "--is-auto-pay <",
             ],
+            "Example:\n  clouddb-gaussdb-mysql resize-instance-flavor-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --resize-flavor.spec-code gaussdb.large.4",
         ),
-        ("resize-star-rocks-flavor", &["--instance-id", "--body-file", "--wait"]),
-        ("restart-click-house-instance", &["--instance-id", "--wait"]),
-        ("restart-instance", &["--instance-id", "--body-file", "--wait"]),
-        ("restart-node", &["--instance-id", "--node-id", "--body-file", "--wait"]),
-        ("restart-proxy", &["--instance-id", "--proxy-id", "--wait"]),
-        ("restart-star-rocks-instance", &["--starrocks-instance-id"]),
-        ("restart-star-rocks-node", &["--starrocks-node-id", "--starrocks-instance-id"]),
-        ("restore-tables", &["--instance-id", "--body-file", "--wait"]),
-        ("restore-to-existing-instance", &["--body-file", "--wait"]),
+        (
+            "resize-star-rocks-flavor",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--fe-flavor-id <",
+                "--be-flavor-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql resize-star-rocks-flavor --instance-id 40dc4c5729f14aad893e2dcd5baf6a15in07 --fe-flavor-id c44cfde6-d250-313c-8d7a-cd216f071658 --be-flavor-id c44cfde6-d250-313c-8d7a-cd216f071670",
+        ),
+        (
+            "restart-click-house-instance",
+            &["--instance-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql restart-click-house-instance --instance-id fb632d1d531a4107804f0f082581810fin07",
+        ),
+        (
+            "restart-instance",
+            &["--instance-id", "--body-file", "--wait", "--delay <"],
+            "Example:\n  clouddb-gaussdb-mysql restart-instance --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --delay true",
+        ),
+        (
+            "restart-node",
+            &["--instance-id", "--node-id", "--body-file", "--wait", "--delay <"],
+            "Example:\n  clouddb-gaussdb-mysql restart-node --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-id f0d5f01f04964f36a545ad85e4e9cfe9no07 --delay false",
+        ),
+        (
+            "restart-proxy",
+            &["--instance-id", "--proxy-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql restart-proxy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01",
+        ),
+        (
+            "restart-star-rocks-instance",
+            &["--starrocks-instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql restart-star-rocks-instance --starrocks-instance-id 9ac58f9b88744f8a87893d22f6ef9a28in17",
+        ),
+        (
+            "restart-star-rocks-node",
+            &["--starrocks-node-id", "--starrocks-instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql restart-star-rocks-node --starrocks-node-id 2c464fbdc8ea4c59814dab2243d8e270no17 --starrocks-instance-id 9ac58f9b88744f8a87893d22f6ef9a28in17",
+        ),
+        (
+            "restore-tables",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--restore-time <",
+                "--restore-tables.database <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql restore-tables --instance-id 61a4ea66210545909d74a05c27a7179ein07 --restore-time 1690890940000 --last-table-info true --body '{\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}]}'",
+        ),
+        (
+            "restore-to-existing-instance",
+            &[
+                "--body-file",
+                "--wait",
+                "--target-instance-id <",
+                "--source-instance-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql restore-to-existing-instance --target-instance-id 7033e7c3cf93438797d44ad7ae0a7d95in07 --source-instance-id 690e08a7c3854c218df0e59de3b0c6cein07 --type backup --backup-id 7ffbf305376b4cbea0ae491257b6aaaf9br07",
+        ),
         (
             "resume-star-rocks-data-replication",
-            &["--instance-id", "--body-file", "--wait"],
+            &["--instance-id", "--body-file", "--wait", "--task-name <"],
+            "Example:\n  clouddb-gaussdb-mysql resume-star-rocks-data-replication --instance-id example --task-name task_name",
         ),
-        ("revoke-database-user-privileges", &["--instance-id", "--body-file", "--wait"]),
-        ("set-audit-log-policy", &["--instance-id", "--body-file", "--wait"]),
-        ("set-audit-log-switch", &["--instance-id", "--body-file"]),
-        ("set-auto-sql-limiting", &["--instance-id", "--body-file", "--wait"]),
-        ("set-backup-encryption", &["--instance-id", "--body-file"]),
-        ("set-click-house-slow-log-desensitization", &["--instance-id", "--body-file"]),
-        ("set-ddl-log-policy", &["--instance-id", "--body-file"]),
-        ("set-enterprise-project-quotas", &["--body-file"]),
+        (
+            "revoke-database-user-privileges",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--users.name <",
+                "--users.host <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql revoke-database-user-privileges --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1 --users.databases test",
+        ),
+        (
+            "set-audit-log-policy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--keep-days <",
+                "--audit-types <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-audit-log-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --keep-days 7 --audit-types INSERT --audit-types UPDATE --audit-types DELETE",
+        ),
+        (
+            "set-audit-log-switch",
+            &["--instance-id", "--body-file", "--switch-status <"],
+            "Example:\n  clouddb-gaussdb-mysql set-audit-log-switch --instance-id 61a4ea66210545909d74a05c27a7179ein07 --switch-status ON",
+        ),
+        (
+            "set-auto-sql-limiting",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--auto-sql-limiting-rules.node-id <",
+                "--auto-sql-limiting-rules.start-time <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-auto-sql-limiting --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --auto-sql-limiting-rules.node-id a4e0f43f6ee2459fa3ac27474cb5991cno07 --auto-sql-limiting-rules.start-time 00:00 --auto-sql-limiting-rules.end-time 23:59 --auto-sql-limiting-rules.cpu-usage 80 --auto-sql-limiting-rules.active-sessions 100 --auto-sql-limiting-rules.condition or --auto-sql-limiting-rules.duration 5 --auto-sql-limiting-rules.max-concurrency 10 --auto-sql-limiting-rules.clear-time 30 --auto-sql-limiting-rules.retain-sql-rule true",
+        ),
+        (
+            "set-backup-encryption",
+            &["--instance-id", "--body-file", "--encryption-status <", "--type <"],
+            "Example:\n  clouddb-gaussdb-mysql set-backup-encryption --instance-id 7033e7c3cf93438797d44ad7ae0a7d95in07 --encryption-status on --type kms --kms-key-id b82fa43f-f6e8-4ec4-9c31-231bc547c526",
+        ),
+        (
+            "set-click-house-slow-log-desensitization",
+            &["--instance-id", "--body-file", "--open-slow-log-switch <"],
+            "Example:\n  clouddb-gaussdb-mysql set-click-house-slow-log-desensitization --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --open-slow-log-switch false",
+        ),
+        (
+            "set-ddl-log-policy",
+            &["--instance-id", "--body-file", "--keep-days <", "--switch-status <"],
+            "Example:\n  clouddb-gaussdb-mysql set-ddl-log-policy --instance-id 7e8dfe8f580043d4a424f65b51c0e1f0in07 --keep-days 3 --switch-status ON",
+        ),
+        (
+            "set-enterprise-project-quotas",
+            &[
+                "--body-file",
+                "--quota-list.enterprise-project-id <",
+                "--quota-list.instance-quota <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-enterprise-project-quotas --quota-list.enterprise-project-id 0 --quota-list.instance-quota 20 --quota-list.vcpus-quota 20 --quota-list.ram-quota 40",
+        ),
         (
             "set-enterprise-project-quotas-legacy",
-            &["--body-file", "use `set-enterprise-project-quotas` instead"],
+            &[
+                "--body-file",
+                "use `set-enterprise-project-quotas` instead",
+                "--quota-list.enterprise-project-id <",
+                "--quota-list.instance-quota <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-enterprise-project-quotas-legacy --quota-list.enterprise-project-id 0 --quota-list.instance-quota 1 --quota-list.vcpus-quota 4 --quota-list.ram-quota 8",
         ),
-        ("set-htap-query-queues-rule", &["--instance-id", "--body-file"]),
-        ("set-instance-auto-scaling-policy", &["--instance-id", "--body-file"]),
-        ("set-instance-maintenance-window", &["--instance-id", "--body-file"]),
-        ("set-instance-monitor-policy", &["--instance-id", "--body-file", "--wait"]),
-        ("set-instance-readonly-status", &["--instance-id", "--body-file", "--wait"]),
-        ("set-instance-schedule-events", &["--body-file"]),
-        ("set-instance-ssl", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "set-htap-query-queues-rule",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--query-queue-rule.enable-query-queue-select <",
+                "--query-queue-rule.query-queue-max-queued-queries <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-htap-query-queues-rule --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --query-queue-rule.query-queue-max-queued-queries 1024 --query-queue-rule.query-queue-pending-timeout-second 300 --query-queue-rule.query-queue-concurrency-limit 20 --query-queue-rule.query-queue-mem-used-pct-limit 80 --query-queue-rule.query-queue-cpu-used-pct-limit 80",
+        ),
+        (
+            "set-instance-auto-scaling-policy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--status <",
+                "--scaling-strategy.flavor-switch <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-instance-auto-scaling-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --status ON --scaling-strategy.flavor-switch ON --scaling-strategy.read-only-switch ON --monitor-cycle 300 --silence-cycle 300 --enlarge-threshold 50 --max-flavor gaussdb.mysql.large.x86.4 --reduce-enabled false --max-read-only-count 2 --read-only-weight 10",
+        ),
+        (
+            "set-instance-maintenance-window",
+            &["--instance-id", "--body-file", "--start-time <", "--end-time <"],
+            "Example:\n  clouddb-gaussdb-mysql set-instance-maintenance-window --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --start-time 22:00 --end-time 02:00",
+        ),
+        (
+            "set-instance-monitor-policy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--monitor-switch <",
+                "--period <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-instance-monitor-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --monitor-switch true --period 1",
+        ),
+        (
+            "set-instance-readonly-status",
+            &["--instance-id", "--body-file", "--wait", "--readonly <"],
+            "Example:\n  clouddb-gaussdb-mysql set-instance-readonly-status --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --readonly true",
+        ),
+        (
+            "set-instance-schedule-events",
+            &["--body-file", "--operation-type <", "--event-instances.event-id <"],
+            "Example:\n  clouddb-gaussdb-mysql set-instance-schedule-events --operation-type reservation --event-instances.event-id 5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07 --event-schedule-window.planned-day 2025-06-20 --event-schedule-window.start-time 01:00 --event-schedule-window.end-time 03:00",
+        ),
+        (
+            "set-instance-ssl",
+            &["--instance-id", "--body-file", "--wait", "--ssl-option <"],
+            "Example:\n  clouddb-gaussdb-mysql set-instance-ssl --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --ssl-option true",
+        ),
         (
             "set-proxy-access-control-rules",
-            &["--instance-id", "--proxy-id", "--body-file"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--type <",
+                "--ip-list.ip <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-access-control-rules --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --type black --ip-list.ip 192.107.0.1 --ip-list.description black01",
         ),
         (
             "set-proxy-connection-pool-type",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--connection-pool-type <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-connection-pool-type --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --proxy-id 5881e1ca66af4aefbc64dc2874e55b3fpo01 --connection-pool-type SESSION",
         ),
-        ("set-proxy-new-node-auto-add", &["--instance-id", "--proxy-id", "--body-file"]),
+        (
+            "set-proxy-new-node-auto-add",
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--switch-status <",
+                "--weight <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-new-node-auto-add --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --switch-status ON --weight 100",
+        ),
         (
             "set-proxy-route-mode",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--route-mode <",
+                "--master-weight <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-route-mode --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --route-mode 0 --master-weight 100 --readonly-nodes.id d23535333138462880bfa1838fdfced2no07 --readonly-nodes.weight 200",
         ),
         (
             "set-proxy-session-consistency",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--session-consistence <",
+                "--consistence-mode <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-session-consistency --instance-id d512257ecc04d96a0f3a9021018a385in07 --proxy-id 7bf4a8bbb4f4fb58233a242ee13603bpo01 --session-consistence true",
         ),
-        ("set-proxy-ssl", &["--instance-id", "--proxy-id", "--body-file", "--wait"]),
-        ("set-proxy-transaction-split", &["--instance-id", "--body-file", "--wait"]),
-        ("set-proxy-weights", &["--instance-id", "--proxy-id", "--body-file", "--wait"]),
-        ("set-recycle-policy", &["--body-file"]),
-        ("set-serverless-policy", &["--instance-id", "--body-file"]),
-        ("set-slow-log-desensitization", &["--instance-id", "--body-file"]),
-        ("set-sql-filter-rules", &["--instance-id", "--body-file", "--wait"]),
-        ("set-sql-filter-switch", &["--instance-id", "--body-file", "--wait"]),
-        ("show-audit-log-download-link", &["--instance-id", "--body-file"]),
-        ("show-audit-log-policy", &["--instance-id"]),
-        ("show-audit-log-switch", &["--instance-id"]),
-        ("show-auto-expand-policy", &["--instance-id"]),
-        ("show-auto-scaling-policy", &["--instance-id"]),
-        ("show-auto-sql-limiting-log", &["--instance-id", "--node-id"]),
-        ("show-backup-encryption", &["--instance-id"]),
-        ("show-backup-policy", &["--instance-id"]),
+        (
+            "set-proxy-ssl",
+            &["--instance-id", "--proxy-id", "--body-file", "--wait", "--ssl-option <"],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-ssl --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --proxy-id 2ec617ba62da4eafb921b69438beed3cpo01 --ssl-option true",
+        ),
+        (
+            "set-proxy-transaction-split",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--transaction-split <",
+                "--proxy-id-list <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-transaction-split --instance-id 6b030d160ac24eda9a5320fb38dc2d0ain07 --transaction-split OFF --proxy-id-list 2a2060f2486e4a47934182d91a3b53d2po01",
+        ),
+        (
+            "set-proxy-weights",
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--master-weight <",
+                "--readonly-nodes.id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-proxy-weights --instance-id e73893ef73754465a8bd2e0857bbf13ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --master-weight 100",
+        ),
+        (
+            "set-recycle-policy",
+            &["--body-file", "--recycle-policy.retention-period-in-days <"],
+            "Example:\n  clouddb-gaussdb-mysql set-recycle-policy --recycle-policy.retention-period-in-days 5",
+        ),
+        (
+            "set-serverless-policy",
+            &["--instance-id", "--body-file", "--min-vcpus <", "--max-vcpus <"],
+            "Example:\n  clouddb-gaussdb-mysql set-serverless-policy --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --min-vcpus 1 --max-vcpus 4",
+        ),
+        (
+            "set-slow-log-desensitization",
+            &["--instance-id", "--body-file", "--open-slow-log-switch <"],
+            "Example:\n  clouddb-gaussdb-mysql set-slow-log-desensitization --instance-id 61a4ea66210545909d74a05c27a7179ein07 --open-slow-log-switch true",
+        ),
+        (
+            "set-sql-filter-rules",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--sql-filter-rules.node-id <",
+                "--sql-filter-rules.rules.sql-type <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql set-sql-filter-rules --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --body '{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}'",
+        ),
+        (
+            "set-sql-filter-switch",
+            &["--instance-id", "--body-file", "--wait", "--switch-status <"],
+            "Example:\n  clouddb-gaussdb-mysql set-sql-filter-switch --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --switch-status ON",
+        ),
+        (
+            "show-audit-log-download-link",
+            &["--instance-id", "--body-file", "--ids <"],
+            "Example:\n  clouddb-gaussdb-mysql show-audit-log-download-link --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --ids fa163ea0e2bet11e9d832166a2cf894c5br01 --ids fa163ea0e2bet11e9d832136a668094c5br01",
+        ),
+        (
+            "show-audit-log-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-audit-log-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "show-audit-log-switch",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-audit-log-switch --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
+        (
+            "show-auto-expand-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-auto-expand-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "show-auto-scaling-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-auto-scaling-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
+        (
+            "show-auto-sql-limiting-log",
+            &["--instance-id", "--node-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-auto-sql-limiting-log --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-id a4e0f43f6ee2459fa3ac27474cb5991cno07",
+        ),
+        (
+            "show-backup-encryption",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-backup-encryption --instance-id 7033e7c3cf93438797d44ad7ae0a7d95in07",
+        ),
+        (
+            "show-backup-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
         (
             "show-backup-policy-legacy",
             &["--instance-id", "use `show-backup-policy` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-backup-policy-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07",
         ),
-        ("show-backup-resource-package-flavors", &["--offset", "--limit", "--all"]),
-        ("show-backup-vault-lock", &["--instance-id"]),
-        ("show-click-house-instance", &["--instance-id", "--clickhouse-instance-id"]),
-        ("show-click-house-replication-config", &["--instance-id", "--database-name"]),
-        ("show-click-house-slow-log-desensitization", &["--instance-id"]),
-        ("show-configuration-detail", &["--configuration-id"]),
-        ("show-dedicated-resource", &["--dedicated-resource-id"]),
-        ("show-dynamic-serverless-policy", &["--instance-id"]),
-        ("show-error-log-download-link", &["--instance-id", "--node-id"]),
+        (
+            "show-backup-resource-package-flavors",
+            &["--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql show-backup-resource-package-flavors --offset 0 --limit 10",
+        ),
+        (
+            "show-backup-vault-lock",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-backup-vault-lock --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
+        (
+            "show-click-house-instance",
+            &["--instance-id", "--clickhouse-instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-click-house-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --clickhouse-instance-id df3ae779e2ad4993a03ccd7a81240125in16",
+        ),
+        (
+            "show-click-house-replication-config",
+            &["--instance-id", "--database-name"],
+            "Example:\n  clouddb-gaussdb-mysql show-click-house-replication-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --database-name db_test",
+        ),
+        (
+            "show-click-house-slow-log-desensitization",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-click-house-slow-log-desensitization --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07",
+        ),
+        (
+            "show-configuration-detail",
+            &["--configuration-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-configuration-detail --configuration-id 7a8d539ba30f43adaf1b16d08b1df4bdpr07",
+        ),
+        (
+            "show-dedicated-resource",
+            &["--dedicated-resource-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-dedicated-resource --dedicated-resource-id 6e097c33-d6b9-4ca5-83cb-6cc79dcf4f06",
+        ),
+        (
+            "show-dynamic-serverless-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-dynamic-serverless-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "show-error-log-download-link",
+            &["--instance-id", "--node-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-error-log-download-link --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07",
+        ),
         (
             "show-historical-sql-filter-rule",
             &["--instance-id", "--node-id", "--sql-type"],
+            "Example:\n  clouddb-gaussdb-mysql show-historical-sql-filter-rule --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --sql-type SELECT",
         ),
-        ("show-htap-error-log-detail", &["--instance-id", "--body-file", "--all"]),
+        (
+            "show-htap-error-log-detail",
+            &["--instance-id", "--body-file", "--all", "--node-id <", "--start-time <"],
+            "Example:\n  clouddb-gaussdb-mysql show-htap-error-log-detail --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-id 21f14a5974a540f2afb541eaf6e90107no17 --start-time 2025-06-01T00:00:00+0800 --end-time 2025-06-01T02:00:00+0800 --level ERROR --limit 10",
+        ),
         (
             "show-htap-lts-config",
             &[
@@ -1036,9 +1997,18 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql show-htap-lts-config --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
         ),
-        ("show-htap-process-list", &["--instance-id", "--limit", "--offset", "--all"]),
-        ("show-htap-query-queues-rule", &["--instance-id"]),
+        (
+            "show-htap-process-list",
+            &["--instance-id", "--limit", "--offset", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql show-htap-process-list --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
+        ),
+        (
+            "show-htap-query-queues-rule",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-htap-query-queues-rule --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
+        ),
         (
             "show-instance-backups",
             &[
@@ -1051,23 +2021,51 @@ async fn help_describes_every_operation() {
                 "--filter-content",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-backups --instance-id 61a4ea66210545909d74a05c27a7179ein07 --offset 0 --limit 10 --order-field beginTime --order-rule desc",
         ),
-        ("show-instance-database-version", &["--instance-id"]),
+        (
+            "show-instance-database-version",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-database-version --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
         (
             "show-instance-databases-for-htap",
-            &["--instance-id", "--limit", "--offset", "--body-file", "--all"],
+            &[
+                "--instance-id",
+                "--limit",
+                "--offset",
+                "--body-file",
+                "--all",
+                "--source-instance-id <",
+                "--databases <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-databases-for-htap --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --limit 10 --offset 0 --source-instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --databases order",
         ),
-        ("show-instance-detail", &["--instance-id"]),
+        (
+            "show-instance-detail",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-detail --instance-id d738399de028480fabb2b8120d4e01a4in07",
+        ),
         (
             "show-instance-detail-legacy",
             &["--instance-id", "use `show-instance-detail` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-detail-legacy --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
         ),
         (
             "show-instance-detail-v3",
             &["--instance-id", "use `show-instance-detail` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-detail-v3 --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
         ),
-        ("show-instance-eip", &["--instance-id"]),
-        ("show-instance-monitor-policy", &["--instance-id"]),
+        (
+            "show-instance-eip",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-eip --instance-id 12a49c2dc32648df8dd25e2976f70180in07",
+        ),
+        (
+            "show-instance-monitor-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-monitor-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
         (
             "show-instance-schedule-events",
             &[
@@ -1082,29 +2080,100 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--all",
             ],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-schedule-events --id 5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07 --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --status inquiring --type system.lifecycle.db_upgrade --level major --sort-field created_time --order desc --limit 10 --offset 0",
         ),
         (
             "show-instance-tables-for-htap",
-            &["--instance-id", "--limit", "--offset", "--body-file", "--all"],
+            &[
+                "--instance-id",
+                "--limit",
+                "--offset",
+                "--body-file",
+                "--all",
+                "--source-instance-id <",
+                "--filter-type <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql show-instance-tables-for-htap --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --limit 10 --offset 0 --source-instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --filter-type include_tables --selected-tables.database db1 --selected-tables.tables t1 --body '{\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}]}'",
         ),
-        ("show-intelligent-kill-session-statistic", &["--instance-id", "--node-id"]),
-        ("show-job", &["--id"]),
-        ("show-job-legacy", &["--id", "use `show-job` instead"]),
-        ("show-kernel-upgrade-check-result", &["--body-file"]),
-        ("show-lock-wait-session", &["--instance-id", "--node-id", "--pid"]),
-        ("show-multi-tenant", &["--instance-id"]),
-        ("show-project-quotas", &["--type"]),
-        ("show-project-quotas-legacy", &["--type", "use `show-project-quotas` instead"]),
-        ("show-proxy-access-control", &["--instance-id", "--proxy-id"]),
-        ("show-proxy-flavors-by-az-code", &["--az-codes", "--proxy-engine-name"]),
-        ("show-proxy-legacy", &["--instance-id", "use `list-proxies` instead"]),
-        ("show-proxy-v3", &["--instance-id", "use `list-proxies` instead"]),
-        ("show-proxy-version", &["--instance-id", "--proxy-id", "--engine-name"]),
+        (
+            "show-intelligent-kill-session-statistic",
+            &["--instance-id", "--node-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-intelligent-kill-session-statistic --instance-id 17b6bbb64d2f4c14a83a88f19da8dcc8in07 --node-id d476fd181dad42cbb67e804953fb39ebno07",
+        ),
+        (
+            "show-job",
+            &["--id"],
+            "Example:\n  clouddb-gaussdb-mysql show-job --id a9767ede-fe0f-4888-9003-e843a4c90514",
+        ),
+        (
+            "show-job-legacy",
+            &["--id", "use `show-job` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-job-legacy --id a9767ede-fe0f-4888-9003-e843a4c90514",
+        ),
+        (
+            "show-kernel-upgrade-check-result",
+            &[
+                "--body-file",
+                "--databases-instance-infos.current-version <",
+                "--databases-instance-infos.instance-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql show-kernel-upgrade-check-result --databases-instance-infos.current-version 2.0.72.251200 --databases-instance-infos.instance-id 20a222abbe61464b868d5c481da456b3in07",
+        ),
+        (
+            "show-lock-wait-session",
+            &["--instance-id", "--node-id", "--pid"],
+            "Example:\n  clouddb-gaussdb-mysql show-lock-wait-session --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --pid 2075426",
+        ),
+        (
+            "show-multi-tenant",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-multi-tenant --instance-id af315b8e6aaa41799bd9a31f2de15abcin07",
+        ),
+        (
+            "show-project-quotas",
+            &["--type"],
+            "Example:\n  clouddb-gaussdb-mysql show-project-quotas --type instance",
+        ),
+        (
+            "show-project-quotas-legacy",
+            &["--type", "use `show-project-quotas` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-project-quotas-legacy --type instance",
+        ),
+        (
+            "show-proxy-access-control",
+            &["--instance-id", "--proxy-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-proxy-access-control --instance-id 4785fc80386846f3ad2bf4e0cd53a4cein07 --proxy-id 286a4a1a45e3400c907b51b0721377f9po01",
+        ),
+        (
+            "show-proxy-flavors-by-az-code",
+            &["--az-codes", "--proxy-engine-name"],
+            "Example:\n  clouddb-gaussdb-mysql show-proxy-flavors-by-az-code --az-codes cn-north-4a --proxy-engine-name taurusproxy",
+        ),
+        (
+            "show-proxy-legacy",
+            &["--instance-id", "use `list-proxies` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-proxy-legacy --instance-id 436aaafb689c4250a9a5bb33cb271e8cin07",
+        ),
+        (
+            "show-proxy-v3",
+            &["--instance-id", "use `list-proxies` instead"],
+            "Example:\n  clouddb-gaussdb-mysql show-proxy-v3 --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
+        ),
+        (
+            "show-proxy-version",
+            &["--instance-id", "--proxy-id", "--engine-name"],
+            "Example:\n  clouddb-gaussdb-mysql show-proxy-version --instance-id 4785fc80386846f3ad2bf4e0cd53a4cein07 --proxy-id 286a4a1a45e3400c907b51b0721377f9po01 --engine-name taurusproxy",
+        ),
         (
             "show-realtime-session-task-status",
             &["--instance-id", "--node-id", "--request-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-realtime-session-task-status --instance-id 6754902da1f447269c6979b0590102a5in07 --node-id 941d21130b3c4899ad1a752a0945befdno07 --request-id realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
         ),
-        ("show-recycle-policy", &[]),
+        (
+            "show-recycle-policy",
+            &[],
+            "Example:\n  clouddb-gaussdb-mysql show-recycle-policy",
+        ),
         (
             "show-restore-available-tables",
             &[
@@ -1114,74 +2183,297 @@ async fn help_describes_every_operation() {
                 "--database-name",
                 "--table-name",
             ],
+            "Example:\n  clouddb-gaussdb-mysql show-restore-available-tables --instance-id 61a4ea66210545909d74a05c27a7179ein07 --restore-time 1690890940000 --last-table-info true",
         ),
-        ("show-serverless-compute-ability-policy", &["--instance-id"]),
-        ("show-serverless-scaling-policy", &["--instance-id"]),
-        ("show-slow-log-desensitization", &["--instance-id"]),
-        ("show-slow-log-detail", &["--instance-id", "--body-file", "--all"]),
-        ("show-slow-log-statistics", &["--instance-id", "--body-file", "--all"]),
-        ("show-sql-auto-sql-limiting", &["--instance-id", "--body-file"]),
-        ("show-sql-filter-switch", &["--instance-id"]),
-        ("show-star-rocks-data-replication-config", &["--instance-id", "--task-name"]),
-        ("show-star-rocks-instance", &["--instance-id", "--starrocks-instance-id"]),
-        ("show-star-rocks-slowlog-sensitive-status", &["--instance-id"]),
+        (
+            "show-serverless-compute-ability-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-serverless-compute-ability-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "show-serverless-scaling-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-serverless-scaling-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07",
+        ),
+        (
+            "show-slow-log-desensitization",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-slow-log-desensitization --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
+        (
+            "show-slow-log-detail",
+            &["--instance-id", "--body-file", "--all", "--node-id <", "--start-time <"],
+            "Example:\n  clouddb-gaussdb-mysql show-slow-log-detail --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-id 21f14a5974a540f2afb541eaf6e90107no17 --start-time 2025-06-01T00:00:00+0800 --end-time 2025-06-01T02:00:00+0800 --limit 10 --operate-type SELECT",
+        ),
+        (
+            "show-slow-log-statistics",
+            &["--instance-id", "--body-file", "--all", "--node-id <", "--start-time <"],
+            "Example:\n  clouddb-gaussdb-mysql show-slow-log-statistics --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --start-time 2025-06-10T10:00:00+0800 --end-time 2025-06-12T10:00:00+0800 --type SELECT --sort executeTime --order desc --offset 0 --limit 10",
+        ),
+        (
+            "show-sql-auto-sql-limiting",
+            &["--instance-id", "--body-file", "--node-ids <"],
+            "Example:\n  clouddb-gaussdb-mysql show-sql-auto-sql-limiting --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --node-ids a4e0f43f6ee2459fa3ac27474cb5991cno07",
+        ),
+        (
+            "show-sql-filter-switch",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-sql-filter-switch --instance-id af315b8e6aaa41799bd9a31f2de15abcin07",
+        ),
+        (
+            "show-star-rocks-data-replication-config",
+            &["--instance-id", "--task-name"],
+            "Example:\n  clouddb-gaussdb-mysql show-star-rocks-data-replication-config --instance-id example --task-name taskName",
+        ),
+        (
+            "show-star-rocks-instance",
+            &["--instance-id", "--starrocks-instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-star-rocks-instance --instance-id fb632d1d531a4107804f0f082581810fin07 --starrocks-instance-id b6280c323ce449f2ad02af74e21f3dc5in17",
+        ),
+        (
+            "show-star-rocks-slowlog-sensitive-status",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-star-rocks-slowlog-sensitive-status --instance-id af315b8e6aaa41799bd9a31f2de15abcin17",
+        ),
         (
             "show-starrocks-params",
             &["--instance-id", "--node-type", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-gaussdb-mysql show-starrocks-params --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-type fe",
         ),
-        ("show-table-meta-info", &["--instance-id", "--database-name", "--table-name"]),
-        ("show-task-details", &["--instance-id", "--job-id", "--job-name"]),
-        ("show-taurus-db-advanced-backup-policy", &["--instance-id"]),
+        (
+            "show-table-meta-info",
+            &["--instance-id", "--database-name", "--table-name"],
+            "Example:\n  clouddb-gaussdb-mysql show-table-meta-info --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --database-name demo_db --table-name t1",
+        ),
+        (
+            "show-task-details",
+            &["--instance-id", "--job-id", "--job-name"],
+            "Example:\n  clouddb-gaussdb-mysql show-task-details --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --job-id 31b8ae23-c687-4d80-b7b4-42a66c9bb886 --job-name UpgradeGaussDBforMySQLDatabaseVersion",
+        ),
+        (
+            "show-taurus-db-advanced-backup-policy",
+            &["--instance-id"],
+            "Example:\n  clouddb-gaussdb-mysql show-taurus-db-advanced-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07",
+        ),
         (
             "show-taurus-db-txn-progress",
-            &["--instance-id", "--node-id", "--body-file", "--all"],
+            &[
+                "--instance-id",
+                "--node-id",
+                "--body-file",
+                "--all",
+                "--action <",
+                "--transaction-ids <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql show-taurus-db-txn-progress --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --action rollback --offset 0 --limit 100",
         ),
-        ("start-online-ddl-task", &["--instance-id", "--body-file", "--wait"]),
-        ("stop-online-ddl-task", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "start-online-ddl-task",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--auto-clear <",
+                "--task-content.schema <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql start-online-ddl-task --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --auto-clear false --body '{\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}'",
+        ),
+        (
+            "stop-online-ddl-task",
+            &["--instance-id", "--body-file", "--wait", "--task-id <"],
+            "Example:\n  clouddb-gaussdb-mysql stop-online-ddl-task --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --task-id 4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
+        ),
         (
             "switch-gauss-my-sql-proxy-alt",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--alt-enabled <",
+                "--alt-for-readonly <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql switch-gauss-my-sql-proxy-alt --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --alt-enabled on --alt-for-readonly off",
         ),
         (
             "switch-gauss-my-sql-proxy-eip",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--bind <",
+                "--public-ip <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql switch-gauss-my-sql-proxy-eip --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --bind true --public-ip 100.85.220.13 --public-ip-id 1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55",
         ),
-        ("switch-proxy-access-control", &["--instance-id", "--proxy-id", "--body-file"]),
-        ("switchover-instance", &["--instance-id", "--body-file", "--wait"]),
-        ("sync-star-rocks-users", &["--instance-id", "--body-file"]),
-        ("unbind-instance-public-ip", &["--instance-id", "--wait"]),
-        ("update-backup-policy", &["--instance-id", "--body-file"]),
+        (
+            "switch-proxy-access-control",
+            &["--instance-id", "--proxy-id", "--body-file", "--open-access-control <"],
+            "Example:\n  clouddb-gaussdb-mysql switch-proxy-access-control --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --open-access-control true",
+        ),
+        (
+            "switchover-instance",
+            &["--instance-id", "--body-file", "--wait", "--node-id <"],
+            "Example:\n  clouddb-gaussdb-mysql switchover-instance --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --node-id 1801a615b52b4a5697cf385f6affbf4no07",
+        ),
+        (
+            "sync-star-rocks-users",
+            &["--instance-id", "--body-file", "--action <"],
+            "Example:\n  clouddb-gaussdb-mysql sync-star-rocks-users --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --action startSyncTaurusAccount",
+        ),
+        (
+            "unbind-instance-public-ip",
+            &["--instance-id", "--wait"],
+            "Example:\n  clouddb-gaussdb-mysql unbind-instance-public-ip --instance-id 096c0fc43e804757b59946b80dc27f8bin07",
+        ),
+        (
+            "update-backup-policy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--backup-policy.start-time <",
+                "--backup-policy.keep-days <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-backup-policy --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --backup-policy.start-time 19:00-20:00 --backup-policy.keep-days 7 --backup-policy.period 1,2,3,4,5",
+        ),
         (
             "update-backup-policy-legacy",
-            &["--instance-id", "--body-file", "use `update-backup-policy` instead"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "use `update-backup-policy` instead",
+                "--backup-policy.keep-days <",
+                "--backup-policy.start-time <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-backup-policy-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --backup-policy.keep-days 7 --backup-policy.start-time 19:00-20:00 --backup-policy.period 1,2,3,4,5",
         ),
-        ("update-click-house-database-user-password", &["--instance-id", "--body-file"]),
+        (
+            "update-click-house-database-user-password",
+            &["--instance-id", "--body-file", "--user-name <", "--password <"],
+            "Example:\n  clouddb-gaussdb-mysql update-click-house-database-user-password --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test0 --password Clickhouse_1234",
+        ),
         (
             "update-click-house-database-user-privileges",
-            &["--instance-id", "--body-file"],
+            &["--instance-id", "--body-file", "--user-name <", "--databases <"],
+            "Example:\n  clouddb-gaussdb-mysql update-click-house-database-user-privileges --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --user-name user_test1 --databases '*' --dml 2",
         ),
         (
             "update-click-house-replication-config",
-            &["--instance-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--source-instance-id <",
+                "--source-node-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-click-house-replication-config --instance-id 54e42160670e48e789af7075e1fea1fin16 --source-instance-id 5a377c0073cd4264be308fd968e60312in07 --source-node-id '' --database db1 --value '{\"white_list\": \"t1,t2,t3\"}'",
         ),
-        ("update-configuration", &["--configuration-id", "--body-file", "--wait"]),
-        ("update-database-comments", &["--instance-id", "--body-file", "--wait"]),
-        ("update-database-user-comments", &["--instance-id", "--body-file", "--wait"]),
-        ("update-database-user-passwords", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "update-configuration",
+            &[
+                "--configuration-id",
+                "--body-file",
+                "--wait",
+                "--name <",
+                "--description <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-configuration --configuration-id 7a8d539ba30f43adaf1b16d08b1df4bdpr07 --parameter-values '{\"max_user_connections\":\"4\"}'",
+        ),
+        (
+            "update-database-comments",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--databases.name <",
+                "--databases.comment <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-database-comments --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --databases.name gaussdb_mysql_user1 --databases.comment first_database",
+        ),
+        (
+            "update-database-user-comments",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--users.name <",
+                "--users.host <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-database-user-comments --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1 --users.comment first_database_user",
+        ),
+        (
+            "update-database-user-passwords",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--users.name <",
+                "--users.host <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-database-user-passwords --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --users.name gaussdb_mysql_user1 --users.host 127.0.0.1 --users.password Rds_1234",
+        ),
         (
             "update-dynamic-serverless-policy",
-            &["--instance-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--min-vcpus <",
+                "--max-vcpus <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-dynamic-serverless-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --min-vcpus 4 --max-vcpus 16 --need-update-nodes-compute-ability false",
         ),
-        ("update-enterprise-project-quotas", &["--body-file"]),
+        (
+            "update-enterprise-project-quotas",
+            &[
+                "--body-file",
+                "--quota-list.enterprise-project-id <",
+                "--quota-list.instance-quota <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-enterprise-project-quotas --quota-list.enterprise-project-id 0 --quota-list.instance-quota 20 --quota-list.vcpus-quota 20 --quota-list.ram-quota 40",
+        ),
         (
             "update-enterprise-project-quotas-legacy",
-            &["--body-file", "use `update-enterprise-project-quotas` instead"],
+            &[
+                "--body-file",
+                "use `update-enterprise-project-quotas` instead",
+                "--quota-list.enterprise-project-id <",
+                "--quota-list.instance-quota <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-enterprise-project-quotas-legacy --quota-list.enterprise-project-id 0 --quota-list.instance-quota 1 --quota-list.vcpus-quota 4 --quota-list.ram-quota 8",
         ),
-        ("update-htap-query-queues-control", &["--instance-id", "--body-file"]),
-        ("update-instance-alias", &["--instance-id", "--body-file"]),
-        ("update-instance-configurations", &["--instance-id", "--body-file", "--wait"]),
-        ("update-instance-internal-ip", &["--instance-id", "--body-file", "--wait"]),
-        ("update-instance-name", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "update-htap-query-queues-control",
+            &["--instance-id", "--body-file", "--enable-query-queue-select <"],
+            "Example:\n  clouddb-gaussdb-mysql update-htap-query-queues-control --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --enable-query-queue-select true",
+        ),
+        (
+            "update-instance-alias",
+            &["--instance-id", "--body-file", "--alias <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-alias --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --alias Test_alias",
+        ),
+        (
+            "update-instance-configurations",
+            &["--instance-id", "--body-file", "--wait", "--parameter-values <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-configurations --instance-id 3ef58db3986540d19f95151309368d34in07 --parameter-values '{\"max_user_connections\":\"100\"}'",
+        ),
+        (
+            "update-instance-internal-ip",
+            &["--instance-id", "--body-file", "--wait", "--internal-ip <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-internal-ip --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --internal-ip '192.*.*.'",
+        ),
+        (
+            "update-instance-name",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--name <",
+                "--is-modify-node-name <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-name --instance-id ba62a0b83a1b42bfab275829d86ac0fdin07 --name gaussdb-name",
+        ),
         (
             "update-instance-name-legacy",
             &[
@@ -1189,59 +2481,199 @@ async fn help_describes_every_operation() {
                 "--body-file",
                 "--wait",
                 "use `update-instance-name` instead",
+                "--name <",
             ],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-name-legacy --instance-id c3ec2c6148ad4d71b1a8411a62df0d3cin07 --name gaussdb-name",
         ),
-        ("update-instance-port", &["--instance-id", "--body-file", "--wait"]),
-        ("update-instance-private-dns", &["--instance-id", "--body-file", "--wait"]),
-        ("update-instance-security-group", &["--instance-id", "--body-file", "--wait"]),
-        ("update-instance-tags", &["--instance-id", "--body-file"]),
-        ("update-multi-tenant", &["--instance-id", "--body-file", "--wait"]),
-        ("update-node-names", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "update-instance-port",
+            &["--instance-id", "--body-file", "--wait", "--port <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-port --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --port 8836",
+        ),
+        (
+            "update-instance-private-dns",
+            &["--instance-id", "--body-file", "--wait", "--dns-name <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-private-dns --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --dns-name testmodifydnsname",
+        ),
+        (
+            "update-instance-security-group",
+            &["--instance-id", "--body-file", "--wait", "--security-group-id <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-security-group --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --security-group-id 054f55b5-946e-4761-a1e3-3be6892827c1",
+        ),
+        (
+            "update-instance-tags",
+            &["--instance-id", "--body-file", "--action <", "--tags.key <"],
+            "Example:\n  clouddb-gaussdb-mysql update-instance-tags --instance-id 61a4ea66210545909d74a05c27a7179ein07 --action create --tags.key key1 --tags.value value1 --tags.key key2 --tags.value value2",
+        ),
+        (
+            "update-multi-tenant",
+            &["--instance-id", "--body-file", "--wait", "--multi-tenant-switch <"],
+            "Example:\n  clouddb-gaussdb-mysql update-multi-tenant --instance-id af315b8e6aaa41799bd9a31f2de15abcin07 --multi-tenant-switch true",
+        ),
+        (
+            "update-node-names",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--node-list.node-id <",
+                "--node-list.name <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-node-names --instance-id 61a4ea66210545909d74a05c27a7179ein07 --node-list.node-id 799a0f2fa49d4151bf2f7063c1fbba36no07 --node-list.name gauss-cdf5_node03",
+        ),
         (
             "update-node-priority",
-            &["--instance-id", "--node-id", "--body-file", "--wait"],
+            &["--instance-id", "--node-id", "--body-file", "--wait", "--priority <"],
+            "Example:\n  clouddb-gaussdb-mysql update-node-priority --instance-id 61a4ea66210545909d74a05c27a7179ein07 --node-id ss62c18799854a919bab633874c159dfno01 --priority 2",
         ),
-        ("update-offsite-backup-policy", &["--instance-id", "--body-file"]),
+        (
+            "update-offsite-backup-policy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--backup-policy.open-auto-backup <",
+                "--backup-policy.open-incremental-backup <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-offsite-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --backup-policy.open-auto-backup true --backup-policy.open-incremental-backup false --backup-policy.destination-project-id fd710c89089a448aa2e666ab15817090 --backup-policy.destination-region cn-north-7 --backup-policy.keep-days 1",
+        ),
         (
             "update-proxy-configurations",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--configurations.name <",
+                "--configurations.value <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-proxy-configurations --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --configurations.name multiStatementType --configurations.value Loose --configurations.elem-type system",
         ),
         (
             "update-proxy-flavor",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &["--instance-id", "--proxy-id", "--body-file", "--wait", "--flavor-ref <"],
+            "Example:\n  clouddb-gaussdb-mysql update-proxy-flavor --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id e87088f0b6a345e79db19d57c41fde15po01 --flavor-ref gaussdb.proxy.xlarge.arm.2",
         ),
-        ("update-proxy-port", &["--instance-id", "--proxy-id", "--body-file", "--wait"]),
+        (
+            "update-proxy-port",
+            &["--instance-id", "--proxy-id", "--body-file", "--wait", "--port <"],
+            "Example:\n  clouddb-gaussdb-mysql update-proxy-port --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --proxy-id fbece38953e24a2b891488ed2fdf81abpo01 --port 3308",
+        ),
         (
             "update-proxy-private-dns-name",
-            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--wait",
+                "--new-dns-name <",
+                "--vpc-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-proxy-private-dns-name --instance-id 61a4ea66210545909d74a05c27a7179ein07 --proxy-id 151c14381ac14ecfb9703a745b992677po01 --new-dns-name proxytest01 --vpc-id 3cedfc54-b105-4652-a4e0-847b6cb6d2b1",
         ),
-        ("update-serverless-compute-ability-policy", &["--instance-id", "--body-file"]),
-        ("update-serverless-scaling-policy", &["--instance-id", "--body-file"]),
-        ("update-slowlog-sensitive-status", &["--instance-id", "--body-file"]),
-        ("update-star-rock-lts-config", &["--body-file"]),
-        ("update-star-rocks-database-user-password", &["--instance-id", "--body-file"]),
+        (
+            "update-serverless-compute-ability-policy",
+            &["--instance-id", "--body-file", "--min-vcpus <", "--max-vcpus <"],
+            "Example:\n  clouddb-gaussdb-mysql update-serverless-compute-ability-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --min-vcpus 1 --max-vcpus 8 --scale-out-switch true --min-readonly-node-count 1 --max-readonly-node-count 3 --need-update-nodes-compute-ability false",
+        ),
+        (
+            "update-serverless-scaling-policy",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--enlarge-step-size <",
+                "--custom-scaling-config.enlarge-scene.conditions.condition-id <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-serverless-scaling-policy --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --enlarge-step-size 2 --body '{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}}}'",
+        ),
+        (
+            "update-slowlog-sensitive-status",
+            &["--instance-id", "--body-file", "--open-slow-log-switch <"],
+            "Example:\n  clouddb-gaussdb-mysql update-slowlog-sensitive-status --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --open-slow-log-switch true",
+        ),
+        (
+            "update-star-rock-lts-config",
+            &["--body-file", "--log-configs.instance-id <", "--log-configs.log-type <"],
+            "Example:\n  clouddb-gaussdb-mysql update-star-rock-lts-config --log-configs.instance-id 614ff06f72ee46b7949423572dd51e8bin17 --log-configs.log-type error_log --log-configs.lts-group-id 460d8437-9dcb-47d0-8c56-5758f2042272 --log-configs.lts-stream-id bad1ca5d-e347-437f-be89-f2e08ce117b8",
+        ),
+        (
+            "update-star-rocks-database-user-password",
+            &["--instance-id", "--body-file", "--user-name <", "--password <"],
+            "Example:\n  clouddb-gaussdb-mysql update-star-rocks-database-user-password --instance-id 54e42160670e48e789af7075e1fea1fin16 --user-name user_test --password Tang_1234",
+        ),
         (
             "update-star-rocks-database-user-permission",
-            &["--instance-id", "--body-file"],
+            &["--instance-id", "--body-file", "--user-name <", "--databases <"],
+            "Example:\n  clouddb-gaussdb-mysql update-star-rocks-database-user-permission --instance-id 86fd60a5256a4592b957e8e6bb2d1b59in07 --user-name user_test --databases '*' --dml 2",
         ),
-        ("update-starrocks-params", &["--instance-id", "--body-file", "--wait"]),
-        ("update-taurus-db-advanced-backup-policy", &["--instance-id", "--body-file"]),
+        (
+            "update-starrocks-params",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--node-type <",
+                "--parameter-values <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql update-starrocks-params --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --node-type fe --parameter-values '{\"thrift_server_max_worker_threads\":\"2048\"}'",
+        ),
+        (
+            "update-taurus-db-advanced-backup-policy",
+            &["--instance-id", "--body-file", "--begin-time <", "--end-time <"],
+            "Example:\n  clouddb-gaussdb-mysql update-taurus-db-advanced-backup-policy --instance-id 61a4ea66210545909d74a05c27a7179ein07 --begin-time 19:00 --end-time 20:00 --policies.period '* * 1,2,3,4,5,6,7' --policies.policy-type base --policies.retention-days 7 --policies.period 'L * *' --policies.policy-type sparse --policies.retention-days 365",
+        ),
         (
             "update-taurus-node-data-ip",
-            &["--instance-id", "--node-id", "--body-file", "--wait"],
+            &["--instance-id", "--node-id", "--body-file", "--wait", "--internal-ip <"],
+            "Example:\n  clouddb-gaussdb-mysql update-taurus-node-data-ip --instance-id a23fb62bd61e4e9e9636fd2225f395bein07 --node-id 18663926eacb443d98dc20f8620f28f2no07 --internal-ip 192.168.0.125",
         ),
-        ("upgrade-configuration", &["--configuration-id", "--body-file"]),
-        ("upgrade-instance-kernel-version", &["--instance-id", "--body-file", "--wait"]),
-        ("upgrade-proxy-version", &["--instance-id", "--proxy-id", "--body-file"]),
-        ("upgrade-sr-kernel-version", &["--instance-id", "--body-file", "--wait"]),
-        ("upload-import-excel-template", &["--instance-id", "--body-file"]),
+        (
+            "upgrade-configuration",
+            &["--configuration-id", "--body-file", "--parameters <"],
+            "Example:\n  clouddb-gaussdb-mysql upgrade-configuration --configuration-id 43570e0de32e40c5a15f831aa5ce4176pr07 --parameters innodb_purge_threads --parameters connect_timeout",
+        ),
+        (
+            "upgrade-instance-kernel-version",
+            &["--instance-id", "--body-file", "--wait", "--delay <"],
+            "Example:\n  clouddb-gaussdb-mysql upgrade-instance-kernel-version --instance-id 096c0fc43e804757b59946b80dc27f8bin07 --delay false",
+        ),
+        (
+            "upgrade-proxy-version",
+            &[
+                "--instance-id",
+                "--proxy-id",
+                "--body-file",
+                "--source-version <",
+                "--target-version <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql upgrade-proxy-version --instance-id 517ea793ab91438cbfc9c4b1c958b1ein07 --proxy-id 0f46fc46396e4fb19a0cb52f578e9511po01 --source-version 2.23.12.000 --target-version 2.24.03.000",
+        ),
+        (
+            "upgrade-sr-kernel-version",
+            &[
+                "--instance-id",
+                "--body-file",
+                "--wait",
+                "--delay <",
+                "--is-skip-validate <",
+            ],
+            "Example:\n  clouddb-gaussdb-mysql upgrade-sr-kernel-version --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --delay false --is-skip-validate false",
+        ),
+        (
+            "upload-import-excel-template",
+            &["--instance-id", "--body-file", "--template-type <", "--file <"],
+            "Example:\n  clouddb-gaussdb-mysql upload-import-excel-template --instance-id af315b8e6aaa41799bd9a31f2de15abcin17 --body '{\"database_scope\":\"false\",\"file\":\"import_template.xlsx\",\"is_instance_level\":\"false\",\"is_support_regexp\":\"false\",\"selected_dbs\":\"db1,db2\",\"template_type\":\"import_async\"}'",
+        ),
     ];
-    for (name, needles) in operations {
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -1260,7 +2692,8 @@ async fn add_proxy_nodes() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .run()
         .await;
@@ -1304,7 +2737,7 @@ async fn add_proxy_nodes_legacy() {
         .args([
             "add-proxy-nodes-legacy",
             "--instance-id=e73893ef73754465a8bd2e0857bbf13ein07",
-            "--body={\"node_num\":2}",
+            "--node-num=2",
         ])
         .run()
         .await;
@@ -1346,7 +2779,7 @@ async fn apply_configuration() {
         .args([
             "apply-configuration",
             "--configuration-id=7a8d539ba30f43adaf1b16d08b1df4bdpr07",
-            "--body={\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
+            "--instance-ids=1c3f12d626824d4ca357104def25a455in07",
         ])
         .run()
         .await;
@@ -1389,7 +2822,9 @@ async fn batch_change_instance_specification() {
     let run = cli(&server)
         .args([
             "batch-change-instance-specification",
-            "--body={\"instance_ids\":[\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"61a4ea66210545909d74a05c27a7179ein07\"],\"spec_code\":\"gaussdb.mysql.xlarge.arm.4\"}",
+            "--instance-ids=ba62a0b83a1b42bfab275829d86ac0fdin07",
+            "--instance-ids=61a4ea66210545909d74a05c27a7179ein07",
+            "--spec-code=gaussdb.mysql.xlarge.arm.4",
         ])
         .run()
         .await;
@@ -1432,7 +2867,8 @@ async fn batch_delete_backup() {
     let run = cli(&server)
         .args([
             "batch-delete-backup",
-            "--body={\"backup_ids\":[\"53ad33abe43976054br07\",\"63ad3439af9776054br07\"]}",
+            "--backup-ids=53ad33abe43976054br07",
+            "--backup-ids=63ad3439af9776054br07",
         ])
         .run()
         .await;
@@ -1475,7 +2911,14 @@ async fn batch_update_backup_policy() {
     let run = cli(&server)
         .args([
             "batch-update-backup-policy",
-            "--body={\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+            "--instance-ids=61a4ea66210545909d74a05c27a7179ein07",
+            "--instance-ids=61a4ea66210545909d74a05c27a7180in07",
+            "--instance-ids=61a4ea66210545909d74a05c27a7181in07",
+            "--backup-policy.begin-time=19:00",
+            "--backup-policy.end-time=20:00",
+            "--backup-policy.policies.period=* * 1,2,3,4,5,6,7",
+            "--backup-policy.policies.policy-type=base",
+            "--backup-policy.policies.retention-days=7",
         ])
         .run()
         .await;
@@ -1511,7 +2954,9 @@ async fn batch_upgrade_databases() {
     let run = cli(&server)
         .args([
             "batch-upgrade-databases",
-            "--body={\"databases_instance_infos\":[{\"current_version\":\"2.0.48.231200\",\"instance_id\":\"6754902da1f447269c6979b0590102a5in07\"}],\"delay\":false}",
+            "--databases-instance-infos.current-version=2.0.48.231200",
+            "--databases-instance-infos.instance-id=6754902da1f447269c6979b0590102a5in07",
+            "--delay=false",
         ])
         .run()
         .await;
@@ -1551,7 +2996,8 @@ async fn bind_instance_public_ip() {
         .args([
             "bind-instance-public-ip",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
+            "--public-ip=10.145.51.214",
+            "--public-ip-id=8403e9cd-a7fa-4288-8b15-c7ceac1etest",
         ])
         .run()
         .await;
@@ -1634,10 +3080,7 @@ async fn cancel_scheduled_jobs() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "cancel-scheduled-jobs",
-            "--body={\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
-        ])
+        .args(["cancel-scheduled-jobs", "--job-ids=56d3c1138dcf4f1da73b0170700c78d0"])
         .run()
         .await;
     server
@@ -1680,7 +3123,13 @@ async fn check_click_house_database_config() {
         .args([
             "check-click-house-database-config",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_replconfig\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
+            "--source-instance-id=77aa4096cb824a61b93dab5ca00ecc8fin07",
+            "--source-node-id=57bfeacf6e8d4eb685ea907372374b35no07",
+            "--source-database-name=blackwhite_0018_61474479",
+            "--db-configs.param-name=default_isolation_level",
+            "--db-configs.value=QUERY_SNAPSHOT",
+            "--table-repl-config.repl-type=black_list",
+            "--body={\"table_repl_config\":{\"tables\":[]}}",
         ])
         .run()
         .await;
@@ -1724,7 +3173,35 @@ async fn check_click_house_table_config() {
         .args([
             "check-click-house-table-config",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+            "--source-instance-id=77aa4096cb824a61b93dab5ca00ecc8fin07",
+            "--source-node-id=57bfeacf6e8d4eb685ea907372374b35no07",
+            "--source-database-name=blackwhite_0017_22525694",
+            "--db-configs.param-name=default_isolation_level",
+            "--db-configs.value=QUERY_SNAPSHOT",
+            "--db-configs.param-name=enable_snapshots",
+            "--db-configs.value=true",
+            "--db-configs.param-name=enable_chunk_level",
+            "--db-configs.value=true",
+            "--db-configs.param-name=max_sync_threads",
+            "--db-configs.value=1",
+            "--db-configs.param-name=treat_numeric_string_as_integer",
+            "--db-configs.value=false",
+            "--db-configs.param-name=min_binlog_expire_logs_seconds",
+            "--db-configs.value=86400",
+            "--db-configs.param-name=max_rows_in_buffer",
+            "--db-configs.value=2000000",
+            "--db-configs.param-name=max_rows_in_buffers",
+            "--db-configs.value=6000000",
+            "--db-configs.param-name=max_bytes_in_buffer",
+            "--db-configs.value=200000000",
+            "--db-configs.param-name=max_bytes_in_buffers",
+            "--db-configs.value=600000000",
+            "--db-configs.param-name=max_flush_data_time",
+            "--db-configs.value=5000",
+            "--tables-configs.table-name=sbtest100",
+            "--tables-configs.table-config=ORDER BY id",
+            "--table-repl-config.repl-type=white_list",
+            "--body={\"table_repl_config\":{\"tables\":[]}}",
         ])
         .run()
         .await;
@@ -1767,7 +3244,8 @@ async fn check_kernel_upgrade() {
     let run = cli(&server)
         .args([
             "check-kernel-upgrade",
-            "--body={\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+            "--databases-instance-infos.current-version=2.0.72.251200",
+            "--databases-instance-infos.instance-id=20a222abbe61464b868d5c481da456b3in07",
         ])
         .run()
         .await;
@@ -1803,7 +3281,15 @@ async fn check_resource() {
     let run = cli(&server)
         .args([
             "check-resource",
-            "--body={\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
+            "--action=createInstance",
+            "--resource.enterprise-project-id=0",
+            "--resource.instance-num=1",
+            "--resource.mode=Cluster",
+            "--resource.availability-zone-mode=single",
+            "--resource.node-num=2",
+            "--resource.flavor-ref=gaussdb.mysql.xlarge.x86.4",
+            "--resource.availability-zone=cn-southwest-244b",
+            "--resource.subnet-id=1e9f71dd-9192-4c0d-9739-161d8dcca68c",
         ])
         .run()
         .await;
@@ -1842,7 +3328,8 @@ async fn check_schedule_task_exist() {
         .args([
             "check-schedule-task-exist",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"schedule_type\":\"VERSION_UPGRADE\"}",
+            "--schedule-type=VERSION_UPGRADE",
+            "--proxy-id=cfeff855de83457c8f5a39dcd009ee54po01",
         ])
         .run()
         .await;
@@ -1886,7 +3373,31 @@ async fn check_star_rocks_database_config() {
         .args([
             "check-star-rocks-database-config",
             "--instance-id=example",
-            "--body={\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+            "--source-instance-id=source_instance_id",
+            "--source-node-id=source_node_id",
+            "--source-database-name=source_database_name",
+            "--target-database-name=target_database_name",
+            "--db-configs.param-name=enable_chunk_level_dump",
+            "--db-configs.value=false",
+            "--db-configs.param-name=snapshot_with_lock",
+            "--db-configs.value=true",
+            "--db-configs.param-name=sync_commit_interval_ms",
+            "--db-configs.value=5000",
+            "--db-configs.param-name=max_sync_commit_rows",
+            "--db-configs.value=500000",
+            "--db-configs.param-name=max_sync_commit_bytes",
+            "--db-configs.value=268435456",
+            "--db-configs.param-name=max_full_sync_task_threads_num",
+            "--db-configs.value=1",
+            "--db-configs.param-name=max_rows_per_chunk",
+            "--db-configs.value=0",
+            "--db-configs.param-name=max_bytes_per_chunk",
+            "--db-configs.value=268435456",
+            "--db-configs.param-name=binlog_expire_logs_seconds",
+            "--db-configs.value=0",
+            "--table-repl-config.repl-type=include_tables",
+            "--table-repl-config.repl-scope=all",
+            "--body={\"table_repl_config\":{\"tables\":[]}}",
         ])
         .run()
         .await;
@@ -1922,7 +3433,17 @@ async fn check_star_rocks_resource() {
     let run = cli(&server)
         .args([
             "check-star-rocks-resource",
-            "--body={\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
+            "--action=createInstance",
+            "--resource.enterprise-project-id=0",
+            "--resource.instance-num=1",
+            "--resource.mode=Single",
+            "--resource.availability-zone-mode=single",
+            "--resource.fe-node-num=1",
+            "--resource.be-node-num=1",
+            "--resource.fe-flavor-ref=gaussdb.sr-fe.xlarge.x86.4",
+            "--resource.be-flavor-ref=gaussdb.sr-be.xlarge.x86.4",
+            "--resource.availability-zone=az",
+            "--resource.subnet-id=2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b",
         ])
         .run()
         .await;
@@ -1960,7 +3481,7 @@ async fn check_starrocks_params() {
     let run = cli(&server)
         .args([
             "check-starrocks-params",
-            "--body={\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr17\"}",
+            "--source-configuration-id=a2069d40256f40078c52d90d6a91ee63pr17",
         ])
         .run()
         .await;
@@ -2004,7 +3525,32 @@ async fn check_table_config() {
         .args([
             "check-table-config",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"tableConfig\":\"tableConfig\",\"tableName\":\"tableName\"}}",
+            "--source-instance-id=source_instance_id",
+            "--source-node-id=source_node_id",
+            "--source-database-name=source_database_name",
+            "--db-configs.param-name=enable_chunk_level_dump",
+            "--db-configs.value=false",
+            "--db-configs.param-name=snapshot_with_lock",
+            "--db-configs.value=true",
+            "--db-configs.param-name=sync_commit_interval_ms",
+            "--db-configs.value=5000",
+            "--db-configs.param-name=max_sync_commit_rows",
+            "--db-configs.value=500000",
+            "--db-configs.param-name=max_sync_commit_bytes",
+            "--db-configs.value=268435456",
+            "--db-configs.param-name=max_full_sync_task_threads_num",
+            "--db-configs.value=1",
+            "--db-configs.param-name=max_rows_per_chunk",
+            "--db-configs.value=0",
+            "--db-configs.param-name=max_bytes_per_chunk",
+            "--db-configs.value=268435456",
+            "--db-configs.param-name=binlog_expire_logs_seconds",
+            "--db-configs.value=0",
+            "--table-repl-config.repl-type=include_tables",
+            "--table-repl-config.repl-scope=all",
+            "--tables-configs.table-name=tableName",
+            "--tables-configs.table-config=tableConfig",
+            "--body={\"table_repl_config\":{\"tables\":[]}}",
         ])
         .run()
         .await;
@@ -2048,7 +3594,8 @@ async fn clear_online_ddl_task_temp_table() {
         .args([
             "clear-online-ddl-task-temp-table",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            "--task-id=4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
+            "--body={\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}]}",
         ])
         .run()
         .await;
@@ -2093,7 +3640,15 @@ async fn collect_realtime_session() {
             "collect-realtime-session",
             "--instance-id=6754902da1f447269c6979b0590102a5in07",
             "--node-id=941d21130b3c4899ad1a752a0945befdno07",
-            "--body={\"command\":\"Query\",\"db\":\"db1\",\"filter\":\"long\",\"host\":\"192.168.8.8\",\"slow_process_threshold\":3,\"sort_dir\":\"asc\",\"sort_key\":\"trx_executed_time\",\"sql_key\":\"select count(*) from tbl where sleep(600) and 6=6\",\"user\":\"root\"}",
+            "--filter=long",
+            "--slow-process-threshold=3",
+            "--user=root",
+            "--host=192.168.8.8",
+            "--db=db1",
+            "--command=Query",
+            "--sql-key=select count(*) from tbl where sleep(600) and 6=6",
+            "--sort-key=trx_executed_time",
+            "--sort-dir=asc",
         ])
         .run()
         .await;
@@ -2136,7 +3691,8 @@ async fn compare_configurations() {
     let run = cli(&server)
         .args([
             "compare-configurations",
-            "--body={\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
+            "--source-configuration-id=a2069d40256f40078c52d90d6a91ee63pr07",
+            "--target-configuration-id=0cd8ef851dc4422f98e7717205ed13e6pr07",
         ])
         .run()
         .await;
@@ -2180,7 +3736,8 @@ async fn copy_configuration() {
         .args([
             "copy-configuration",
             "--configuration-id=a2069d40256f40078c52d90d6a91ee63pr07",
-            "--body={\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
+            "--name=paramTemplate-new",
+            "--description=new-parameter-group",
         ])
         .run()
         .await;
@@ -2225,7 +3782,8 @@ async fn copy_instance_configuration() {
             "copy-instance-configuration",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--configuration-id=b26ab68e7a77495c8d84b92e4eaa33d3pr07",
-            "--body={\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
+            "--name=paramTemplate-test-1",
+            "--description=test",
         ])
         .run()
         .await;
@@ -2268,7 +3826,12 @@ async fn create_backup_resource_package() {
     let run = cli(&server)
         .args([
             "create-backup-resource-package",
-            "--body={\"charge_info\":{\"is_auto_pay\":false,\"is_auto_renew\":false,\"period_num\":1,\"period_type\":\"year\"},\"num\":1,\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+            "--spec-code=gaussdb.mysql.backup.pkg.1tb",
+            "--num=1",
+            "--charge-info.period-type=year",
+            "--charge-info.period-num=1",
+            "--charge-info.is-auto-pay=false",
+            "--charge-info.is-auto-renew=false",
         ])
         .run()
         .await;
@@ -2305,7 +3868,10 @@ async fn create_click_house_database_user() {
         .args([
             "create-click-house-database-user",
             "--instance-id=df3ae779e2ad4993a03ccd7a81240125in16",
-            "--body={\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
+            "--user-name=user_test1",
+            "--password=Rds_1234",
+            "--databases=*",
+            "--dml=1",
         ])
         .run()
         .await;
@@ -2345,7 +3911,19 @@ async fn create_click_house_instance() {
         .args([
             "create-click-house-instance",
             "--instance-id=40dc4c5729f14aad893e2cd5baf6a15in07",
-            "--body={\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
+            "--name=htap-cfd5",
+            "--engine.type=click-house",
+            "--engine.version=1",
+            "--ha.mode=Single",
+            "--flavor-id=b44cfde6-d250-313c-8d7a-cd216f071658",
+            "--db-root-pwd=Rds_1234",
+            "--az-mode=single",
+            "--volume.io-type=ESSD",
+            "--volume.capacity-in-gb=40",
+            "--az-code=cn-southwest-244a",
+            "--time-zone=UTC+08:00",
+            "--tags-info.sys-tags.key=_sys_enterprise_project_id",
+            "--tags-info.sys-tags.value=0",
         ])
         .run()
         .await;
@@ -2381,7 +3959,10 @@ async fn create_click_house_lts_configs() {
     let run = cli(&server)
         .args([
             "create-click-house-lts-configs",
-            "--body={\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+            "--log-configs.instance-id=86fd60a5256a4592b957e8e6bb2d1b59in07",
+            "--log-configs.log-type=slow_log",
+            "--log-configs.lts-group-id=460d8437-9dcb-47d0-8c56-5758f2042272",
+            "--log-configs.lts-stream-id=bad1ca5d-e347-437f-be89-f2e08ce117b8",
         ])
         .run()
         .await;
@@ -2420,7 +4001,9 @@ async fn create_click_house_replication() {
         .args([
             "create-click-house-replication",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
+            "--source-instance-id=source_instance_id",
+            "--source-node-id=source_node_id",
+            "--source-database=source_database",
         ])
         .run()
         .await;
@@ -2463,7 +4046,11 @@ async fn create_configuration() {
     let run = cli(&server)
         .args([
             "create-configuration",
-            "--body={\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
+            "--name=myparameter",
+            "--description=parameter1",
+            "--parameter-values={\"max_user_connections\":\"10\"}",
+            "--datastore.type=gaussdb-mysql",
+            "--datastore.version=8.0",
         ])
         .run()
         .await;
@@ -2594,7 +4181,22 @@ async fn create_instance() {
     let run = cli(&server)
         .args([
             "create-instance",
-            "--body={\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+            "--body.region=br-iaas-odin1",
+            "--name=gaussdb-mysql-instance1",
+            "--datastore.type=gaussdb-mysql",
+            "--datastore.version=8.0",
+            "--mode=Cluster",
+            "--flavor-ref=gaussdb.mysql.xlarge.arm.4",
+            "--vpc-id=3cedfc54-b105-4652-a4e0-847b11576b58",
+            "--subnet-id=c1cfa53c-65d3-431e-8552-326bf310c7ad",
+            "--password=Example-Passw0rd",
+            "--availability-zone-mode=single",
+            "--slave-count=1",
+            "--charge-info.charge-mode=postPaid",
+            "--security-group-id=fc577a1a-f202-424a-977f-24faec3fdd55",
+            "--configuration-id=43570e0de32e40c5a15f831aa5ce4176pr07",
+            "--backup-strategy.start-time=08:00-09:00",
+            "--enterprise-project-id=0",
         ])
         .run()
         .await;
@@ -2637,7 +4239,25 @@ async fn create_instance_legacy() {
     let run = cli(&server)
         .args([
             "create-instance-legacy",
-            "--body={\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
+            "--charge-info.charge-mode=postPaid",
+            "--name=gaussdb-2d34",
+            "--datastore.type=gaussdb-mysql",
+            "--datastore.version=8.0",
+            "--mode=Cluster",
+            "--flavor-ref=gaussdb.mysql.large.x86.4",
+            "--vpc-id=f7ee62e2-9705-4523-ba49-a85ea1a1fa87",
+            "--subnet-id=140af7bf-a9da-4dcf-8837-34199fd6d186",
+            "--security-group-id=c7f69884-fe2b-4630-8114-70a11499d902",
+            "--configuration-id=43570e0de32e40c5a15f831aa5ce4176pr07",
+            "--password=Example-Passw0rd",
+            "--backup-strategy.start-time=17:00-18:00",
+            "--time-zone=UTC+08:00",
+            "--availability-zone-mode=multi",
+            "--master-availability-zone=az1pod1",
+            "--slave-count=1",
+            "--body.region=xxx",
+            "--enterprise-project-id=0",
+            "--lower-case-table-names=1",
         ])
         .run()
         .await;
@@ -2681,7 +4301,7 @@ async fn create_instance_private_dns() {
         .args([
             "create-instance-private-dns",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
-            "--body={\"dns_type\":\"private\"}",
+            "--dns-type=private",
         ])
         .run()
         .await;
@@ -2715,7 +4335,10 @@ async fn create_lts_configs() {
     let run = cli(&server)
         .args([
             "create-lts-configs",
-            "--body={\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
+            "--log-configs.instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--log-configs.log-type=error_log",
+            "--log-configs.lts-group-id=c3dd5233-24a1-443c-6b40-310b3ad85382",
+            "--log-configs.lts-stream-id=9b476e31-b745-4e76-8d78-2081168651f7",
         ])
         .run()
         .await;
@@ -2753,7 +4376,9 @@ async fn create_manual_backup() {
     let run = cli(&server)
         .args([
             "create-manual-backup",
-            "--body={\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
+            "--instance-id=07033b125fd94a8a96896f8bcfee6ddain07",
+            "--name=backup-1",
+            "--description=手动备份",
         ])
         .run()
         .await;
@@ -2796,7 +4421,9 @@ async fn create_manual_backup_legacy() {
     let run = cli(&server)
         .args([
             "create-manual-backup-legacy",
-            "--body={\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
+            "--instance-id=d8e6ca5a624745bcb546a227aa3ae1cf01",
+            "--name=backup-1",
+            "--description=manual backup",
         ])
         .run()
         .await;
@@ -2840,7 +4467,16 @@ async fn create_proxy() {
         .args([
             "create-proxy",
             "--instance-id=43e4feaab48f11e89039fa163ebaa7e4br01",
-            "--body={\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
+            "--flavor-ref=gaussdb.proxy.large.x86.2",
+            "--node-num=2",
+            "--proxy-name=gaussdb-proxy",
+            "--proxy-mode=readonly",
+            "--route-mode=0",
+            "--nodes-read-weight.id=45021bf73a244312a3f2af95092feeeecno07",
+            "--nodes-read-weight.weight=50",
+            "--nodes-read-weight.id=d78a65690cea4af5ad14585e110ff89bno07",
+            "--nodes-read-weight.weight=400",
+            "--subnet-id=6991d82d-9166-4aff-a1fa-d2a8748b7084",
         ])
         .run()
         .await;
@@ -2926,7 +4562,8 @@ async fn create_proxy_legacy() {
         .args([
             "create-proxy-legacy",
             "--instance-id=c3ec2c6148ad4d71b1a8411a62df0d3cin07",
-            "--body={\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
+            "--flavor-ref=gaussdb.mysql.large.x86.4",
+            "--node-num=2",
         ])
         .run()
         .await;
@@ -2970,7 +4607,8 @@ async fn create_readonly_nodes() {
         .args([
             "create-readonly-nodes",
             "--instance-id=ba62a0b83a1b42bfab275829d86ac0fdin07",
-            "--body={\"priorities\":[1,2]}",
+            "--priorities=1",
+            "--priorities=2",
         ])
         .run()
         .await;
@@ -3012,7 +4650,7 @@ async fn create_readonly_nodes_legacy() {
         .args([
             "create-readonly-nodes-legacy",
             "--instance-id=dsfae23fsfdsae3435in01",
-            "--body={\"priorities\":[1]}",
+            "--priorities=1",
         ])
         .run()
         .await;
@@ -3047,7 +4685,11 @@ async fn create_star_rocks_data_replication() {
         .args([
             "create-star-rocks-data-replication",
             "--instance-id=example",
-            "--body={\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
+            "--source-instance-id=source_instance_id",
+            "--source-node-id=source_node_id",
+            "--source-database=source_database",
+            "--target-database=target_database",
+            "--task-name=task_name",
         ])
         .run()
         .await;
@@ -3079,7 +4721,12 @@ async fn create_star_rocks_database_user() {
         .args([
             "create-star-rocks-database-user",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"dataBases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dm!\":2,\"passWord\":\"Rds_1234\",\"userName\":\"user_test\"}",
+            "--user-name=user_test",
+            "--password=Rds_1234",
+            "--databases=INFORMATION_SCHEMA",
+            "--databases=default",
+            "--dml=2",
+            "--ddl=0",
         ])
         .run()
         .await;
@@ -3119,7 +4766,24 @@ async fn create_star_rocks_instance() {
         .args([
             "create-star-rocks-instance",
             "--instance-id=40dc4c5729f14aad893e2cd5baf6a15in07",
-            "--body={\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+            "--name=htap-ff64",
+            "--engine.type=star-rocks",
+            "--engine.version=3.1",
+            "--ha.mode=Single",
+            "--fe-flavor-id=afe3bfd-ac7c-32e1-ba44-c388acbb196a",
+            "--be-flavor-id=de565db8-0a96-37ea-9388-61167624712c",
+            "--db-root-pwd=Test@123!",
+            "--fe-count=1",
+            "--be-count=1",
+            "--az-mode=single",
+            "--fe-volume.io-type=SSD",
+            "--fe-volume.capacity-in-gb=50",
+            "--be-volume.io-type=SSD",
+            "--be-volume.capacity-in-gb=50",
+            "--az-code=az",
+            "--time-zone=UTC+08:00",
+            "--tags-info.sys-tags.key=_sys_enterprise_project_id",
+            "--tags-info.sys-tags.value=0",
         ])
         .run()
         .await;
@@ -3246,7 +4910,8 @@ async fn delete_click_house_lts_configs() {
     let run = cli(&server)
         .args([
             "delete-click-house-lts-configs",
-            "--body={\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
+            "--log-configs.instance-id=614ff06f72ee46b7949423572dd51e8bin16",
+            "--log-configs.log-type=slow_log",
         ])
         .run()
         .await;
@@ -3368,7 +5033,8 @@ async fn delete_database_users() {
         .args([
             "delete-database-users",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            "--users.name=gaussdb_mysql_user1",
+            "--users.host=127.0.0.1",
         ])
         .run()
         .await;
@@ -3412,7 +5078,7 @@ async fn delete_databases() {
         .args([
             "delete-databases",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"databases\":[\"test\"]}",
+            "--databases=test",
         ])
         .run()
         .await;
@@ -3493,7 +5159,8 @@ async fn delete_htap_process_list() {
         .args([
             "delete-htap-process-list",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"process_list\":[\"id1\",\"id2\"]}",
+            "--process-list=id1",
+            "--process-list=id2",
         ])
         .run()
         .await;
@@ -3604,7 +5271,7 @@ async fn delete_instance_scheduled_job() {
         .args([
             "delete-instance-scheduled-job",
             "--instance-id=34cbc6c13e074761a0f893e9f30e6edfin07",
-            "--body={\"job_id\":\"54c219a29a5f477ba69e36d0116d05d7\"}",
+            "--job-id=54c219a29a5f477ba69e36d0116d05d7",
         ])
         .run()
         .await;
@@ -3661,7 +5328,8 @@ async fn delete_lts_configs() {
     let run = cli(&server)
         .args([
             "delete-lts-configs",
-            "--body={\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
+            "--log-configs.instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--log-configs.log-type=error_log",
         ])
         .run()
         .await;
@@ -3741,7 +5409,7 @@ async fn delete_online_ddl_task_record() {
         .args([
             "delete-online-ddl-task-record",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            "--task-id=4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
         ])
         .run()
         .await;
@@ -3785,7 +5453,7 @@ async fn delete_proxies() {
         .args([
             "delete-proxies",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
+            "--proxy-ids=151c14381ac14ecfb9703a745b992677po01",
         ])
         .run()
         .await;
@@ -4029,7 +5697,8 @@ async fn delete_star_rock_lts_config() {
     let run = cli(&server)
         .args([
             "delete-star-rock-lts-config",
-            "--body={\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\"}]}",
+            "--log-configs.instance-id=614ff06f72ee46b7949423572dd51e8bin17",
+            "--log-configs.log-type=error_log",
         ])
         .run()
         .await;
@@ -4061,7 +5730,7 @@ async fn delete_star_rocks_data_replication() {
         .args([
             "delete-star-rocks-data-replication",
             "--instance-id=example",
-            "--body={\"task_name\":\"task_name\"}",
+            "--task-name=task_name",
         ])
         .run()
         .await;
@@ -4172,7 +5841,8 @@ async fn delete_taurus_db_node_processes() {
             "delete-taurus-db-node-processes",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
             "--node-id=18663926eacb443d98dc20f8620f28f2no07",
-            "--body={\"processes\":[2075425,2075426]}",
+            "--processes=2075425",
+            "--processes=2075426",
         ])
         .run()
         .await;
@@ -4214,7 +5884,7 @@ async fn download_ddl_logs() {
         .args([
             "download-ddl-logs",
             "--instance-id=7e8dfe8f580043d4a424f65b51c0e1f0in07",
-            "--body={\"log_ids\":[\"3541f39c185et4591ac5f602f60b28622br07\"]}",
+            "--log-ids=3541f39c185et4591ac5f602f60b28622br07",
         ])
         .run()
         .await;
@@ -4301,7 +5971,7 @@ async fn download_online_ddl_task_log() {
         .args([
             "download-online-ddl-task-log",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            "--task-id=4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
         ])
         .run()
         .await;
@@ -4431,7 +6101,7 @@ async fn execute_intelligent_kill_session() {
         .args([
             "execute-intelligent-kill-session",
             "--instance-id=17b6bbb64d2f4c14a83a88f19da8dcc8in07",
-            "--body={\"node_id\":\"fb301dc800444b1cbea48efba97e94ebno07\"}",
+            "--node-id=fb301dc800444b1cbea48efba97e94ebno07",
         ])
         .run()
         .await;
@@ -4471,7 +6141,7 @@ async fn extend_click_house_volume() {
         .args([
             "extend-click-house-volume",
             "--instance-id=fb632d1d531a4107804f0f082581810fin07",
-            "--body={\"size_in_gb\":110}",
+            "--size-in-gb=110",
         ])
         .run()
         .await;
@@ -4513,7 +6183,7 @@ async fn extend_instance_volume() {
         .args([
             "extend-instance-volume",
             "--instance-id=ba62a0b83a1b42bfab275829d86ac0fdin07",
-            "--body={\"size\":50}",
+            "--size=50",
         ])
         .run()
         .await;
@@ -4555,7 +6225,8 @@ async fn extend_instance_volume_legacy() {
         .args([
             "extend-instance-volume-legacy",
             "--instance-id=dsfae23fsfdsae3435in01",
-            "--body={\"is_auto_pay\":\"true\",\"size\":50}",
+            "--size=50",
+            "--is-auto-pay=true",
         ])
         .run()
         .await;
@@ -5151,7 +6822,13 @@ async fn list_click_house_slow_logs() {
         .args([
             "list-click-house-slow-logs",
             "--instance-id=86fd60a5256a4592b957e8e6bb2d1b59in07",
-            "--body={\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
+            "--node-id=aeb9e81135b34197bab8636fc8a1c569no16",
+            "--start-time=2023-12-12T00:14:27+0100",
+            "--end-time=2023-12-12T02:14:27+0100",
+            "--limit=10",
+            "--line-num=1669344916000",
+            "--operate-type=All",
+            "--database=DBS_NODE",
         ])
         .run()
         .await;
@@ -5907,7 +7584,11 @@ async fn list_error_log_details() {
         .args([
             "list-error-log-details",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+            "--node-id=cc07c60e94ec4575989840e648fb4f66no07",
+            "--start-time=2022-11-20T00:00:00+0800",
+            "--end-time=2022-11-29T00:00:00+0800",
+            "--limit=10",
+            "--line-num=1669344916000",
         ])
         .run()
         .await;
@@ -7298,7 +8979,11 @@ async fn list_slow_log_details() {
         .args([
             "list-slow-log-details",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+            "--node-id=cc07c60e94ec4575989840e648fb4f66no07",
+            "--start-time=2022-11-20T00:00:00+0800",
+            "--end-time=2022-11-29T00:00:00+0800",
+            "--limit=10",
+            "--line-num=1669344916000",
         ])
         .run()
         .await;
@@ -7739,7 +9424,10 @@ async fn modify_auto_expand_policy() {
         .args([
             "modify-auto-expand-policy",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+            "--switch-option=true",
+            "--limit-size=500",
+            "--trigger-available-percent=10",
+            "--step-percent=20",
         ])
         .run()
         .await;
@@ -7772,7 +9460,9 @@ async fn modify_backup_vault_lock() {
         .args([
             "modify-backup-vault-lock",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"action\":\"enable\",\"backup_vaultlock_info\":{\"lock_policy\":true,\"lock_retention_days\":30}}",
+            "--action=enable",
+            "--backup-vaultlock-info.lock-policy=true",
+            "--backup-vaultlock-info.lock-retention-days=30",
         ])
         .run()
         .await;
@@ -7812,7 +9502,33 @@ async fn modify_data_sync() {
         .args([
             "modify-data-sync",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"},\"target_database_name\":\"target_database_name\"}",
+            "--source-instance-id=source_instance_id",
+            "--source-node-id=source_node_id",
+            "--source-database-name=source_database_name",
+            "--target-database-name=target_database_name",
+            "--db-configs.param-name=enable_chunk_level_dump",
+            "--db-configs.value=false",
+            "--db-configs.param-name=snapshot_with_lock",
+            "--db-configs.value=true",
+            "--db-configs.param-name=sync_commit_interval_ms",
+            "--db-configs.value=5000",
+            "--db-configs.param-name=max_sync_commit_rows",
+            "--db-configs.value=500000",
+            "--db-configs.param-name=max_sync_commit_bytes",
+            "--db-configs.value=268435456",
+            "--db-configs.param-name=max_full_sync_task_threads_num",
+            "--db-configs.value=1",
+            "--db-configs.param-name=max_rows_per_chunk",
+            "--db-configs.value=0",
+            "--db-configs.param-name=max_bytes_per_chunk",
+            "--db-configs.value=268435456",
+            "--db-configs.param-name=binlog_expire_logs_seconds",
+            "--db-configs.value=0",
+            "--table-repl-config.repl-type=include_tables",
+            "--table-repl-config.repl-scope=all",
+            "--tables-configs.table-name=tableName",
+            "--tables-configs.table-config=tableConfig",
+            "--body={\"table_repl_config\":{\"tables\":[]}}",
         ])
         .run()
         .await;
@@ -7856,7 +9572,7 @@ async fn modify_star_rocks_security_group() {
         .args([
             "modify-star-rocks-security-group",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\"}",
+            "--security-group-id=967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1",
         ])
         .run()
         .await;
@@ -7893,7 +9609,7 @@ async fn pause_star_rocks_data_replication() {
         .args([
             "pause-star-rocks-data-replication",
             "--instance-id=example",
-            "--body={\"task_name\":\"task_name\"}",
+            "--task-name=task_name",
         ])
         .run()
         .await;
@@ -7931,7 +9647,7 @@ async fn remove_proxy_nodes() {
             "remove-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
-            "--body={\"node_num\":1}",
+            "--node-num=1",
         ])
         .run()
         .await;
@@ -7967,7 +9683,7 @@ async fn rename_proxy() {
             "rename-proxy",
             "--instance-id=4785fc80386846f3ad2bf4e0cd53a4cein07",
             "--proxy-id=286a4a1a45e3400c907b51b0721377f9po01",
-            "--body={\"alias\":\"newName\"}",
+            "--alias=newName",
         ])
         .run()
         .await;
@@ -7998,7 +9714,7 @@ async fn reset_database_password() {
         .args([
             "reset-database-password",
             "--instance-id=ba62a0b83a1b42bfab275829d86ac0fdin07",
-            "--body={\"password\":\"Test_345612\"}",
+            "--password=Test_345612",
         ])
         .run()
         .await;
@@ -8028,7 +9744,7 @@ async fn reset_database_password_legacy() {
         .args([
             "reset-database-password-legacy",
             "--instance-id=c3ec2c6148ad4d71b1a8411a62df0d3cin07",
-            "--body={\"password\":\"Test_345612\"}",
+            "--password=Test_345612",
         ])
         .run()
         .await;
@@ -8065,7 +9781,9 @@ async fn resize_click_house_instance_flavor() {
         .args([
             "resize-click-house-instance-flavor",
             "--instance-id=fb632d1d531a4107804f0f082581810fin07",
-            "--body={\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
+            "--flavor-ref=6ebc6add-7462-3c27-b92b-3d79ae37a309",
+            "--delay=false",
+            "--body.instance-id=59c6b263cd884178b7395e1ee8d93fbdb16",
         ])
         .run()
         .await;
@@ -8109,7 +9827,7 @@ async fn resize_instance_flavor() {
         .args([
             "resize-instance-flavor",
             "--instance-id=example",
-            "--body={\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
+            "--resize-flavor.spec-code=gaussdb.mysql.xlarge.arm.8",
         ])
         .run()
         .await;
@@ -8153,7 +9871,7 @@ async fn resize_instance_flavor_legacy() {
         .args([
             "resize-instance-flavor-legacy",
             "--instance-id=c3ec2c6148ad4d71b1a8411a62df0d3cin07",
-            "--body={\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
+            "--resize-flavor.spec-code=gaussdb.large.4",
         ])
         .run()
         .await;
@@ -8190,7 +9908,8 @@ async fn resize_star_rocks_flavor() {
         .args([
             "resize-star-rocks-flavor",
             "--instance-id=40dc4c5729f14aad893e2dcd5baf6a15in07",
-            "--body={\"be_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071670\",\"fe_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071658\"}",
+            "--fe-flavor-id=c44cfde6-d250-313c-8d7a-cd216f071658",
+            "--be-flavor-id=c44cfde6-d250-313c-8d7a-cd216f071670",
         ])
         .run()
         .await;
@@ -8270,7 +9989,7 @@ async fn restart_instance() {
         .args([
             "restart-instance",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"delay\":true}",
+            "--delay=true",
         ])
         .run()
         .await;
@@ -8313,7 +10032,7 @@ async fn restart_node() {
             "restart-node",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
             "--node-id=f0d5f01f04964f36a545ad85e4e9cfe9no07",
-            "--body={\"delay\":false}",
+            "--delay=false",
         ])
         .run()
         .await;
@@ -8480,7 +10199,9 @@ async fn restore_tables() {
         .args([
             "restore-tables",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
+            "--restore-time=1690890940000",
+            "--last-table-info=true",
+            "--body={\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}]}",
         ])
         .run()
         .await;
@@ -8523,7 +10244,10 @@ async fn restore_to_existing_instance() {
     let run = cli(&server)
         .args([
             "restore-to-existing-instance",
-            "--body={\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
+            "--target-instance-id=7033e7c3cf93438797d44ad7ae0a7d95in07",
+            "--source-instance-id=690e08a7c3854c218df0e59de3b0c6cein07",
+            "--type=backup",
+            "--backup-id=7ffbf305376b4cbea0ae491257b6aaaf9br07",
         ])
         .run()
         .await;
@@ -8560,7 +10284,7 @@ async fn resume_star_rocks_data_replication() {
         .args([
             "resume-star-rocks-data-replication",
             "--instance-id=example",
-            "--body={\"task_name\":\"task_name\"}",
+            "--task-name=task_name",
         ])
         .run()
         .await;
@@ -8597,7 +10321,9 @@ async fn revoke_database_user_privileges() {
         .args([
             "revoke-database-user-privileges",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            "--users.name=gaussdb_mysql_user1",
+            "--users.host=127.0.0.1",
+            "--users.databases=test",
         ])
         .run()
         .await;
@@ -8641,7 +10367,10 @@ async fn set_audit_log_policy() {
         .args([
             "set-audit-log-policy",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+            "--keep-days=7",
+            "--audit-types=INSERT",
+            "--audit-types=UPDATE",
+            "--audit-types=DELETE",
         ])
         .run()
         .await;
@@ -8678,7 +10407,7 @@ async fn set_audit_log_switch() {
         .args([
             "set-audit-log-switch",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"switch_status\":\"ON\"}",
+            "--switch-status=ON",
         ])
         .run()
         .await;
@@ -8716,7 +10445,16 @@ async fn set_auto_sql_limiting() {
         .args([
             "set-auto-sql-limiting",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
-            "--body={\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"retain_sql_rule\":true,\"start_time\":\"00:00\"}]}",
+            "--auto-sql-limiting-rules.node-id=a4e0f43f6ee2459fa3ac27474cb5991cno07",
+            "--auto-sql-limiting-rules.start-time=00:00",
+            "--auto-sql-limiting-rules.end-time=23:59",
+            "--auto-sql-limiting-rules.cpu-usage=80",
+            "--auto-sql-limiting-rules.active-sessions=100",
+            "--auto-sql-limiting-rules.condition=or",
+            "--auto-sql-limiting-rules.duration=5",
+            "--auto-sql-limiting-rules.max-concurrency=10",
+            "--auto-sql-limiting-rules.clear-time=30",
+            "--auto-sql-limiting-rules.retain-sql-rule=true",
         ])
         .run()
         .await;
@@ -8755,7 +10493,9 @@ async fn set_backup_encryption() {
         .args([
             "set-backup-encryption",
             "--instance-id=7033e7c3cf93438797d44ad7ae0a7d95in07",
-            "--body={\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
+            "--encryption-status=on",
+            "--type=kms",
+            "--kms-key-id=b82fa43f-f6e8-4ec4-9c31-231bc547c526",
         ])
         .run()
         .await;
@@ -8793,7 +10533,7 @@ async fn set_click_house_slow_log_desensitization() {
         .args([
             "set-click-house-slow-log-desensitization",
             "--instance-id=86fd60a5256a4592b957e8e6bb2d1b59in07",
-            "--body={\"open_slow_log_switch\":\"false\"}",
+            "--open-slow-log-switch=false",
         ])
         .run()
         .await;
@@ -8835,7 +10575,8 @@ async fn set_ddl_log_policy() {
         .args([
             "set-ddl-log-policy",
             "--instance-id=7e8dfe8f580043d4a424f65b51c0e1f0in07",
-            "--body={\"keep_days\":3,\"switch_status\":\"ON\"}",
+            "--keep-days=3",
+            "--switch-status=ON",
         ])
         .run()
         .await;
@@ -8878,7 +10619,10 @@ async fn set_enterprise_project_quotas() {
     let run = cli(&server)
         .args([
             "set-enterprise-project-quotas",
-            "--body={\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            "--quota-list.enterprise-project-id=0",
+            "--quota-list.instance-quota=20",
+            "--quota-list.vcpus-quota=20",
+            "--quota-list.ram-quota=40",
         ])
         .run()
         .await;
@@ -8921,7 +10665,10 @@ async fn set_enterprise_project_quotas_legacy() {
     let run = cli(&server)
         .args([
             "set-enterprise-project-quotas-legacy",
-            "--body={\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+            "--quota-list.enterprise-project-id=0",
+            "--quota-list.instance-quota=1",
+            "--quota-list.vcpus-quota=4",
+            "--quota-list.ram-quota=8",
         ])
         .run()
         .await;
@@ -8958,7 +10705,11 @@ async fn set_htap_query_queues_rule() {
         .args([
             "set-htap-query-queues-rule",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"query_queue_rule\":{\"query_queue_concurrency_limit\":20,\"query_queue_cpu_used_pct_limit\":80,\"query_queue_max_queued_queries\":1024,\"query_queue_mem_used_pct_limit\":80,\"query_queue_pending_timeout_second\":300}}",
+            "--query-queue-rule.query-queue-max-queued-queries=1024",
+            "--query-queue-rule.query-queue-pending-timeout-second=300",
+            "--query-queue-rule.query-queue-concurrency-limit=20",
+            "--query-queue-rule.query-queue-mem-used-pct-limit=80",
+            "--query-queue-rule.query-queue-cpu-used-pct-limit=80",
         ])
         .run()
         .await;
@@ -8997,7 +10748,16 @@ async fn set_instance_auto_scaling_policy() {
         .args([
             "set-instance-auto-scaling-policy",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
+            "--status=ON",
+            "--scaling-strategy.flavor-switch=ON",
+            "--scaling-strategy.read-only-switch=ON",
+            "--monitor-cycle=300",
+            "--silence-cycle=300",
+            "--enlarge-threshold=50",
+            "--max-flavor=gaussdb.mysql.large.x86.4",
+            "--reduce-enabled=false",
+            "--max-read-only-count=2",
+            "--read-only-weight=10",
         ])
         .run()
         .await;
@@ -9034,7 +10794,8 @@ async fn set_instance_maintenance_window() {
         .args([
             "set-instance-maintenance-window",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+            "--start-time=22:00",
+            "--end-time=02:00",
         ])
         .run()
         .await;
@@ -9073,7 +10834,8 @@ async fn set_instance_monitor_policy() {
         .args([
             "set-instance-monitor-policy",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"monitor_switch\":true,\"period\":1}",
+            "--monitor-switch=true",
+            "--period=1",
         ])
         .run()
         .await;
@@ -9117,7 +10879,7 @@ async fn set_instance_readonly_status() {
         .args([
             "set-instance-readonly-status",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"readonly\":true}",
+            "--readonly=true",
         ])
         .run()
         .await;
@@ -9158,7 +10920,11 @@ async fn set_instance_schedule_events() {
     let run = cli(&server)
         .args([
             "set-instance-schedule-events",
-            "--body={\"event_instances\":[{\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\"}],\"event_schedule_window\":{\"end_time\":\"03:00\",\"planned_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"operation_type\":\"reservation\"}",
+            "--operation-type=reservation",
+            "--event-instances.event-id=5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07",
+            "--event-schedule-window.planned-day=2025-06-20",
+            "--event-schedule-window.start-time=01:00",
+            "--event-schedule-window.end-time=03:00",
         ])
         .run()
         .await;
@@ -9202,7 +10968,7 @@ async fn set_instance_ssl() {
         .args([
             "set-instance-ssl",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"ssl_option\":true}",
+            "--ssl-option=true",
         ])
         .run()
         .await;
@@ -9240,7 +11006,9 @@ async fn set_proxy_access_control_rules() {
             "set-proxy-access-control-rules",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
+            "--type=black",
+            "--ip-list.ip=192.107.0.1",
+            "--ip-list.description=black01",
         ])
         .run()
         .await;
@@ -9281,7 +11049,7 @@ async fn set_proxy_connection_pool_type() {
             "set-proxy-connection-pool-type",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
             "--proxy-id=5881e1ca66af4aefbc64dc2874e55b3fpo01",
-            "--body={\"connection_pool_type\":\"SESSION\"}",
+            "--connection-pool-type=SESSION",
         ])
         .run()
         .await;
@@ -9319,7 +11087,8 @@ async fn set_proxy_new_node_auto_add() {
             "set-proxy-new-node-auto-add",
             "--instance-id=e73893ef73754465a8bd2e0857bbf13ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"switch_status\":\"ON\",\"weight\":100}",
+            "--switch-status=ON",
+            "--weight=100",
         ])
         .run()
         .await;
@@ -9360,7 +11129,10 @@ async fn set_proxy_route_mode() {
             "set-proxy-route-mode",
             "--instance-id=e73893ef73754465a8bd2e0857bbf13ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
+            "--route-mode=0",
+            "--master-weight=100",
+            "--readonly-nodes.id=d23535333138462880bfa1838fdfced2no07",
+            "--readonly-nodes.weight=200",
         ])
         .run()
         .await;
@@ -9405,7 +11177,7 @@ async fn set_proxy_session_consistency() {
             "set-proxy-session-consistency",
             "--instance-id=d512257ecc04d96a0f3a9021018a385in07",
             "--proxy-id=7bf4a8bbb4f4fb58233a242ee13603bpo01",
-            "--body={\"session_consistence\":\"true\"}",
+            "--session-consistence=true",
         ])
         .run()
         .await;
@@ -9448,7 +11220,7 @@ async fn set_proxy_ssl() {
             "set-proxy-ssl",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
             "--proxy-id=2ec617ba62da4eafb921b69438beed3cpo01",
-            "--body={\"ssl_option\":true}",
+            "--ssl-option=true",
         ])
         .run()
         .await;
@@ -9490,7 +11262,8 @@ async fn set_proxy_transaction_split() {
         .args([
             "set-proxy-transaction-split",
             "--instance-id=6b030d160ac24eda9a5320fb38dc2d0ain07",
-            "--body={\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
+            "--transaction-split=OFF",
+            "--proxy-id-list=2a2060f2486e4a47934182d91a3b53d2po01",
         ])
         .run()
         .await;
@@ -9535,7 +11308,7 @@ async fn set_proxy_weights() {
             "set-proxy-weights",
             "--instance-id=e73893ef73754465a8bd2e0857bbf13ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"master_weight\":100}",
+            "--master-weight=100",
         ])
         .run()
         .await;
@@ -9567,10 +11340,7 @@ async fn set_recycle_policy() {
     let server = vendor::Server::start().await;
     server.answer(200u16, ::std::option::Option::None).await;
     let run = cli(&server)
-        .args([
-            "set-recycle-policy",
-            "--body={\"recycle_policy\":{\"retention_period_in_days\":5}}",
-        ])
+        .args(["set-recycle-policy", "--recycle-policy.retention-period-in-days=5"])
         .run()
         .await;
     server
@@ -9601,7 +11371,8 @@ async fn set_serverless_policy() {
         .args([
             "set-serverless-policy",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"max_vcpus\":4,\"min_vcpus\":1}",
+            "--min-vcpus=1",
+            "--max-vcpus=4",
         ])
         .run()
         .await;
@@ -9631,7 +11402,7 @@ async fn set_slow_log_desensitization() {
         .args([
             "set-slow-log-desensitization",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"open_slow_log_switch\":true}",
+            "--open-slow-log-switch=true",
         ])
         .run()
         .await;
@@ -9712,7 +11483,7 @@ async fn set_sql_filter_switch() {
         .args([
             "set-sql-filter-switch",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
-            "--body={\"switch_status\":\"ON\"}",
+            "--switch-status=ON",
         ])
         .run()
         .await;
@@ -9754,7 +11525,8 @@ async fn show_audit_log_download_link() {
         .args([
             "show-audit-log-download-link",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"ids\":[\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"fa163ea0e2bet11e9d832136a668094c5br01\"]}",
+            "--ids=fa163ea0e2bet11e9d832166a2cf894c5br01",
+            "--ids=fa163ea0e2bet11e9d832136a668094c5br01",
         ])
         .run()
         .await;
@@ -10501,7 +12273,11 @@ async fn show_htap_error_log_detail() {
         .args([
             "show-htap-error-log-detail",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"end_time\":\"2025-06-01T02:00:00+0800\",\"level\":\"ERROR\",\"limit\":\"10\",\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+            "--node-id=21f14a5974a540f2afb541eaf6e90107no17",
+            "--start-time=2025-06-01T00:00:00+0800",
+            "--end-time=2025-06-01T02:00:00+0800",
+            "--level=ERROR",
+            "--limit=10",
         ])
         .run()
         .await;
@@ -10713,7 +12489,8 @@ async fn show_instance_databases_for_htap() {
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
             "--limit=10",
             "--offset=0",
-            "--body={\"databases\":[\"order\"],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+            "--source-instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--databases=order",
         ])
         .run()
         .await;
@@ -11007,7 +12784,11 @@ async fn show_instance_tables_for_htap() {
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
             "--limit=10",
             "--offset=0",
-            "--body={\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}],\"filter_type\":\"include_tables\",\"selected_tables\":[{\"database\":\"db1\",\"tables\":[\"t1\"]}],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+            "--source-instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--filter-type=include_tables",
+            "--selected-tables.database=db1",
+            "--selected-tables.tables=t1",
+            "--body={\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}]}",
         ])
         .run()
         .await;
@@ -11163,7 +12944,8 @@ async fn show_kernel_upgrade_check_result() {
     let run = cli(&server)
         .args([
             "show-kernel-upgrade-check-result",
-            "--body={\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+            "--databases-instance-infos.current-version=2.0.72.251200",
+            "--databases-instance-infos.instance-id=20a222abbe61464b868d5c481da456b3in07",
         ])
         .run()
         .await;
@@ -11764,7 +13546,11 @@ async fn show_slow_log_detail() {
         .args([
             "show-slow-log-detail",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"end_time\":\"2025-06-01T02:00:00+0800\",\"limit\":10,\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"operate_type\":\"SELECT\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+            "--node-id=21f14a5974a540f2afb541eaf6e90107no17",
+            "--start-time=2025-06-01T00:00:00+0800",
+            "--end-time=2025-06-01T02:00:00+0800",
+            "--limit=10",
+            "--operate-type=SELECT",
         ])
         .run()
         .await;
@@ -11803,7 +13589,14 @@ async fn show_slow_log_statistics() {
         .args([
             "show-slow-log-statistics",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--start-time=2025-06-10T10:00:00+0800",
+            "--end-time=2025-06-12T10:00:00+0800",
+            "--type=SELECT",
+            "--sort=executeTime",
+            "--order=desc",
+            "--offset=0",
+            "--limit=10",
         ])
         .run()
         .await;
@@ -11847,7 +13640,7 @@ async fn show_sql_auto_sql_limiting() {
         .args([
             "show-sql-auto-sql-limiting",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
-            "--body={\"node_ids\":[\"a4e0f43f6ee2459fa3ac27474cb5991cno07\"]}",
+            "--node-ids=a4e0f43f6ee2459fa3ac27474cb5991cno07",
         ])
         .run()
         .await;
@@ -12197,7 +13990,9 @@ async fn show_taurus_db_txn_progress() {
             "show-taurus-db-txn-progress",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
             "--node-id=18663926eacb443d98dc20f8620f28f2no07",
-            "--body={\"action\":\"rollback\",\"limit\":100,\"offset\":0}",
+            "--action=rollback",
+            "--offset=0",
+            "--limit=100",
         ])
         .run()
         .await;
@@ -12241,7 +14036,8 @@ async fn start_online_ddl_task() {
         .args([
             "start-online-ddl-task",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"auto_clear\":false,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
+            "--auto-clear=false",
+            "--body={\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
         ])
         .run()
         .await;
@@ -12285,7 +14081,7 @@ async fn stop_online_ddl_task() {
         .args([
             "stop-online-ddl-task",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            "--task-id=4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1",
         ])
         .run()
         .await;
@@ -12330,7 +14126,8 @@ async fn switch_gauss_my_sql_proxy_alt() {
             "switch-gauss-my-sql-proxy-alt",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
-            "--body={\"alt_enabled\":\"on\",\"alt_for_readonly\":\"off\"}",
+            "--alt-enabled=on",
+            "--alt-for-readonly=off",
         ])
         .run()
         .await;
@@ -12375,7 +14172,9 @@ async fn switch_gauss_my_sql_proxy_eip() {
             "switch-gauss-my-sql-proxy-eip",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
-            "--body={\"bind\":\"true\",\"public_ip\":\"100.85.220.13\",\"public_ip_id\":\"1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55\"}",
+            "--bind=true",
+            "--public-ip=100.85.220.13",
+            "--public-ip-id=1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55",
         ])
         .run()
         .await;
@@ -12415,7 +14214,7 @@ async fn switch_proxy_access_control() {
             "switch-proxy-access-control",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"open_access_control\":true}",
+            "--open-access-control=true",
         ])
         .run()
         .await;
@@ -12453,7 +14252,7 @@ async fn switchover_instance() {
         .args([
             "switchover-instance",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
+            "--node-id=1801a615b52b4a5697cf385f6affbf4no07",
         ])
         .run()
         .await;
@@ -12490,7 +14289,7 @@ async fn sync_star_rocks_users() {
         .args([
             "sync-star-rocks-users",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"action\":\"startSyncTaurusAccount\"}",
+            "--action=startSyncTaurusAccount",
         ])
         .run()
         .await;
@@ -12570,7 +14369,9 @@ async fn update_backup_policy() {
         .args([
             "update-backup-policy",
             "--instance-id=ba62a0b83a1b42bfab275829d86ac0fdin07",
-            "--body={\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+            "--backup-policy.start-time=19:00-20:00",
+            "--backup-policy.keep-days=7",
+            "--backup-policy.period=1,2,3,4,5",
         ])
         .run()
         .await;
@@ -12614,7 +14415,9 @@ async fn update_backup_policy_legacy() {
         .args([
             "update-backup-policy-legacy",
             "--instance-id=c3ec2c6148ad4d71b1a8411a62df0d3cin07",
-            "--body={\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+            "--backup-policy.keep-days=7",
+            "--backup-policy.start-time=19:00-20:00",
+            "--backup-policy.period=1,2,3,4,5",
         ])
         .run()
         .await;
@@ -12651,7 +14454,8 @@ async fn update_click_house_database_user_password() {
         .args([
             "update-click-house-database-user-password",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
+            "--user-name=user_test0",
+            "--password=Clickhouse_1234",
         ])
         .run()
         .await;
@@ -12684,7 +14488,9 @@ async fn update_click_house_database_user_privileges() {
         .args([
             "update-click-house-database-user-privileges",
             "--instance-id=86fd60a5256a4592b957e8e6bb2d1b59in07",
-            "--body={\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
+            "--user-name=user_test1",
+            "--databases=*",
+            "--dml=2",
         ])
         .run()
         .await;
@@ -12724,7 +14530,10 @@ async fn update_click_house_replication_config() {
         .args([
             "update-click-house-replication-config",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
+            "--source-instance-id=5a377c0073cd4264be308fd968e60312in07",
+            "--source-node-id=",
+            "--database=db1",
+            "--value={\"white_list\": \"t1,t2,t3\"}",
         ])
         .run()
         .await;
@@ -12768,7 +14577,7 @@ async fn update_configuration() {
         .args([
             "update-configuration",
             "--configuration-id=7a8d539ba30f43adaf1b16d08b1df4bdpr07",
-            "--body={\"parameter_values\":{\"max_user_connections\":\"4\"}}",
+            "--parameter-values={\"max_user_connections\":\"4\"}",
         ])
         .run()
         .await;
@@ -12812,7 +14621,8 @@ async fn update_database_comments() {
         .args([
             "update-database-comments",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            "--databases.name=gaussdb_mysql_user1",
+            "--databases.comment=first_database",
         ])
         .run()
         .await;
@@ -12856,7 +14666,9 @@ async fn update_database_user_comments() {
         .args([
             "update-database-user-comments",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            "--users.name=gaussdb_mysql_user1",
+            "--users.host=127.0.0.1",
+            "--users.comment=first_database_user",
         ])
         .run()
         .await;
@@ -12900,7 +14712,9 @@ async fn update_database_user_passwords() {
         .args([
             "update-database-user-passwords",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+            "--users.name=gaussdb_mysql_user1",
+            "--users.host=127.0.0.1",
+            "--users.password=Rds_1234",
         ])
         .run()
         .await;
@@ -12937,7 +14751,9 @@ async fn update_dynamic_serverless_policy() {
         .args([
             "update-dynamic-serverless-policy",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"max_vcpus\":\"16\",\"min_vcpus\":\"4\",\"need_update_nodes_compute_ability\":false}",
+            "--min-vcpus=4",
+            "--max-vcpus=16",
+            "--need-update-nodes-compute-ability=false",
         ])
         .run()
         .await;
@@ -12975,7 +14791,10 @@ async fn update_enterprise_project_quotas() {
     let run = cli(&server)
         .args([
             "update-enterprise-project-quotas",
-            "--body={\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            "--quota-list.enterprise-project-id=0",
+            "--quota-list.instance-quota=20",
+            "--quota-list.vcpus-quota=20",
+            "--quota-list.ram-quota=40",
         ])
         .run()
         .await;
@@ -13018,7 +14837,10 @@ async fn update_enterprise_project_quotas_legacy() {
     let run = cli(&server)
         .args([
             "update-enterprise-project-quotas-legacy",
-            "--body={\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+            "--quota-list.enterprise-project-id=0",
+            "--quota-list.instance-quota=1",
+            "--quota-list.vcpus-quota=4",
+            "--quota-list.ram-quota=8",
         ])
         .run()
         .await;
@@ -13055,7 +14877,7 @@ async fn update_htap_query_queues_control() {
         .args([
             "update-htap-query-queues-control",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"enable_query_queue_select\":\"true\"}",
+            "--enable-query-queue-select=true",
         ])
         .run()
         .await;
@@ -13087,7 +14909,7 @@ async fn update_instance_alias() {
         .args([
             "update-instance-alias",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"alias\":\"Test_alias\"}",
+            "--alias=Test_alias",
         ])
         .run()
         .await;
@@ -13124,7 +14946,7 @@ async fn update_instance_configurations() {
         .args([
             "update-instance-configurations",
             "--instance-id=3ef58db3986540d19f95151309368d34in07",
-            "--body={\"parameter_values\":{\"max_user_connections\":\"100\"}}",
+            "--parameter-values={\"max_user_connections\":\"100\"}",
         ])
         .run()
         .await;
@@ -13168,7 +14990,7 @@ async fn update_instance_internal_ip() {
         .args([
             "update-instance-internal-ip",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"internal_ip\":\"192.*.*.\"}",
+            "--internal-ip=192.*.*.",
         ])
         .run()
         .await;
@@ -13210,7 +15032,7 @@ async fn update_instance_name() {
         .args([
             "update-instance-name",
             "--instance-id=ba62a0b83a1b42bfab275829d86ac0fdin07",
-            "--body={\"name\":\"gaussdb-name\"}",
+            "--name=gaussdb-name",
         ])
         .run()
         .await;
@@ -13252,7 +15074,7 @@ async fn update_instance_name_legacy() {
         .args([
             "update-instance-name-legacy",
             "--instance-id=c3ec2c6148ad4d71b1a8411a62df0d3cin07",
-            "--body={\"name\":\"gaussdb-name\"}",
+            "--name=gaussdb-name",
         ])
         .run()
         .await;
@@ -13294,7 +15116,7 @@ async fn update_instance_port() {
         .args([
             "update-instance-port",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"port\":8836}",
+            "--port=8836",
         ])
         .run()
         .await;
@@ -13336,7 +15158,7 @@ async fn update_instance_private_dns() {
         .args([
             "update-instance-private-dns",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
-            "--body={\"dns_name\":\"testmodifydnsname\"}",
+            "--dns-name=testmodifydnsname",
         ])
         .run()
         .await;
@@ -13380,7 +15202,7 @@ async fn update_instance_security_group() {
         .args([
             "update-instance-security-group",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
+            "--security-group-id=054f55b5-946e-4761-a1e3-3be6892827c1",
         ])
         .run()
         .await;
@@ -13417,7 +15239,11 @@ async fn update_instance_tags() {
         .args([
             "update-instance-tags",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
+            "--action=create",
+            "--tags.key=key1",
+            "--tags.value=value1",
+            "--tags.key=key2",
+            "--tags.value=value2",
         ])
         .run()
         .await;
@@ -13456,7 +15282,7 @@ async fn update_multi_tenant() {
         .args([
             "update-multi-tenant",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
-            "--body={\"multi_tenant_switch\":true}",
+            "--multi-tenant-switch=true",
         ])
         .run()
         .await;
@@ -13498,7 +15324,8 @@ async fn update_node_names() {
         .args([
             "update-node-names",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
+            "--node-list.node-id=799a0f2fa49d4151bf2f7063c1fbba36no07",
+            "--node-list.name=gauss-cdf5_node03",
         ])
         .run()
         .await;
@@ -13543,7 +15370,7 @@ async fn update_node_priority() {
             "update-node-priority",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--node-id=ss62c18799854a919bab633874c159dfno01",
-            "--body={\"priority\":2}",
+            "--priority=2",
         ])
         .run()
         .await;
@@ -13578,7 +15405,11 @@ async fn update_offsite_backup_policy() {
         .args([
             "update-offsite-backup-policy",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
+            "--backup-policy.open-auto-backup=true",
+            "--backup-policy.open-incremental-backup=false",
+            "--backup-policy.destination-project-id=fd710c89089a448aa2e666ab15817090",
+            "--backup-policy.destination-region=cn-north-7",
+            "--backup-policy.keep-days=1",
         ])
         .run()
         .await;
@@ -13619,7 +15450,9 @@ async fn update_proxy_configurations() {
             "update-proxy-configurations",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
+            "--configurations.name=multiStatementType",
+            "--configurations.value=Loose",
+            "--configurations.elem-type=system",
         ])
         .run()
         .await;
@@ -13664,7 +15497,7 @@ async fn update_proxy_flavor() {
             "update-proxy-flavor",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=e87088f0b6a345e79db19d57c41fde15po01",
-            "--body={\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
+            "--flavor-ref=gaussdb.proxy.xlarge.arm.2",
         ])
         .run()
         .await;
@@ -13702,7 +15535,7 @@ async fn update_proxy_port() {
             "update-proxy-port",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
             "--proxy-id=fbece38953e24a2b891488ed2fdf81abpo01",
-            "--body={\"port\":3308}",
+            "--port=3308",
         ])
         .run()
         .await;
@@ -13741,7 +15574,8 @@ async fn update_proxy_private_dns_name() {
             "update-proxy-private-dns-name",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
             "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
-            "--body={\"new_dns_name\":\"proxytest01\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b6cb6d2b1\"}",
+            "--new-dns-name=proxytest01",
+            "--vpc-id=3cedfc54-b105-4652-a4e0-847b6cb6d2b1",
         ])
         .run()
         .await;
@@ -13778,7 +15612,12 @@ async fn update_serverless_compute_ability_policy() {
         .args([
             "update-serverless-compute-ability-policy",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"max_readonly_node_count\":3,\"max_vcpus\":\"8\",\"min_readonly_node_count\":1,\"min_vcpus\":\"1\",\"need_update_nodes_compute_ability\":false,\"scale_out_switch\":true}",
+            "--min-vcpus=1",
+            "--max-vcpus=8",
+            "--scale-out-switch=true",
+            "--min-readonly-node-count=1",
+            "--max-readonly-node-count=3",
+            "--need-update-nodes-compute-ability=false",
         ])
         .run()
         .await;
@@ -13810,7 +15649,8 @@ async fn update_serverless_scaling_policy() {
         .args([
             "update-serverless-scaling-policy",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
-            "--body={\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}},\"enlarge_step_size\":\"2\"}",
+            "--enlarge-step-size=2",
+            "--body={\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}}}",
         ])
         .run()
         .await;
@@ -13842,7 +15682,7 @@ async fn update_slowlog_sensitive_status() {
         .args([
             "update-slowlog-sensitive-status",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"open_slow_log_switch\":true}",
+            "--open-slow-log-switch=true",
         ])
         .run()
         .await;
@@ -13871,7 +15711,10 @@ async fn update_star_rock_lts_config() {
     let run = cli(&server)
         .args([
             "update-star-rock-lts-config",
-            "--body={\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+            "--log-configs.instance-id=614ff06f72ee46b7949423572dd51e8bin17",
+            "--log-configs.log-type=error_log",
+            "--log-configs.lts-group-id=460d8437-9dcb-47d0-8c56-5758f2042272",
+            "--log-configs.lts-stream-id=bad1ca5d-e347-437f-be89-f2e08ce117b8",
         ])
         .run()
         .await;
@@ -13903,7 +15746,8 @@ async fn update_star_rocks_database_user_password() {
         .args([
             "update-star-rocks-database-user-password",
             "--instance-id=54e42160670e48e789af7075e1fea1fin16",
-            "--body={\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
+            "--user-name=user_test",
+            "--password=Tang_1234",
         ])
         .run()
         .await;
@@ -13936,7 +15780,9 @@ async fn update_star_rocks_database_user_permission() {
         .args([
             "update-star-rocks-database-user-permission",
             "--instance-id=86fd60a5256a4592b957e8e6bb2d1b59in07",
-            "--body={\"dataBases\":[\"*\"],\"dml\":2,\"userName\":\"user_test\"}",
+            "--user-name=user_test",
+            "--databases=*",
+            "--dml=2",
         ])
         .run()
         .await;
@@ -13969,7 +15815,8 @@ async fn update_starrocks_params() {
         .args([
             "update-starrocks-params",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"node_type\":\"fe\",\"parameter_values\":{\"thrift_server_max_worker_threads\":\"2048\"}}",
+            "--node-type=fe",
+            "--parameter-values={\"thrift_server_max_worker_threads\":\"2048\"}",
         ])
         .run()
         .await;
@@ -14008,7 +15855,14 @@ async fn update_taurus_db_advanced_backup_policy() {
         .args([
             "update-taurus-db-advanced-backup-policy",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+            "--begin-time=19:00",
+            "--end-time=20:00",
+            "--policies.period=* * 1,2,3,4,5,6,7",
+            "--policies.policy-type=base",
+            "--policies.retention-days=7",
+            "--policies.period=L * *",
+            "--policies.policy-type=sparse",
+            "--policies.retention-days=365",
         ])
         .run()
         .await;
@@ -14053,7 +15907,7 @@ async fn update_taurus_node_data_ip() {
             "update-taurus-node-data-ip",
             "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
             "--node-id=18663926eacb443d98dc20f8620f28f2no07",
-            "--body={\"internal_ip\":\"192.168.0.125\"}",
+            "--internal-ip=192.168.0.125",
         ])
         .run()
         .await;
@@ -14088,7 +15942,8 @@ async fn upgrade_configuration() {
         .args([
             "upgrade-configuration",
             "--configuration-id=43570e0de32e40c5a15f831aa5ce4176pr07",
-            "--body={\"parameters\":[\"innodb_purge_threads\",\"connect_timeout\"]}",
+            "--parameters=innodb_purge_threads",
+            "--parameters=connect_timeout",
         ])
         .run()
         .await;
@@ -14127,7 +15982,7 @@ async fn upgrade_instance_kernel_version() {
         .args([
             "upgrade-instance-kernel-version",
             "--instance-id=096c0fc43e804757b59946b80dc27f8bin07",
-            "--body={\"delay\":false}",
+            "--delay=false",
         ])
         .run()
         .await;
@@ -14170,7 +16025,8 @@ async fn upgrade_proxy_version() {
             "upgrade-proxy-version",
             "--instance-id=517ea793ab91438cbfc9c4b1c958b1ein07",
             "--proxy-id=0f46fc46396e4fb19a0cb52f578e9511po01",
-            "--body={\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
+            "--source-version=2.23.12.000",
+            "--target-version=2.24.03.000",
         ])
         .run()
         .await;
@@ -14207,7 +16063,8 @@ async fn upgrade_sr_kernel_version() {
         .args([
             "upgrade-sr-kernel-version",
             "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
-            "--body={\"delay\":false,\"is_skip_validate\":false}",
+            "--delay=false",
+            "--is-skip-validate=false",
         ])
         .run()
         .await;
@@ -14332,7 +16189,8 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .run()
         .await;
@@ -14349,7 +16207,8 @@ async fn refused_connections_exit_4() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -14365,7 +16224,8 @@ async fn missing_credentials_exit_5() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .run()
         .await;
@@ -14388,7 +16248,8 @@ async fn compact_prints_one_line() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .args(["--compact"])
         .run()
@@ -14411,7 +16272,8 @@ async fn answers_are_printed_as_sent() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .args(["--compact"])
         .run()
@@ -14435,7 +16297,10 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         .args([
             "create-click-house-database-user",
             "--instance-id=df3ae779e2ad4993a03ccd7a81240125in16",
-            "--body={\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
+            "--user-name=user_test1",
+            "--password=Rds_1234",
+            "--databases=*",
+            "--dml=1",
         ])
         .args(["--dry-run"])
         .run()
@@ -14603,7 +16468,8 @@ async fn wait_prints_the_job_once_it_ended() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .args(["--wait", "--wait-interval", "0.01", "--compact"])
         .run()
@@ -14629,10 +16495,356 @@ async fn wait_for_a_failed_job_exits_3() {
         .args([
             "add-proxy-nodes",
             "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
-            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
         ])
         .args(["--wait", "--wait-interval", "0.01"])
         .run()
         .await;
     run.expect_exit(3).expect_stderr("job status:").expect_stderr("Failed");
+}
+
+#[tokio::test]
+async fn the_waited_state_can_be_queried() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job\":{\"status\":\"Completed\"},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-proxy-nodes",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--node-num=2",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+        ])
+        .args([
+            "--wait",
+            "--wait-interval",
+            "0.01",
+            "--query",
+            "status",
+            "--output",
+            "text",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "Completed\n");
+}
+
+#[tokio::test]
+async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"az_code\":\"az1\",\"az_mode\":\"single\",\"db_user\":\"root\",\"enable_ssl\":false,\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"ha_mode\":\"Single\",\"id\":\"590031445ef845bb912d7fc8243db80cin17\",\"job_id\":\"cf0b7506-1505-450f-9d95-ce9d93b6b5c3\",\"name\":\"htap-ff64\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":3306,\"region\":\"az\",\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"creating\",\"sub_net_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-star-rocks-instance",
+            "--instance-id=40dc4c5729f14aad893e2cd5baf6a15in07",
+            "--name=htap-ff64",
+            "--engine.type=star-rocks",
+            "--engine.version=3.1",
+            "--ha.mode=Single",
+            "--fe-flavor-id=afe3bfd-ac7c-32e1-ba44-c388acbb196a",
+            "--be-flavor-id=de565db8-0a96-37ea-9388-61167624712c",
+            "--db-root-pwd=Test@123!",
+            "--fe-count=1",
+            "--be-count=1",
+            "--az-mode=single",
+            "--fe-volume.io-type=SSD",
+            "--fe-volume.capacity-in-gb=50",
+            "--be-volume.io-type=SSD",
+            "--be-volume.capacity-in-gb=50",
+            "--az-code=az",
+            "--time-zone=UTC+08:00",
+            "--tags-info.sys-tags.key=_sys_enterprise_project_id",
+            "--tags-info.sys-tags.value=0",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/40dc4c5729f14aad893e2cd5baf6a15in07/starrocks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let from_flags = server.requests().await.remove(0).body;
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"az_code\":\"az1\",\"az_mode\":\"single\",\"db_user\":\"root\",\"enable_ssl\":false,\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"ha_mode\":\"Single\",\"id\":\"590031445ef845bb912d7fc8243db80cin17\",\"job_id\":\"cf0b7506-1505-450f-9d95-ce9d93b6b5c3\",\"name\":\"htap-ff64\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":3306,\"region\":\"az\",\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"creating\",\"sub_net_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}}",
+            ),
+        )
+        .await;
+    cli(&server)
+        .args([
+            "create-star-rocks-instance",
+            "--instance-id=40dc4c5729f14aad893e2cd5baf6a15in07",
+            "--body={\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+        ])
+        .run()
+        .await
+        .expect_exit(0);
+    let from_json = server.requests().await.remove(0).body;
+    assert_eq!(
+        ::std::string::String::from_utf8_lossy(& from_flags),
+        ::std::string::String::from_utf8_lossy(& from_json),
+        "the same body, byte for byte"
+    );
+}
+
+#[tokio::test]
+async fn body_flags_win_over_the_json_body() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"az_code\":\"az1\",\"az_mode\":\"single\",\"db_user\":\"root\",\"enable_ssl\":false,\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"ha_mode\":\"Single\",\"id\":\"590031445ef845bb912d7fc8243db80cin17\",\"job_id\":\"cf0b7506-1505-450f-9d95-ce9d93b6b5c3\",\"name\":\"htap-ff64\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":3306,\"region\":\"az\",\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"creating\",\"sub_net_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-star-rocks-instance",
+            "--instance-id=40dc4c5729f14aad893e2cd5baf6a15in07",
+            "--body={\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+            "--name=changed-by-a-flag",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/40dc4c5729f14aad893e2cd5baf6a15in07/starrocks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"changed-by-a-flag\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_missing_required_body_field_names_its_flag() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "create-star-rocks-instance",
+            "--instance-id=40dc4c5729f14aad893e2cd5baf6a15in07",
+            "--engine.type=star-rocks",
+            "--engine.version=3.1",
+            "--ha.mode=Single",
+            "--fe-flavor-id=afe3bfd-ac7c-32e1-ba44-c388acbb196a",
+            "--be-flavor-id=de565db8-0a96-37ea-9388-61167624712c",
+            "--db-root-pwd=Test@123!",
+            "--fe-count=1",
+            "--be-count=1",
+            "--az-mode=single",
+            "--fe-volume.io-type=SSD",
+            "--fe-volume.capacity-in-gb=50",
+            "--be-volume.io-type=SSD",
+            "--be-volume.capacity-in-gb=50",
+            "--az-code=az",
+            "--time-zone=UTC+08:00",
+            "--tags-info.sys-tags.key=_sys_enterprise_project_id",
+            "--tags-info.sys-tags.value=0",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("missing field").expect_stderr("(give --name)");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+/// A server whose list has two pages of one item each.
+async fn two_pages() -> vendor::Server {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"audit_logs\":[{\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
+        )
+        .await;
+    server
+        .answer_once(
+            200u16,
+            "{\"audit_logs\":[{\"begin_time\":\"second-item\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
+        )
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn all_can_be_queried() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "list-audit-logs",
+            "--all",
+            "--compact",
+            "--query",
+            "[].\"begin_time\"",
+            "--instance-id=3d39c18788b54a919bab633874c159dfin01",
+            "--start-time=2018-09-15T06:25:43+0800",
+            "--end-time=2018-09-16T10:40:15+0800",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout, "[\"2019-11-06T09:03:34+0800\",\"second-item\"]\n",
+        "the field of every item, in order"
+    );
+}
+
+#[tokio::test]
+async fn all_as_a_table_has_a_column_per_field_and_a_row_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "list-audit-logs",
+            "--all",
+            "--output",
+            "table",
+            "--instance-id=3d39c18788b54a919bab633874c159dfin01",
+            "--start-time=2018-09-15T06:25:43+0800",
+            "--end-time=2018-09-16T10:40:15+0800",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    let lines: ::std::vec::Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 4, "header, rule and two rows: {}", run.stdout);
+    assert!(
+        lines[0].split_whitespace().any(| c | c == "begin_time"),
+        "the column {:?} is in {:?}", "begin_time", lines[0]
+    );
+    assert!(lines[1].starts_with("--"), "the header is underlined: {:?}", lines[1]);
+    assert!(
+        lines[3].contains("second-item"), "the second item is the second row: {}", run
+        .stdout
+    );
+    assert!(
+        ! run.stdout.contains('{') || run.stdout.contains("more fields"),
+        "cells are not JSON documents: {}", run.stdout
+    );
+}
+
+#[tokio::test]
+async fn all_as_text_prints_a_line_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "list-audit-logs",
+            "--all",
+            "--output",
+            "text",
+            "--query",
+            "[].\"begin_time\"",
+            "--instance-id=3d39c18788b54a919bab633874c159dfin01",
+            "--start-time=2018-09-15T06:25:43+0800",
+            "--end-time=2018-09-16T10:40:15+0800",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "2019-11-06T09:03:34+0800\nsecond-item\n");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["show-slow-log-statistics", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-gaussdb-mysql ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"192.168.0.21\",\"count\":\"12\",\"database\":\"demo_db\",\"lock_time\":\"0.00001 s\",\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"query_sample\":\"select sleep(?)\",\"rows_examined\":0,\"rows_sent\":1,\"time\":\"2.00315 s\",\"type\":\"SELECT\",\"users\":\"root\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/slow-logs/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("add-proxy-nodes");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--node-num");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-gaussdb-mysql".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("add\\-proxy\\-nodes");
 }

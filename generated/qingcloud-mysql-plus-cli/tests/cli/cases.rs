@@ -77,8 +77,12 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[
-        ("add-analysis-user", &["--cluster", "--service-params", "--wait"]),
+    let operations: &[(&str, &[&str], &str)] = &[
+        (
+            "add-analysis-user",
+            &["--cluster", "--service-params", "--wait", "--user <", "--passwd <"],
+            "Example:\n  clouddb-mysql-plus add-analysis-user --cluster cl-ouhutv70 --user test --passwd Passwd@123 --host ::/0",
+        ),
         (
             "add-cluster-nodes",
             &[
@@ -91,28 +95,68 @@ async fn help_describes_every_operation() {
                 "--owner",
                 "--wait",
             ],
+            "Example:\n  clouddb-mysql-plus add-cluster-nodes --cluster cl-q1witcdk --node-count 2 --node-role '' --node-name ''",
         ),
-        ("add-database-user", &["--cluster", "--service-params", "--wait"]),
-        ("assign-master-node", &["--cluster", "--service-params", "--wait"]),
+        (
+            "add-database-user",
+            &["--cluster", "--service-params", "--wait", "--user <", "--passwd <"],
+            "Example:\n  clouddb-mysql-plus add-database-user --cluster cl-ouhutv70 --user u1 --passwd Passwd@123 --host % --database '*' --ssl NO --priv StandardAccount",
+        ),
+        (
+            "assign-master-node",
+            &["--cluster", "--service-params", "--wait", "--node-id <"],
+            "Example:\n  clouddb-mysql-plus assign-master-node --cluster cl-ouhutv70 --node-id cln-vxosovur",
+        ),
         (
             "associate-eip-to-cluster-node",
             &["--cluster-node", "--eip", "--nic", "--wait"],
+            "Example:\n  clouddb-mysql-plus associate-eip-to-cluster-node --cluster-node cln-jmrv7xfv --eip eip-ek3scgap",
         ),
-        ("cease-clusters", &["--clusters", "--wait"]),
+        (
+            "cease-clusters",
+            &["--clusters", "--wait"],
+            "Example:\n  clouddb-mysql-plus cease-clusters --clusters cl-2gi2b3oc",
+        ),
         (
             "change-cluster-vxnet",
             &["--cluster", "--vxnet", "--roles", "--private-ips", "--wait"],
+            "Example:\n  clouddb-mysql-plus change-cluster-vxnet --cluster cl-q1witcdk --vxnet vxnet-iuy3lnd --private-ips '[{\"node_id\":\"cln-nqop00oj\",\"private_ip\":\"192.168.1.4\"},{\"node_id\":\"cln-oruuckuo\",\"private_ip\":\"192.168.1.2\"},{\"node_id\":\"cln-veb7g8nx\",\"private_ip\":\"192.168.1.3\"}]'",
         ),
-        ("configure-ssl", &["--cluster", "--service-params", "--wait"]),
-        ("create-cluster", &["--conf", "--wait"]),
-        ("create-cluster-from-snapshot", &["--conf", "--snapshot-id", "--wait"]),
-        ("delete-analysis-user", &["--cluster", "--service-params", "--wait"]),
+        (
+            "configure-ssl",
+            &["--cluster", "--service-params", "--wait", "--configssl <"],
+            "Example:\n  clouddb-mysql-plus configure-ssl --cluster cl-ouhutv70 --configssl ON",
+        ),
+        (
+            "create-cluster",
+            &["--conf", "--wait"],
+            "Example:\n  clouddb-mysql-plus create-cluster --conf '{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}'",
+        ),
+        (
+            "create-cluster-from-snapshot",
+            &["--conf", "--snapshot-id", "--wait"],
+            "Example:\n  clouddb-mysql-plus create-cluster-from-snapshot --conf '{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}' --snapshot-id ss-ab1cd2ef",
+        ),
+        (
+            "delete-analysis-user",
+            &["--cluster", "--service-params", "--wait", "--user <"],
+            "Example:\n  clouddb-mysql-plus delete-analysis-user --cluster cl-ouhutv70 --user test",
+        ),
         (
             "delete-cluster-nodes",
             &["--cluster", "--nodes", "--force", "--owner", "--wait"],
+            "Example:\n  clouddb-mysql-plus delete-cluster-nodes --cluster cl-q1witcdk --nodes cln-2x5w6l81 --nodes cln-yrlus78f --force 0",
         ),
-        ("delete-clusters", &["--clusters", "--direct-cease", "--force"]),
-        ("delete-database-user", &["--cluster", "--service-params", "--wait"]),
+        (
+            "delete-clusters",
+            &["--clusters", "--direct-cease", "--force"],
+            "Example:\n  clouddb-mysql-plus delete-clusters --clusters cl-11esmufq",
+        ),
+        (
+            "delete-database-user",
+            &["--cluster", "--service-params", "--wait", "--user <", "--host <"],
+            "Example:\n  clouddb-mysql-plus delete-database-user --cluster cl-ouhutv70 --user u1 --host %",
+        ),
         (
             "deploy-app-version",
             &[
@@ -127,10 +171,12 @@ async fn help_describes_every_operation() {
                 "--owner",
                 "--wait",
             ],
+            "Example:\n  clouddb-mysql-plus deploy-app-version --version-id appv-gva21mw0 --conf '{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}'",
         ),
         (
             "describe-app-version-attachments",
             &["--attachment-ids", "--version-id", "--content-keys"],
+            "Example:\n  clouddb-mysql-plus describe-app-version-attachments --attachment-ids ca-nx8rerlv --version-id appv-70gegwmp --content-keys config.json --content-keys cluster.json.mustache --content-keys locale/zh-cn.json --content-keys locale/en.json",
         ),
         (
             "describe-app-versions",
@@ -147,6 +193,7 @@ async fn help_describes_every_operation() {
                 "--reverse",
                 "--all",
             ],
+            "Example:\n  clouddb-mysql-plus describe-app-versions --app-ids app-tg3lbp0a --limit 20",
         ),
         (
             "describe-apps",
@@ -164,9 +211,18 @@ async fn help_describes_every_operation() {
                 "--limit",
                 "--all",
             ],
+            "Example:\n  clouddb-mysql-plus describe-apps --app app-00r26u27",
         ),
-        ("describe-cluster-display-tabs", &["--cluster", "--display-tabs", "--role"]),
-        ("describe-cluster-environment", &["--cluster", "--role"]),
+        (
+            "describe-cluster-display-tabs",
+            &["--cluster", "--display-tabs", "--role"],
+            "Example:\n  clouddb-mysql-plus describe-cluster-display-tabs --cluster cl-2gi2b3oc --display-tabs roles",
+        ),
+        (
+            "describe-cluster-environment",
+            &["--cluster", "--role"],
+            "Example:\n  clouddb-mysql-plus describe-cluster-environment --cluster cl-2gi2b3oc",
+        ),
         (
             "describe-cluster-jobs",
             &[
@@ -181,6 +237,7 @@ async fn help_describes_every_operation() {
                 "--limit",
                 "--all",
             ],
+            "Example:\n  clouddb-mysql-plus describe-cluster-jobs --app app-tg3lbp0a --jobs j-etkt94ebqra --limit 1",
         ),
         (
             "describe-cluster-nodes",
@@ -200,6 +257,7 @@ async fn help_describes_every_operation() {
                 "--reverse",
                 "--all",
             ],
+            "Example:\n  clouddb-mysql-plus describe-cluster-nodes --cluster cl-q1witcdk --limit 20 --reverse 1",
         ),
         (
             "describe-cluster-users",
@@ -212,6 +270,7 @@ async fn help_describes_every_operation() {
                 "--offset",
                 "--limit",
             ],
+            "Example:\n  clouddb-mysql-plus describe-cluster-users --zones pek3b --apps app-tg3lbp0a",
         ),
         (
             "describe-clusters",
@@ -241,7 +300,9 @@ async fn help_describes_every_operation() {
                 "--limit",
                 "--reverse",
                 "--all",
+                "--limits <",
             ],
+            "Example:\n  clouddb-mysql-plus describe-clusters --clusters cl-q1witcdk --scope app --limit 20 --reverse 1",
         ),
         (
             "describe-jobs",
@@ -255,17 +316,77 @@ async fn help_describes_every_operation() {
                 "--limit",
                 "--all",
             ],
+            "Example:\n  clouddb-mysql-plus describe-jobs --jobs j-1gz8cx6v0r8 --status working --status successful --job-action RunClusterCustomService --verbose 0 --offset 0 --limit 20",
         ),
-        ("disable-log-server", &["--cluster", "--role", "--service-params", "--wait"]),
-        ("disable-migration", &["--cluster", "--wait"]),
-        ("disable-standby", &["--cluster", "--wait"]),
-        ("disable-zabbix", &["--cluster", "--wait"]),
-        ("dissociate-eip-from-cluster-node", &["--eips", "--wait"]),
-        ("enable-log-server", &["--cluster", "--role", "--service-params", "--wait"]),
-        ("enable-migration", &["--cluster", "--service-params", "--wait"]),
-        ("enable-standby", &["--cluster", "--service-params", "--wait"]),
-        ("enable-zabbix", &["--cluster", "--service-params", "--wait"]),
-        ("exchange-cluster-reserved-ips", &["--cluster", "--remote-cluster", "--wait"]),
+        (
+            "disable-log-server",
+            &["--cluster", "--role", "--service-params", "--wait", "--clean-log <"],
+            "Example:\n  clouddb-mysql-plus disable-log-server --cluster cl-ouhutv70 --role maininstance --clean-log NO",
+        ),
+        (
+            "disable-migration",
+            &["--cluster", "--wait"],
+            "Example:\n  clouddb-mysql-plus disable-migration --cluster cl-ouhutv70",
+        ),
+        (
+            "disable-standby",
+            &["--cluster", "--wait"],
+            "Example:\n  clouddb-mysql-plus disable-standby --cluster cl-ouhutv70",
+        ),
+        (
+            "disable-zabbix",
+            &["--cluster", "--wait"],
+            "Example:\n  clouddb-mysql-plus disable-zabbix --cluster cl-ouhutv70",
+        ),
+        (
+            "dissociate-eip-from-cluster-node",
+            &["--eips", "--wait"],
+            "Example:\n  clouddb-mysql-plus dissociate-eip-from-cluster-node --eips eip-ek3scgap",
+        ),
+        (
+            "enable-log-server",
+            &[
+                "--cluster",
+                "--role",
+                "--service-params",
+                "--wait",
+                "--mysql-log <",
+                "--http-user <",
+            ],
+            "Example:\n  clouddb-mysql-plus enable-log-server --cluster cl-ouhutv70 --role maininstance --mysql-log mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert --http-user loguser --http-password password",
+        ),
+        (
+            "enable-migration",
+            &["--cluster", "--service-params", "--wait", "--xtrabackup <", "--user <"],
+            "Example:\n  clouddb-mysql-plus enable-migration --cluster cl-ouhutv70 --xtrabackup NO --user migrate_user --passwd Passwd@123 --host 192.168.0.232 --port 3306",
+        ),
+        (
+            "enable-standby",
+            &[
+                "--cluster",
+                "--service-params",
+                "--wait",
+                "--sync-way <",
+                "--service-params.zone <",
+            ],
+            "Example:\n  clouddb-mysql-plus enable-standby --cluster cl-ouhutv70 --sync-way full --service-params.zone sh1a --cluster-id cl-9np7ig3g --host 192.168.0.232 --port 3306 --user migrate_user --password Passwd@123",
+        ),
+        (
+            "enable-zabbix",
+            &[
+                "--cluster",
+                "--service-params",
+                "--wait",
+                "--zabbix-server-ip <",
+                "--zabbix-agent-port <",
+            ],
+            "Example:\n  clouddb-mysql-plus enable-zabbix --cluster cl-ouhutv70 --zabbix-server-ip 192.168.0.1 --zabbix-agent-port 10050",
+        ),
+        (
+            "exchange-cluster-reserved-ips",
+            &["--cluster", "--remote-cluster", "--wait"],
+            "Example:\n  clouddb-mysql-plus exchange-cluster-reserved-ips --cluster cl-ouhutv70 --remote-cluster cl-9np7ig3g",
+        ),
         (
             "get-cluster-monitor",
             &[
@@ -280,16 +401,38 @@ async fn help_describes_every_operation() {
                 "--app-version",
                 "--app-versions",
             ],
+            "Example:\n  clouddb-mysql-plus get-cluster-monitor --resource cln-veb7g8nx --meters stats --step 5m --start-time 2018-03-03T07:44:06.159Z --end-time 2018-03-04T07:44:06.159Z",
         ),
-        ("get-global-unique-id", &["--user-id"]),
+        (
+            "get-global-unique-id",
+            &["--user-id"],
+            "Example:\n  clouddb-mysql-plus get-global-unique-id --user-id usr-NzTfAWek",
+        ),
         (
             "modify-cluster-attributes",
             &["--cluster", "--name", "--description", "--auto-backup-time"],
+            "Example:\n  clouddb-mysql-plus modify-cluster-attributes --cluster cl-q1witcdk --name mysql-prod",
         ),
-        ("modify-cluster-node-attributes", &["--cluster-node", "--name"]),
-        ("promote-standby", &["--cluster", "--wait"]),
-        ("rebuild-read-only-node", &["--cluster", "--service-params", "--wait"]),
-        ("recover-clusters", &["--clusters", "--resources", "--wait"]),
+        (
+            "modify-cluster-node-attributes",
+            &["--cluster-node", "--name"],
+            "Example:\n  clouddb-mysql-plus modify-cluster-node-attributes --cluster-node cln-35iuqdjz --name primary-1",
+        ),
+        (
+            "promote-standby",
+            &["--cluster", "--wait"],
+            "Example:\n  clouddb-mysql-plus promote-standby --cluster cl-ouhutv70",
+        ),
+        (
+            "rebuild-read-only-node",
+            &["--cluster", "--service-params", "--wait", "--node-id <"],
+            "Example:\n  clouddb-mysql-plus rebuild-read-only-node --cluster cl-ouhutv70 --node-id cln-peanv086",
+        ),
+        (
+            "recover-clusters",
+            &["--clusters", "--resources", "--wait"],
+            "Example:\n  clouddb-mysql-plus recover-clusters --clusters cl-q1witcdk",
+        ),
         (
             "resize-cluster",
             &[
@@ -302,32 +445,64 @@ async fn help_describes_every_operation() {
                 "--instance-class",
                 "--wait",
             ],
+            "Example:\n  clouddb-mysql-plus resize-cluster --cluster cl-q1witcdk --cpu 2 --memory 4096 --storage-size 20",
         ),
-        ("restart-cluster-service", &["--cluster", "--role", "--wait"]),
-        ("restart-node", &["--cluster", "--role", "--service-params", "--wait"]),
+        (
+            "restart-cluster-service",
+            &["--cluster", "--role", "--wait"],
+            "Example:\n  clouddb-mysql-plus restart-cluster-service --cluster cl-95av0jxo",
+        ),
+        (
+            "restart-node",
+            &["--cluster", "--role", "--service-params", "--wait", "--node-id <"],
+            "Example:\n  clouddb-mysql-plus restart-node --cluster cl-ouhutv70 --role readinstance --node-id cln-peanv086",
+        ),
         (
             "restore-cluster-from-snapshot",
             &["--cluster", "--snapshot", "--service-params", "--wait"],
+            "Example:\n  clouddb-mysql-plus restore-cluster-from-snapshot --cluster cl-q1witcdk --snapshot ss-ab1cd2ef",
         ),
         (
             "run-cluster-custom-service",
             &["--cluster", "--service", "--role", "--service-params", "--wait"],
+            "Example:\n  clouddb-mysql-plus run-cluster-custom-service --cluster cl-ouhutv70 --service add_user --role maininstance --service-params '{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}'",
         ),
-        ("set-read-only", &["--cluster", "--service-params", "--wait"]),
-        ("start-clusters", &["--clusters"]),
-        ("stop-clusters", &["--clusters", "--force"]),
+        (
+            "set-read-only",
+            &["--cluster", "--service-params", "--wait", "--readonly <"],
+            "Example:\n  clouddb-mysql-plus set-read-only --cluster cl-ouhutv70 --readonly ON",
+        ),
+        (
+            "start-clusters",
+            &["--clusters"],
+            "Example:\n  clouddb-mysql-plus start-clusters --clusters cl-q1witcdk",
+        ),
+        (
+            "stop-clusters",
+            &["--clusters", "--force"],
+            "Example:\n  clouddb-mysql-plus stop-clusters --clusters cl-q1witcdk",
+        ),
         (
             "update-cluster-environment",
             &["--cluster", "--role", "--roles", "--env", "--wait"],
+            "Example:\n  clouddb-mysql-plus update-cluster-environment --cluster cl-2gi2b3oc --env '{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}'",
         ),
-        ("upgrade-clusters", &["--clusters", "--app-version", "--service-params"]),
+        (
+            "upgrade-clusters",
+            &["--clusters", "--app-version", "--service-params"],
+            "Example:\n  clouddb-mysql-plus upgrade-clusters --clusters cl-q1witcdk --app-version appv-70gegwmp",
+        ),
     ];
-    for (name, needles) in operations {
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -346,7 +521,9 @@ async fn add_analysis_user() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .run()
         .await;
@@ -448,7 +625,12 @@ async fn add_database_user() {
         .args([
             "add-database-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Passwd@123\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+            "--user=u1",
+            "--passwd=Passwd@123",
+            "--host=%",
+            "--database=*",
+            "--ssl=NO",
+            "--priv=StandardAccount",
         ])
         .run()
         .await;
@@ -497,11 +679,7 @@ async fn assign_master_node() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "assign-master-node",
-            "--cluster=cl-ouhutv70",
-            "--service-params={\"node_id\":\"cln-vxosovur\"}",
-        ])
+        .args(["assign-master-node", "--cluster=cl-ouhutv70", "--node-id=cln-vxosovur"])
         .run()
         .await;
     server
@@ -681,11 +859,7 @@ async fn configure_ssl() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "configure-ssl",
-            "--cluster=cl-ouhutv70",
-            "--service-params={\"configssl\":\"ON\"}",
-        ])
+        .args(["configure-ssl", "--cluster=cl-ouhutv70", "--configssl=ON"])
         .run()
         .await;
     server
@@ -824,11 +998,7 @@ async fn delete_analysis_user() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "delete-analysis-user",
-            "--cluster=cl-ouhutv70",
-            "--service-params={\"user\":\"test\"}",
-        ])
+        .args(["delete-analysis-user", "--cluster=cl-ouhutv70", "--user=test"])
         .run()
         .await;
     server
@@ -959,11 +1129,7 @@ async fn delete_database_user() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "delete-database-user",
-            "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"%\",\"user\":\"u1\"}",
-        ])
+        .args(["delete-database-user", "--cluster=cl-ouhutv70", "--user=u1", "--host=%"])
         .run()
         .await;
     server
@@ -1522,7 +1688,7 @@ async fn disable_log_server() {
             "disable-log-server",
             "--cluster=cl-ouhutv70",
             "--role=maininstance",
-            "--service-params={\"clean_log\":\"NO\"}",
+            "--clean-log=NO",
         ])
         .run()
         .await;
@@ -1737,7 +1903,9 @@ async fn enable_log_server() {
             "enable-log-server",
             "--cluster=cl-ouhutv70",
             "--role=maininstance",
-            "--service-params={\"http_password\":\"password\",\"http_user\":\"loguser\",\"mysql_log\":\"mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert\"}",
+            "--mysql-log=mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert",
+            "--http-user=loguser",
+            "--http-password=password",
         ])
         .run()
         .await;
@@ -1789,7 +1957,11 @@ async fn enable_migration() {
         .args([
             "enable-migration",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"192.168.0.232\",\"passwd\":\"Passwd@123\",\"port\":3306,\"user\":\"migrate_user\",\"xtrabackup\":\"NO\"}",
+            "--xtrabackup=NO",
+            "--user=migrate_user",
+            "--passwd=Passwd@123",
+            "--host=192.168.0.232",
+            "--port=3306",
         ])
         .run()
         .await;
@@ -1841,7 +2013,13 @@ async fn enable_standby() {
         .args([
             "enable-standby",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+            "--sync-way=full",
+            "--service-params.zone=sh1a",
+            "--cluster-id=cl-9np7ig3g",
+            "--host=192.168.0.232",
+            "--port=3306",
+            "--user=migrate_user",
+            "--password=Passwd@123",
         ])
         .run()
         .await;
@@ -1893,7 +2071,8 @@ async fn enable_zabbix() {
         .args([
             "enable-zabbix",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"zabbix_agent_port\":10050,\"zabbix_server_ip\":\"192.168.0.1\"}",
+            "--zabbix-server-ip=192.168.0.1",
+            "--zabbix-agent-port=10050",
         ])
         .run()
         .await;
@@ -2216,7 +2395,7 @@ async fn rebuild_read_only_node() {
         .args([
             "rebuild-read-only-node",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"node_id\":\"cln-peanv086\"}",
+            "--node-id=cln-peanv086",
         ])
         .run()
         .await;
@@ -2393,7 +2572,7 @@ async fn restart_node() {
             "restart-node",
             "--cluster=cl-ouhutv70",
             "--role=readinstance",
-            "--service-params={\"node_id\":\"cln-peanv086\"}",
+            "--node-id=cln-peanv086",
         ])
         .run()
         .await;
@@ -2537,11 +2716,7 @@ async fn set_read_only() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "set-read-only",
-            "--cluster=cl-ouhutv70",
-            "--service-params={\"readonly\":\"ON\"}",
-        ])
+        .args(["set-read-only", "--cluster=cl-ouhutv70", "--readonly=ON"])
         .run()
         .await;
     server
@@ -2787,7 +2962,9 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .run()
         .await;
@@ -2804,7 +2981,9 @@ async fn refused_connections_exit_4() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -2820,7 +2999,9 @@ async fn missing_credentials_exit_5() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .run()
         .await;
@@ -2843,7 +3024,9 @@ async fn compact_prints_one_line() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .args(["--compact"])
         .run()
@@ -2866,7 +3049,9 @@ async fn answers_are_printed_as_sent() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .args(["--compact"])
         .run()
@@ -2886,7 +3071,9 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .args(["--dry-run"])
         .run()
@@ -2943,7 +3130,9 @@ async fn wait_prints_the_job_once_it_ended() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .args(["--wait", "--wait-interval", "0.01", "--compact"])
         .run()
@@ -2969,10 +3158,194 @@ async fn wait_for_a_failed_job_exits_3() {
         .args([
             "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
         ])
         .args(["--wait", "--wait-interval", "0.01"])
         .run()
         .await;
     run.expect_exit(3).expect_stderr("job status:").expect_stderr("failed");
+}
+
+#[tokio::test]
+async fn the_waited_state_can_be_queried() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"job_set\":[{\"status\":\"successful\"}],\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--user=test",
+            "--passwd=Passwd@123",
+            "--host=::/0",
+        ])
+        .args([
+            "--wait",
+            "--wait-interval",
+            "0.01",
+            "--query",
+            "status",
+            "--output",
+            "text",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "successful\n");
+}
+
+/// A server whose list has two pages of one item each.
+async fn two_pages() -> vendor::Server {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":2,\"version_set\":[{\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
+        )
+        .await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":2,\"version_set\":[{\"app_id\":\"second-item\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
+        )
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn all_can_be_queried() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "describe-app-versions",
+            "--all",
+            "--compact",
+            "--query",
+            "[].\"app_id\"",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout, "[\"app-tg3lbp0a\",\"second-item\"]\n",
+        "the field of every item, in order"
+    );
+}
+
+#[tokio::test]
+async fn all_as_a_table_has_a_column_per_field_and_a_row_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["describe-app-versions", "--all", "--output", "table"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    let lines: ::std::vec::Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 4, "header, rule and two rows: {}", run.stdout);
+    assert!(
+        lines[0].split_whitespace().any(| c | c == "app_id"),
+        "the column {:?} is in {:?}", "app_id", lines[0]
+    );
+    assert!(lines[1].starts_with("--"), "the header is underlined: {:?}", lines[1]);
+    assert!(
+        lines[3].contains("second-item"), "the second item is the second row: {}", run
+        .stdout
+    );
+    assert!(
+        ! run.stdout.contains('{') || run.stdout.contains("more fields"),
+        "cells are not JSON documents: {}", run.stdout
+    );
+}
+
+#[tokio::test]
+async fn all_as_text_prints_a_line_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args([
+            "describe-app-versions",
+            "--all",
+            "--output",
+            "text",
+            "--query",
+            "[].\"app_id\"",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "app-tg3lbp0a\nsecond-item\n");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["enable-standby", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-mysql-plus ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-pfiu9d1waxq\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_standby\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("add-analysis-user");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--user");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-mysql-plus".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("add\\-analysis\\-user");
 }

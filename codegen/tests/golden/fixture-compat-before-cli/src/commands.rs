@@ -17,6 +17,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-widget",
             about: "Show a widget.",
             long_about: "Show a widget.\n\nOperation ShowWidget: GET /v1/{project_id}/widgets/{widget_id}.",
+            example: "show-widget --widget-id w-1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("widget-id", Kind::String, "Id of the widget.").required(),

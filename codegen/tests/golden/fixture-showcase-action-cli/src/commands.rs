@@ -3,7 +3,7 @@
 //! the flags.
 
 use ::clouddb_cli::qingcloud::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, Flag, Kind, Result, SecretFields};
+use ::clouddb_cli::{Args, Field, Flag, Kind, Result, SecretFields};
 use ::fixture_showcase_action::operations as op;
 
 /// The program's subcommands and help.
@@ -17,10 +17,15 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "add-cluster-nodes",
             about: "Add nodes to a cluster.",
             long_about: "Add nodes to a cluster.\n\nOperation AddClusterNodes: GET /iaas/; section add-nodes of the source document; not idempotent (not retried after it may have arrived).",
+            example: "add-cluster-nodes --cluster cl-abc --node-count 2 --private-ips 192.168.0.10 --private-ips 192.168.0.11 --cpu 2 --memory 4096 --vxnets '[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]'",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
-                Flag::new("node-count", Kind::Int32, "How many nodes to add.")
+                Flag::new(
+                        "node-count",
+                        Kind::Int32,
+                        "How many nodes to add. From 1 to 10.",
+                    )
                     .required(),
                 Flag::new(
                         "private-ips",
@@ -29,10 +34,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     )
                     .list(),
                 Flag::new(
-                    "resource-conf",
-                    Kind::Json,
-                    "Resources of the new nodes, as JSON.",
-                ),
+                        "resource-conf",
+                        Kind::Json,
+                        "Resources of the new nodes, as JSON.",
+                    )
+                    .fields(&RESOURCE_CONF_FIELDS),
                 Flag::new(
                     "vxnets",
                     Kind::Json,
@@ -50,6 +56,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-cluster-nodes",
             about: "Describe the nodes of a cluster.",
             long_about: "Describe the nodes of a cluster.\n\nOperation DescribeClusterNodes: GET /iaas/; section describe-nodes of the source document.",
+            example: "describe-cluster-nodes --cluster cl-abc",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
@@ -65,6 +72,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "describe-jobs",
             about: "Describe jobs.",
             long_about: "Describe jobs.\n\nOperation DescribeJobs: GET /iaas/; section describe-jobs of the source document.",
+            example: "describe-jobs --jobs j-1 --offset 0 --limit 20",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -133,3 +141,9 @@ fn wait_for_job(
     );
     ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }
+
+/// The fields of `ResourceConf`, as flags.
+static RESOURCE_CONF_FIELDS: [Field; 2] = [
+    Field::new("cpu", Kind::Int32, "CPU cores."),
+    Field::new("memory", Kind::Int32, "Memory in MiB."),
+];

@@ -3,8 +3,8 @@
 //! the flags.
 
 use ::clouddb_cli::huawei::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, BodyFlag, Flag, Kind, Result, SecretFields};
-use ::fixture_showcase_rest::operations as op;
+use ::clouddb_cli::{Args, BodyFlag, Field, Flag, Kind, Result, SecretFields};
+use ::fixture_showcase_rest::{operations as op, types};
 
 /// The program's subcommands and help.
 pub(crate) static SERVICE: ServiceCli = ServiceCli {
@@ -17,17 +17,19 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "create-widget",
             about: "Create a widget.",
             long_about: "Create a widget.\n\nCreates a widget. The answer is 201 with the widget when it is ready at once, or 202 with a job id when it is built asynchronously.\n\nOperation CreateWidget: POST /v1/{project_id}/widgets; section 1.1 of the source document; IAM action showcase:widget:create; not idempotent (not retried after it may have arrived).",
+            example: "create-widget --x-client-token token-1 --name widget-1 --type small --size 3 --ratio 0.5 --password 'Secret#123' --tags a --tags b --labels '{\"team\":\"db\"}' --options '{\"anything\":[1,2]}' --network.vpc-id vpc-1 --network.subnets.id subnet-1 --network.subnets.primary true",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
                     "x-client-token",
                     Kind::String,
-                    "Idempotency token chosen by the caller.",
+                    "Idempotency token chosen by the caller. At most 64 characters.",
                 ),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "What to create.",
+                fields: &CREATE_WIDGET_REQUEST_FIELDS,
             }),
             pages: false,
             job: false,
@@ -42,6 +44,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-widget",
             about: "Delete a widget.",
             long_about: "Delete a widget.\n\nDeprecated; use the asynchronous delete of version 2 (DeleteWidgetAsync).\n\nOperation DeleteWidget: DELETE /v1/{project_id}/widgets/{widget_name}; section 1.3 of the source document.",
+            example: "delete-widget --widget-name 'my widget/1*'",
             deprecated: ::std::option::Option::Some("delete-widget-async"),
             flags: &[
                 Flag::new(
@@ -62,6 +65,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "delete-widget-async",
             about: "Delete a widget asynchronously.",
             long_about: "Delete a widget asynchronously.\n\nOperation DeleteWidgetAsync: DELETE /v2/{project_id}/widgets/{widget_name}; section 2.1 of the source document.",
+            example: "delete-widget-async --widget-name widget-1",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("widget-name", Kind::String, "Name of the widget.").required(),
@@ -77,11 +81,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-widget-events",
             about: "List widget events.",
             long_about: "List widget events.\n\nReads the event log one page at a time; each page continues after the last entry of the one before.\n\nOperation ListWidgetEvents: POST /v1/{project_id}/widget-events; section 1.6 of the source document.",
+            example: "list-widget-events --limit 2 --line-num 1690000000001",
             deprecated: ::std::option::Option::None,
             flags: &[],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Which events to read.",
+                fields: &WIDGET_EVENTS_REQUEST_FIELDS,
             }),
             pages: true,
             job: false,
@@ -93,6 +99,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-widget-versions",
             about: "List widget versions.",
             long_about: "List widget versions.\n\nOperation ListWidgetVersions: GET /v1/{project_id}/widget-versions; section 1.7 of the source document.",
+            example: "list-widget-versions --page-no 1 --page-size 2",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("page-no", Kind::String, "Page number, from 1."),
@@ -109,11 +116,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "list-widgets",
             about: "List widgets.",
             long_about: "List widgets.\n\nOperation ListWidgets: GET /v1/{project_id}/widgets; section 1.2 of the source document.",
+            example: "list-widgets --offset 0 --ids w-1 --ids 'w 2' --limit 10 --detailed true",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("offset", Kind::Int32, "Widgets to skip."),
+                Flag::new("offset", Kind::Int32, "Widgets to skip. At least 0."),
                 Flag::new("ids", Kind::String, "Only these widgets.").list(),
-                Flag::new("limit", Kind::Int32, "Page size."),
+                Flag::new("limit", Kind::Int32, "Page size. From 1 to 100."),
                 Flag::new("detailed", Kind::Bool, "Whether to include the settings."),
             ],
             body: ::std::option::Option::None,
@@ -127,6 +135,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "show-widget-job",
             about: "Show a job.",
             long_about: "Show a job.\n\nOperation ShowWidgetJob: GET /v1/{project_id}/jobs; section 1.5 of the source document.",
+            example: "show-widget-job --id job-2",
             deprecated: ::std::option::Option::None,
             flags: &[Flag::new("id", Kind::String, "Id of the job.").required()],
             body: ::std::option::Option::None,
@@ -140,13 +149,20 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             name: "update-widget-settings",
             about: "Replace a widget's settings.",
             long_about: "Replace a widget's settings.\n\nOperation UpdateWidgetSettings: PUT /v1/{project_id}/widgets/{widget_name}; section 1.4 of the source document.",
+            example: "update-widget-settings --widget-name widget-1 --retention-days 7 --window 02:00-03:00",
             deprecated: ::std::option::Option::None,
             flags: &[
-                Flag::new("widget-name", Kind::String, "Name of the widget.").required(),
+                Flag::new(
+                        "widget-name",
+                        Kind::String,
+                        "Name of the widget. Matches ^[a-z][a-z0-9-]*$",
+                    )
+                    .required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
                 help: "Settings of a widget; every field is optional.",
+                fields: &SETTINGS_FIELDS,
             }),
             pages: false,
             job: false,
@@ -239,3 +255,78 @@ fn wait_for_job(
     );
     ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }
+
+/// The fields of `CreateWidgetRequest`, as flags.
+static CREATE_WIDGET_REQUEST_FIELDS: [Field; 11] = [
+    Field::new(
+            "name",
+            Kind::String,
+            "Name of the widget. 4 to 64 characters. Matches ^[a-z][a-z0-9-]*$",
+        )
+        .required(),
+    Field::new("type", Kind::Enum(types::WidgetType::VALUES), "Kind of widget.")
+        .required(),
+    Field::new("size", Kind::Int32, "Size in units. From 1 to 32.").required(),
+    Field::new("ratio", Kind::Number, "A ratio, exclusive of 0. Above 0."),
+    Field::new("password", Kind::String, "Administrator password.").required(),
+    Field::new("tags", Kind::String, "Tags, at most three.").list(),
+    Field::new(
+            "priorities",
+            Kind::Int32,
+            "Failover priority of each node, 1 to 16. From 1 to 16.",
+        )
+        .list(),
+    Field::new(
+        "disk_gb",
+        Kind::Int32,
+        "Disk size in GB, in steps of 10. A multiple of 10.",
+    ),
+    Field::new("labels", Kind::Json, "Free labels. Given as JSON."),
+    Field::new(
+        "options",
+        Kind::Json,
+        "Free-form options passed through. Given as JSON.",
+    ),
+    Field::object(
+        "network",
+        &CREATE_WIDGET_REQUEST_NETWORK_FIELDS,
+        "Where the widget lives.",
+    ),
+];
+
+/// The fields of `CreateWidgetRequestNetwork`, as flags.
+static CREATE_WIDGET_REQUEST_NETWORK_FIELDS: [Field; 2] = [
+    Field::new("vpc_id", Kind::String, "Id of the VPC."),
+    Field::objects(
+        "subnets",
+        &CREATE_WIDGET_REQUEST_NETWORK_SUBNETS_ITEM_FIELDS,
+        "Subnets to attach.",
+    ),
+];
+
+/// The fields of `CreateWidgetRequestNetworkSubnetsItem`, as flags.
+static CREATE_WIDGET_REQUEST_NETWORK_SUBNETS_ITEM_FIELDS: [Field; 2] = [
+    Field::new("id", Kind::String, "Id of the subnet.").required(),
+    Field::new("primary", Kind::Bool, "Whether it is the primary subnet."),
+];
+
+/// The fields of `Settings`, as flags.
+static SETTINGS_FIELDS: [Field; 3] = [
+    Field::new("retention_days", Kind::Int32, "Days to keep backups. From 1 to 35."),
+    Field::new(
+        "check_interval",
+        Kind::Int32,
+        "Seconds between checks; one of the listed values. One of 300, 600, 900.",
+    ),
+    Field::new("window", Kind::String, "Maintenance window."),
+];
+
+/// The fields of `WidgetEventsRequest`, as flags.
+static WIDGET_EVENTS_REQUEST_FIELDS: [Field; 2] = [
+    Field::new("limit", Kind::Int32, "Events per page."),
+    Field::new(
+        "line_num",
+        Kind::String,
+        "Sequence number of the last event of the previous page.",
+    ),
+];

@@ -24,13 +24,23 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[("show-widget", &["--widget-id"])];
-    for (name, needles) in operations {
+    let operations: &[(&str, &[&str], &str)] = &[
+        (
+            "show-widget",
+            &["--widget-id"],
+            "Example:\n  clouddb-compat-after show-widget --widget-id w-1",
+        ),
+    ];
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -175,4 +185,58 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         run.expect_hidden(secret);
     }
     assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["show-widget", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-compat-after ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"id\":\"w-1\",\"state\":\"ready\"}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/widgets/w-1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("show-widget");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--widget-id");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-compat-after".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("show\\-widget");
 }

@@ -28,7 +28,7 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[
+    let operations: &[(&str, &[&str], &str)] = &[
         (
             "add-cluster-nodes",
             &[
@@ -38,17 +38,32 @@ async fn help_describes_every_operation() {
                 "--resource-conf",
                 "--vxnets",
                 "--wait",
+                "--cpu <",
+                "--memory <",
             ],
+            "Example:\n  clouddb-showcase-action add-cluster-nodes --cluster cl-abc --node-count 2 --private-ips 192.168.0.10 --private-ips 192.168.0.11 --cpu 2 --memory 4096 --vxnets '[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]'",
         ),
-        ("describe-cluster-nodes", &["--cluster"]),
-        ("describe-jobs", &["--jobs", "--offset", "--limit", "--all"]),
+        (
+            "describe-cluster-nodes",
+            &["--cluster"],
+            "Example:\n  clouddb-showcase-action describe-cluster-nodes --cluster cl-abc",
+        ),
+        (
+            "describe-jobs",
+            &["--jobs", "--offset", "--limit", "--all"],
+            "Example:\n  clouddb-showcase-action describe-jobs --jobs j-1 --offset 0 --limit 20",
+        ),
     ];
-    for (name, needles) in operations {
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -70,7 +85,8 @@ async fn add_cluster_nodes() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .run()
@@ -231,7 +247,8 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .run()
@@ -252,7 +269,8 @@ async fn refused_connections_exit_4() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .args(["--max-attempts", "1"])
@@ -272,7 +290,8 @@ async fn missing_credentials_exit_5() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .run()
@@ -299,7 +318,8 @@ async fn compact_prints_one_line() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .args(["--compact"])
@@ -326,7 +346,8 @@ async fn answers_are_printed_as_sent() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .args(["--compact"])
@@ -350,7 +371,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .args(["--dry-run"])
@@ -408,7 +430,8 @@ async fn wait_prints_the_job_once_it_ended() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .args(["--wait", "--wait-interval", "0.01", "--compact"])
@@ -438,11 +461,184 @@ async fn wait_for_a_failed_job_exits_3() {
             "--node-count=2",
             "--private-ips=192.168.0.10",
             "--private-ips=192.168.0.11",
-            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--cpu=2",
+            "--memory=4096",
             "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
         ])
         .args(["--wait", "--wait-interval", "0.01"])
         .run()
         .await;
     run.expect_exit(3).expect_stderr("job status:").expect_stderr("failed");
+}
+
+#[tokio::test]
+async fn the_waited_state_can_be_queried() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"job_set\":[{\"status\":\"successful\"}],\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-cluster-nodes",
+            "--cluster=cl-abc",
+            "--node-count=2",
+            "--private-ips=192.168.0.10",
+            "--private-ips=192.168.0.11",
+            "--cpu=2",
+            "--memory=4096",
+            "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
+        ])
+        .args([
+            "--wait",
+            "--wait-interval",
+            "0.01",
+            "--query",
+            "status",
+            "--output",
+            "text",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "successful\n");
+}
+
+/// A server whose list has two pages of one item each.
+async fn two_pages() -> vendor::Server {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"job_id\":\"j-1\",\"status\":\"working\"}],\"ret_code\":0,\"total_count\":2}",
+        )
+        .await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"job_id\":\"second-item\",\"status\":\"working\"}],\"ret_code\":0,\"total_count\":2}",
+        )
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn all_can_be_queried() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["describe-jobs", "--all", "--compact", "--query", "[].\"job_id\""])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout, "[\"j-1\",\"second-item\"]\n", "the field of every item, in order"
+    );
+}
+
+#[tokio::test]
+async fn all_as_a_table_has_a_column_per_field_and_a_row_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["describe-jobs", "--all", "--output", "table"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    let lines: ::std::vec::Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 4, "header, rule and two rows: {}", run.stdout);
+    assert!(
+        lines[0].split_whitespace().any(| c | c == "job_id"),
+        "the column {:?} is in {:?}", "job_id", lines[0]
+    );
+    assert!(lines[1].starts_with("--"), "the header is underlined: {:?}", lines[1]);
+    assert!(
+        lines[3].contains("second-item"), "the second item is the second row: {}", run
+        .stdout
+    );
+    assert!(
+        ! run.stdout.contains('{') || run.stdout.contains("more fields"),
+        "cells are not JSON documents: {}", run.stdout
+    );
+}
+
+#[tokio::test]
+async fn all_as_text_prints_a_line_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["describe-jobs", "--all", "--output", "text", "--query", "[].\"job_id\""])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "j-1\nsecond-item\n");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["add-cluster-nodes", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-showcase-action ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "AddClusterNodes"),
+                    ("cluster", "cl-abc"),
+                    ("node_count", "2"),
+                    ("private_ips.1", "192.168.0.10"),
+                    ("private_ips.2", "192.168.0.11"),
+                    ("vxnets.1.vxnet_id", "vxnet-1"),
+                    ("vxnets.2.vxnet_id", "vxnet-2"),
+                ],
+                json_query: &[
+                    ("resource_conf", "{\"cpu\":2,\"memory\":4096}"),
+                    ("vxnets.1.ips", "[\"10.0.0.1\"]"),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("add-cluster-nodes");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--cpu");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-showcase-action".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("add\\-cluster\\-nodes");
 }

@@ -32,22 +32,63 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[
-        ("create-widget", &["--x-client-token", "--body-file"]),
-        ("delete-widget", &["--widget-name", "use `delete-widget-async` instead"]),
-        ("delete-widget-async", &["--widget-name", "--wait"]),
-        ("list-widget-events", &["--body-file", "--all"]),
-        ("list-widget-versions", &["--page-no", "--page-size", "--all"]),
-        ("list-widgets", &["--offset", "--ids", "--limit", "--detailed", "--all"]),
-        ("show-widget-job", &["--id"]),
-        ("update-widget-settings", &["--widget-name", "--body-file"]),
+    let operations: &[(&str, &[&str], &str)] = &[
+        (
+            "create-widget",
+            &["--x-client-token", "--body-file", "--name <", "--type <"],
+            "Example:\n  clouddb-showcase-rest create-widget --x-client-token token-1 --name widget-1 --type small --size 3 --ratio 0.5 --password 'Secret#123' --tags a --tags b --labels '{\"team\":\"db\"}' --options '{\"anything\":[1,2]}' --network.vpc-id vpc-1 --network.subnets.id subnet-1 --network.subnets.primary true",
+        ),
+        (
+            "delete-widget",
+            &["--widget-name", "use `delete-widget-async` instead"],
+            "Example:\n  clouddb-showcase-rest delete-widget --widget-name 'my widget/1*'",
+        ),
+        (
+            "delete-widget-async",
+            &["--widget-name", "--wait"],
+            "Example:\n  clouddb-showcase-rest delete-widget-async --widget-name widget-1",
+        ),
+        (
+            "list-widget-events",
+            &["--body-file", "--all", "--limit <", "--line-num <"],
+            "Example:\n  clouddb-showcase-rest list-widget-events --limit 2 --line-num 1690000000001",
+        ),
+        (
+            "list-widget-versions",
+            &["--page-no", "--page-size", "--all"],
+            "Example:\n  clouddb-showcase-rest list-widget-versions --page-no 1 --page-size 2",
+        ),
+        (
+            "list-widgets",
+            &["--offset", "--ids", "--limit", "--detailed", "--all"],
+            "Example:\n  clouddb-showcase-rest list-widgets --offset 0 --ids w-1 --ids 'w 2' --limit 10 --detailed true",
+        ),
+        (
+            "show-widget-job",
+            &["--id"],
+            "Example:\n  clouddb-showcase-rest show-widget-job --id job-2",
+        ),
+        (
+            "update-widget-settings",
+            &[
+                "--widget-name",
+                "--body-file",
+                "--retention-days <",
+                "--check-interval <",
+            ],
+            "Example:\n  clouddb-showcase-rest update-widget-settings --widget-name widget-1 --retention-days 7 --window 02:00-03:00",
+        ),
     ];
-    for (name, needles) in operations {
+    for (name, needles, example) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
         for needle in *needles {
             run.expect_stdout(needle);
         }
+        assert!(
+            run.stdout.trim_end().ends_with(example),
+            "{name}: the help ends with its example {example:?}"
+        );
     }
 }
 
@@ -66,7 +107,18 @@ async fn create_widget() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .run()
         .await;
@@ -160,10 +212,7 @@ async fn list_widget_events() {
         )
         .await;
     let run = cli(&server)
-        .args([
-            "list-widget-events",
-            "--body={\"limit\":2,\"line_num\":\"1690000000001\"}",
-        ])
+        .args(["list-widget-events", "--limit=2", "--line-num=1690000000001"])
         .run()
         .await;
     server
@@ -319,7 +368,8 @@ async fn update_widget_settings() {
         .args([
             "update-widget-settings",
             "--widget-name=widget-1",
-            "--body={\"retention_days\":7,\"window\":\"02:00-03:00\"}",
+            "--retention-days=7",
+            "--window=02:00-03:00",
         ])
         .run()
         .await;
@@ -389,7 +439,18 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .run()
         .await;
@@ -406,7 +467,18 @@ async fn refused_connections_exit_4() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -422,7 +494,18 @@ async fn missing_credentials_exit_5() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .run()
         .await;
@@ -445,7 +528,18 @@ async fn compact_prints_one_line() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .args(["--compact"])
         .run()
@@ -468,7 +562,18 @@ async fn answers_are_printed_as_sent() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .args(["--compact"])
         .run()
@@ -492,7 +597,18 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         .args([
             "create-widget",
             "--x-client-token=token-1",
-            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
         ])
         .args(["--dry-run"])
         .run()
@@ -678,4 +794,298 @@ async fn wait_for_a_failed_job_exits_3() {
         .run()
         .await;
     run.expect_exit(3).expect_stderr("job status:").expect_stderr("Failed");
+}
+
+#[tokio::test]
+async fn the_waited_state_can_be_queried() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job\":{\"status\":\"Completed\"},\"job_id\":\"job-2\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["delete-widget-async", "--widget-name=widget-1"])
+        .args([
+            "--wait",
+            "--wait-interval",
+            "0.01",
+            "--query",
+            "status",
+            "--output",
+            "text",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "Completed\n");
+}
+
+#[tokio::test]
+async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-widget",
+            "--x-client-token=token-1",
+            "--name=widget-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/widgets",
+                query: &[],
+                json_query: &[],
+                headers: &[("X-Client-Token", "token-1")],
+                body: ::std::option::Option::Some(
+                    "{\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let from_flags = server.requests().await.remove(0).body;
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
+            ),
+        )
+        .await;
+    cli(&server)
+        .args([
+            "create-widget",
+            "--x-client-token=token-1",
+            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+        ])
+        .run()
+        .await
+        .expect_exit(0);
+    let from_json = server.requests().await.remove(0).body;
+    assert_eq!(
+        ::std::string::String::from_utf8_lossy(& from_flags),
+        ::std::string::String::from_utf8_lossy(& from_json),
+        "the same body, byte for byte"
+    );
+}
+
+#[tokio::test]
+async fn body_flags_win_over_the_json_body() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-widget",
+            "--x-client-token=token-1",
+            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+            "--name=changed-by-a-flag",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/widgets",
+                query: &[],
+                json_query: &[],
+                headers: &[("X-Client-Token", "token-1")],
+                body: ::std::option::Option::Some(
+                    "{\"labels\":{\"team\":\"db\"},\"name\":\"changed-by-a-flag\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_missing_required_body_field_names_its_flag() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "create-widget",
+            "--x-client-token=token-1",
+            "--type=small",
+            "--size=3",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("missing field").expect_stderr("(give --name)");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+/// A server whose list has two pages of one item each.
+async fn two_pages() -> vendor::Server {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"total_count\":2,\"widgets\":[{\"id\":\"w-1\",\"name\":\"widget-1\",\"size\":3}]}",
+        )
+        .await;
+    server
+        .answer_once(
+            200u16,
+            "{\"total_count\":2,\"widgets\":[{\"id\":\"second-item\",\"name\":\"widget-1\",\"size\":3}]}",
+        )
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn all_can_be_queried() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["list-widgets", "--all", "--compact", "--query", "[].\"id\""])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout, "[\"w-1\",\"second-item\"]\n", "the field of every item, in order"
+    );
+}
+
+#[tokio::test]
+async fn all_as_a_table_has_a_column_per_field_and_a_row_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["list-widgets", "--all", "--output", "table"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    let lines: ::std::vec::Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() >= 4, "header, rule and two rows: {}", run.stdout);
+    assert!(
+        lines[0].split_whitespace().any(| c | c == "id"), "the column {:?} is in {:?}",
+        "id", lines[0]
+    );
+    assert!(lines[1].starts_with("--"), "the header is underlined: {:?}", lines[1]);
+    assert!(
+        lines[3].contains("second-item"), "the second item is the second row: {}", run
+        .stdout
+    );
+    assert!(
+        ! run.stdout.contains('{') || run.stdout.contains("more fields"),
+        "cells are not JSON documents: {}", run.stdout
+    );
+}
+
+#[tokio::test]
+async fn all_as_text_prints_a_line_per_item() {
+    let server = two_pages().await;
+    let run = cli(&server)
+        .args(["list-widgets", "--all", "--output", "text", "--query", "[].\"id\""])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(run.stdout, "w-1\nsecond-item\n");
+}
+
+#[tokio::test]
+async fn the_example_in_help_runs_as_shown() {
+    let help = Cli::new(BIN).args(["create-widget", "--help"]).run().await;
+    help.expect_exit(0).expect_stdout("Example:");
+    let line = help.stdout.trim_end().lines().last().unwrap_or_default();
+    let Some(example) = line.strip_prefix("  clouddb-showcase-rest ") else {
+        panic!("the help does not end with the example: {line:?}");
+    };
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(::clouddb_conformance::cli::shell_words(example))
+        .run()
+        .await;
+    run.expect_exit(0);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/widgets",
+                query: &[],
+                json_query: &[],
+                headers: &[("X-Client-Token", "token-1")],
+                body: ::std::option::Option::Some(
+                    "{\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn completions_and_man_pages() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = Cli::new(BIN).args(["completion", shell]).run().await;
+        run.expect_exit(0).expect_stdout("create-widget");
+        if shell == "bash" || shell == "zsh" {
+            run.expect_stdout("--name");
+        }
+    }
+    let bash = Cli::new(BIN).args(["completion", "bash"]).run().await;
+    bash.expect_stdout(
+        &::std::format!("complete -F _{} ", "clouddb-showcase-rest".replace('-', "__")),
+    );
+    let man = Cli::new(BIN).args(["man"]).run().await;
+    man.expect_exit(0).expect_stdout(".TH").expect_stdout("create\\-widget");
 }
