@@ -98,7 +98,7 @@ async fn run(config: SoakConfig, warmup: u64) -> std::process::ExitCode {
     );
     println!("outcomes:     {outcomes:?}");
     println!(
-        "connections:  {} accepted ({} closed by faults; bound {})",
+        "connections:  {} accepted ({} closed by faults; tasks plus those: {})",
         report.connections,
         report.closing_faults,
         config.tasks as u64 + report.closing_faults
