@@ -1,7 +1,9 @@
 //! Lenient decoding of scalar fields, as lenient as the vendors' own SDKs: a string field
-//! accepts a JSON number or boolean (kept as its JSON text), and a number or boolean field
+//! accepts a JSON number or boolean (an integer kept as its digits, a fractional number as
+//! the shortest text of its double, so `1.50` becomes `1.5`), and a number or boolean field
 //! accepts a string holding one, a list accepts a single value (as a list of one), and an
-//! object accepts a list holding just that object. Generated structs implement [`Lenient`]
+//! object accepts a list holding just that object. The edges are pinned by
+//! `tests/tests/lenient_numbers.rs`. Generated structs implement [`Lenient`]
 //! through [`object`] and [`optional_object`], generated string enums through
 //! [`string_enum`] and [`optional_enum`], and their fields use [`deserialize`].
 
