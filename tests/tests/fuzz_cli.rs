@@ -257,12 +257,17 @@ fn random_args(rng: &mut fastrand::Rng, subcommands: &[Subcommand], cli: &Cli) -
         }
         match kind.as_deref() {
             None => args.push(format!("--{flag}")),
-            Some("PATH") => {
+            Some("PATH" | "FILE") => {
                 // A file, not standard input: a run that ends before reading its input
                 // would break the pipe of the harness that writes it.
                 let path = cli.write("body.json", &random_json_text(rng));
                 args.push(format!("--{flag}"));
                 args.push(path.to_string_lossy().into_owned());
+            }
+            Some("DIR") => {
+                // Whatever a run writes goes to its own home, never to the working tree.
+                args.push(format!("--{flag}"));
+                args.push(cli.home().join("out").to_string_lossy().into_owned());
             }
             kind => {
                 args.push(format!("--{flag}"));
