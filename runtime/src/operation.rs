@@ -3,12 +3,12 @@
 //! the answer; the clients do everything else.
 
 use http::HeaderMap;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
 use crate::form::{Form, FormFile};
+use crate::lenient::Lenient;
 use crate::signing::{encode_strict, qingcloud};
 use crate::validate::Validator;
 
@@ -269,12 +269,17 @@ pub fn decode_bytes(response: &RawResponse) -> Result<bytes::Bytes, Error> {
     Ok(response.body.clone())
 }
 
-/// Decodes a JSON body into `T` (used by generated operations).
-pub fn decode_json<T: DeserializeOwned>(
+/// Decodes a JSON body into `T` (used by generated operations), leniently: an answer whose
+/// whole body is a list also takes a single value as a list of one, as lists inside answers
+/// do (see [`crate::lenient`]).
+pub fn decode_json<T: Lenient>(
     operation: &'static str,
     response: &RawResponse,
 ) -> Result<T, Error> {
-    serde_json::from_slice(&response.body).map_err(|e| {
+    let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
+    let decoded = T::deserialize_lenient(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    decoded.map_err(|e| {
         let body = String::from_utf8_lossy(&response.body);
         let shown: String = body.chars().take(200).collect();
         Error::new(
@@ -412,5 +417,20 @@ mod tests {
         let err = decode_json::<Value>("Test", &raw).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode);
         assert!(err.to_string().contains("body: <html>"), "{err}");
+    }
+
+    #[test]
+    fn a_whole_body_list_takes_a_single_value_and_refuses_trailing_text() {
+        let raw = |body: &'static str| RawResponse {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: body.into(),
+        };
+        let one: Vec<String> = decode_json("Test", &raw(r#""a""#)).expect("a single value");
+        assert_eq!(one, ["a"]);
+        let many: Vec<String> = decode_json("Test", &raw(r#"["a", "b"]"#)).expect("a list");
+        assert_eq!(many, ["a", "b"]);
+        let err = decode_json::<Vec<String>>("Test", &raw(r#"["a"] x"#)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode);
     }
 }

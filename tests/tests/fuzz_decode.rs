@@ -350,9 +350,9 @@ impl Spec {
             "object" => self.shaped_object(schema, rng, mutate, depth),
             "array" => {
                 let items = schema.get("items").unwrap_or(&Value::Null);
-                // A single value stands for a list of one (inside an answer: the list of a
-                // whole answer is decoded as a plain list).
-                if depth > 0 && rng.u8(..6) == 0 {
+                // A single value stands for a list of one, inside an answer and as a whole
+                // answer alike.
+                if rng.u8(..6) == 0 {
                     let one = self.shaped(items, rng, mutate, depth + 1);
                     if !one.is_array() && !one.is_null() {
                         return one;
