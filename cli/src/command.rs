@@ -20,10 +20,61 @@ use crate::{Flag, Kind, OperationCli, ServiceCli};
 /// Heading of the flags that every subcommand shares.
 pub(crate) const GLOBAL: &str = "Global options";
 
-/// The whole command: the shared and vendor flags, then one subcommand per operation, and
-/// `completion` and `man`. `bin` is how the program is called (`clouddb-css`, or `clouddb
-/// css` in the all-in-one program).
-pub(crate) fn command<C>(service: &ServiceCli<C>, bin: &str, vendor_flags: Vec<Arg>) -> Command {
+/// Which subcommands get their flags: building thousands of flags that a run does not use
+/// would cost every run (and every test) time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail<'a> {
+    /// Every subcommand (for completions and man pages).
+    All,
+    /// Only this operation's; the others have their name and summary.
+    Only(&'a str),
+    /// None: names and summaries, for the list of subcommands.
+    Names,
+}
+
+impl<'a> Detail<'a> {
+    /// What a run with these arguments needs: the operation it names (the first word that
+    /// is neither a flag nor a global flag's value), everything for `completion` and `man`.
+    pub(crate) fn for_args<C>(
+        service: &ServiceCli<C>,
+        args: &'a [std::ffi::OsString],
+        value_flags: &[String],
+    ) -> Self {
+        let mut words = args.iter().skip(1);
+        while let Some(word) = words.next() {
+            let Some(word) = word.to_str() else {
+                return Detail::Names;
+            };
+            if let Some(flag) = word.strip_prefix("--") {
+                if !flag.contains('=') && value_flags.iter().any(|f| f == flag) {
+                    words.next();
+                }
+                continue;
+            }
+            if word.starts_with('-') {
+                continue;
+            }
+            return match word {
+                // `help <operation>` shows the operation's help.
+                "help" => continue,
+                "completion" | "man" => Detail::All,
+                name if service.operations.iter().any(|op| op.name == name) => Detail::Only(word),
+                _ => Detail::Names,
+            };
+        }
+        Detail::Names
+    }
+}
+
+/// The whole command: the shared and vendor flags, then one subcommand per operation (with
+/// their flags as `detail` says), and `completion` and `man`. `bin` is how the program is
+/// called (`clouddb-css`, or `clouddb css` in the all-in-one program).
+pub(crate) fn command<C>(
+    service: &ServiceCli<C>,
+    bin: &str,
+    vendor_flags: Vec<Arg>,
+    detail: Detail<'_>,
+) -> Command {
     let mut root = Command::new(service.bin)
         .bin_name(bin)
         .version(service.version)
@@ -44,12 +95,15 @@ pub(crate) fn command<C>(service: &ServiceCli<C>, bin: &str, vendor_flags: Vec<A
         .get_arguments()
         .filter_map(|arg| arg.get_long().map(str::to_owned))
         .collect();
-    root = root.subcommands(
-        service
-            .operations
-            .iter()
-            .map(|op| operation(op, bin, &globals)),
-    );
+    root = root.subcommands(service.operations.iter().map(|op| {
+        match detail {
+            Detail::All => operation(op, bin, &globals),
+            Detail::Only(name) if name == op.name => operation(op, bin, &globals),
+            _ => Command::new(op.name)
+                .about(op.about)
+                .hide(op.deprecated.is_some()),
+        }
+    }));
     // Within the all-in-one program (`clouddb css`), completions and man pages are the
     // whole program's.
     if !bin.contains(' ') {
@@ -240,7 +294,7 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 }
 
 /// The flags of every subcommand: output, dry run, attempts and timeouts.
-fn common_flags() -> Vec<Arg> {
+pub(crate) fn common_flags() -> Vec<Arg> {
     let switch = |name: &'static str, help: &'static str| {
         Arg::new(name)
             .long(name)
@@ -376,5 +430,58 @@ impl Common {
             progress,
             rendering,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operation_run_is_the_first_word_that_is_no_flag_or_flag_value() {
+        let service: ServiceCli<()> = ServiceCli {
+            bin: "clouddb-test",
+            version: "0",
+            about: "",
+            long_about: "",
+            operations: &[OperationCli {
+                name: "list-things",
+                about: "",
+                long_about: "",
+                example: "",
+                deprecated: None,
+                flags: &[],
+                body: None,
+                pages: false,
+                job: false,
+                file: false,
+                secrets: clouddb_runtime::SecretFields::NONE,
+                build: |_| Err(Failure::usage("not built in this test")),
+            }],
+        };
+        let detail = |args: &[&str]| {
+            let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+            let value_flags = ["region".to_owned()];
+            format!("{:?}", Detail::for_args(&service, &args, &value_flags))
+        };
+        assert_eq!(
+            detail(&["bin", "--region", "list-things", "list-things"]),
+            "Only(\"list-things\")"
+        );
+        assert_eq!(
+            detail(&["bin", "--region=x", "--compact", "list-things"]),
+            "Only(\"list-things\")"
+        );
+        assert_eq!(
+            detail(&["bin", "help", "list-things"]),
+            "Only(\"list-things\")"
+        );
+        assert_eq!(
+            detail(&["bin", "--region", "x", "completion", "bash"]),
+            "All"
+        );
+        assert_eq!(detail(&["bin", "man"]), "All");
+        assert_eq!(detail(&["bin", "--help"]), "Names");
+        assert_eq!(detail(&["bin", "list-thing"]), "Names");
     }
 }

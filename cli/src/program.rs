@@ -21,8 +21,9 @@ pub trait Program: Sync {
     fn name(&self) -> &'static str;
     /// One line: which API it calls.
     fn about(&self) -> &'static str;
-    /// The whole command, called as `bin` (for completions, man pages and help).
-    fn command(&self, bin: &str) -> Command;
+    /// The command, called as `bin`: with every subcommand's flags when `full` (for
+    /// completions and man pages), else with the subcommands' names and summaries.
+    fn command(&self, bin: &str, full: bool) -> Command;
     /// Runs it, called as `bin`, with these arguments (the first is the program's path).
     fn run(&self, bin: &str, args: Vec<OsString>) -> Exit;
 }
@@ -108,9 +109,9 @@ pub fn main_all(programs: &[&dyn Program]) -> ExitCode {
     run_all(programs, std::env::args_os().collect()).into()
 }
 
-/// The all-in-one command: one subcommand per service (each the service's whole command),
-/// then `completion` and `man`.
-fn all_command(programs: &[&dyn Program]) -> Command {
+/// The all-in-one command: one subcommand per service (each the service's command, whole
+/// when `full`), then `completion` and `man`.
+fn all_command(programs: &[&dyn Program], full: bool) -> Command {
     Command::new("clouddb")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Calls the cloud database control-plane APIs: one subcommand per service, then one per operation")
@@ -119,7 +120,7 @@ fn all_command(programs: &[&dyn Program]) -> Command {
         .arg_required_else_help(true)
         .subcommands(programs.iter().map(|program| {
             program
-                .command(&format!("clouddb {}", program.name()))
+                .command(&format!("clouddb {}", program.name()), full)
                 .name(program.name())
                 .about(program.about())
         }))
@@ -141,7 +142,10 @@ fn run_all(programs: &[&dyn Program], args: Vec<OsString>) -> Exit {
         rest.extend(args.skip(1));
         return program.run(&bin, rest);
     }
-    let mut command = all_command(programs);
+    let full = args
+        .get(1)
+        .is_some_and(|word| word == "completion" || word == "man");
+    let mut command = all_command(programs, full);
     let matches = match command.try_get_matches_from_mut(args) {
         Ok(matches) => matches,
         Err(e) => {

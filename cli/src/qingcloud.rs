@@ -9,7 +9,7 @@ use clap::{Arg, ArgMatches, Command};
 use clouddb_runtime::qingcloud::{self, ClientBuilder, QingCloud};
 use clouddb_runtime::Service;
 
-use crate::command::Common;
+use crate::command::{Common, Detail};
 use crate::exit::Exit;
 use crate::run::{self, VendorCli};
 
@@ -54,8 +54,9 @@ impl<S: Service<Vendor = QingCloud>> crate::Program for Program<S> {
         self.service.about
     }
 
-    fn command(&self, bin: &str) -> Command {
-        run::command(self.service, bin, &vendor::<S>())
+    fn command(&self, bin: &str, full: bool) -> Command {
+        let detail = if full { Detail::All } else { Detail::Names };
+        run::command(self.service, bin, &vendor::<S>(), detail)
     }
 
     fn run(&self, bin: &str, args: Vec<OsString>) -> Exit {

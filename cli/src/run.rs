@@ -7,7 +7,7 @@ use clouddb_runtime::Vendor;
 
 use crate::args::Args;
 use crate::call::Plan;
-use crate::command::{self, Common};
+use crate::command::{self, Common, Detail};
 use crate::exit::{Exit, Failure};
 use crate::output::{print_failure, print_outcome};
 use crate::ServiceCli;
@@ -22,9 +22,15 @@ pub(crate) struct VendorCli<V> {
     pub(crate) connect: fn(&ArgMatches, &Common) -> Result<Client<V>, clouddb_runtime::Error>,
 }
 
-/// The whole command of a service called as `bin`, with the vendor's flags and help.
-pub(crate) fn command<V>(service: &ServiceCli<V>, bin: &str, vendor: &VendorCli<V>) -> Command {
-    command::command(service, bin, vendor.flags.clone()).after_help(format!(
+/// The command of a service called as `bin`, with the vendor's flags and help, and the
+/// subcommands' flags as `detail` says.
+pub(crate) fn command<V>(
+    service: &ServiceCli<V>,
+    bin: &str,
+    vendor: &VendorCli<V>,
+    detail: Detail<'_>,
+) -> Command {
+    command::command(service, bin, vendor.flags.clone(), detail).after_help(format!(
         "{}\n{}",
         vendor.credentials,
         Exit::help()
@@ -37,9 +43,16 @@ pub(crate) fn run<V: Vendor>(
     service: &ServiceCli<V>,
     bin: &str,
     vendor: VendorCli<V>,
-    args: impl IntoIterator<Item = std::ffi::OsString>,
+    args: Vec<std::ffi::OsString>,
 ) -> Exit {
-    let mut command = command(service, bin, &vendor);
+    let value_flags: Vec<String> = command::common_flags()
+        .iter()
+        .chain(&vendor.flags)
+        .filter(|arg| arg.get_action().takes_values())
+        .filter_map(|arg| arg.get_long().map(str::to_owned))
+        .collect();
+    let detail = Detail::for_args(service, &args, &value_flags);
+    let mut command = command(service, bin, &vendor, detail);
     let matches = match command.try_get_matches_from_mut(args) {
         Ok(matches) => matches,
         Err(e) => {
