@@ -486,7 +486,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                         "key",
                         Kind::String,
-                        "Key of the tag to delete; not empty. Non-ASCII keys (such as Chinese) are percent-encoded in the path. At least 1 characters.",
+                        "Key of the tag to delete; not empty. Non-ASCII keys (such as Chinese) are percent-encoded in the path. At least 1 character.",
                     )
                     .required(),
             ],

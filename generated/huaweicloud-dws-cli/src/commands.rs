@@ -7224,7 +7224,7 @@ static ADD_EXCEPT_RULE_REQ_FIELDS: [Field; 2] = [
     Field::new(
         "rule_name",
         Kind::String,
-        "Name of the rule; may not be empty. At least 1 characters.",
+        "Name of the rule; may not be empty. At least 1 character.",
     ),
     Field::objects(
         "except_rules",
@@ -7463,7 +7463,7 @@ static CHECK_SNAPSHOT_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
         "snapshot_name",
         Kind::String,
-        "Snapshot name to check; not empty. At least 1 characters.",
+        "Snapshot name to check; not empty. At least 1 character.",
     ),
 ];
 

@@ -12232,7 +12232,7 @@ static CREATE_INSTANCE_LEGACY_REQUEST_FIELDS: [Field; 20] = [
     Field::new(
             "region",
             Kind::String,
-            "Id of the region (see the region and endpoint list); not empty. At least 1 characters.",
+            "Id of the region (see the region and endpoint list); not empty. At least 1 character.",
         )
         .required(),
     Field::object(
@@ -12298,7 +12298,7 @@ static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
             "region",
             Kind::String,
-            "Id of the region (see the document's endpoint table). At least 1 characters.",
+            "Id of the region (see the document's endpoint table). At least 1 character.",
         )
         .required(),
     Field::new(
@@ -12373,7 +12373,7 @@ static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
         "master_availability_zone",
         Kind::String,
-        "Id of the primary availability zone. At least 1 characters.",
+        "Id of the primary availability zone. At least 1 character.",
     ),
     Field::object(
         "volume",

@@ -71,7 +71,56 @@ pub(super) fn emit_body_flag_tests(service: &Service, examples: &[Example<'_>]) 
     }];
     tests.extend(emit_flags_win(service, op, example, &params, &json));
     tests.extend(emit_missing_field(service, op, &params, &body));
+    tests.extend(emit_broken_field_constraint(service, examples));
     quote!(#(#tests)*)
+}
+
+/// A body field's flag that breaks the field's documented maximum is refused before
+/// anything is sent, as the same value in `--body` is.
+fn emit_broken_field_constraint(
+    service: &Service,
+    examples: &[Example<'_>],
+) -> Option<TokenStream> {
+    let (op, params, body, flag, maximum) = examples.iter().find_map(|(op, example)| {
+        let def = op.body.as_ref().and_then(|b| struct_def(service, &b.ty))?;
+        let TypeKind::Struct(fields) = &def.kind else {
+            return None;
+        };
+        let (params, body) = example_flags_split(service, op, example);
+        let (flag, maximum) = field_flags(service, op).into_iter().find_map(|f| {
+            let integer = matches!(f.scalar, Scalar::Int32 | Scalar::Int64);
+            let field = fields
+                .iter()
+                .find(|field| f.wires == [field.wire_name.clone()])?;
+            let maximum = field
+                .checks
+                .maximum
+                .filter(|m| m.fract() == 0.0 && *m < 1e9)?;
+            (integer && !f.repeats && body.iter().any(|(name, _)| *name == f.name))
+                .then_some((f.name, maximum as i64))
+        })?;
+        Some((op, params, body, flag, maximum))
+    })?;
+    let too_big = (maximum + 1).to_string();
+    let run = args(
+        op,
+        params
+            .into_iter()
+            .chain(body.into_iter().map(|(name, value)| {
+                let value = if name == flag { too_big.clone() } else { value };
+                (name, value)
+            }))
+            .collect(),
+    );
+    Some(quote! {
+        #[tokio::test]
+        async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
+            let server = vendor::Server::start().await;
+            let run = cli(&server).args([#(#run),*]).run().await;
+            run.expect_exit(2).expect_stderr("must be at most");
+            assert!(server.requests().await.is_empty(), "a request was sent");
+        }
+    })
 }
 
 /// A text field's flag given with `--body` wins over the body's value.

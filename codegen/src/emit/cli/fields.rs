@@ -343,11 +343,14 @@ pub(super) fn constraints(checks: &Checks) -> String {
             }
         }
     }
+    let characters = |n: usize| if n == 1 { "character" } else { "characters" };
     match (checks.min_length, checks.max_length) {
-        (Some(min), Some(max)) if min == max => facts.push(format!("Exactly {min} characters.")),
+        (Some(min), Some(max)) if min == max => {
+            facts.push(format!("Exactly {min} {}.", characters(min)))
+        }
         (Some(min), Some(max)) => facts.push(format!("{min} to {max} characters.")),
-        (Some(min), None) => facts.push(format!("At least {min} characters.")),
-        (None, Some(max)) => facts.push(format!("At most {max} characters.")),
+        (Some(min), None) => facts.push(format!("At least {min} {}.", characters(min))),
+        (None, Some(max)) => facts.push(format!("At most {max} {}.", characters(max))),
         (None, None) => {}
     }
     if let Some(values) = &checks.one_of {
@@ -357,10 +360,11 @@ pub(super) fn constraints(checks: &Checks) -> String {
     if let Some(step) = checks.multiple_of {
         facts.push(format!("A multiple of {}.", number(step)));
     }
+    let items = |n: usize| if n == 1 { "item" } else { "items" };
     match (checks.min_items, checks.max_items) {
         (Some(min), Some(max)) => facts.push(format!("{min} to {max} items.")),
-        (Some(min), None) => facts.push(format!("At least {min} items.")),
-        (None, Some(max)) => facts.push(format!("At most {max} items.")),
+        (Some(min), None) => facts.push(format!("At least {min} {}.", items(min))),
+        (None, Some(max)) => facts.push(format!("At most {max} {}.", items(max))),
         (None, None) => {}
     }
     if let Some(format) = &checks.format {

@@ -5437,6 +5437,25 @@ async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
     );
 }
 
+#[tokio::test]
+async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "create-auto-create-policy",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--enable=true",
+            "--prefix=snapshot",
+            "--period=16:00 GMT+08:00",
+            "--keepday=91",
+            "--delete-auto=false",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("must be at most");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
 /// A server whose list has two pages of one item each.
 async fn two_pages() -> vendor::Server {
     let server = vendor::Server::start().await;

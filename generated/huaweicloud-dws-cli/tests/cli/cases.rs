@@ -11283,6 +11283,22 @@ async fn a_missing_required_body_field_names_its_flag() {
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
 
+#[tokio::test]
+async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "start-redistribution",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--redis-mode=online",
+            "--parallel-jobs=201",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("must be at most");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
 /// A server whose list has two pages of one item each.
 async fn two_pages() -> vendor::Server {
     let server = vendor::Server::start().await;

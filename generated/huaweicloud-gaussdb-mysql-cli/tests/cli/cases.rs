@@ -16689,6 +16689,22 @@ async fn a_missing_required_body_field_names_its_flag() {
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
 
+#[tokio::test]
+async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "add-proxy-nodes",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--node-num=31",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("must be at most");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
 /// A server whose list has two pages of one item each.
 async fn two_pages() -> vendor::Server {
     let server = vendor::Server::start().await;

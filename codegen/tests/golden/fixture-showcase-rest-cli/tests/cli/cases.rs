@@ -964,6 +964,32 @@ async fn a_missing_required_body_field_names_its_flag() {
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
 
+#[tokio::test]
+async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args([
+            "create-widget",
+            "--x-client-token=token-1",
+            "--name=widget-1",
+            "--type=small",
+            "--size=33",
+            "--ratio=0.5",
+            "--password=Secret#123",
+            "--tags=a",
+            "--tags=b",
+            "--labels={\"team\":\"db\"}",
+            "--options={\"anything\":[1,2]}",
+            "--network.vpc-id=vpc-1",
+            "--network.subnets.id=subnet-1",
+            "--network.subnets.primary=true",
+        ])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("must be at most");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
 /// A server whose list has two pages of one item each.
 async fn two_pages() -> vendor::Server {
     let server = vendor::Server::start().await;
