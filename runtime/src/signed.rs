@@ -35,7 +35,9 @@ pub struct SignedRequest {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SecretFields<'a> {
     /// Wire names of secret query or header parameters; a QingCloud list parameter's
-    /// `name.N` and `name.N.field` keys are covered by its name.
+    /// `name.N` and `name.N.field` keys are covered by its name. A query parameter whose
+    /// value is JSON text (QingCloud's `service_params`) names its secret fields as a
+    /// parameter name followed by a body-style path (`service_params/password`).
     pub params: &'a [&'a str],
     /// Secret fields of the JSON body, as paths of `/`-separated wire names where `*`
     /// stands for every item of a list or value of a map (`/password`, `/users/*/password`).
@@ -143,6 +145,33 @@ impl Redacted<'_> {
         })
     }
 
+    /// The paths of the secret fields inside the JSON text of the query parameter `name`.
+    fn json_param_paths<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.secrets.params.iter().filter_map(move |secret| {
+            let (param, path) = secret.split_once('/')?;
+            (param == name).then_some(path)
+        })
+    }
+
+    /// The (still percent-encoded) value of a JSON query parameter with its secret fields
+    /// redacted; a value that is not JSON text is redacted whole, since it cannot be searched.
+    fn redact_json_param(&self, name: &str, value: &str) -> String {
+        let paths: Vec<&str> = self.json_param_paths(name).collect();
+        if paths.is_empty() {
+            return value.to_owned();
+        }
+        let text = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+        match serde_json::from_str::<Value>(&text) {
+            Ok(mut json) => {
+                for path in paths {
+                    redact_path(&mut json, &segments(path));
+                }
+                crate::signing::encode_strict(&json.to_string())
+            }
+            Err(_) => REDACTED.to_owned(),
+        }
+    }
+
     fn url(&self) -> String {
         let (base, query) = split_url(&self.request.url);
         if query.is_empty() {
@@ -155,7 +184,9 @@ impl Redacted<'_> {
                     format!("{name}={REDACTED}")
                 } else {
                     match value {
-                        Some(value) => format!("{name}={value}"),
+                        Some(value) => {
+                            format!("{name}={}", self.redact_json_param(&decoded, value))
+                        }
                         None => name.to_owned(),
                     }
                 }
@@ -184,8 +215,7 @@ impl Redacted<'_> {
         match serde_json::from_slice::<Value>(body) {
             Ok(mut value) => {
                 for path in self.secrets.body {
-                    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-                    redact_path(&mut value, &segments);
+                    redact_path(&mut value, &segments(path));
                 }
                 serde_json::to_string_pretty(&value)
                     .unwrap_or_else(|_| format!("<{} bytes>", body.len()))
@@ -194,6 +224,11 @@ impl Redacted<'_> {
             Err(_) => format!("<{} bytes, not JSON: not shown>", body.len()),
         }
     }
+}
+
+/// The `/`-separated names of a secret field's path.
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
 /// Replaces the value at `segments` (`*`: every list item or map value) with `<redacted>`.
@@ -295,6 +330,39 @@ mod tests {
             assert!(!debug.contains(secret), "{secret} shows in {debug}");
         }
         assert!(debug.contains("signature") && debug.contains("Authorization"));
+    }
+
+    #[test]
+    fn secret_fields_inside_a_json_query_parameter_are_redacted() {
+        let params = crate::signing::encode_strict(
+            r#"{"user":"u1","password":"Secret-PW1","node_id":"cln-1"}"#,
+        );
+        let r = request(
+            &format!(
+                "https://h/iaas/?action=A&service_params={params}&other=%7B%22password%22%3A1%7D"
+            ),
+            &[],
+            None,
+        );
+        let secrets = SecretFields {
+            params: &["service_params/password"],
+            body: &[],
+        };
+        let text = r.redacted(&secrets).to_string();
+        assert!(!text.contains("Secret-PW1"), "{text}");
+        let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy();
+        assert!(
+            decoded.contains(
+                r#"service_params={"node_id":"cln-1","password":"<redacted>","user":"u1"}"#
+            ),
+            "{decoded}"
+        );
+        // Another parameter's field of the same name is not touched.
+        assert!(decoded.contains(r#"other={"password":1}"#), "{decoded}");
+        // A value that is not JSON cannot be searched, so it is not shown.
+        let r = request("https://h/iaas/?service_params=Secret-PW1", &[], None);
+        let text = r.redacted(&secrets).to_string();
+        assert!(text.contains("service_params=<redacted>"), "{text}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clouddb_conformance::cli::Cli;
+use clouddb_conformance::cli::{program, Cli};
 use clouddb_runtime::environment::FixedEnvironment;
 use clouddb_runtime::{CallOptions, Error, ErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -413,31 +413,9 @@ async fn the_iam_project_lookup_is_bounded_too() {
     assert_eq!(api.connections.load(Ordering::SeqCst), 1);
 }
 
-/// The path of a generated command-line client, built first if this test runs alone.
-fn cli_binary(package: &str, bin: &str) -> String {
-    let exe = std::env::current_exe().expect("the test's own path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test runs from target/<profile>/deps");
-    let path = dir.join(bin);
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let release = dir.ends_with("release");
-        let mut command = std::process::Command::new(cargo);
-        command.args(["build", "--quiet", "-p", package, "--bin", bin]);
-        if release {
-            command.arg("--release");
-        }
-        let status = command.status().expect("cargo runs");
-        assert!(status.success(), "cannot build {bin}");
-    }
-    path.to_string_lossy().into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cli_reports_answers_too_large_and_too_slow() {
-    let bin = cli_binary("huaweicloud-css-cli", "clouddb-css");
+    let bin = program("huaweicloud-css-cli", "clouddb-css");
     let server = RawServer::start(Answer::Declared(100 << 30)).await;
     let run = Cli::huawei(&bin, &server.uri())
         .args(["list-flavors"])

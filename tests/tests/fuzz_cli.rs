@@ -20,7 +20,7 @@
 
 use std::process::{Command, Stdio};
 
-use clouddb_conformance::cli::{closed_endpoint, Cli, Run};
+use clouddb_conformance::cli::{closed_endpoint, program, Cli, Run};
 use clouddb_conformance::faults::{ScriptedServer, Step};
 
 /// Runs of random flags in CI.
@@ -38,27 +38,6 @@ fn env_number(name: &str, default: u64) -> u64 {
 fn rng(case: u64, salt: u64) -> fastrand::Rng {
     let seed = env_number("CLOUDDB_FUZZ_SEED", 0x5EED_2026);
     fastrand::Rng::with_seed(seed ^ salt ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-}
-
-/// The path of a generated command-line client, built first if this test runs alone.
-fn cli_binary(package: &str, bin: &str) -> String {
-    let exe = std::env::current_exe().expect("the test's own path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test runs from target/<profile>/deps");
-    let path = dir.join(bin);
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut command = Command::new(cargo);
-        command.args(["build", "--quiet", "-p", package, "--bin", bin]);
-        if dir.ends_with("release") {
-            command.arg("--release");
-        }
-        let status = command.status().expect("cargo runs");
-        assert!(status.success(), "cannot build {bin}");
-    }
-    path.to_string_lossy().into_owned()
 }
 
 /// A subcommand and its flags with the kind of value each takes (`None` for a switch).
@@ -320,7 +299,7 @@ async fn random_flags_never_panic_and_usage_errors_exit_2_with_a_message() {
     let mut statuses = [0u32; 6];
     let mut usage = std::collections::BTreeMap::new();
     for (p, (package, bin)) in programs.iter().enumerate() {
-        let bin = cli_binary(package, bin);
+        let bin = program(package, bin);
         let subcommands = subcommands(&bin);
         assert!(
             subcommands.len() > 40,
@@ -534,7 +513,7 @@ fn tokens(text: &str) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_are_re_indented_with_every_token_kept_byte_for_byte() {
     let cases = ANSWER_CASES * env_number("CLOUDDB_FUZZ_SCALE", 1).max(1);
-    let bin = cli_binary("qingcloud-mysql-plus-cli", "clouddb-mysql-plus");
+    let bin = program("qingcloud-mysql-plus-cli", "clouddb-mysql-plus");
     let mut failures = Vec::new();
     for case in 0..cases {
         let mut rng = rng(case, 0xA115);

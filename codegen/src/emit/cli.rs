@@ -9,7 +9,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, is_enum, FileKind, OutputFile};
-use crate::ir::{Docs, Operation, Output, Protocol, Service, TypeKind, TypeRef, WaiterId};
+use crate::ir::{
+    Docs, Operation, Output, ParamStyle, Protocol, Service, TypeKind, TypeRef, WaiterId,
+};
 use crate::names;
 
 mod behaviours;
@@ -262,12 +264,26 @@ fn emit_row(service: &Service, op: &Operation) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let example = example::help_example(service, op);
-    let params: Vec<&str> = op
+    let mut params: Vec<String> = op
         .params
         .iter()
         .filter(|p| p.secret)
-        .map(|p| p.wire_name.as_str())
+        .map(|p| p.wire_name.clone())
         .collect();
+    // A JSON query parameter (QingCloud's `service_params`) names the secret fields inside it.
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.style == ParamStyle::Json && !p.secret)
+    {
+        secret_paths(
+            service,
+            &param.ty,
+            &param.wire_name,
+            &mut Vec::new(),
+            &mut params,
+        );
+    }
     let mut body_secrets = Vec::new();
     if let Some(body) = &op.body {
         secret_paths(service, &body.ty, "", &mut Vec::new(), &mut body_secrets);

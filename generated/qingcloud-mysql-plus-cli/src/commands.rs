@@ -33,7 +33,10 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             pages: false,
             job: true,
             file: false,
-            secrets: SecretFields::NONE,
+            secrets: SecretFields {
+                params: &["service_params/passwd"],
+                body: &[],
+            },
             build: add_analysis_user,
         },
         OperationCli {
@@ -96,7 +99,10 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             pages: false,
             job: true,
             file: false,
-            secrets: SecretFields::NONE,
+            secrets: SecretFields {
+                params: &["service_params/passwd"],
+                body: &[],
+            },
             build: add_database_user,
         },
         OperationCli {
@@ -1079,7 +1085,10 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             pages: false,
             job: true,
             file: false,
-            secrets: SecretFields::NONE,
+            secrets: SecretFields {
+                params: &["service_params/http_password"],
+                body: &[],
+            },
             build: enable_log_server,
         },
         OperationCli {
@@ -1102,7 +1111,10 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             pages: false,
             job: true,
             file: false,
-            secrets: SecretFields::NONE,
+            secrets: SecretFields {
+                params: &["service_params/passwd"],
+                body: &[],
+            },
             build: enable_migration,
         },
         OperationCli {
@@ -1125,7 +1137,10 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             pages: false,
             job: true,
             file: false,
-            secrets: SecretFields::NONE,
+            secrets: SecretFields {
+                params: &["service_params/password"],
+                body: &[],
+            },
             build: enable_standby,
         },
         OperationCli {

@@ -16,7 +16,7 @@ use super::fields::field_flags;
 use super::{bin_name, flag_kind, is_integer, secret_paths, waits};
 use crate::emit::conformance::{expected_request, option_str, protocol_module, scalar_text};
 use crate::emit::header;
-use crate::ir::{Operation, Output, Protocol, RequestExample, Service, TypeRef};
+use crate::ir::{Operation, Output, ParamStyle, Protocol, RequestExample, Service, TypeRef};
 use crate::names;
 
 /// The test root, which includes the generated cases.
@@ -499,17 +499,25 @@ fn emit_outcome_tests(service: &Service, (op, example): &Example<'_>) -> TokenSt
     }
 }
 
-/// The secret values of an example's body (the spec's `format: password` fields).
+/// The secret values of an example's body and of its JSON query parameters (the spec's
+/// `format: password` fields).
 fn example_secrets(service: &Service, op: &Operation, example: &RequestExample) -> Vec<String> {
-    let (Some(body), Some(value)) = (&op.body, &example.body) else {
-        return Vec::new();
-    };
-    let mut paths = Vec::new();
-    secret_paths(service, &body.ty, "", &mut Vec::new(), &mut paths);
     let mut found = Vec::new();
-    for path in paths {
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        collect_at(value, &segments, &mut found);
+    let mut collect = |ty: &TypeRef, value: &Value| {
+        let mut paths = Vec::new();
+        secret_paths(service, ty, "", &mut Vec::new(), &mut paths);
+        for path in paths {
+            let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            collect_at(value, &segments, &mut found);
+        }
+    };
+    if let (Some(body), Some(value)) = (&op.body, &example.body) {
+        collect(&body.ty, value);
+    }
+    for param in op.params.iter().filter(|p| p.style == ParamStyle::Json) {
+        if let Some((_, value)) = example.params.iter().find(|(name, _)| *name == param.name) {
+            collect(&param.ty, value);
+        }
     }
     found
 }

@@ -3079,7 +3079,7 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
         .run()
         .await;
     run.expect_exit(0).expect_stdout("GET ").expect_stdout("signature=<redacted>");
-    for secret in [vendor::SECRET_ACCESS_KEY].into_iter().chain([]) {
+    for secret in [vendor::SECRET_ACCESS_KEY].into_iter().chain(["Passwd@123"]) {
         run.expect_hidden(secret);
     }
     assert!(server.requests(). await .is_empty(), "a request was sent");
