@@ -130,7 +130,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// Whether call `id` reads or writes (a quarter write).
 pub fn kind(seed: u64, id: u64) -> Kind {
-    if mix(seed ^ id.wrapping_mul(3)) % 4 == 0 {
+    if mix(seed ^ id.wrapping_mul(3)).is_multiple_of(4) {
         Kind::Write
     } else {
         Kind::Read

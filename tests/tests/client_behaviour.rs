@@ -372,6 +372,52 @@ async fn real_crates_check_documented_constraints() {
     assert!(server.requests().await.is_empty());
 }
 
+/// DWS monitoring times with a documented format: a malformed one is refused before
+/// anything is sent, and the error names the format.
+#[tokio::test]
+async fn malformed_dws_times_are_refused_naming_their_format() {
+    let server = Server::start().await;
+    server.answer(200, None).await;
+    let client: huaweicloud_dws::Client = server.client();
+    // A 12-digit timestamp: seconds given where milliseconds are documented.
+    let err = client
+        .list_metrics_data()
+        .cluster_id("c")
+        .metric_name("cpu_usage")
+        .offset(0)
+        .limit(10)
+        .from(1_701_914_324)
+        .to(1_701_914_324_000)
+        .send()
+        .await
+        .expect_err("from is not in milliseconds");
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let issues: Vec<String> = err
+        .validation_issues()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0].starts_with("from: must be at least 1000000000000")
+            && issues[0].contains("13-digit Unix timestamp (milliseconds)"),
+        "{issues:?}"
+    );
+    let err = client
+        .list_operational_task()
+        .cluster_id("c")
+        .time_zone("+08:00")
+        .send()
+        .await
+        .expect_err("the offset has a colon");
+    let issue = err.validation_issues()[0].to_string();
+    assert!(
+        issue.starts_with("time_zone: must be ±HHMM (-2359 to +2359)"),
+        "{issue}"
+    );
+    assert!(server.requests().await.is_empty(), "nothing was sent");
+}
+
 #[tokio::test]
 async fn qingcloud_needs_a_zone() {
     let client: qingcloud_mysql_plus::Client = qingcloud_mysql_plus::Client::builder()
