@@ -490,11 +490,13 @@ fn emit_setter(service: &Service, field: &Field) -> TokenStream {
         "Optional.".to_owned()
     });
     let docs = doc_block(&parts, "");
-    let by_into = matches!(field.ty, TypeRef::String) || is_enum(service, &field.ty);
-    let (arg, value) = if by_into {
-        (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
-    } else {
-        (ty, quote!(value))
+    // The prelude's `Into` and `String` by their short names, so that a setter's signature
+    // fits on one line: an operation's module declares only its `…Input`, `…Builder` and
+    // `…Output` types and `SPEC`, and imports nothing, so nothing can shadow them.
+    let (arg, value) = match &field.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        _ if is_enum(service, &field.ty) => (quote!(impl Into<#ty>), quote!(value.into())),
+        _ => (ty, quote!(value)),
     };
     quote! {
         #docs

@@ -81,10 +81,7 @@ impl AddIndependentNodeBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -94,7 +91,7 @@ impl AddIndependentNodeBuilder {
     /// Required.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::AddIndependentNodeType>,
+        value: impl Into<crate::types::AddIndependentNodeType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

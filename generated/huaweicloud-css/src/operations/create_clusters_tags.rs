@@ -86,7 +86,7 @@ impl CreateClustersTagsBuilder {
     /// Required.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowClusterTagResourceType>,
+        value: impl Into<crate::types::ShowClusterTagResourceType>,
     ) -> Self {
         self.resource_type = ::std::option::Option::Some(value.into());
         self
@@ -95,10 +95,7 @@ impl CreateClustersTagsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

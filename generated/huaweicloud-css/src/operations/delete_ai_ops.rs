@@ -66,10 +66,7 @@ impl DeleteAiOpsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -77,10 +74,7 @@ impl DeleteAiOpsBuilder {
     /// Id of the check to delete (ListAiOps `aiops_list[].id`).
     ///
     /// Required.
-    pub fn aiops_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn aiops_id(mut self, value: impl Into<String>) -> Self {
         self.aiops_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -66,10 +66,7 @@ impl DeleteCertsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -77,10 +74,7 @@ impl DeleteCertsBuilder {
     /// Id of the certificate file to delete.
     ///
     /// Required.
-    pub fn cert_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cert_id(mut self, value: impl Into<String>) -> Self {
         self.cert_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -90,7 +90,7 @@ impl DeleteClustersTagsBuilder {
     /// Required.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowClusterTagResourceType>,
+        value: impl Into<crate::types::ShowClusterTagResourceType>,
     ) -> Self {
         self.resource_type = ::std::option::Option::Some(value.into());
         self
@@ -99,10 +99,7 @@ impl DeleteClustersTagsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -110,10 +107,7 @@ impl DeleteClustersTagsBuilder {
     /// Key of the tag to delete; not empty. Non-ASCII keys (such as Chinese) are percent-encoded in the path.
     ///
     /// Required.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
     }

@@ -66,10 +66,7 @@ impl DeleteSnapshotBuilder {
     /// Id of the cluster the snapshot belongs to.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -77,10 +74,7 @@ impl DeleteSnapshotBuilder {
     /// Id of the snapshot to delete (from ListSnapshots).
     ///
     /// Required.
-    pub fn snapshot_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -142,10 +142,7 @@ impl ListAiOpsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -169,10 +166,7 @@ impl ListAiOpsBuilder {
     /// `current` returns only the latest report, `history` only the earlier ones; when absent, all.
     ///
     /// Optional.
-    pub fn report(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ListAiOpsReport>,
-    ) -> Self {
+    pub fn report(mut self, value: impl Into<crate::types::ListAiOpsReport>) -> Self {
         self.report = ::std::option::Option::Some(value.into());
         self
     }

@@ -103,10 +103,7 @@ impl ListCertsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -114,10 +111,7 @@ impl ListCertsBuilder {
     /// Position of the first certificate to return, counted from 1, as a string; defaults to 1.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -125,10 +119,7 @@ impl ListCertsBuilder {
     /// Number of certificates to return, as a string; defaults to 10.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -136,10 +127,7 @@ impl ListCertsBuilder {
     /// Which certificates to list: `defaultCerts` for the default certificates; when absent, the custom (uploaded) certificates.
     ///
     /// Optional.
-    pub fn certs_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn certs_type(mut self, value: impl Into<String>) -> Self {
         self.certs_type = ::std::option::Option::Some(value.into());
         self
     }

@@ -140,10 +140,7 @@ impl ListClustersDetailsBuilder {
     /// Erratum of the source document: Only the API Explorer file and the SDK have this parameter; the zh-CN page does not list it.
     ///
     /// Optional.
-    pub fn datastore_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn datastore_type(mut self, value: impl Into<String>) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self
     }

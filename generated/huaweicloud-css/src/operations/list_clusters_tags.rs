@@ -73,7 +73,7 @@ impl ListClustersTagsBuilder {
     /// Required.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowClusterTagResourceType>,
+        value: impl Into<crate::types::ShowClusterTagResourceType>,
     ) -> Self {
         self.resource_type = ::std::option::Option::Some(value.into());
         self

@@ -134,10 +134,7 @@ impl ListConfsBuilder {
     /// Id of the Logstash cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -145,10 +142,7 @@ impl ListConfsBuilder {
     /// 1-based position of the first configuration file returned, sent as a string; defaults to 1. The vendor's current reference gives the range 1 to 1000.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -156,10 +150,7 @@ impl ListConfsBuilder {
     /// Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }

@@ -119,10 +119,7 @@ impl ListImagesBuilder {
     /// Id of the cluster to upgrade.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -130,10 +127,7 @@ impl ListImagesBuilder {
     /// Kind of upgrade: `same` (same version) or `cross` (another version). The vendor's online reference also lists a cross-engine upgrade, which is not offered yet.
     ///
     /// Required.
-    pub fn upgrade_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn upgrade_type(mut self, value: impl Into<String>) -> Self {
         self.upgrade_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -143,10 +137,7 @@ impl ListImagesBuilder {
     /// Erratum of the source document: The API Explorer file and the SDK type offset and limit as strings; the spec keeps strings.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -154,10 +145,7 @@ impl ListImagesBuilder {
     /// Number of images to return (default 10).
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }

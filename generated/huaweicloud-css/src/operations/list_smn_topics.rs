@@ -62,10 +62,7 @@ impl ListSmnTopicsBuilder {
     /// Id of the account (domain).
     ///
     /// Required.
-    pub fn domain_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -69,10 +69,7 @@ impl ListTemplatesBuilder {
     /// Kind of templates to list: `custom` or `system`. Both kinds are listed when it is absent.
     ///
     /// Optional.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ListTemplatesType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::ListTemplatesType>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }

@@ -79,10 +79,7 @@ impl RestoreSnapshotBuilder {
     /// Id of the cluster the snapshot belongs to.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -90,10 +87,7 @@ impl RestoreSnapshotBuilder {
     /// Id of the snapshot to restore.
     ///
     /// Required.
-    pub fn snapshot_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }

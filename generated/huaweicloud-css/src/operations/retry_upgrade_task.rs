@@ -78,10 +78,7 @@ impl RetryUpgradeTaskBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl RetryUpgradeTaskBuilder {
     /// Id of the task (the `id` of an entry of `detailList` in UpgradeDetail).
     ///
     /// Required.
-    pub fn action_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -102,7 +96,7 @@ impl RetryUpgradeTaskBuilder {
     /// Optional.
     pub fn retry_mode(
         mut self,
-        value: impl ::std::convert::Into<crate::types::RetryUpgradeTaskRetryMode>,
+        value: impl Into<crate::types::RetryUpgradeTaskRetryMode>,
     ) -> Self {
         self.retry_mode = ::std::option::Option::Some(value.into());
         self

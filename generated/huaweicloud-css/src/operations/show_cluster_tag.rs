@@ -78,7 +78,7 @@ impl ShowClusterTagBuilder {
     /// Required.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowClusterTagResourceType>,
+        value: impl Into<crate::types::ShowClusterTagResourceType>,
     ) -> Self {
         self.resource_type = ::std::option::Option::Some(value.into());
         self
@@ -87,10 +87,7 @@ impl ShowClusterTagBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

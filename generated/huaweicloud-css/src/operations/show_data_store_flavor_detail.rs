@@ -69,10 +69,7 @@ impl ShowDataStoreFlavorDetailBuilder {
     /// Id of the engine type: Elasticsearch `cf7e2c8f-096c-4fcf-b174-1ebe060679fb`, OpenSearch `07ec9f86-ec2f-49e7-8913-373003aedf32`, Logstash `575276bb-87e5-4e18-8e1e-e748d8ad3a06`.
     ///
     /// Required.
-    pub fn datastore_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn datastore_id(mut self, value: impl Into<String>) -> Self {
         self.datastore_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -80,10 +77,7 @@ impl ShowDataStoreFlavorDetailBuilder {
     /// Only this engine version, for example Elasticsearch 7.10.2 `01f53413-0a58-4b0c-848a-f625846bae23`, OpenSearch 2.19.0 `11a9df5c-711f-496c-866d-a4521c179671`, Logstash 7.10.0 `f5609cf0-3514-49ef-87db-a3df2858a46f`.
     ///
     /// Optional.
-    pub fn datastore_version_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn datastore_version_id(mut self, value: impl Into<String>) -> Self {
         self.datastore_version_id = ::std::option::Option::Some(value.into());
         self
     }

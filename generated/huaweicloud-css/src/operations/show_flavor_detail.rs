@@ -62,10 +62,7 @@ impl ShowFlavorDetailBuilder {
     /// Id of the flavor (from ListFlavors).
     ///
     /// Required.
-    pub fn flavor_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -74,10 +74,7 @@ impl StartLogAutoBackupPolicyBuilder {
     /// Id of the cluster whose automatic log backup is turned on.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

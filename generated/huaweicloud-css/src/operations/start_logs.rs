@@ -82,10 +82,7 @@ impl StartLogsBuilder {
     /// Id of the cluster whose logs are backed up or collected.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -93,10 +90,7 @@ impl StartLogsBuilder {
     /// What to turn on: `base_log_collect` (log backup to OBS, the default when absent) or `real_time_log_collect` (real-time collection into another cluster).
     ///
     /// Optional.
-    pub fn action(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::StartLogsAction>,
-    ) -> Self {
+    pub fn action(mut self, value: impl Into<crate::types::StartLogsAction>) -> Self {
         self.action = ::std::option::Option::Some(value.into());
         self
     }

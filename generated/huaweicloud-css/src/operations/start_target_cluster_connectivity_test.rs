@@ -70,10 +70,7 @@ impl StartTargetClusterConnectivityTestBuilder {
     /// Id of the cluster whose connectivity is tested.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

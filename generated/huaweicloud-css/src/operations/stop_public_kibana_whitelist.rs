@@ -61,10 +61,7 @@ impl StopPublicKibanaWhitelistBuilder {
     /// Id of the cluster whose Kibana access whitelist is turned off.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

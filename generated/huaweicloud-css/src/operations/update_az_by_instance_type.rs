@@ -89,10 +89,7 @@ impl UpdateAzByInstanceTypeBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -102,7 +99,7 @@ impl UpdateAzByInstanceTypeBuilder {
     /// Required.
     pub fn inst_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::UpdateAzByInstanceTypeInstType>,
+        value: impl Into<crate::types::UpdateAzByInstanceTypeInstType>,
     ) -> Self {
         self.inst_type = ::std::option::Option::Some(value.into());
         self

@@ -69,10 +69,7 @@ impl UpdateCloseKibanaBuilder {
     /// Id of the cluster whose Kibana public access is disabled.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

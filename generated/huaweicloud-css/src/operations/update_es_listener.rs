@@ -80,10 +80,7 @@ impl UpdateEsListenerBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -91,10 +88,7 @@ impl UpdateEsListenerBuilder {
     /// Id of the listener to change (ShowElbDetail `listener.id`).
     ///
     /// Required.
-    pub fn listener_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn listener_id(mut self, value: impl Into<String>) -> Self {
         self.listener_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -83,10 +83,7 @@ impl UpdateFlavorByTypeBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +93,7 @@ impl UpdateFlavorByTypeBuilder {
     /// Erratum of the source document: The API Explorer file's x-example for this parameter is a cluster id; its example URL uses `ess`, which the spec takes.
     ///
     /// Required.
-    pub fn types(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ShrinkNodeReqType>,
-    ) -> Self {
+    pub fn types(mut self, value: impl Into<crate::types::ShrinkNodeReqType>) -> Self {
         self.types = ::std::option::Option::Some(value.into());
         self
     }

@@ -85,10 +85,7 @@ impl UpdateInstanceBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +93,7 @@ impl UpdateInstanceBuilder {
     /// Id of the node to replace (the `id` of an entry of `instances` in ShowClusterDetail).
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -109,7 +103,7 @@ impl UpdateInstanceBuilder {
     /// Optional.
     pub fn migrate_data(
         mut self,
-        value: impl ::std::convert::Into<crate::types::SetRdsBackupCnfReqEnable>,
+        value: impl Into<crate::types::SetRdsBackupCnfReqEnable>,
     ) -> Self {
         self.migrate_data = ::std::option::Option::Some(value.into());
         self
@@ -118,10 +112,7 @@ impl UpdateInstanceBuilder {
     /// Name of the IAM agency that lets CSS call other cloud services on your behalf.
     ///
     /// Optional.
-    pub fn agency(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn agency(mut self, value: impl Into<String>) -> Self {
         self.agency = ::std::option::Option::Some(value.into());
         self
     }

@@ -79,10 +79,7 @@ impl UpgradeCoreBuilder {
     /// Id of the cluster to upgrade.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -92,7 +89,7 @@ impl UpgradeCoreBuilder {
     /// Required.
     pub fn inst_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::UpgradeCoreInstType>,
+        value: impl Into<crate::types::UpgradeCoreInstType>,
     ) -> Self {
         self.inst_type = ::std::option::Option::Some(value.into());
         self

@@ -148,10 +148,7 @@ impl UpgradeDetailBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -181,7 +178,7 @@ impl UpgradeDetailBuilder {
     /// Optional.
     pub fn action_mode(
         mut self,
-        value: impl ::std::convert::Into<crate::types::UpgradeDetailActionMode>,
+        value: impl Into<crate::types::UpgradeDetailActionMode>,
     ) -> Self {
         self.action_mode = ::std::option::Option::Some(value.into());
         self

@@ -75,10 +75,7 @@ impl AddQueueUserListBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -86,10 +83,7 @@ impl AddQueueUserListBuilder {
     /// Name of the resource pool.
     ///
     /// Required.
-    pub fn queue_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -66,10 +66,7 @@ impl AssociateEipBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -77,10 +74,7 @@ impl AssociateEipBuilder {
     /// Id of the elastic IP to bind (not bound yet).
     ///
     /// Required.
-    pub fn eip_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.eip_id = ::std::option::Option::Some(value.into());
         self
     }

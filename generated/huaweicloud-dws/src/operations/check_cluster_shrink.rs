@@ -85,10 +85,7 @@ impl CheckClusterShrinkBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -98,7 +95,7 @@ impl CheckClusterShrinkBuilder {
     /// Required.
     pub fn check_item(
         mut self,
-        value: impl ::std::convert::Into<crate::types::CheckClusterShrinkCheckItem>,
+        value: impl Into<crate::types::CheckClusterShrinkCheckItem>,
     ) -> Self {
         self.check_item = ::std::option::Option::Some(value.into());
         self

@@ -87,10 +87,7 @@ impl CheckDisasterNameBuilder {
     /// Name to check.
     ///
     /// Required.
-    pub fn dr_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn dr_name(mut self, value: impl Into<String>) -> Self {
         self.dr_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -100,7 +97,7 @@ impl CheckDisasterNameBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::CheckDisasterNameType>,
+        value: impl Into<crate::types::CheckDisasterNameType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -109,10 +106,7 @@ impl CheckDisasterNameBuilder {
     /// Region of the standby cluster (cross-region).
     ///
     /// Optional.
-    pub fn standby_region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn standby_region(mut self, value: impl Into<String>) -> Self {
         self.standby_region = ::std::option::Option::Some(value.into());
         self
     }
@@ -120,10 +114,7 @@ impl CheckDisasterNameBuilder {
     /// Project of the standby cluster (cross-region).
     ///
     /// Optional.
-    pub fn standby_project_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn standby_project_id(mut self, value: impl Into<String>) -> Self {
         self.standby_project_id = ::std::option::Option::Some(value.into());
         self
     }

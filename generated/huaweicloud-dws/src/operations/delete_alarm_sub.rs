@@ -62,10 +62,7 @@ impl DeleteAlarmSubBuilder {
     /// Id of the alarm subscription.
     ///
     /// Required.
-    pub fn alarm_sub_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn alarm_sub_id(mut self, value: impl Into<String>) -> Self {
         self.alarm_sub_id = ::std::option::Option::Some(value.into());
         self
     }

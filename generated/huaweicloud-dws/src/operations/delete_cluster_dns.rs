@@ -71,10 +71,7 @@ impl DeleteClusterDnsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -84,7 +81,7 @@ impl DeleteClusterDnsBuilder {
     /// Required.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DeleteClusterDnsType>,
+        value: impl Into<crate::types::DeleteClusterDnsType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

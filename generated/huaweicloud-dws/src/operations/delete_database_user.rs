@@ -98,10 +98,7 @@ impl DeleteDatabaseUserBuilder {
     /// Id of the cluster (32 to 64 characters).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -109,10 +106,7 @@ impl DeleteDatabaseUserBuilder {
     /// Name of the database user, 1 to 128 characters.
     ///
     /// Required.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }

@@ -93,10 +93,7 @@ impl DeleteDwsClusterBuilder {
     /// Id of the cluster to delete (a UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -104,10 +101,7 @@ impl DeleteDwsClusterBuilder {
     /// Number of the most recent manual snapshots to keep, as a decimal string; defaults to 0.
     ///
     /// Optional.
-    pub fn keep_last_manual_backup(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn keep_last_manual_backup(mut self, value: impl Into<String>) -> Self {
         self.keep_last_manual_backup = ::std::option::Option::Some(value.into());
         self
     }
@@ -117,7 +111,7 @@ impl DeleteDwsClusterBuilder {
     /// Optional.
     pub fn release_eip_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DeleteDwsClusterReleaseEipType>,
+        value: impl Into<crate::types::DeleteDwsClusterReleaseEipType>,
     ) -> Self {
         self.release_eip_type = ::std::option::Option::Some(value.into());
         self

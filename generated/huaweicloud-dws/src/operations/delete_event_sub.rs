@@ -62,10 +62,7 @@ impl DeleteEventSubBuilder {
     /// Id of the event subscription.
     ///
     /// Required.
-    pub fn event_sub_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn event_sub_id(mut self, value: impl Into<String>) -> Self {
         self.event_sub_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -80,10 +80,7 @@ impl DeleteLogicalClusterBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -91,10 +88,7 @@ impl DeleteLogicalClusterBuilder {
     /// Id of the logical cluster to delete.
     ///
     /// Required.
-    pub fn logical_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_id = ::std::option::Option::Some(value.into());
         self
     }

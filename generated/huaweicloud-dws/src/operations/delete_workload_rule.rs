@@ -89,10 +89,7 @@ impl DeleteWorkloadRuleBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -100,10 +97,7 @@ impl DeleteWorkloadRuleBuilder {
     /// Name of the exception rule.
     ///
     /// Required.
-    pub fn rule_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = ::std::option::Option::Some(value.into());
         self
     }

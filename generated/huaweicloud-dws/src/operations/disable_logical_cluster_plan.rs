@@ -67,10 +67,7 @@ impl DisableLogicalClusterPlanBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -78,10 +75,7 @@ impl DisableLogicalClusterPlanBuilder {
     /// Id of the plan.
     ///
     /// Required.
-    pub fn plan_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -66,10 +66,7 @@ impl DisassociateEipBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -77,10 +74,7 @@ impl DisassociateEipBuilder {
     /// Id of the elastic IP bound to the cluster.
     ///
     /// Required.
-    pub fn eip_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.eip_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -67,10 +67,7 @@ impl DisassociateElbBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -78,10 +75,7 @@ impl DisassociateElbBuilder {
     /// Id of the load balancer bound to the cluster.
     ///
     /// Required.
-    pub fn elb_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn elb_id(mut self, value: impl Into<String>) -> Self {
         self.elb_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -104,10 +104,7 @@ impl ExportDatabaseUsersBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -133,7 +130,7 @@ impl ExportDatabaseUsersBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListDatabaseUsersType>,
+        value: impl Into<crate::types::ListDatabaseUsersType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

@@ -188,10 +188,7 @@ impl ListAlarmDetailBuilder {
     /// Time zone the times are shown in (for example `GMT` or `GMT+08:00`); defaults to `GMT+08:00`.
     ///
     /// Optional.
-    pub fn time_zone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = ::std::option::Option::Some(value.into());
         self
     }
@@ -199,10 +196,7 @@ impl ListAlarmDetailBuilder {
     /// Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0 (the 2022 page caps it at 10000).
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -210,10 +204,7 @@ impl ListAlarmDetailBuilder {
     /// Page size, greater than 0, sent as a string; defaults to 10 (the 2022 page caps it at 1000).
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -245,10 +236,7 @@ impl ListAlarmDetailBuilder {
     /// Service the alarms belong to; only `DWS` (2022 page only).
     ///
     /// Optional.
-    pub fn name_space(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name_space(mut self, value: impl Into<String>) -> Self {
         self.name_space = ::std::option::Option::Some(value.into());
         self
     }

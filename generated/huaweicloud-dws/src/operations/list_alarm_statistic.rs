@@ -71,10 +71,7 @@ impl ListAlarmStatisticBuilder {
     /// Time zone the days are counted in (for example `GMT` or `GMT+08:00`); defaults to `GMT+08:00`.
     ///
     /// Optional.
-    pub fn time_zone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = ::std::option::Option::Some(value.into());
         self
     }
@@ -82,10 +79,7 @@ impl ListAlarmStatisticBuilder {
     /// Service the alarms belong to; only `DWS` (2022 page only).
     ///
     /// Optional.
-    pub fn name_space(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name_space(mut self, value: impl Into<String>) -> Self {
         self.name_space = ::std::option::Option::Some(value.into());
         self
     }

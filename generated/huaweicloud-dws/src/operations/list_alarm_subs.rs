@@ -127,10 +127,7 @@ impl ListAlarmSubsBuilder {
     /// Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -138,10 +135,7 @@ impl ListAlarmSubsBuilder {
     /// Page size, greater than 0, sent as a string; defaults to 1000.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }

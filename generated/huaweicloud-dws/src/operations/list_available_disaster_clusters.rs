@@ -122,10 +122,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Id of the primary cluster.
     ///
     /// Required.
-    pub fn primary_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.primary_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -133,10 +130,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Availability zone of the standby cluster.
     ///
     /// Required.
-    pub fn standby_az_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn standby_az_code(mut self, value: impl Into<String>) -> Self {
         self.standby_az_code = ::std::option::Option::Some(value.into());
         self
     }
@@ -144,10 +138,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Flavor id of the primary cluster.
     ///
     /// Optional.
-    pub fn primary_spec_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_spec_id(mut self, value: impl Into<String>) -> Self {
         self.primary_spec_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -155,10 +146,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Number of data nodes (DNs) of the primary cluster.
     ///
     /// Optional.
-    pub fn primary_cluster_dn_num(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_cluster_dn_num(mut self, value: impl Into<String>) -> Self {
         self.primary_cluster_dn_num = ::std::option::Option::Some(value.into());
         self
     }
@@ -166,10 +154,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Region of the standby cluster.
     ///
     /// Optional.
-    pub fn standby_region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn standby_region(mut self, value: impl Into<String>) -> Self {
         self.standby_region = ::std::option::Option::Some(value.into());
         self
     }
@@ -177,10 +162,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Project of the standby cluster.
     ///
     /// Optional.
-    pub fn standby_project_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn standby_project_id(mut self, value: impl Into<String>) -> Self {
         self.standby_project_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -190,7 +172,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Optional.
     pub fn dr_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::CheckDisasterNameType>,
+        value: impl Into<crate::types::CheckDisasterNameType>,
     ) -> Self {
         self.dr_type = ::std::option::Option::Some(value.into());
         self
@@ -201,7 +183,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Optional.
     pub fn datastore_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DatastoreType>,
+        value: impl Into<crate::types::DatastoreType>,
     ) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self
@@ -210,10 +192,7 @@ impl ListAvailableDisasterClustersBuilder {
     /// Version of the data warehouse.
     ///
     /// Optional.
-    pub fn datastore_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn datastore_version(mut self, value: impl Into<String>) -> Self {
         self.datastore_version = ::std::option::Option::Some(value.into());
         self
     }

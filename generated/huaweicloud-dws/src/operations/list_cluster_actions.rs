@@ -67,10 +67,7 @@ impl ListClusterActionsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -78,10 +75,7 @@ impl ListClusterActionsBuilder {
     /// The task, as shown in the cluster's `task_status`; currently `GROWING`, `RESIZE_FAILURE`, `RESTORING`, `RESTORING_FAILED`, `SNAPSHOTTING`, `SNAPSHOTTING_FAILED`, `FINE_GRAINED_RESTORING` or `FINE_GRAINED_RESTORING_FAILED` (the vendor may add more, so the spec does not close the list).
     ///
     /// Required.
-    pub fn action_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn action_name(mut self, value: impl Into<String>) -> Self {
         self.action_name = ::std::option::Option::Some(value.into());
         self
     }

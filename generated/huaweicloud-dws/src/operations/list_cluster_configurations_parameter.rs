@@ -89,10 +89,7 @@ impl ListClusterConfigurationsParameterBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -100,10 +97,7 @@ impl ListClusterConfigurationsParameterBuilder {
     /// Id of the parameter group (from ListClusterConfigurations).
     ///
     /// Required.
-    pub fn configuration_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
         self.configuration_id = ::std::option::Option::Some(value.into());
         self
     }

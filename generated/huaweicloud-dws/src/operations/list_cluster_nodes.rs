@@ -175,10 +175,7 @@ impl ListClusterNodesBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -216,7 +213,7 @@ impl ListClusterNodesBuilder {
     /// Optional.
     pub fn filter_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListClusterNodesFilterBy>,
+        value: impl Into<crate::types::ListClusterNodesFilterBy>,
     ) -> Self {
         self.filter_by = ::std::option::Option::Some(value.into());
         self
@@ -227,10 +224,7 @@ impl ListClusterNodesBuilder {
     /// Erratum of the source document: The values form a closed set, but one of them is `UNKNOWN`, which the generator reserves for the catch-all variant of string enums; the values are therefore listed here instead of in an `enum`.
     ///
     /// Optional.
-    pub fn filter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = ::std::option::Option::Some(value.into());
         self
     }
@@ -240,7 +234,7 @@ impl ListClusterNodesBuilder {
     /// Optional.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListClusterNodesOrderBy>,
+        value: impl Into<crate::types::ListClusterNodesOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -249,10 +243,7 @@ impl ListClusterNodesBuilder {
     /// Sort direction, `asc` or `desc`.
     ///
     /// Optional.
-    pub fn order(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ListMetricsSortBy>,
-    ) -> Self {
+    pub fn order(mut self, value: impl Into<crate::types::ListMetricsSortBy>) -> Self {
         self.order = ::std::option::Option::Some(value.into());
         self
     }
@@ -260,10 +251,7 @@ impl ListClusterNodesBuilder {
     /// Whether the node was deleted; no longer used.
     ///
     /// Optional.
-    pub fn deleted(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn deleted(mut self, value: impl Into<String>) -> Self {
         self.deleted = ::std::option::Option::Some(value.into());
         self
     }

@@ -69,10 +69,7 @@ impl ListClusterScaleInNumbersBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -80,10 +77,7 @@ impl ListClusterScaleInNumbersBuilder {
     /// Name of a logical cluster, to get the counts for that logical cluster.
     ///
     /// Optional.
-    pub fn logical_cluster_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_name(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -129,10 +129,7 @@ impl ListClusterSecurityConfigurationsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -140,10 +137,7 @@ impl ListClusterSecurityConfigurationsBuilder {
     /// Id of the security parameter group.
     ///
     /// Required.
-    pub fn configuration_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
         self.configuration_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -151,10 +151,7 @@ impl ListClusterSnapshotsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -180,10 +177,7 @@ impl ListClusterSnapshotsBuilder {
     /// Field to sort by; the 2022 page names `name`, `clusterName` and `startTime`. Use together with sort_dir.
     ///
     /// Optional.
-    pub fn sort_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = ::std::option::Option::Some(value.into());
         self
     }
@@ -195,7 +189,7 @@ impl ListClusterSnapshotsBuilder {
     /// Optional.
     pub fn sort_dir(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListMetricsSortBy>,
+        value: impl Into<crate::types::ListMetricsSortBy>,
     ) -> Self {
         self.sort_dir = ::std::option::Option::Some(value.into());
         self

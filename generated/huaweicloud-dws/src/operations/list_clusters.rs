@@ -64,10 +64,7 @@ impl ListClustersBuilder {
     /// Only clusters of this enterprise project: `0` for the default enterprise project, `all_granted_eps` for every enterprise project the caller is granted, or an enterprise project id.
     ///
     /// Optional.
-    pub fn enterprise_project_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -153,10 +153,7 @@ impl ListConfigurationsAuditRecordsBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -172,10 +169,7 @@ impl ListConfigurationsAuditRecordsBuilder {
     /// Field the `filter` applies to (values not documented).
     ///
     /// Optional.
-    pub fn filter_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn filter_by(mut self, value: impl Into<String>) -> Self {
         self.filter_by = ::std::option::Option::Some(value.into());
         self
     }
@@ -183,10 +177,7 @@ impl ListConfigurationsAuditRecordsBuilder {
     /// Value to filter on.
     ///
     /// Optional.
-    pub fn filter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = ::std::option::Option::Some(value.into());
         self
     }

@@ -218,10 +218,7 @@ impl ListDatabaseObjectsBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -229,10 +226,7 @@ impl ListDatabaseObjectsBuilder {
     /// Kind of objects: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE` or `NODEGROUP`.
     ///
     /// Required.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::GrantAuthorityType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::GrantAuthorityType>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
@@ -240,10 +234,7 @@ impl ListDatabaseObjectsBuilder {
     /// Only objects with this name (at most 64 characters).
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -251,10 +242,7 @@ impl ListDatabaseObjectsBuilder {
     /// Database the objects are in (at most 64 characters).
     ///
     /// Optional.
-    pub fn database(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database(mut self, value: impl Into<String>) -> Self {
         self.database = ::std::option::Option::Some(value.into());
         self
     }
@@ -262,10 +250,7 @@ impl ListDatabaseObjectsBuilder {
     /// Schema the objects are in (at most 64 characters); needed for tables, views, columns, functions and sequences.
     ///
     /// Optional.
-    pub fn schema(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.schema = ::std::option::Option::Some(value.into());
         self
     }
@@ -273,10 +258,7 @@ impl ListDatabaseObjectsBuilder {
     /// Table the columns belong to (at most 64 characters); needed for columns.
     ///
     /// Optional.
-    pub fn table(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn table(mut self, value: impl Into<String>) -> Self {
         self.table = ::std::option::Option::Some(value.into());
         self
     }
@@ -302,9 +284,7 @@ impl ListDatabaseObjectsBuilder {
     /// Optional.
     pub fn is_fine_grained_disaster(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::ListDatabaseObjectsIsFineGrainedDisaster,
-        >,
+        value: impl Into<crate::types::ListDatabaseObjectsIsFineGrainedDisaster>,
     ) -> Self {
         self.is_fine_grained_disaster = ::std::option::Option::Some(value.into());
         self

@@ -144,10 +144,7 @@ impl ListDatabaseUserRolesBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -155,10 +152,7 @@ impl ListDatabaseUserRolesBuilder {
     /// Name of the user or role.
     ///
     /// Required.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -166,10 +160,7 @@ impl ListDatabaseUserRolesBuilder {
     /// Whether to list all roles, system roles included (values not documented).
     ///
     /// Optional.
-    pub fn query_all(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn query_all(mut self, value: impl Into<String>) -> Self {
         self.query_all = ::std::option::Option::Some(value.into());
         self
     }
@@ -177,10 +168,7 @@ impl ListDatabaseUserRolesBuilder {
     /// Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -188,10 +176,7 @@ impl ListDatabaseUserRolesBuilder {
     /// Page size, sent as a string; defaults to 1000.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }

@@ -140,10 +140,7 @@ impl ListDatabaseUsersBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -169,7 +166,7 @@ impl ListDatabaseUsersBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListDatabaseUsersType>,
+        value: impl Into<crate::types::ListDatabaseUsersType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -180,7 +177,7 @@ impl ListDatabaseUsersBuilder {
     /// Optional.
     pub fn user_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListDatabaseUsersUserType>,
+        value: impl Into<crate::types::ListDatabaseUsersUserType>,
     ) -> Self {
         self.user_type = ::std::option::Option::Some(value.into());
         self

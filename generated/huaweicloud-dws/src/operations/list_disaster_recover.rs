@@ -78,10 +78,7 @@ impl ListDisasterRecoverBuilder {
     /// Only the disaster recoveries of this primary cluster.
     ///
     /// Optional.
-    pub fn primary_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn primary_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.primary_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl ListDisasterRecoverBuilder {
     /// Only the disaster recoveries of this standby cluster.
     ///
     /// Optional.
-    pub fn standby_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn standby_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.standby_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -100,10 +94,7 @@ impl ListDisasterRecoverBuilder {
     /// Only the disaster recovery with this id.
     ///
     /// Optional.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = ::std::option::Option::Some(value.into());
         self
     }

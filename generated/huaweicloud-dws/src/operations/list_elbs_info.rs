@@ -141,10 +141,7 @@ impl ListElbsInfoBuilder {
     /// Only load balancers of this VPC.
     ///
     /// Optional.
-    pub fn vpc_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -152,10 +149,7 @@ impl ListElbsInfoBuilder {
     /// Only load balancers of this subnet.
     ///
     /// Optional.
-    pub fn subnet_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -171,10 +171,7 @@ impl ListEventSpecsBuilder {
     /// Only the definition with this name.
     ///
     /// Optional.
-    pub fn spec_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn spec_name(mut self, value: impl Into<String>) -> Self {
         self.spec_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -184,7 +181,7 @@ impl ListEventSpecsBuilder {
     /// Optional.
     pub fn category(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListEventSpecsCategory>,
+        value: impl Into<crate::types::ListEventSpecsCategory>,
     ) -> Self {
         self.category = ::std::option::Option::Some(value.into());
         self
@@ -193,10 +190,7 @@ impl ListEventSpecsBuilder {
     /// Only events of this severity (for example `normal` or `warning`).
     ///
     /// Optional.
-    pub fn severity(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = ::std::option::Option::Some(value.into());
         self
     }
@@ -206,7 +200,7 @@ impl ListEventSpecsBuilder {
     /// Optional.
     pub fn source_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListEventSpecsSourceType>,
+        value: impl Into<crate::types::ListEventSpecsSourceType>,
     ) -> Self {
         self.source_type = ::std::option::Option::Some(value.into());
         self
@@ -215,10 +209,7 @@ impl ListEventSpecsBuilder {
     /// Only events with this tag.
     ///
     /// Optional.
-    pub fn tag(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = ::std::option::Option::Some(value.into());
         self
     }
@@ -226,10 +217,7 @@ impl ListEventSpecsBuilder {
     /// Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -237,10 +225,7 @@ impl ListEventSpecsBuilder {
     /// Page size, greater than 0, sent as a string; defaults to 1000.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -248,10 +233,7 @@ impl ListEventSpecsBuilder {
     /// Service the events belong to; only `DWS` (2022 page only).
     ///
     /// Optional.
-    pub fn name_space(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name_space(mut self, value: impl Into<String>) -> Self {
         self.name_space = ::std::option::Option::Some(value.into());
         self
     }

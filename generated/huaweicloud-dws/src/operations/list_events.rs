@@ -134,10 +134,7 @@ impl ListEventsBuilder {
     /// Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -145,10 +142,7 @@ impl ListEventsBuilder {
     /// Page size, greater than 0, sent as a string; defaults to 1000.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -156,10 +150,7 @@ impl ListEventsBuilder {
     /// Service the events belong to; only `DWS` (2022 page only).
     ///
     /// Optional.
-    pub fn name_space(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name_space(mut self, value: impl Into<String>) -> Self {
         self.name_space = ::std::option::Option::Some(value.into());
         self
     }

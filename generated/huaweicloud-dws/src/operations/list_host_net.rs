@@ -107,10 +107,7 @@ impl ListHostNetBuilder {
     /// Only the cards of this cluster's hosts (a 36-character UUID).
     ///
     /// Optional.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -118,10 +115,7 @@ impl ListHostNetBuilder {
     /// Only the cards of the instance (node) with this name.
     ///
     /// Optional.
-    pub fn instance_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -123,10 +123,7 @@ impl ListHostOverviewBuilder {
     /// Only the hosts of this cluster (a 36-character UUID).
     ///
     /// Optional.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -134,10 +131,7 @@ impl ListHostOverviewBuilder {
     /// Only the host of the instance (node) with this name.
     ///
     /// Optional.
-    pub fn instance_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -62,10 +62,7 @@ impl ListJobDetailsBuilder {
     /// Id of the job.
     ///
     /// Required.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = ::std::option::Option::Some(value.into());
         self
     }

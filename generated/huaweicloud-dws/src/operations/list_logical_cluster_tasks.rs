@@ -162,10 +162,7 @@ impl ListLogicalClusterTasksBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -189,10 +186,7 @@ impl ListLogicalClusterTasksBuilder {
     /// Only the tasks of this logical cluster.
     ///
     /// Optional.
-    pub fn logical_cluster_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_name(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -202,7 +196,7 @@ impl ListLogicalClusterTasksBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListLogicalClusterTasksType>,
+        value: impl Into<crate::types::ListLogicalClusterTasksType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -211,10 +205,7 @@ impl ListLogicalClusterTasksBuilder {
     /// Field to sort by (for example `startTime`).
     ///
     /// Optional.
-    pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
     }
@@ -222,10 +213,7 @@ impl ListLogicalClusterTasksBuilder {
     /// Sort direction, `ASC` or `DESC`.
     ///
     /// Optional.
-    pub fn order(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ListSchemasSortDir>,
-    ) -> Self {
+    pub fn order(mut self, value: impl Into<crate::types::ListSchemasSortDir>) -> Self {
         self.order = ::std::option::Option::Some(value.into());
         self
     }

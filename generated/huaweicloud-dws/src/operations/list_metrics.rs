@@ -149,10 +149,7 @@ impl ListMetricsBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -178,7 +175,7 @@ impl ListMetricsBuilder {
     /// Optional.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListMetricsOrderBy>,
+        value: impl Into<crate::types::ListMetricsOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -187,10 +184,7 @@ impl ListMetricsBuilder {
     /// Sort direction, `asc` or `desc`.
     ///
     /// Optional.
-    pub fn sort_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ListMetricsSortBy>,
-    ) -> Self {
+    pub fn sort_by(mut self, value: impl Into<crate::types::ListMetricsSortBy>) -> Self {
         self.sort_by = ::std::option::Option::Some(value.into());
         self
     }

@@ -190,10 +190,7 @@ impl ListMetricsDataBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -201,10 +198,7 @@ impl ListMetricsDataBuilder {
     /// Name of the metric, as ListMetrics returns it.
     ///
     /// Required.
-    pub fn metric_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
         self.metric_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -248,7 +242,7 @@ impl ListMetricsDataBuilder {
     /// Optional.
     pub fn order_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListMetricsDataOrderBy>,
+        value: impl Into<crate::types::ListMetricsDataOrderBy>,
     ) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
@@ -257,10 +251,7 @@ impl ListMetricsDataBuilder {
     /// Sort direction, `asc` or `desc`.
     ///
     /// Optional.
-    pub fn sort_by(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::ListMetricsSortBy>,
-    ) -> Self {
+    pub fn sort_by(mut self, value: impl Into<crate::types::ListMetricsSortBy>) -> Self {
         self.sort_by = ::std::option::Option::Some(value.into());
         self
     }

@@ -102,10 +102,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// Erratum of the source document: The API Explorer file and the vendor's SDK (its request model assigns `from` unconditionally) make this parameter required; the spec follows them.
     ///
     /// Required.
-    pub fn from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn from(mut self, value: impl Into<String>) -> Self {
         self.from = ::std::option::Option::Some(value.into());
         self
     }
@@ -113,10 +110,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// End of the time range (format not documented).
     ///
     /// Required.
-    pub fn to(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn to(mut self, value: impl Into<String>) -> Self {
         self.to = ::std::option::Option::Some(value.into());
         self
     }
@@ -124,10 +118,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// How values are aggregated (values not documented).
     ///
     /// Optional.
-    pub fn function(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn function(mut self, value: impl Into<String>) -> Self {
         self.function = ::std::option::Option::Some(value.into());
         self
     }
@@ -135,10 +126,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// Aggregation period (values not documented).
     ///
     /// Optional.
-    pub fn period(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn period(mut self, value: impl Into<String>) -> Self {
         self.period = ::std::option::Option::Some(value.into());
         self
     }
@@ -146,10 +134,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// Name of the indicator, as ListMonitorIndicators returns it.
     ///
     /// Required.
-    pub fn indicator_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn indicator_name(mut self, value: impl Into<String>) -> Self {
         self.indicator_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -157,10 +142,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// First level of the monitored object; depends on the indicator.
     ///
     /// Required.
-    pub fn dim0(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn dim0(mut self, value: impl Into<String>) -> Self {
         self.dim0 = ::std::option::Option::Some(value.into());
         self
     }
@@ -168,10 +150,7 @@ impl ListMonitorIndicatorDataBuilder {
     /// Second level of the monitored object; depends on the indicator.
     ///
     /// Optional.
-    pub fn dim1(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn dim1(mut self, value: impl Into<String>) -> Self {
         self.dim1 = ::std::option::Option::Some(value.into());
         self
     }

@@ -150,10 +150,7 @@ impl ListOperationalTaskBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -161,10 +158,7 @@ impl ListOperationalTaskBuilder {
     /// Time zone offset for the times in the answer, `±HHMM` from -2359 to +2359; default +0000 (UTC).
     ///
     /// Optional.
-    pub fn time_zone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = ::std::option::Option::Some(value.into());
         self
     }
@@ -172,10 +166,7 @@ impl ListOperationalTaskBuilder {
     /// Kind of task, `Date` (one-off) or `Window` (windowed, repeated).
     ///
     /// Optional.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::TaskInfoType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::TaskInfoType>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }

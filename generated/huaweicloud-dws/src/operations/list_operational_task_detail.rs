@@ -161,10 +161,7 @@ impl ListOperationalTaskDetailBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -174,7 +171,7 @@ impl ListOperationalTaskDetailBuilder {
     /// Optional.
     pub fn category(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListOperationalTaskDetailCategory>,
+        value: impl Into<crate::types::ListOperationalTaskDetailCategory>,
     ) -> Self {
         self.category = ::std::option::Option::Some(value.into());
         self
@@ -183,10 +180,7 @@ impl ListOperationalTaskDetailBuilder {
     /// Id of a task, to list only its runs.
     ///
     /// Optional.
-    pub fn task_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -196,7 +190,7 @@ impl ListOperationalTaskDetailBuilder {
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListOperationalTaskDetailStatus>,
+        value: impl Into<crate::types::ListOperationalTaskDetailStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -205,10 +199,7 @@ impl ListOperationalTaskDetailBuilder {
     /// Start date of the period to list (no format is documented).
     ///
     /// Optional.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -216,10 +207,7 @@ impl ListOperationalTaskDetailBuilder {
     /// End date of the period to list (no format is documented).
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

@@ -166,10 +166,7 @@ impl ListRedistributionSchemaBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -179,10 +176,7 @@ impl ListRedistributionSchemaBuilder {
     /// Erratum of the source document: The SDK's description calls this parameter the page offset (copied from `offset`); its name, its pattern and the example show it is the database name.
     ///
     /// Required.
-    pub fn db_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
         self.db_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -206,10 +200,7 @@ impl ListRedistributionSchemaBuilder {
     /// Only these schemas: up to 2048 letters, digits, CJK characters, spaces and `_.+=,:@!#-`.
     ///
     /// Optional.
-    pub fn schema_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn schema_name(mut self, value: impl Into<String>) -> Self {
         self.schema_name = ::std::option::Option::Some(value.into());
         self
     }

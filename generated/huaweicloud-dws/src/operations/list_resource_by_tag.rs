@@ -135,10 +135,7 @@ impl ListResourceByTagBuilder {
     /// Page size, a positive whole number sent as a string; defaults to 10.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -146,10 +143,7 @@ impl ListResourceByTagBuilder {
     /// Index of the page to return, counted from 0 (the page number minus 1), sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }

@@ -160,10 +160,7 @@ impl ListSchemasBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -171,10 +168,7 @@ impl ListSchemasBuilder {
     /// Name of the database.
     ///
     /// Required.
-    pub fn database_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -184,7 +178,7 @@ impl ListSchemasBuilder {
     /// Optional.
     pub fn sort_key(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSchemasSortKey>,
+        value: impl Into<crate::types::ListSchemasSortKey>,
     ) -> Self {
         self.sort_key = ::std::option::Option::Some(value.into());
         self
@@ -195,7 +189,7 @@ impl ListSchemasBuilder {
     /// Optional.
     pub fn sort_dir(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSchemasSortDir>,
+        value: impl Into<crate::types::ListSchemasSortDir>,
     ) -> Self {
         self.sort_dir = ::std::option::Option::Some(value.into());
         self
@@ -204,10 +198,7 @@ impl ListSchemasBuilder {
     /// Keyword to search schema names for.
     ///
     /// Optional.
-    pub fn keywords(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn keywords(mut self, value: impl Into<String>) -> Self {
         self.keywords = ::std::option::Option::Some(value.into());
         self
     }

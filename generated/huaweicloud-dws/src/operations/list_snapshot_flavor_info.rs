@@ -88,10 +88,7 @@ impl ListSnapshotFlavorInfoBuilder {
     /// Id of the snapshot.
     ///
     /// Required.
-    pub fn snapshot_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -101,7 +98,7 @@ impl ListSnapshotFlavorInfoBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSnapshotFlavorInfoType>,
+        value: impl Into<crate::types::ListSnapshotFlavorInfoType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -110,10 +107,7 @@ impl ListSnapshotFlavorInfoBuilder {
     /// Target availability zone of a restore, used to filter the flavors; for a three-AZ cluster three zone codes separated by commas, no spaces. Defaults to the zone of the snapshot's cluster.
     ///
     /// Optional.
-    pub fn az_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.az_code = ::std::option::Option::Some(value.into());
         self
     }

@@ -167,10 +167,7 @@ impl ListTablesStatisticBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -180,7 +177,7 @@ impl ListTablesStatisticBuilder {
     /// Required.
     pub fn rate_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListTablesStatisticRateType>,
+        value: impl Into<crate::types::ListTablesStatisticRateType>,
     ) -> Self {
         self.rate_type = ::std::option::Option::Some(value.into());
         self
@@ -205,10 +202,7 @@ impl ListTablesStatisticBuilder {
     /// Field to sort by: `table_size` or `rate`; empty for the default order.
     ///
     /// Optional.
-    pub fn order_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.order_by = ::std::option::Option::Some(value.into());
         self
     }
@@ -218,7 +212,7 @@ impl ListTablesStatisticBuilder {
     /// Optional.
     pub fn sort_by(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSchemasSortDir>,
+        value: impl Into<crate::types::ListSchemasSortDir>,
     ) -> Self {
         self.sort_by = ::std::option::Option::Some(value.into());
         self
@@ -227,10 +221,7 @@ impl ListTablesStatisticBuilder {
     /// Field `value` applies to: `db_name`, `schema_name`, `table_name` or `table_owner`; empty for no filter.
     ///
     /// Optional.
-    pub fn filter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = ::std::option::Option::Some(value.into());
         self
     }
@@ -238,10 +229,7 @@ impl ListTablesStatisticBuilder {
     /// Value the `filter` field must have.
     ///
     /// Optional.
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
     }

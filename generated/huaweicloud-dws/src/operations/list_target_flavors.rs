@@ -69,10 +69,7 @@ impl ListTargetFlavorsBuilder {
     /// Id of the cluster's current flavor.
     ///
     /// Required.
-    pub fn flavor_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.flavor_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -80,10 +77,7 @@ impl ListTargetFlavorsBuilder {
     /// Id of a cluster, to list only flavors with enough quota in its availability zone.
     ///
     /// Optional.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

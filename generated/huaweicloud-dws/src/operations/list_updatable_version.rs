@@ -140,10 +140,7 @@ impl ListUpdatableVersionBuilder {
     /// Id of the cluster (a UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -169,7 +166,7 @@ impl ListUpdatableVersionBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListUpdatableVersionType>,
+        value: impl Into<crate::types::ListUpdatableVersionType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

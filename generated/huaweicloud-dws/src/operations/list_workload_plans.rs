@@ -139,10 +139,7 @@ impl ListWorkloadPlansBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -150,10 +147,7 @@ impl ListWorkloadPlansBuilder {
     /// Name of a logical cluster, to list only its plans.
     ///
     /// Optional.
-    pub fn logical_cluster_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_name(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_name = ::std::option::Option::Some(value.into());
         self
     }

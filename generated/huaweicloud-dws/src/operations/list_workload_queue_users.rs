@@ -137,10 +137,7 @@ impl ListWorkloadQueueUsersBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -148,10 +145,7 @@ impl ListWorkloadQueueUsersBuilder {
     /// Name of the resource pool.
     ///
     /// Required.
-    pub fn queue_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -140,10 +140,7 @@ impl ListWorkloadRulesBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -169,10 +166,7 @@ impl ListWorkloadRulesBuilder {
     /// Erratum of the source document: The SDK and the reference describe this parameter as "page size" and put "exception rule name" under its constraints; the name is what it is.
     ///
     /// Optional.
-    pub fn rule_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -180,10 +174,7 @@ impl ListWorkloadRulesBuilder {
     /// Name of a resource pool, to list only the rules bound to it.
     ///
     /// Optional.
-    pub fn queue_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = ::std::option::Option::Some(value.into());
         self
     }

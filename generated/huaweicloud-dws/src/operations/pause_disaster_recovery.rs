@@ -62,10 +62,7 @@ impl PauseDisasterRecoveryBuilder {
     /// Id of the disaster recovery.
     ///
     /// Required.
-    pub fn disaster_recovery_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn disaster_recovery_id(mut self, value: impl Into<String>) -> Self {
         self.disaster_recovery_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -67,10 +67,7 @@ impl RestartLogicalClusterBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -78,10 +75,7 @@ impl RestartLogicalClusterBuilder {
     /// Id of the logical cluster to restart.
     ///
     /// Required.
-    pub fn logical_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_id = ::std::option::Option::Some(value.into());
         self
     }

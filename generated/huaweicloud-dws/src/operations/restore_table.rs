@@ -70,10 +70,7 @@ impl RestoreTableBuilder {
     /// Id of the snapshot.
     ///
     /// Required.
-    pub fn snapshot_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -84,10 +84,7 @@ impl SaveClusterDescriptionInfoBuilder {
     /// Id of the cluster (a UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -97,9 +94,7 @@ impl SaveClusterDescriptionInfoBuilder {
     /// Optional.
     pub fn namespace(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::SaveClusterDescriptionInfoNamespace,
-        >,
+        value: impl Into<crate::types::SaveClusterDescriptionInfoNamespace>,
     ) -> Self {
         self.namespace = ::std::option::Option::Some(value.into());
         self

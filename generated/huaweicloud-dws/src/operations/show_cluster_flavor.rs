@@ -69,10 +69,7 @@ impl ShowClusterFlavorBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -80,10 +77,7 @@ impl ShowClusterFlavorBuilder {
     /// Namespace of the flavor; normally `DWS`.
     ///
     /// Optional.
-    pub fn namespace(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = ::std::option::Option::Some(value.into());
         self
     }

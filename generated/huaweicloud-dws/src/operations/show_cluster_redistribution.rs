@@ -109,10 +109,7 @@ impl ShowClusterRedistributionBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -136,10 +133,7 @@ impl ShowClusterRedistributionBuilder {
     /// Only tables of this database.
     ///
     /// Optional.
-    pub fn db_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn db_name(mut self, value: impl Into<String>) -> Self {
         self.db_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -147,10 +141,7 @@ impl ShowClusterRedistributionBuilder {
     /// Only the table of this name.
     ///
     /// Optional.
-    pub fn table_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.table_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -158,10 +149,7 @@ impl ShowClusterRedistributionBuilder {
     /// Only tables in these redistribution states (the `redistributed` column of `public.pgxc_redistb`), comma-separated: `i` (in progress), `y` (done), `n` (not started). No filter by default.
     ///
     /// Optional.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }

@@ -93,10 +93,7 @@ impl ShowDatabaseAuthorityBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -106,10 +103,7 @@ impl ShowDatabaseAuthorityBuilder {
     /// Erratum of the source document: Every source lists the values in upper case, but the reference's example sends `table` in lower case. The spec does not restrict the value to the listed ones, so that the client never refuses a spelling the service accepts.
     ///
     /// Required.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
@@ -125,10 +119,7 @@ impl ShowDatabaseAuthorityBuilder {
     /// Database the objects are in.
     ///
     /// Required.
-    pub fn database(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database(mut self, value: impl Into<String>) -> Self {
         self.database = ::std::option::Option::Some(value.into());
         self
     }
@@ -136,10 +127,7 @@ impl ShowDatabaseAuthorityBuilder {
     /// Schema the objects are in; needed for tables, views, columns, functions and sequences.
     ///
     /// Optional.
-    pub fn schema(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn schema(mut self, value: impl Into<String>) -> Self {
         self.schema = ::std::option::Option::Some(value.into());
         self
     }
@@ -147,10 +135,7 @@ impl ShowDatabaseAuthorityBuilder {
     /// Table the columns belong to; needed for columns.
     ///
     /// Optional.
-    pub fn table(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn table(mut self, value: impl Into<String>) -> Self {
         self.table = ::std::option::Option::Some(value.into());
         self
     }

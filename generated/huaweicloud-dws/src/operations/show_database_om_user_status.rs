@@ -66,10 +66,7 @@ impl ShowDatabaseOmUserStatusBuilder {
     /// Erratum of the source document: The reference's example URL uses the console path `/dws/rest-dms/v1.0/...`; the SDK path is `/v1/...`. Only the ids are used.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -87,10 +87,7 @@ impl ShowQueryDetailBuilder {
     /// Id of the cluster (a 36-character UUID).
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -98,10 +95,7 @@ impl ShowQueryDetailBuilder {
     /// Id of the query, as ListQueries returns it (`query_id`).
     ///
     /// Required.
-    pub fn query_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn query_id(mut self, value: impl Into<String>) -> Self {
         self.query_id = ::std::option::Option::Some(value.into());
         self
     }

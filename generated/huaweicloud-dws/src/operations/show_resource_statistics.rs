@@ -71,7 +71,7 @@ impl ShowResourceStatisticsBuilder {
     /// Optional.
     pub fn namespace(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowResourceStatisticsNamespace>,
+        value: impl Into<crate::types::ShowResourceStatisticsNamespace>,
     ) -> Self {
         self.namespace = ::std::option::Option::Some(value.into());
         self

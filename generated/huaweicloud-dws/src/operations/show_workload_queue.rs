@@ -74,10 +74,7 @@ impl ShowWorkloadQueueBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl ShowWorkloadQueueBuilder {
     /// Name of the resource pool.
     ///
     /// Required.
-    pub fn queue_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn queue_name(mut self, value: impl Into<String>) -> Self {
         self.queue_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +90,7 @@ impl ShowWorkloadQueueBuilder {
     /// Name of the pool's logical cluster; left out in a cluster without logical clusters.
     ///
     /// Optional.
-    pub fn logical_cluster_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_name(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -75,10 +75,7 @@ impl UpdateDataSourceBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -86,10 +83,7 @@ impl UpdateDataSourceBuilder {
     /// Id of the data source (`id` in ListDataSource).
     ///
     /// Required.
-    pub fn ext_data_source_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn ext_data_source_id(mut self, value: impl Into<String>) -> Self {
         self.ext_data_source_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -75,10 +75,7 @@ impl UpdateEventSubBuilder {
     /// Id of the event subscription.
     ///
     /// Required.
-    pub fn event_sub_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn event_sub_id(mut self, value: impl Into<String>) -> Self {
         self.event_sub_id = ::std::option::Option::Some(value.into());
         self
     }

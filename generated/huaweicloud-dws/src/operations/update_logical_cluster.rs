@@ -75,10 +75,7 @@ impl UpdateLogicalClusterBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -86,10 +83,7 @@ impl UpdateLogicalClusterBuilder {
     /// Id of the logical cluster to edit.
     ///
     /// Required.
-    pub fn logical_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn logical_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.logical_cluster_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -80,10 +80,7 @@ impl UpdateLogicalClusterPlanBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -91,10 +88,7 @@ impl UpdateLogicalClusterPlanBuilder {
     /// Id of the plan.
     ///
     /// Required.
-    pub fn plan_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = ::std::option::Option::Some(value.into());
         self
     }

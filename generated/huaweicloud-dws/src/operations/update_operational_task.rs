@@ -80,10 +80,7 @@ impl UpdateOperationalTaskBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -91,10 +88,7 @@ impl UpdateOperationalTaskBuilder {
     /// Id of the task (`task_id` in ListOperationalTask).
     ///
     /// Required.
-    pub fn task_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -75,10 +75,7 @@ impl UpdateSchemasBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -86,10 +83,7 @@ impl UpdateSchemasBuilder {
     /// Name of the database.
     ///
     /// Required.
-    pub fn database_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
     }

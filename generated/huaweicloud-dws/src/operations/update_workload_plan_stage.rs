@@ -85,10 +85,7 @@ impl UpdateWorkloadPlanStageBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +93,7 @@ impl UpdateWorkloadPlanStageBuilder {
     /// Id of the plan.
     ///
     /// Required.
-    pub fn plan_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -107,10 +101,7 @@ impl UpdateWorkloadPlanStageBuilder {
     /// Id of the stage.
     ///
     /// Required.
-    pub fn stage_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn stage_id(mut self, value: impl Into<String>) -> Self {
         self.stage_id = ::std::option::Option::Some(value.into());
         self
     }

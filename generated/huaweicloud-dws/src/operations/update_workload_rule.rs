@@ -80,10 +80,7 @@ impl UpdateWorkloadRuleBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -91,10 +88,7 @@ impl UpdateWorkloadRuleBuilder {
     /// Name of the exception rule.
     ///
     /// Required.
-    pub fn rule_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = ::std::option::Option::Some(value.into());
         self
     }

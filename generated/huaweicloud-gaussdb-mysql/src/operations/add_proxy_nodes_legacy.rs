@@ -79,10 +79,7 @@ impl AddProxyNodesLegacyBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (e73893ef73754465a8bd2e0857bbf13ein07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

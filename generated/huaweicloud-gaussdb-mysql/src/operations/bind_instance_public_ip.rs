@@ -77,10 +77,7 @@ impl BindInstancePublicIpBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (096c0fc43e804757b59946b80dc27f8bin07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

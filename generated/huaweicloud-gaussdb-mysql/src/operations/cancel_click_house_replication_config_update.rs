@@ -74,10 +74,7 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (5eee1a10401b451eb7e6d3badc9c5b95in16) is 32 hexadecimal digits followed by `in16`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
     /// Name of the synchronized database whose scope change is stopped.
     ///
     /// Required.
-    pub fn database(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database(mut self, value: impl Into<String>) -> Self {
         self.database = ::std::option::Option::Some(value.into());
         self
     }

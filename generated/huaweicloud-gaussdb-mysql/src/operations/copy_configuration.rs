@@ -78,10 +78,7 @@ impl CopyConfigurationBuilder {
     /// Id of the parameter template to copy (the `id` returned by ListConfigurations).
     ///
     /// Required.
-    pub fn configuration_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
         self.configuration_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -82,10 +82,7 @@ impl CreateProxyBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (43e4feaab48f11e89039fa163ebaa7e4br01) is 32 hexadecimal digits followed by `br01`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -82,10 +82,7 @@ impl CreateStarRocksInstanceBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (40dc4c5729f14aad893e2cd5baf6a15in07) is hexadecimal digits followed by `in07`, as this service's ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -69,10 +69,7 @@ impl DeleteAutoSqlLimitingBuilder {
     /// Id of the instance; 36 letters and digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -80,10 +77,7 @@ impl DeleteAutoSqlLimitingBuilder {
     /// Id of the primary node; a UUID without hyphens followed by `no07`, 36 characters.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }

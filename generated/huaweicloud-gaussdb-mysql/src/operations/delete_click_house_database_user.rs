@@ -76,10 +76,7 @@ impl DeleteClickHouseDatabaseUserBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (54e42160670e48e789af7075e1fea1fin16) is hexadecimal digits followed by `in16`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl DeleteClickHouseDatabaseUserBuilder {
     /// Erratum of the source document: The table describes this parameter as the database name; the path, the operation and the example (`user_test`) make it the account name. The spec describes it as the account name.
     ///
     /// Required.
-    pub fn user_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -76,10 +76,7 @@ impl DeleteClickHouseInstanceBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl DeleteClickHouseInstanceBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (df3ae779e2ad4993a03ccd7a81240125in16) is 32 hexadecimal digits followed by `in16`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn clickhouse_instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn clickhouse_instance_id(mut self, value: impl Into<String>) -> Self {
         self.clickhouse_instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -65,10 +65,7 @@ impl DeleteJobBuilder {
     /// Id of the job whose record is deleted.
     ///
     /// Required.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = ::std::option::Option::Some(value.into());
         self
     }

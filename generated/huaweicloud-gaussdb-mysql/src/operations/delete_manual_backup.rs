@@ -65,10 +65,7 @@ impl DeleteManualBackupBuilder {
     /// Id of the backup, as returned by the full backup list.
     ///
     /// Required.
-    pub fn backup_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -76,10 +76,7 @@ impl DeleteReadonlyNodeBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules. The example id (3d39c18788b54a919bab633874c159df1n01) ends in `1n01`, not in the `in07` of GaussDB(for MySQL) instance ids. The spec declares no pattern and keeps the example as shown.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl DeleteReadonlyNodeBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (096c0fc43e804757b59946b80dc27f8bin07) is 32 hexadecimal digits followed by `in07`, the form of an instance id (node ids end in `no07`). The spec declares no pattern and keeps the example as shown.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -73,10 +73,7 @@ impl DeleteReadonlyNodeLegacyBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (dsfae23fsfdsae3435in01) is not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -86,10 +83,7 @@ impl DeleteReadonlyNodeLegacyBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (d1ae66fsfdsaer3w3ino9) is not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -90,10 +90,7 @@ impl DownloadImportExcelTemplateBuilder {
     /// Erratum of the source document: The API Explorer file describes an id ending in `in17`, but both of its examples end in `in07` (af315b8e6aaa41799bd9a31f2de15abcin07 as the parameter's example, f6df5f5cd3bf447baa8fb0373f8e5992in07 in the example URL). The spec declares no pattern and takes the example URL's value.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -103,9 +100,7 @@ impl DownloadImportExcelTemplateBuilder {
     /// Required.
     pub fn template_type(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::DownloadImportExcelTemplateTemplateType,
-        >,
+        value: impl Into<crate::types::DownloadImportExcelTemplateTemplateType>,
     ) -> Self {
         self.template_type = ::std::option::Option::Some(value.into());
         self

@@ -106,10 +106,7 @@ impl DownloadRealtimeSessionBuilder {
     /// Id of the instance; 36 letters or digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -117,10 +114,7 @@ impl DownloadRealtimeSessionBuilder {
     /// Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -128,10 +122,7 @@ impl DownloadRealtimeSessionBuilder {
     /// Id of the collection task, as CollectRealtimeSession returned it.
     ///
     /// Required.
-    pub fn request_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = ::std::option::Option::Some(value.into());
         self
     }

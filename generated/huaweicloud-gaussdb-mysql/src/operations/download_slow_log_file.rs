@@ -74,10 +74,7 @@ impl DownloadSlowLogFileBuilder {
     /// Erratum of the source document: The API Explorer file and the SDK say the id strictly follows UUID rules, but the example id (6754902da1f447269c6979b0590102a5in07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl DownloadSlowLogFileBuilder {
     /// Id of the node.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }

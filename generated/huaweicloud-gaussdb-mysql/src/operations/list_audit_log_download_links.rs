@@ -133,10 +133,7 @@ impl ListAuditLogDownloadLinksBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (669a94abef9f4979b2dfba92f48f4042in07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -144,10 +141,7 @@ impl ListAuditLogDownloadLinksBuilder {
     /// Start of the time window, not earlier than the creation of the instance; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
     ///
     /// Required.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -155,10 +149,7 @@ impl ListAuditLogDownloadLinksBuilder {
     /// End of the time window, not later than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
     ///
     /// Required.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -166,10 +157,7 @@ impl ListAuditLogDownloadLinksBuilder {
     /// Only the files of this node; without it, the files of every node of the instance.
     ///
     /// Optional.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -177,10 +165,7 @@ impl ListAuditLogDownloadLinksBuilder {
     /// Name of the last file of the previous page; the listing continues with the names that follow it in lexicographic order. Without it, the listing starts with the first file.
     ///
     /// Optional.
-    pub fn last_file_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn last_file_name(mut self, value: impl Into<String>) -> Self {
         self.last_file_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -168,10 +168,7 @@ impl ListAuditLogsBuilder {
     /// Id of the instance; 36 letters and digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -179,10 +176,7 @@ impl ListAuditLogsBuilder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).
     ///
     /// Required.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -190,10 +184,7 @@ impl ListAuditLogsBuilder {
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; later than start_time and at most 30 days after it.
     ///
     /// Required.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

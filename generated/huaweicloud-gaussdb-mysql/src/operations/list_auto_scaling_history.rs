@@ -135,10 +135,7 @@ impl ListAutoScalingHistoryBuilder {
     /// Id of the instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -146,10 +143,7 @@ impl ListAutoScalingHistoryBuilder {
     /// Page size (a number of records), sent as a string; defaults to 20.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -157,10 +151,7 @@ impl ListAutoScalingHistoryBuilder {
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }

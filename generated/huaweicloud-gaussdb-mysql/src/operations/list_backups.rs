@@ -230,10 +230,7 @@ impl ListBackupsBuilder {
     /// Erratum of the source document: The table says the id is 36 letters and digits ending in `in07`, but the request example sends 43e4feaab48f11e89039fa163ebaa7e4br01, which ends in `br01`. The spec declares no pattern, so the example can be sent.
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -243,10 +240,7 @@ impl ListBackupsBuilder {
     /// Erratum of the source document: The table says the id is 36 letters and digits ending in `br07`, but the request example sends c0c9f155c7b7423a9d30f0175998b63bb01 (35 characters ending in `b01`). The spec declares no pattern, so the example can be sent.
     ///
     /// Optional.
-    pub fn backup_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -254,10 +248,7 @@ impl ListBackupsBuilder {
     /// Only backups of this type: `auto` (automatic full) or `manual` (manual full).
     ///
     /// Optional.
-    pub fn backup_type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::BackupsType>,
-    ) -> Self {
+    pub fn backup_type(mut self, value: impl Into<crate::types::BackupsType>) -> Self {
         self.backup_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -265,10 +256,7 @@ impl ListBackupsBuilder {
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -276,10 +264,7 @@ impl ListBackupsBuilder {
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 100.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -287,10 +272,7 @@ impl ListBackupsBuilder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now.
     ///
     /// Optional.
-    pub fn begin_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -298,10 +280,7 @@ impl ListBackupsBuilder {
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now and later than begin_time.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -309,10 +288,7 @@ impl ListBackupsBuilder {
     /// Only backups with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, Chinese characters, hyphens and underscores; case-sensitive.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -320,10 +296,7 @@ impl ListBackupsBuilder {
     /// Only backups of instances with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive.
     ///
     /// Optional.
-    pub fn instance_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -183,10 +183,7 @@ impl ListBackupsLegacyBuilder {
     /// Only backups of this instance.
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -194,10 +191,7 @@ impl ListBackupsLegacyBuilder {
     /// Only the backup with this id.
     ///
     /// Optional.
-    pub fn backup_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -205,10 +199,7 @@ impl ListBackupsLegacyBuilder {
     /// Only backups of this type, `auto` (automatic full) or `manual` (manual full).
     ///
     /// Optional.
-    pub fn backup_type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::BackupsType>,
-    ) -> Self {
+    pub fn backup_type(mut self, value: impl Into<crate::types::BackupsType>) -> Self {
         self.backup_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -216,10 +207,7 @@ impl ListBackupsLegacyBuilder {
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -227,10 +215,7 @@ impl ListBackupsLegacyBuilder {
     /// Page size, 1 to 100, sent as a string; defaults to 100.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -238,10 +223,7 @@ impl ListBackupsLegacyBuilder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2020-07-06T10:41:14+0800`.
     ///
     /// Optional.
-    pub fn begin_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -249,10 +231,7 @@ impl ListBackupsLegacyBuilder {
     /// End of the time window, later than begin_time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

@@ -147,10 +147,7 @@ impl ListClickHouseDatabaseUsersBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (54e42160670e48e789af7075e1fea1fin16) is hexadecimal digits followed by `in16`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -174,10 +171,7 @@ impl ListClickHouseDatabaseUsersBuilder {
     /// Only the account with this name.
     ///
     /// Optional.
-    pub fn user_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = ::std::option::Option::Some(value.into());
         self
     }

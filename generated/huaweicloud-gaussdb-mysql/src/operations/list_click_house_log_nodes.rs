@@ -69,10 +69,7 @@ impl ListClickHouseLogNodesBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (28f61af50fc9452aa0ed5ea25c3cc3d3) is 32 hexadecimal digits without hyphens, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -156,10 +156,7 @@ impl ListClickHouseLtsConfigsBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (faf2cbf7f6cb422d83e61dbcc3e87023in07) is 32 hexadecimal digits followed by `in07`, not a UUID. The spec declares no pattern.
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -167,10 +164,7 @@ impl ListClickHouseLtsConfigsBuilder {
     /// Only instances of this enterprise project.
     ///
     /// Optional.
-    pub fn enterprise_project_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -178,10 +172,7 @@ impl ListClickHouseLtsConfigsBuilder {
     /// Only instances with this name.
     ///
     /// Optional.
-    pub fn instance_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = ::std::option::Option::Some(value.into());
         self
     }

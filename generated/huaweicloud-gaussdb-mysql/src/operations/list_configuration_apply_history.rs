@@ -133,10 +133,7 @@ impl ListConfigurationApplyHistoryBuilder {
     /// Id of the parameter template.
     ///
     /// Required.
-    pub fn config_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn config_id(mut self, value: impl Into<String>) -> Self {
         self.config_id = ::std::option::Option::Some(value.into());
         self
     }

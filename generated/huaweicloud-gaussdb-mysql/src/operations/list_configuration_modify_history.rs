@@ -136,10 +136,7 @@ impl ListConfigurationModifyHistoryBuilder {
     /// Id of the parameter template (the `configuration_id` returned by the instance detail query).
     ///
     /// Required.
-    pub fn configuration_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
         self.configuration_id = ::std::option::Option::Some(value.into());
         self
     }

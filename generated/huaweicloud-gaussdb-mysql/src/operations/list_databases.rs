@@ -158,10 +158,7 @@ impl ListDatabasesBuilder {
     /// Id of the instance; letters and digits ending in `in07`, 36 characters.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -185,10 +182,7 @@ impl ListDatabasesBuilder {
     /// Only the database with this name.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -196,10 +190,7 @@ impl ListDatabasesBuilder {
     /// Only databases using this character set (one of those ListDatabaseCharsets returns).
     ///
     /// Optional.
-    pub fn charset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn charset(mut self, value: impl Into<String>) -> Self {
         self.charset = ::std::option::Option::Some(value.into());
         self
     }

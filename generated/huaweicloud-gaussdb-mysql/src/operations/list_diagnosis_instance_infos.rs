@@ -140,10 +140,7 @@ impl ListDiagnosisInstanceInfosBuilder {
     /// Diagnosis metric, as named by ListDiagnosisInstanceCounts (its example shows `high_pressure`, `insufficient_capacity`, `slow_sql_frequency`, `mem_overrun` and `connections_exceed`).
     ///
     /// Required.
-    pub fn metric_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
         self.metric_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -72,7 +72,7 @@ impl ListEngineVersionsBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
+        value: impl Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self

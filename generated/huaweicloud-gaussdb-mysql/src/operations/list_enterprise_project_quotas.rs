@@ -137,10 +137,7 @@ impl ListEnterpriseProjectQuotasBuilder {
     /// Number of records to skip before the first one returned. A whole number from 0 to 10000, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -148,10 +145,7 @@ impl ListEnterpriseProjectQuotasBuilder {
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 10.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -159,10 +153,7 @@ impl ListEnterpriseProjectQuotasBuilder {
     /// Only the quotas of the enterprise project with this name.
     ///
     /// Optional.
-    pub fn enterprise_project_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = ::std::option::Option::Some(value.into());
         self
     }

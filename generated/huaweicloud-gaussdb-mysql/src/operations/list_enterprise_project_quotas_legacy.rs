@@ -138,10 +138,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
     /// Erratum of the source document: The parameter table has no type column; the spec sends offset, limit and enterprise_project_name as strings.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -149,10 +146,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
     /// Page size, 1 to 100; defaults to 10.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -160,10 +154,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
     /// Only the enterprise project with this name.
     ///
     /// Optional.
-    pub fn enterprise_project_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -179,10 +179,7 @@ impl ListErrorLogDetailsV3Builder {
     /// Id of the instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -190,10 +187,7 @@ impl ListErrorLogDetailsV3Builder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`.
     ///
     /// Required.
-    pub fn start_date(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
@@ -201,10 +195,7 @@ impl ListErrorLogDetailsV3Builder {
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     ///
     /// Required.
-    pub fn end_date(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = ::std::option::Option::Some(value.into());
         self
     }
@@ -230,7 +221,7 @@ impl ListErrorLogDetailsV3Builder {
     /// Optional.
     pub fn level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::MysqlErrorLogListLevel>,
+        value: impl Into<crate::types::MysqlErrorLogListLevel>,
     ) -> Self {
         self.level = ::std::option::Option::Some(value.into());
         self
@@ -239,10 +230,7 @@ impl ListErrorLogDetailsV3Builder {
     /// Id of the instance node whose log is read.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }

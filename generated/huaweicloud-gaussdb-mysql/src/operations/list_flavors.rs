@@ -97,7 +97,7 @@ impl ListFlavorsBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
+        value: impl Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
@@ -110,7 +110,7 @@ impl ListFlavorsBuilder {
     /// Required.
     pub fn availability_zone_mode(
         mut self,
-        value: impl ::std::convert::Into<crate::types::StarRocksInstanceInfoAzMode>,
+        value: impl Into<crate::types::StarRocksInstanceInfoAzMode>,
     ) -> Self {
         self.availability_zone_mode = ::std::option::Option::Some(value.into());
         self
@@ -121,7 +121,7 @@ impl ListFlavorsBuilder {
     /// Optional.
     pub fn version_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListFlavorsVersionName>,
+        value: impl Into<crate::types::ListFlavorsVersionName>,
     ) -> Self {
         self.version_name = ::std::option::Option::Some(value.into());
         self
@@ -130,10 +130,7 @@ impl ListFlavorsBuilder {
     /// Resource specification code to look up, for example `gaussdb.mysql.xlarge.x86.4`: product, compute size (xlarge is 4 vCPUs), CPU architecture, and the vCPU-to-memory ratio (4 means 1:4).
     ///
     /// Optional.
-    pub fn spec_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.spec_code = ::std::option::Option::Some(value.into());
         self
     }

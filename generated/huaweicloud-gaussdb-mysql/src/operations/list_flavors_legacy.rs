@@ -92,7 +92,7 @@ impl ListFlavorsLegacyBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
+        value: impl Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
@@ -103,7 +103,7 @@ impl ListFlavorsLegacyBuilder {
     /// Optional.
     pub fn version_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListFlavorsVersionName>,
+        value: impl Into<crate::types::ListFlavorsVersionName>,
     ) -> Self {
         self.version_name = ::std::option::Option::Some(value.into());
         self
@@ -114,7 +114,7 @@ impl ListFlavorsLegacyBuilder {
     /// Required.
     pub fn availability_zone_mode(
         mut self,
-        value: impl ::std::convert::Into<crate::types::StarRocksInstanceInfoAzMode>,
+        value: impl Into<crate::types::StarRocksInstanceInfoAzMode>,
     ) -> Self {
         self.availability_zone_mode = ::std::option::Option::Some(value.into());
         self
@@ -123,10 +123,7 @@ impl ListFlavorsLegacyBuilder {
     /// Only the flavor with this specification code.
     ///
     /// Optional.
-    pub fn spec_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.spec_code = ::std::option::Option::Some(value.into());
         self
     }

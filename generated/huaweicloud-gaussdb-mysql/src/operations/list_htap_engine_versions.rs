@@ -72,7 +72,7 @@ impl ListHtapEngineVersionsBuilder {
     /// Required.
     pub fn engine_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListHtapFlavorsEngineName>,
+        value: impl Into<crate::types::ListHtapFlavorsEngineName>,
     ) -> Self {
         self.engine_name = ::std::option::Option::Some(value.into());
         self

@@ -98,7 +98,7 @@ impl ListHtapFlavorsBuilder {
     /// Required.
     pub fn engine_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListHtapFlavorsEngineName>,
+        value: impl Into<crate::types::ListHtapFlavorsEngineName>,
     ) -> Self {
         self.engine_name = ::std::option::Option::Some(value.into());
         self
@@ -109,9 +109,7 @@ impl ListHtapFlavorsBuilder {
     /// Optional.
     pub fn availability_zone_mode(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::ListHtapFlavorsAvailabilityZoneMode,
-        >,
+        value: impl Into<crate::types::ListHtapFlavorsAvailabilityZoneMode>,
     ) -> Self {
         self.availability_zone_mode = ::std::option::Option::Some(value.into());
         self
@@ -120,10 +118,7 @@ impl ListHtapFlavorsBuilder {
     /// Only the flavor with this specification code.
     ///
     /// Optional.
-    pub fn spec_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.spec_code = ::std::option::Option::Some(value.into());
         self
     }
@@ -131,10 +126,7 @@ impl ListHtapFlavorsBuilder {
     /// Version of the engine; `3.1.6.0` when omitted.
     ///
     /// Optional.
-    pub fn version_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_name(mut self, value: impl Into<String>) -> Self {
         self.version_name = ::std::option::Option::Some(value.into());
         self
     }

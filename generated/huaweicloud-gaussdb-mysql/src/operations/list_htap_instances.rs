@@ -69,10 +69,7 @@ impl ListHtapInstancesBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (18c3eeb7b788479eb8b93b209946a83bin07) is hexadecimal digits followed by `in07`, as this service's ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -77,7 +77,7 @@ impl ListHtapStorageTypesBuilder {
     /// Required.
     pub fn database(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListHtapFlavorsEngineName>,
+        value: impl Into<crate::types::ListHtapFlavorsEngineName>,
     ) -> Self {
         self.database = ::std::option::Option::Some(value.into());
         self
@@ -86,10 +86,7 @@ impl ListHtapStorageTypesBuilder {
     /// Version of the engine (for example `3.1.6.0`).
     ///
     /// Required.
-    pub fn version_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_name(mut self, value: impl Into<String>) -> Self {
         self.version_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -189,7 +189,7 @@ impl ListImmediateJobsBuilder {
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListImmediateJobsStatus>,
+        value: impl Into<crate::types::ListImmediateJobsStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -200,10 +200,7 @@ impl ListImmediateJobsBuilder {
     /// Erratum of the source document: The document lists the job names as the allowed values, but the vendor's newer SDKs know more (for example ReduceGaussDBforMySQLProxy), so the list is not a closed set. The spec keeps it in the description instead of an enum, so that the client does not refuse a job name it does not know yet.
     ///
     /// Optional.
-    pub fn job_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -211,10 +208,7 @@ impl ListImmediateJobsBuilder {
     /// Only the job with this id.
     ///
     /// Optional.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -224,10 +218,7 @@ impl ListImmediateJobsBuilder {
     /// Erratum of the source document: The documented default is 1 here but 0 for the same parameter of the scheduled job list (4.13.3). The spec keeps each default as documented.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -237,7 +228,7 @@ impl ListImmediateJobsBuilder {
     /// Optional.
     pub fn limit(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListImmediateJobsLimit>,
+        value: impl Into<crate::types::ListImmediateJobsLimit>,
     ) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
@@ -246,10 +237,7 @@ impl ListImmediateJobsBuilder {
     /// Start of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`.
     ///
     /// Optional.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -257,10 +245,7 @@ impl ListImmediateJobsBuilder {
     /// End of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

@@ -175,10 +175,7 @@ impl ListIncrementalBackupsBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (61a4ea66210545909d74a05c27a7179ein07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -186,10 +183,7 @@ impl ListIncrementalBackupsBuilder {
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -199,7 +193,7 @@ impl ListIncrementalBackupsBuilder {
     /// Optional.
     pub fn limit(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListImmediateJobsLimit>,
+        value: impl Into<crate::types::ListImmediateJobsLimit>,
     ) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
@@ -208,10 +202,7 @@ impl ListIncrementalBackupsBuilder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Required when end_time is given.
     ///
     /// Optional.
-    pub fn begin_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -219,10 +210,7 @@ impl ListIncrementalBackupsBuilder {
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

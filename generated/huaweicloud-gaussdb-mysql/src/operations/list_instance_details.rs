@@ -69,10 +69,7 @@ impl ListInstanceDetailsBuilder {
     /// Erratum of the source document: The table says the ids strictly follow UUID rules, but the example id (11684a0e59e94bceba7880d58cfb07b5in07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.instance_ids = ::std::option::Option::Some(value.into());
         self
     }

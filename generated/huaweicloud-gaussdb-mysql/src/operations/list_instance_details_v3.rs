@@ -65,10 +65,7 @@ impl ListInstanceDetailsV3Builder {
     /// Ids of the instances, at most 20, separated by commas.
     ///
     /// Required.
-    pub fn instance_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.instance_ids = ::std::option::Option::Some(value.into());
         self
     }

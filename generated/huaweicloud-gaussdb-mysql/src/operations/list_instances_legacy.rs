@@ -172,10 +172,7 @@ impl ListInstancesLegacyBuilder {
     /// Only the instance with this id, or with an id containing the text after a leading `*`.
     ///
     /// Optional.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = ::std::option::Option::Some(value.into());
         self
     }
@@ -183,10 +180,7 @@ impl ListInstancesLegacyBuilder {
     /// Only instances with this name, or with a name containing the text after a leading `*`.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -194,10 +188,7 @@ impl ListInstancesLegacyBuilder {
     /// Only instances of this type; only `Cluster`.
     ///
     /// Optional.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::MysqlProxyV3Mode>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::MysqlProxyV3Mode>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
@@ -207,7 +198,7 @@ impl ListInstancesLegacyBuilder {
     /// Optional.
     pub fn datastore_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
+        value: impl Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self
@@ -216,10 +207,7 @@ impl ListInstancesLegacyBuilder {
     /// Only instances in this virtual private cloud.
     ///
     /// Optional.
-    pub fn vpc_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -227,10 +215,7 @@ impl ListInstancesLegacyBuilder {
     /// Only instances in the subnet with this network id.
     ///
     /// Optional.
-    pub fn subnet_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -203,10 +203,7 @@ impl ListInstancesV3Builder {
     /// Only the instance with this id, or with an id containing the text after a leading `*`.
     ///
     /// Optional.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = ::std::option::Option::Some(value.into());
         self
     }
@@ -214,10 +211,7 @@ impl ListInstancesV3Builder {
     /// Only instances with this name, or with a name containing the text after a leading `*`.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -225,10 +219,7 @@ impl ListInstancesV3Builder {
     /// Only instances of this type; only `Cluster`.
     ///
     /// Optional.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::MysqlProxyV3Mode>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::types::MysqlProxyV3Mode>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
@@ -238,7 +229,7 @@ impl ListInstancesV3Builder {
     /// Optional.
     pub fn datastore_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
+        value: impl Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self
@@ -247,10 +238,7 @@ impl ListInstancesV3Builder {
     /// Only instances in this virtual private cloud.
     ///
     /// Optional.
-    pub fn vpc_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -258,10 +246,7 @@ impl ListInstancesV3Builder {
     /// Only instances in the subnet with this network id.
     ///
     /// Optional.
-    pub fn subnet_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -269,10 +254,7 @@ impl ListInstancesV3Builder {
     /// Only the instance with this private read-write address.
     ///
     /// Optional.
-    pub fn private_ip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = ::std::option::Option::Some(value.into());
         self
     }
@@ -280,10 +262,7 @@ impl ListInstancesV3Builder {
     /// Only the instance with this private read-only address.
     ///
     /// Optional.
-    pub fn readonly_private_ip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn readonly_private_ip(mut self, value: impl Into<String>) -> Self {
         self.readonly_private_ip = ::std::option::Option::Some(value.into());
         self
     }
@@ -291,10 +270,7 @@ impl ListInstancesV3Builder {
     /// Only the instance with this read/write-splitting (proxy) address.
     ///
     /// Optional.
-    pub fn proxy_ip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_ip(mut self, value: impl Into<String>) -> Self {
         self.proxy_ip = ::std::option::Option::Some(value.into());
         self
     }
@@ -318,10 +294,7 @@ impl ListInstancesV3Builder {
     /// Only instances carrying all the given tags, written `key=value` and separated by commas; a key may appear only once.
     ///
     /// Optional.
-    pub fn tags(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = ::std::option::Option::Some(value.into());
         self
     }

@@ -189,10 +189,7 @@ impl ListIntelligentKillSessionHistoryBuilder {
     /// Id of the instance; 36 letters and digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -200,10 +197,7 @@ impl ListIntelligentKillSessionHistoryBuilder {
     /// Id of the node; 36 letters and digits ending in `no07`.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -227,10 +221,7 @@ impl ListIntelligentKillSessionHistoryBuilder {
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 100.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -238,10 +229,7 @@ impl ListIntelligentKillSessionHistoryBuilder {
     /// Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }

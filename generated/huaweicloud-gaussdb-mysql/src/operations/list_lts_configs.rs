@@ -151,10 +151,7 @@ impl ListLtsConfigsBuilder {
     /// Only instances of this enterprise project.
     ///
     /// Optional.
-    pub fn enterprise_project_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -162,10 +159,7 @@ impl ListLtsConfigsBuilder {
     /// Only the instance with this id.
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -173,10 +167,7 @@ impl ListLtsConfigsBuilder {
     /// Only instances with this name.
     ///
     /// Optional.
-    pub fn instance_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -184,10 +175,7 @@ impl ListLtsConfigsBuilder {
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 10.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -195,10 +183,7 @@ impl ListLtsConfigsBuilder {
     /// Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }

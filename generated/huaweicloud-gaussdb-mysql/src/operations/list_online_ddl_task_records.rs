@@ -181,10 +181,7 @@ impl ListOnlineDdlTaskRecordsBuilder {
     /// Id of the instance; 36 letters or digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -208,10 +205,7 @@ impl ListOnlineDdlTaskRecordsBuilder {
     /// Start of the time window: a Unix timestamp in milliseconds (13 digits), in UTC (convert local times to UTC first).
     ///
     /// Optional.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -219,10 +213,7 @@ impl ListOnlineDdlTaskRecordsBuilder {
     /// End of the time window: a Unix timestamp in milliseconds (13 digits), in UTC.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

@@ -144,10 +144,7 @@ impl ListProxiesBuilder {
     /// Id of the instance; letters and digits ending in `in07`, 36 characters.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -87,10 +87,7 @@ impl ListProxyFlavorsBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (096c0fc43e804757b59946b80dc27f8bin07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -100,10 +97,7 @@ impl ListProxyFlavorsBuilder {
     /// Erratum of the source document: Seed 002 (4.7.4) and the API Explorer file ShowGaussMySqlProxyFlavors do not document this parameter; the vendor SDK 3.1.219 (ShowGaussMySqlProxyFlavorsRequest) sends it as an optional string query parameter, described only as the query scenario. Added from the SDK.
     ///
     /// Optional.
-    pub fn query_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn query_type(mut self, value: impl Into<String>) -> Self {
         self.query_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -113,10 +107,7 @@ impl ListProxyFlavorsBuilder {
     /// Erratum of the source document: Seed 002 (4.7.4) and the API Explorer file ShowGaussMySqlProxyFlavors do not document this parameter; the vendor SDK 3.1.219 (ShowGaussMySqlProxyFlavorsRequest) sends it as an optional string query parameter. Added from the SDK.
     ///
     /// Optional.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

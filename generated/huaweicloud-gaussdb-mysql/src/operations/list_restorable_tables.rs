@@ -106,10 +106,7 @@ impl ListRestorableTablesBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (61a4ea66210545909d74a05c27a7179ein07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -117,10 +114,7 @@ impl ListRestorableTablesBuilder {
     /// Point in time to restore to, a UNIX timestamp (in milliseconds, as the restorable time ranges give it), sent as a string.
     ///
     /// Required.
-    pub fn restore_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn restore_time(mut self, value: impl Into<String>) -> Self {
         self.restore_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -130,7 +124,7 @@ impl ListRestorableTablesBuilder {
     /// Required.
     pub fn last_table_info(
         mut self,
-        value: impl ::std::convert::Into<crate::types::MysqlProxyV3SslOption>,
+        value: impl Into<crate::types::MysqlProxyV3SslOption>,
     ) -> Self {
         self.last_table_info = ::std::option::Option::Some(value.into());
         self
@@ -139,10 +133,7 @@ impl ListRestorableTablesBuilder {
     /// Only databases whose name matches this (fuzzy match).
     ///
     /// Optional.
-    pub fn database_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -150,10 +141,7 @@ impl ListRestorableTablesBuilder {
     /// Only tables whose name matches this (fuzzy match).
     ///
     /// Optional.
-    pub fn table_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.table_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -128,10 +128,7 @@ impl ListRestoreTimesBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (096c0fc43e804757b59946b80dc27f8bin07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -139,10 +136,7 @@ impl ListRestoreTimesBuilder {
     /// Only ranges of this UTC day, `yyyy-mm-dd`.
     ///
     /// Optional.
-    pub fn date(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = ::std::option::Option::Some(value.into());
         self
     }
@@ -152,10 +146,7 @@ impl ListRestoreTimesBuilder {
     /// Erratum of the source document: Seed 002 (4.4.7) and the API Explorer file ShowBackupRestoreTime do not document this filter; the vendor SDK 3.1.219 (ShowBackupRestoreTimeRequest) sends it as an optional string query parameter. Added from the SDK.
     ///
     /// Optional.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -165,10 +156,7 @@ impl ListRestoreTimesBuilder {
     /// Erratum of the source document: Seed 002 (4.4.7) and the API Explorer file ShowBackupRestoreTime do not document this filter; the vendor SDK 3.1.219 (ShowBackupRestoreTimeRequest) sends it as an optional string query parameter. Added from the SDK.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }

@@ -187,10 +187,7 @@ impl ListScheduledJobsBuilder {
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -198,10 +195,7 @@ impl ListScheduledJobsBuilder {
     /// Page size (a number of records), sent as a string; defaults to 10.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -211,7 +205,7 @@ impl ListScheduledJobsBuilder {
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::TaskDetailInfoStatus>,
+        value: impl Into<crate::types::TaskDetailInfoStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -220,10 +214,7 @@ impl ListScheduledJobsBuilder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`.
     ///
     /// Optional.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -231,10 +222,7 @@ impl ListScheduledJobsBuilder {
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`.
     ///
     /// Optional.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -242,10 +230,7 @@ impl ListScheduledJobsBuilder {
     /// Only the job with this id.
     ///
     /// Optional.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -253,10 +238,7 @@ impl ListScheduledJobsBuilder {
     /// Only jobs of this scheduling type (job name).
     ///
     /// Optional.
-    pub fn job_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -266,10 +248,7 @@ impl ListScheduledJobsBuilder {
     /// Erratum of the source document: Seed 002 (4.13.3) does not document this filter; the API Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ListScheduleJobsRequest) send it as an optional query parameter. Added from them.
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

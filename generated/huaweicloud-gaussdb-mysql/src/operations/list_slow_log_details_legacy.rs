@@ -176,10 +176,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     /// Id of the instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -187,10 +184,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     /// Id of the instance node whose log is read.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -198,10 +192,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`.
     ///
     /// Required.
-    pub fn start_date(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = ::std::option::Option::Some(value.into());
         self
     }
@@ -209,10 +200,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     ///
     /// Required.
-    pub fn end_date(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = ::std::option::Option::Some(value.into());
         self
     }
@@ -238,7 +226,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSlowLogDetailsV3Type>,
+        value: impl Into<crate::types::ListSlowLogDetailsV3Type>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

@@ -86,10 +86,7 @@ impl ListSqlFilterRulesBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (af315b8e6aaa41799bd9a31f2de15abc1n07) is 32 hexadecimal digits followed by `1n07`, where the other examples of the chapter end the same id in `in07` (likely a typo). The spec declares no pattern and keeps the example as shown.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -97,10 +94,7 @@ impl ListSqlFilterRulesBuilder {
     /// Id of the node whose rules are returned.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -110,7 +104,7 @@ impl ListSqlFilterRulesBuilder {
     /// Optional.
     pub fn sql_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::SqlFilterRuleSqlType>,
+        value: impl Into<crate::types::SqlFilterRuleSqlType>,
     ) -> Self {
         self.sql_type = ::std::option::Option::Some(value.into());
         self

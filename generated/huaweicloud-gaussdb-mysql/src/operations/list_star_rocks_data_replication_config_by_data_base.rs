@@ -84,10 +84,7 @@ impl ListStarRocksDataReplicationConfigByDataBaseBuilder {
     /// Id of the StarRocks instance (32 letters or digits followed by `in17`).
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -95,10 +92,7 @@ impl ListStarRocksDataReplicationConfigByDataBaseBuilder {
     /// Name of the target database: 3 to 128 letters, digits or underscores.
     ///
     /// Required.
-    pub fn database(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database(mut self, value: impl Into<String>) -> Self {
         self.database = ::std::option::Option::Some(value.into());
         self
     }

@@ -83,10 +83,7 @@ impl ListStarRocksDatabaseParametersBuilder {
     /// Id of the StarRocks instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +93,7 @@ impl ListStarRocksDatabaseParametersBuilder {
     /// Erratum of the source document: Seed 002 (4.15.18) does not document this parameter; the API Explorer file ListStarRocksDbParameters and the vendor SDK 3.1.219 (ListStarRocksDbParametersRequest) send it as an optional string query parameter. Added from them.
     ///
     /// Optional.
-    pub fn add_task_scenario(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn add_task_scenario(mut self, value: impl Into<String>) -> Self {
         self.add_task_scenario = ::std::option::Option::Some(value.into());
         self
     }
@@ -109,10 +103,7 @@ impl ListStarRocksDatabaseParametersBuilder {
     /// Erratum of the source document: Seed 002 (4.15.18) does not document this parameter; the API Explorer file ListStarRocksDbParameters and the vendor SDK 3.1.219 (ListStarRocksDbParametersRequest) send it as an optional string query parameter. Added from them.
     ///
     /// Optional.
-    pub fn main_task_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn main_task_name(mut self, value: impl Into<String>) -> Self {
         self.main_task_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -145,10 +145,7 @@ impl ListStarRocksDatabasesBuilder {
     /// Id of the StarRocks instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -156,10 +153,7 @@ impl ListStarRocksDatabasesBuilder {
     /// Page size (number of databases), sent as a string.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -167,10 +161,7 @@ impl ListStarRocksDatabasesBuilder {
     /// Number of databases to skip before the first one returned. A non-negative whole number, sent as a string.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -180,10 +171,7 @@ impl ListStarRocksDatabasesBuilder {
     /// Erratum of the source document: The table limits the name to 3 to 128 characters, but the request example sends it empty (`database_name=`). The spec drops the minimum length so that the empty filter is accepted.
     ///
     /// Optional.
-    pub fn database_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
     }

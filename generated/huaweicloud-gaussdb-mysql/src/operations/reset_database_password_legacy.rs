@@ -79,10 +79,7 @@ impl ResetDatabasePasswordLegacyBuilder {
     /// Erratum of the source document: The table marks instance_id as optional, but it is a path segment and so always sent. The spec marks it required.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

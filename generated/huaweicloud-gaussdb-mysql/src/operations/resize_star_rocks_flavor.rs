@@ -77,10 +77,7 @@ impl ResizeStarRocksFlavorBuilder {
     /// Erratum of the source document: The API Explorer file and the vendor's SDK describe this parameter as the id of the GaussDB(for MySQL) instance, and the example URL's id ends in `in07`; the vendor's Terraform provider sends the StarRocks instance's id here, as for the other StarRocks operations. The spec describes it as the StarRocks instance's id; either way it is a string in the path.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -69,10 +69,7 @@ impl RestartClickHouseInstanceBuilder {
     /// Erratum of the source document: The table calls this the ClickHouse instance id and says it strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) ends in `in07`, like the GaussDB(for MySQL) instance id of the instance deletion and detail examples, and is not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

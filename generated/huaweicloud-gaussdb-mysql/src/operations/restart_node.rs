@@ -79,10 +79,7 @@ impl RestartNodeBuilder {
     /// Id of the instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -90,10 +87,7 @@ impl RestartNodeBuilder {
     /// Id of the node.
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -72,10 +72,7 @@ impl RestartStarRocksNodeBuilder {
     /// Id of the StarRocks node.
     ///
     /// Required.
-    pub fn starrocks_node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn starrocks_node_id(mut self, value: impl Into<String>) -> Self {
         self.starrocks_node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl RestartStarRocksNodeBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (9ac58f9b88744f8a87893d22f6ef9a28in17) is hexadecimal digits followed by `in17`, as this service's ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn starrocks_instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn starrocks_instance_id(mut self, value: impl Into<String>) -> Self {
         self.starrocks_instance_id = ::std::option::Option::Some(value.into());
         self
     }

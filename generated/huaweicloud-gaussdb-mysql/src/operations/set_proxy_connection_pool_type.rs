@@ -89,10 +89,7 @@ impl SetProxyConnectionPoolTypeBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (af315b8e6aaa41799bd9a31f2de15abcin07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -102,10 +99,7 @@ impl SetProxyConnectionPoolTypeBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (5881e1ca66af4aefbc64dc2874e55b3fpo01) is 32 hexadecimal digits followed by `po01`, as proxy ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -89,10 +89,7 @@ impl SetProxySessionConsistencyBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (d512257ecc04d96a0f3a9021018a385in07, 35 characters) is letters and digits ending in `in07`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -102,10 +99,7 @@ impl SetProxySessionConsistencyBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (7bf4a8bbb4f4fb58233a242ee13603bpo01, 35 characters) is letters and digits ending in `po01`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -78,10 +78,7 @@ impl SetProxySslBuilder {
     /// Id of the instance in the project.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl SetProxySslBuilder {
     /// Id of the database proxy.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -69,10 +69,7 @@ impl ShowBackupEncryptionBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (7033e7c3cf93438797d44ad7ae0a7d95in07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

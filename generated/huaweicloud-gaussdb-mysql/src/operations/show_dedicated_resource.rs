@@ -65,10 +65,7 @@ impl ShowDedicatedResourceBuilder {
     /// Id of the dedicated resource pool, as listed by ListDedicatedResources.
     ///
     /// Required.
-    pub fn dedicated_resource_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn dedicated_resource_id(mut self, value: impl Into<String>) -> Self {
         self.dedicated_resource_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -65,10 +65,7 @@ impl ShowDynamicServerlessPolicyBuilder {
     /// Id of the instance (32 letters or digits followed by `in07`).
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

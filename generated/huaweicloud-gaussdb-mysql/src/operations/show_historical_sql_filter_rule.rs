@@ -100,10 +100,7 @@ impl ShowHistoricalSqlFilterRuleBuilder {
     /// Id of the instance; 36 letters or digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -111,10 +108,7 @@ impl ShowHistoricalSqlFilterRuleBuilder {
     /// Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).
     ///
     /// Required.
-    pub fn node_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -124,7 +118,7 @@ impl ShowHistoricalSqlFilterRuleBuilder {
     /// Optional.
     pub fn sql_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::HistoricalSqlFilterRuleSqlType>,
+        value: impl Into<crate::types::HistoricalSqlFilterRuleSqlType>,
     ) -> Self {
         self.sql_type = ::std::option::Option::Some(value.into());
         self

@@ -153,10 +153,7 @@ impl ShowHtapLtsConfigBuilder {
     /// Only the StarRocks instance with this id (32 letters or digits followed by `in17`).
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -164,10 +161,7 @@ impl ShowHtapLtsConfigBuilder {
     /// Only instances of this enterprise project.
     ///
     /// Optional.
-    pub fn enterprise_project_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -175,10 +169,7 @@ impl ShowHtapLtsConfigBuilder {
     /// Only instances with this name.
     ///
     /// Optional.
-    pub fn instance_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -135,10 +135,7 @@ impl ShowHtapProcessListBuilder {
     /// Id of the StarRocks instance (32 letters or digits followed by `in17`).
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -146,10 +143,7 @@ impl ShowHtapProcessListBuilder {
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 100.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -157,10 +151,7 @@ impl ShowHtapProcessListBuilder {
     /// Number of sessions to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }

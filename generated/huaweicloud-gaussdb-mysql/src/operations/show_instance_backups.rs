@@ -168,10 +168,7 @@ impl ShowInstanceBackupsBuilder {
     /// Id of the instance; 36 letters and digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -179,10 +176,7 @@ impl ShowInstanceBackupsBuilder {
     /// Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
@@ -190,10 +184,7 @@ impl ShowInstanceBackupsBuilder {
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 100.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -203,7 +194,7 @@ impl ShowInstanceBackupsBuilder {
     /// Optional.
     pub fn order_field(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowInstanceBackupsOrderField>,
+        value: impl Into<crate::types::ShowInstanceBackupsOrderField>,
     ) -> Self {
         self.order_field = ::std::option::Option::Some(value.into());
         self
@@ -214,7 +205,7 @@ impl ShowInstanceBackupsBuilder {
     /// Optional.
     pub fn order_rule(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowInstanceBackupsOrderRule>,
+        value: impl Into<crate::types::ShowInstanceBackupsOrderRule>,
     ) -> Self {
         self.order_rule = ::std::option::Option::Some(value.into());
         self
@@ -225,7 +216,7 @@ impl ShowInstanceBackupsBuilder {
     /// Optional.
     pub fn filter_field(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowInstanceBackupsFilterField>,
+        value: impl Into<crate::types::ShowInstanceBackupsFilterField>,
     ) -> Self {
         self.filter_field = ::std::option::Option::Some(value.into());
         self
@@ -234,10 +225,7 @@ impl ShowInstanceBackupsBuilder {
     /// Value to filter the field named by filter_field with.
     ///
     /// Optional.
-    pub fn filter_content(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn filter_content(mut self, value: impl Into<String>) -> Self {
         self.filter_content = ::std::option::Option::Some(value.into());
         self
     }

@@ -205,10 +205,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Only this event; 36 letters or digits (a UUID without hyphens followed by `ev07`).
     ///
     /// Optional.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = ::std::option::Option::Some(value.into());
         self
     }
@@ -216,10 +213,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Only events of this instance; 36 letters or digits ending in `in07`.
     ///
     /// Optional.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -229,7 +223,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ScheduleEventInfoStatus>,
+        value: impl Into<crate::types::ScheduleEventInfoStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
@@ -240,7 +234,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ScheduleEventInfoType>,
+        value: impl Into<crate::types::ScheduleEventInfoType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -251,7 +245,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Optional.
     pub fn level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ScheduleEventInfoLevel>,
+        value: impl Into<crate::types::ScheduleEventInfoLevel>,
     ) -> Self {
         self.level = ::std::option::Option::Some(value.into());
         self
@@ -262,9 +256,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Optional.
     pub fn sort_field(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::ShowInstanceScheduleEventsSortField,
-        >,
+        value: impl Into<crate::types::ShowInstanceScheduleEventsSortField>,
     ) -> Self {
         self.sort_field = ::std::option::Option::Some(value.into());
         self
@@ -275,7 +267,7 @@ impl ShowInstanceScheduleEventsBuilder {
     /// Optional.
     pub fn order(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowInstanceBackupsOrderRule>,
+        value: impl Into<crate::types::ShowInstanceBackupsOrderRule>,
     ) -> Self {
         self.order = ::std::option::Option::Some(value.into());
         self

@@ -144,10 +144,7 @@ impl ShowInstanceTablesForHtapBuilder {
     /// Id of the StarRocks instance (32 letters or digits followed by `in17`).
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -155,10 +152,7 @@ impl ShowInstanceTablesForHtapBuilder {
     /// Page size, a whole number sent as a string; defaults to 100.
     ///
     /// Optional.
-    pub fn limit(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -166,10 +160,7 @@ impl ShowInstanceTablesForHtapBuilder {
     /// Number of tables to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.
     ///
     /// Optional.
-    pub fn offset(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }

@@ -65,10 +65,7 @@ impl ShowJobBuilder {
     /// Id of the job, as returned by the operation that started it or by the immediate and scheduled job lists.
     ///
     /// Required.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = ::std::option::Option::Some(value.into());
         self
     }

@@ -62,10 +62,7 @@ impl ShowJobLegacyBuilder {
     /// Id of the job.
     ///
     /// Required.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = ::std::option::Option::Some(value.into());
         self
     }

@@ -74,7 +74,7 @@ impl ShowProjectQuotasLegacyBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowProjectQuotasType>,
+        value: impl Into<crate::types::ShowProjectQuotasType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

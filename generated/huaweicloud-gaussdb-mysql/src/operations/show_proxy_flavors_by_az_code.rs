@@ -77,10 +77,7 @@ impl ShowProxyFlavorsByAzCodeBuilder {
     /// Availability zone (code) to list the flavors of.
     ///
     /// Required.
-    pub fn az_codes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn az_codes(mut self, value: impl Into<String>) -> Self {
         self.az_codes = ::std::option::Option::Some(value.into());
         self
     }
@@ -90,9 +87,7 @@ impl ShowProxyFlavorsByAzCodeBuilder {
     /// Required.
     pub fn proxy_engine_name(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::ShowProxyFlavorsByAzCodeProxyEngineName,
-        >,
+        value: impl Into<crate::types::ShowProxyFlavorsByAzCodeProxyEngineName>,
     ) -> Self {
         self.proxy_engine_name = ::std::option::Option::Some(value.into());
         self

@@ -81,10 +81,7 @@ impl ShowProxyVersionBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (4785fc80386846f3ad2bf4e0cd53a4cein07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -94,10 +91,7 @@ impl ShowProxyVersionBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (286a4a1a45e3400c907b51b0721377f9po01) is 32 hexadecimal digits followed by `po01`, as proxy ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -105,10 +99,7 @@ impl ShowProxyVersionBuilder {
     /// Proxy engine; the example uses `taurusproxy`.
     ///
     /// Required.
-    pub fn engine_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_name(mut self, value: impl Into<String>) -> Self {
         self.engine_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -103,10 +103,7 @@ impl ShowRestoreAvailableTablesBuilder {
     /// Id of the instance; 36 letters and digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -114,10 +111,7 @@ impl ShowRestoreAvailableTablesBuilder {
     /// Point in time to restore to, a UNIX timestamp in milliseconds (UTC), sent as a string. It must lie in one of the ranges ListRestoreTimes returns.
     ///
     /// Required.
-    pub fn restore_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn restore_time(mut self, value: impl Into<String>) -> Self {
         self.restore_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -127,7 +121,7 @@ impl ShowRestoreAvailableTablesBuilder {
     /// Required.
     pub fn last_table_info(
         mut self,
-        value: impl ::std::convert::Into<crate::types::MysqlProxyV3SslOption>,
+        value: impl Into<crate::types::MysqlProxyV3SslOption>,
     ) -> Self {
         self.last_table_info = ::std::option::Option::Some(value.into());
         self
@@ -136,10 +130,7 @@ impl ShowRestoreAvailableTablesBuilder {
     /// Only databases whose name matches this (fuzzy match).
     ///
     /// Optional.
-    pub fn database_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -147,10 +138,7 @@ impl ShowRestoreAvailableTablesBuilder {
     /// Only tables whose name matches this (fuzzy match).
     ///
     /// Optional.
-    pub fn table_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.table_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -122,10 +122,7 @@ impl ShowSlowLogDetailBuilder {
     /// Erratum of the source document: The vendor's SDK describes this parameter as an instance id ending in `in07`, the suffix of GaussDB(for MySQL) instances, where the other StarRocks operations take the StarRocks instance's id (ending in `in17`). The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -84,10 +84,7 @@ impl ShowStarRocksDataReplicationConfigBuilder {
     /// Id of the StarRocks instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -95,10 +92,7 @@ impl ShowStarRocksDataReplicationConfigBuilder {
     /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
     ///
     /// Required.
-    pub fn task_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -76,10 +76,7 @@ impl ShowStarRocksInstanceBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) is hexadecimal digits followed by `in07`, as this service's ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -89,10 +86,7 @@ impl ShowStarRocksInstanceBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (b6280c323ce449f2ad02af74e21f3dc5in17) is hexadecimal digits followed by `in17`, as this service's ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn starrocks_instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn starrocks_instance_id(mut self, value: impl Into<String>) -> Self {
         self.starrocks_instance_id = ::std::option::Option::Some(value.into());
         self
     }

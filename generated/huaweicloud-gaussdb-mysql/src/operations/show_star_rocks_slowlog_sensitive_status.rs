@@ -69,10 +69,7 @@ impl ShowStarRocksSlowlogSensitiveStatusBuilder {
     /// Erratum of the source document: The vendor's SDK describes this parameter as an instance id ending in `in07`; the vendor's Terraform provider sends the StarRocks instance's id. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -142,10 +142,7 @@ impl ShowStarrocksParamsBuilder {
     /// Id of the StarRocks instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -155,7 +152,7 @@ impl ShowStarrocksParamsBuilder {
     /// Required.
     pub fn node_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowStarrocksParamsNodeType>,
+        value: impl Into<crate::types::ShowStarrocksParamsNodeType>,
     ) -> Self {
         self.node_type = ::std::option::Option::Some(value.into());
         self

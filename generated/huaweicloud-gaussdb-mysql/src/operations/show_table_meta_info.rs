@@ -79,10 +79,7 @@ impl ShowTableMetaInfoBuilder {
     /// Id of the instance.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -90,10 +87,7 @@ impl ShowTableMetaInfoBuilder {
     /// Name of a database.
     ///
     /// Optional.
-    pub fn database_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -101,10 +95,7 @@ impl ShowTableMetaInfoBuilder {
     /// Name of a table of that database.
     ///
     /// Optional.
-    pub fn table_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn table_name(mut self, value: impl Into<String>) -> Self {
         self.table_name = ::std::option::Option::Some(value.into());
         self
     }

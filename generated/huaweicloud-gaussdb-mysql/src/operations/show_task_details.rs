@@ -88,10 +88,7 @@ impl ShowTaskDetailsBuilder {
     /// Id of the instance; 36 letters or digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -99,10 +96,7 @@ impl ShowTaskDetailsBuilder {
     /// Id of the job.
     ///
     /// Required.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -110,10 +104,7 @@ impl ShowTaskDetailsBuilder {
     /// Name (kind) of the job, as the task center lists it.
     ///
     /// Required.
-    pub fn job_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = ::std::option::Option::Some(value.into());
         self
     }

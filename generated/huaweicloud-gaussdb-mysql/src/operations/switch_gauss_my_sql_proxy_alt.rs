@@ -101,10 +101,7 @@ impl SwitchGaussMySqlProxyAltBuilder {
     /// Id of the instance; 36 letters or digits ending in `in07`.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -112,10 +109,7 @@ impl SwitchGaussMySqlProxyAltBuilder {
     /// Id of the database proxy; 36 letters or digits ending in `po01`.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

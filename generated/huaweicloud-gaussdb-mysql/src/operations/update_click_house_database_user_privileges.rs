@@ -84,10 +84,7 @@ impl UpdateClickHouseDatabaseUserPrivilegesBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (86fd60a5256a4592b957e8e6bb2d1b59in07) is 32 hexadecimal digits followed by `in07`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

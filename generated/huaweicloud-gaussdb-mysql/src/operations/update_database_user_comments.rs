@@ -82,10 +82,7 @@ impl UpdateDatabaseUserCommentsBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (a23fb62bd61e4e9e9636fd2225f395bein07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -84,10 +84,7 @@ impl UpdateProxyConfigurationsBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (61a4ea66210545909d74a05c27a7179ein07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -97,10 +94,7 @@ impl UpdateProxyConfigurationsBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (e87088f0b6a345e79db19d57c41fde15po01) is 32 hexadecimal digits followed by `po01`, as proxy ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

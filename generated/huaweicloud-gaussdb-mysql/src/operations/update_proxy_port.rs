@@ -89,10 +89,7 @@ impl UpdateProxyPortBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (096c0fc43e804757b59946b80dc27f8bin07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -102,10 +99,7 @@ impl UpdateProxyPortBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (fbece38953e24a2b891488ed2fdf81abpo01) is 32 hexadecimal digits followed by `po01`, as proxy ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

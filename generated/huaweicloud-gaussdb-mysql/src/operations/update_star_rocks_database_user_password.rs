@@ -84,10 +84,7 @@ impl UpdateStarRocksDatabaseUserPasswordBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (54e42160670e48e789af7075e1fea1fin16) is hexadecimal digits followed by `in16`, as this service's ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -84,10 +84,7 @@ impl UpdateStarRocksDatabaseUserPermissionBuilder {
     /// Erratum of the source document: The table calls this the StarRocks instance id (strictly a UUID), but the example id (86fd60a5256a4592b957e8e6bb2d1b59in07) ends in `in07`, the suffix of GaussDB(for MySQL) instance ids (StarRocks ids end in `in17` elsewhere in this chapter). The spec follows the table and declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -73,10 +73,7 @@ impl UpgradeConfigurationBuilder {
     /// Id of the custom parameter template (36 letters or digits).
     ///
     /// Required.
-    pub fn configuration_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn configuration_id(mut self, value: impl Into<String>) -> Self {
         self.configuration_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -84,10 +84,7 @@ impl UpgradeProxyVersionBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (517ea793ab91438cbfc9c4b1c958b1ein07, 35 characters) is letters and digits ending in `in07`, not a UUID. The spec declares no pattern.
     ///
     /// Required.
-    pub fn instance_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -97,10 +94,7 @@ impl UpgradeProxyVersionBuilder {
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (0f46fc46396e4fb19a0cb52f578e9511po01) is 32 hexadecimal digits followed by `po01`, as proxy ids are. The spec declares no pattern.
     ///
     /// Required.
-    pub fn proxy_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn proxy_id(mut self, value: impl Into<String>) -> Self {
         self.proxy_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -108,10 +108,7 @@ impl AddClusterNodesBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -129,10 +126,7 @@ impl AddClusterNodesBuilder {
     /// Erratum of the source document: The page's table spells the parameter `noede_role`; its example, the Swagger and the SDK use `node_role`.
     ///
     /// Optional.
-    pub fn node_role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_role(mut self, value: impl Into<String>) -> Self {
         self.node_role = ::std::option::Option::Some(value.into());
         self
     }
@@ -140,10 +134,7 @@ impl AddClusterNodesBuilder {
     /// Name of the new nodes.
     ///
     /// Optional.
-    pub fn node_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.node_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -171,10 +162,7 @@ impl AddClusterNodesBuilder {
     /// Id of the account that owns the cluster (SDK parameter).
     ///
     /// Optional.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }

@@ -74,10 +74,7 @@ impl AssociateEipToClusterNodeBuilder {
     /// Id of the node.
     ///
     /// Required.
-    pub fn cluster_node(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_node(mut self, value: impl Into<String>) -> Self {
         self.cluster_node = ::std::option::Option::Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl AssociateEipToClusterNodeBuilder {
     /// Id of the public IP.
     ///
     /// Required.
-    pub fn eip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn eip(mut self, value: impl Into<String>) -> Self {
         self.eip = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +90,7 @@ impl AssociateEipToClusterNodeBuilder {
     /// Network interface to bind it to (Swagger parameter).
     ///
     /// Optional.
-    pub fn nic(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn nic(mut self, value: impl Into<String>) -> Self {
         self.nic = ::std::option::Option::Some(value.into());
         self
     }

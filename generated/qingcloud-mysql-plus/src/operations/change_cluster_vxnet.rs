@@ -87,10 +87,7 @@ impl ChangeClusterVxnetBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -98,10 +95,7 @@ impl ChangeClusterVxnetBuilder {
     /// Id of the network to join.
     ///
     /// Required.
-    pub fn vxnet(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn vxnet(mut self, value: impl Into<String>) -> Self {
         self.vxnet = ::std::option::Option::Some(value.into());
         self
     }

@@ -75,10 +75,7 @@ impl CreateClusterFromSnapshotBuilder {
     /// Id of the backup to create the cluster from.
     ///
     /// Required.
-    pub fn snapshot_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -132,10 +132,7 @@ impl DeployAppVersionBuilder {
     /// Id of the application version to deploy.
     ///
     /// Required.
-    pub fn version_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -161,10 +158,7 @@ impl DeployAppVersionBuilder {
     /// Billing mode of the cluster (Swagger and SDK parameter; no source lists the values).
     ///
     /// Optional.
-    pub fn charge_mode(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = ::std::option::Option::Some(value.into());
         self
     }
@@ -182,10 +176,7 @@ impl DeployAppVersionBuilder {
     /// Virtualization of the nodes, for example `kvm` (SDK parameter).
     ///
     /// Optional.
-    pub fn hypervisor(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn hypervisor(mut self, value: impl Into<String>) -> Self {
         self.hypervisor = ::std::option::Option::Some(value.into());
         self
     }
@@ -193,10 +184,7 @@ impl DeployAppVersionBuilder {
     /// Id of the application (Swagger parameter).
     ///
     /// Optional.
-    pub fn app_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -204,10 +192,7 @@ impl DeployAppVersionBuilder {
     /// Type of the application (Swagger parameter).
     ///
     /// Optional.
-    pub fn app_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -215,10 +200,7 @@ impl DeployAppVersionBuilder {
     /// Id of the user to create the cluster for (Swagger parameter).
     ///
     /// Optional.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }

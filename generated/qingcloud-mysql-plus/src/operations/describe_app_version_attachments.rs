@@ -100,10 +100,7 @@ impl DescribeAppVersionAttachmentsBuilder {
     /// Id of the application version.
     ///
     /// Required.
-    pub fn version_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = ::std::option::Option::Some(value.into());
         self
     }

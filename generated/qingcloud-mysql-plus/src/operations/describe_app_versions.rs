@@ -209,10 +209,7 @@ impl DescribeAppVersionsBuilder {
     /// Only versions with this name.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -228,10 +225,7 @@ impl DescribeAppVersionsBuilder {
     /// Only versions of this account.
     ///
     /// Optional.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
@@ -239,10 +233,7 @@ impl DescribeAppVersionsBuilder {
     /// Field to sort by.
     ///
     /// Optional.
-    pub fn sort_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = ::std::option::Option::Some(value.into());
         self
     }

@@ -190,10 +190,7 @@ impl DescribeAppsBuilder {
     /// Only this application.
     ///
     /// Optional.
-    pub fn app(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app(mut self, value: impl Into<String>) -> Self {
         self.app = ::std::option::Option::Some(value.into());
         self
     }
@@ -201,10 +198,7 @@ impl DescribeAppsBuilder {
     /// Only applications with this name.
     ///
     /// Optional.
-    pub fn app_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -212,10 +206,7 @@ impl DescribeAppsBuilder {
     /// Only applications of this category.
     ///
     /// Optional.
-    pub fn category(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = ::std::option::Option::Some(value.into());
         self
     }
@@ -247,10 +238,7 @@ impl DescribeAppsBuilder {
     /// Only applications whose name contains this text.
     ///
     /// Optional.
-    pub fn search_word(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn search_word(mut self, value: impl Into<String>) -> Self {
         self.search_word = ::std::option::Option::Some(value.into());
         self
     }

@@ -74,10 +74,7 @@ impl DescribeClusterDisplayTabsBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -85,10 +82,7 @@ impl DescribeClusterDisplayTabsBuilder {
     /// Name of the display tab.
     ///
     /// Required.
-    pub fn display_tabs(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn display_tabs(mut self, value: impl Into<String>) -> Self {
         self.display_tabs = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +90,7 @@ impl DescribeClusterDisplayTabsBuilder {
     /// Role whose tab to run (Swagger parameter).
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

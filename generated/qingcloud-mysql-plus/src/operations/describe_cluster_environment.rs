@@ -73,10 +73,7 @@ impl DescribeClusterEnvironmentBuilder {
     /// Erratum of the source document: The page's table names the parameter `cluster`; its example URL sends `cluster_id`. The spec follows the table (as every other cluster action does).
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -84,10 +81,7 @@ impl DescribeClusterEnvironmentBuilder {
     /// Role to describe; may be left out.
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

@@ -193,10 +193,7 @@ impl DescribeClusterJobsBuilder {
     /// Erratum of the source document: The page marks `app` required; the vendor Python SDK instead requires `cluster` and never sends `app`. As each source works without the other's parameter, neither is required; one of them must be given.
     ///
     /// Optional.
-    pub fn app(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app(mut self, value: impl Into<String>) -> Self {
         self.app = ::std::option::Option::Some(value.into());
         self
     }
@@ -204,10 +201,7 @@ impl DescribeClusterJobsBuilder {
     /// Id of the cluster whose jobs to list (SDK parameter).
     ///
     /// Optional.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -231,10 +225,7 @@ impl DescribeClusterJobsBuilder {
     /// Field to sort by (SDK parameter).
     ///
     /// Optional.
-    pub fn sort_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = ::std::option::Option::Some(value.into());
         self
     }

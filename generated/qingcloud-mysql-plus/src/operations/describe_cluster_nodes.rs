@@ -216,10 +216,7 @@ impl DescribeClusterNodesBuilder {
     /// Erratum of the source document: The Swagger marks no parameter required; the page marks `cluster` required.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -248,10 +245,7 @@ impl DescribeClusterNodesBuilder {
     /// Only nodes of this role.
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }
@@ -259,10 +253,7 @@ impl DescribeClusterNodesBuilder {
     /// Only nodes in this state (Swagger parameter).
     ///
     /// Optional.
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
@@ -270,10 +261,7 @@ impl DescribeClusterNodesBuilder {
     /// Only nodes whose id or name contains this text (Swagger parameter).
     ///
     /// Optional.
-    pub fn search_word(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn search_word(mut self, value: impl Into<String>) -> Self {
         self.search_word = ::std::option::Option::Some(value.into());
         self
     }
@@ -281,10 +269,7 @@ impl DescribeClusterNodesBuilder {
     /// Only nodes of this account (Swagger parameter).
     ///
     /// Optional.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
@@ -292,10 +277,7 @@ impl DescribeClusterNodesBuilder {
     /// Only nodes of this console (Swagger parameter).
     ///
     /// Optional.
-    pub fn console(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn console(mut self, value: impl Into<String>) -> Self {
         self.console = ::std::option::Option::Some(value.into());
         self
     }
@@ -303,10 +285,7 @@ impl DescribeClusterNodesBuilder {
     /// Field to sort by (Swagger parameter).
     ///
     /// Optional.
-    pub fn sort_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = ::std::option::Option::Some(value.into());
         self
     }

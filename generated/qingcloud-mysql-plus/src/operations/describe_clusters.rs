@@ -339,7 +339,7 @@ impl DescribeClustersBuilder {
     /// Optional.
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DescribeClustersScope>,
+        value: impl Into<crate::types::DescribeClustersScope>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
         self
@@ -361,10 +361,7 @@ impl DescribeClustersBuilder {
     /// Only clusters with this operation in progress (Swagger parameter).
     ///
     /// Optional.
-    pub fn transition_status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn transition_status(mut self, value: impl Into<String>) -> Self {
         self.transition_status = ::std::option::Option::Some(value.into());
         self
     }
@@ -374,10 +371,7 @@ impl DescribeClustersBuilder {
     /// Erratum of the source document: The page names this filter `cluster_name`; the Swagger has `name`. Both are kept.
     ///
     /// Optional.
-    pub fn cluster_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = ::std::option::Option::Some(value.into());
         self
     }
@@ -385,10 +379,7 @@ impl DescribeClustersBuilder {
     /// Only clusters with this name (Swagger parameter).
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -396,10 +387,7 @@ impl DescribeClustersBuilder {
     /// Only clusters whose id or name contains this text.
     ///
     /// Optional.
-    pub fn search_word(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn search_word(mut self, value: impl Into<String>) -> Self {
         self.search_word = ::std::option::Option::Some(value.into());
         self
     }
@@ -407,10 +395,7 @@ impl DescribeClustersBuilder {
     /// Only clusters with this role (Swagger and SDK parameter).
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }
@@ -418,10 +403,7 @@ impl DescribeClustersBuilder {
     /// Only clusters in this network.
     ///
     /// Optional.
-    pub fn vxnet(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn vxnet(mut self, value: impl Into<String>) -> Self {
         self.vxnet = ::std::option::Option::Some(value.into());
         self
     }
@@ -439,10 +421,7 @@ impl DescribeClustersBuilder {
     /// Only clusters that depend on this cluster.
     ///
     /// Optional.
-    pub fn external_cluster_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn external_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.external_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -450,10 +429,7 @@ impl DescribeClustersBuilder {
     /// Only clusters managed by this configuration-management cluster (Swagger parameter).
     ///
     /// Optional.
-    pub fn cfgmgmt_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cfgmgmt_id(mut self, value: impl Into<String>) -> Self {
         self.cfgmgmt_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -463,7 +439,7 @@ impl DescribeClustersBuilder {
     /// Optional.
     pub fn auto_scale_step(
         mut self,
-        value: impl ::std::convert::Into<crate::types::DescribeClustersAutoScaleStep>,
+        value: impl Into<crate::types::DescribeClustersAutoScaleStep>,
     ) -> Self {
         self.auto_scale_step = ::std::option::Option::Some(value.into());
         self
@@ -488,10 +464,7 @@ impl DescribeClustersBuilder {
     /// Only clusters of this account.
     ///
     /// Optional.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
@@ -499,10 +472,7 @@ impl DescribeClustersBuilder {
     /// Only clusters of this console (Swagger parameter).
     ///
     /// Optional.
-    pub fn console(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn console(mut self, value: impl Into<String>) -> Self {
         self.console = ::std::option::Option::Some(value.into());
         self
     }
@@ -510,10 +480,7 @@ impl DescribeClustersBuilder {
     /// Field to sort by (Swagger parameter).
     ///
     /// Optional.
-    pub fn sort_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = ::std::option::Option::Some(value.into());
         self
     }

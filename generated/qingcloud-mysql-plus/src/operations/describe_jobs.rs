@@ -194,10 +194,7 @@ impl DescribeJobsBuilder {
     /// Only jobs of this action (for example `RunClusterCustomService`; SDK parameter).
     ///
     /// Optional.
-    pub fn job_action(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn job_action(mut self, value: impl Into<String>) -> Self {
         self.job_action = ::std::option::Option::Some(value.into());
         self
     }
@@ -205,10 +202,7 @@ impl DescribeJobsBuilder {
     /// Only jobs of this account (Swagger parameter).
     ///
     /// Optional.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }

@@ -83,10 +83,7 @@ impl DisableLogServerBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +93,7 @@ impl DisableLogServerBuilder {
     /// Erratum of the source document: The page's table omits `role`; its example sends `role=maininstance`, and the page says the log server can run on primary, read-only and analysis (from version 1.1.0) instances, so the spec takes the role as a parameter.
     ///
     /// Required.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::EnableLogServerRole>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<crate::types::EnableLogServerRole>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

@@ -67,10 +67,7 @@ impl ExchangeClusterReservedIpsBuilder {
     /// Id of this cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -78,10 +75,7 @@ impl ExchangeClusterReservedIpsBuilder {
     /// Id of the cluster to exchange with.
     ///
     /// Required.
-    pub fn remote_cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn remote_cluster(mut self, value: impl Into<String>) -> Self {
         self.remote_cluster = ::std::option::Option::Some(value.into());
         self
     }

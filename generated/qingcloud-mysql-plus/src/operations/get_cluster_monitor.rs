@@ -157,10 +157,7 @@ impl GetClusterMonitorBuilder {
     /// Id of the node.
     ///
     /// Required.
-    pub fn resource(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = ::std::option::Option::Some(value.into());
         self
     }
@@ -185,7 +182,7 @@ impl GetClusterMonitorBuilder {
     /// Required.
     pub fn step(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetClusterMonitorStep>,
+        value: impl Into<crate::types::GetClusterMonitorStep>,
     ) -> Self {
         self.step = ::std::option::Option::Some(value.into());
         self
@@ -194,10 +191,7 @@ impl GetClusterMonitorBuilder {
     /// Start of the series (UTC).
     ///
     /// Required.
-    pub fn start_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -205,10 +199,7 @@ impl GetClusterMonitorBuilder {
     /// End of the series (UTC).
     ///
     /// Required.
-    pub fn end_time(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = ::std::option::Option::Some(value.into());
         self
     }
@@ -216,10 +207,7 @@ impl GetClusterMonitorBuilder {
     /// Role of the node.
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }
@@ -227,10 +215,7 @@ impl GetClusterMonitorBuilder {
     /// Id of the cluster's application.
     ///
     /// Optional.
-    pub fn app_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -240,10 +225,7 @@ impl GetClusterMonitorBuilder {
     /// Erratum of the source document: The page names this parameter `version_id`; the Swagger names it `app_version` and adds a list `app_versions`. All three are kept.
     ///
     /// Optional.
-    pub fn version_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -251,10 +233,7 @@ impl GetClusterMonitorBuilder {
     /// Id of the cluster's application version (Swagger parameter).
     ///
     /// Optional.
-    pub fn app_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = ::std::option::Option::Some(value.into());
         self
     }

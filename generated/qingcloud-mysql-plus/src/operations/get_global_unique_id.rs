@@ -64,10 +64,7 @@ impl GetGlobalUniqueIdBuilder {
     /// Id of the user to generate the id for.
     ///
     /// Optional.
-    pub fn user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }

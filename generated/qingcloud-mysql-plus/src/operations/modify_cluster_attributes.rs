@@ -83,10 +83,7 @@ impl ModifyClusterAttributesBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -94,10 +91,7 @@ impl ModifyClusterAttributesBuilder {
     /// New name.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
@@ -105,10 +99,7 @@ impl ModifyClusterAttributesBuilder {
     /// New description.
     ///
     /// Optional.
-    pub fn description(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = ::std::option::Option::Some(value.into());
         self
     }

@@ -69,10 +69,7 @@ impl ModifyClusterNodeAttributesBuilder {
     /// Id of the node.
     ///
     /// Required.
-    pub fn cluster_node(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster_node(mut self, value: impl Into<String>) -> Self {
         self.cluster_node = ::std::option::Option::Some(value.into());
         self
     }
@@ -80,10 +77,7 @@ impl ModifyClusterNodeAttributesBuilder {
     /// New name.
     ///
     /// Optional.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
     }

@@ -106,10 +106,7 @@ impl ResizeClusterBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -117,10 +114,7 @@ impl ResizeClusterBuilder {
     /// Role to resize; omit it for applications without roles.
     ///
     /// Optional.
-    pub fn node_role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn node_role(mut self, value: impl Into<String>) -> Self {
         self.node_role = ::std::option::Option::Some(value.into());
         self
     }

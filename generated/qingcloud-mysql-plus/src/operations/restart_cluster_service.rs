@@ -73,10 +73,7 @@ impl RestartClusterServiceBuilder {
     /// Erratum of the source document: The Swagger marks no parameter required; the page marks `cluster` required.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -84,10 +81,7 @@ impl RestartClusterServiceBuilder {
     /// Role whose nodes are restarted; all roles when omitted.
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

@@ -74,10 +74,7 @@ impl RestartNodeBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -87,10 +84,7 @@ impl RestartNodeBuilder {
     /// Erratum of the source document: The page's table omits `role`; its example sends `role=readinstance`, and the API overview describes the service as restarting a node of a given type, so the spec takes the role as a parameter.
     ///
     /// Required.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

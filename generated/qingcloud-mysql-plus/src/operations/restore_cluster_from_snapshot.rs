@@ -76,10 +76,7 @@ impl RestoreClusterFromSnapshotBuilder {
     /// Id of the cluster to restore.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -87,10 +84,7 @@ impl RestoreClusterFromSnapshotBuilder {
     /// Id of the backup to restore from.
     ///
     /// Required.
-    pub fn snapshot(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.snapshot = ::std::option::Option::Some(value.into());
         self
     }

@@ -85,10 +85,7 @@ impl RunClusterCustomServiceBuilder {
     /// Id of the cluster.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -96,10 +93,7 @@ impl RunClusterCustomServiceBuilder {
     /// Name of the custom service, for example `add_user`.
     ///
     /// Required.
-    pub fn service(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn service(mut self, value: impl Into<String>) -> Self {
         self.service = ::std::option::Option::Some(value.into());
         self
     }
@@ -109,10 +103,7 @@ impl RunClusterCustomServiceBuilder {
     /// Erratum of the source document: The page marks `role` required; the Swagger requires only `cluster` and `service`, and applications without roles have none to give. The spec makes it optional.
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

@@ -87,10 +87,7 @@ impl UpdateClusterEnvironmentBuilder {
     /// Erratum of the source document: The Swagger marks no parameter required; the page marks `cluster` and `env` required.
     ///
     /// Required.
-    pub fn cluster(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.cluster = ::std::option::Option::Some(value.into());
         self
     }
@@ -100,10 +97,7 @@ impl UpdateClusterEnvironmentBuilder {
     /// Erratum of the source document: The page names a single `role`; the Swagger names a list `roles`. Both are kept.
     ///
     /// Optional.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = ::std::option::Option::Some(value.into());
         self
     }

@@ -88,10 +88,7 @@ impl UpgradeClustersBuilder {
     /// Id of the application version to upgrade to.
     ///
     /// Optional.
-    pub fn app_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = ::std::option::Option::Some(value.into());
         self
     }

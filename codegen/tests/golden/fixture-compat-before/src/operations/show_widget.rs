@@ -62,10 +62,7 @@ impl ShowWidgetBuilder {
     /// Id of the widget.
     ///
     /// Required.
-    pub fn widget_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn widget_id(mut self, value: impl Into<String>) -> Self {
         self.widget_id = ::std::option::Option::Some(value.into());
         self
     }

@@ -111,10 +111,7 @@ impl CreateWidgetBuilder {
     /// Idempotency token chosen by the caller.
     ///
     /// Optional.
-    pub fn x_client_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn x_client_token(mut self, value: impl Into<String>) -> Self {
         self.x_client_token = ::std::option::Option::Some(value.into());
         self
     }

@@ -61,10 +61,7 @@ impl DeleteWidgetBuilder {
     /// Name of the widget; any text, percent-encoded on the wire.
     ///
     /// Required.
-    pub fn widget_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn widget_name(mut self, value: impl Into<String>) -> Self {
         self.widget_name = ::std::option::Option::Some(value.into());
         self
     }

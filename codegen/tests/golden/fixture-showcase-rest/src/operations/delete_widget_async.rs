@@ -62,10 +62,7 @@ impl DeleteWidgetAsyncBuilder {
     /// Name of the widget.
     ///
     /// Required.
-    pub fn widget_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn widget_name(mut self, value: impl Into<String>) -> Self {
         self.widget_name = ::std::option::Option::Some(value.into());
         self
     }

@@ -107,10 +107,7 @@ impl ListWidgetVersionsBuilder {
     /// Page number, from 1.
     ///
     /// Optional.
-    pub fn page_no(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn page_no(mut self, value: impl Into<String>) -> Self {
         self.page_no = ::std::option::Option::Some(value.into());
         self
     }
