@@ -122,33 +122,74 @@ pub fn lower_file(settings: &Settings, file: &str) -> Result<ir::Service, Diagno
     lower::lower(&doc, &names::crate_name_of_spec(file))
 }
 
-/// Generates every crate of every target: every spec is loaded and lowered (all problems
-/// of all specs are collected), then emitted and formatted. The files come per target.
+/// Generates every crate of every target, in the order of the pipeline: the spec files are
+/// found and loaded, lowered to the IR (every problem of every spec is collected before
+/// failing), emitted as Rust and formatted. The files come per target; [`write_all`]
+/// writes them and [`check`] compares them with the files on disk.
 pub fn generate(settings: &Settings) -> Result<Vec<(Target, Vec<RenderedFile>)>, GenerateError> {
+    let specs = find_specs(settings)?;
+    let lowered = load_and_lower(settings, &specs)?;
+    let formatted = emit_and_format(&lowered)?;
+    let files = lowered
+        .iter()
+        .zip(formatted)
+        .map(|((target, services), pieces)| (target.clone(), render(target, services, pieces)))
+        .collect();
+    Ok(files)
+}
+
+/// A spec file to generate from, with the index of its target in [`Settings::targets`].
+struct SpecFile {
+    target: usize,
+    file: String,
+}
+
+/// The spec files of every target.
+fn find_specs(settings: &Settings) -> Result<Vec<SpecFile>, GenerateError> {
     let mut specs = Vec::new();
-    for (t, target) in settings.targets.iter().enumerate() {
-        for file in spec_files(settings, &target.spec_dir)? {
-            specs.push((t, file));
+    for (target, dir) in settings.targets.iter().enumerate() {
+        for file in spec_files(settings, &dir.spec_dir)? {
+            specs.push(SpecFile { target, file });
         }
     }
-    let results = parallel::map(&specs, |(_, file)| lower_file(settings, file));
+    Ok(specs)
+}
+
+/// Every spec loaded and lowered (in parallel: the specs are independent), the services
+/// grouped by target; fails with every problem of every spec.
+fn load_and_lower(
+    settings: &Settings,
+    specs: &[SpecFile],
+) -> Result<Vec<(Target, Vec<ir::Service>)>, GenerateError> {
+    let results = parallel::map(specs, |spec| lower_file(settings, &spec.file));
     let mut diagnostics = Diagnostics::default();
     let mut lowered: Vec<(Target, Vec<ir::Service>)> = settings
         .targets
         .iter()
         .map(|target| (target.clone(), Vec::new()))
         .collect();
-    for ((t, _), result) in specs.iter().zip(results) {
+    for (spec, result) in specs.iter().zip(results) {
         match result {
-            Ok(service) => lowered[*t].1.push(service),
+            Ok(service) => lowered[spec.target].1.push(service),
             Err(errors) => diagnostics.extend(errors),
         }
     }
     if !diagnostics.is_empty() {
         return Err(GenerateError::Spec(diagnostics.into_sorted()));
     }
-    // Every part of every crate of every target, emitted and formatted in parallel (tokens
-    // cannot leave the thread that made them; formatted text can).
+    Ok(lowered)
+}
+
+/// The formatted pieces of every crate of every target (per target, each with the service
+/// it belongs to).
+///
+/// Formatting is most of the generator's time, so every part of every crate is emitted and
+/// formatted on its own thread: the parts are independent, and a part is emitted and
+/// formatted on the same thread because token streams cannot leave the thread that made
+/// them (formatted text can).
+fn emit_and_format(
+    lowered: &[(Target, Vec<ir::Service>)],
+) -> Result<Vec<Vec<(output::Formatted, &ir::Service)>>, GenerateError> {
     let emitters: Vec<(usize, emit::Emitter)> = lowered
         .iter()
         .enumerate()
@@ -182,20 +223,26 @@ pub fn generate(settings: &Settings) -> Result<Vec<(Target, Vec<RenderedFile>)>,
         let pieces = pieces.map_err(GenerateError::Internal)?;
         pieces_of_target[*t].extend(pieces.into_iter().map(|p| (p, emitter.service())));
     }
-    let mut out = Vec::new();
-    for ((target, services), pieces) in lowered.iter().zip(pieces_of_target) {
-        let mut rendered = output::assemble(pieces);
-        let all: Vec<&ir::Service> = services.iter().collect();
-        let coverage = emit::emit_coverage(&all, &target.out_dir);
-        if let emit::FileKind::Text(contents) = coverage.kind {
-            rendered.push(RenderedFile {
-                path: coverage.path,
-                contents,
-            });
-        }
-        out.push((target.clone(), rendered));
+    Ok(pieces_of_target)
+}
+
+/// The files of one target: its crates' formatted pieces assembled into files, and the
+/// coverage table of all its services.
+fn render(
+    target: &Target,
+    services: &[ir::Service],
+    pieces: Vec<(output::Formatted, &ir::Service)>,
+) -> Vec<RenderedFile> {
+    let mut rendered = output::assemble(pieces);
+    let all: Vec<&ir::Service> = services.iter().collect();
+    let coverage = emit::emit_coverage(&all, &target.out_dir);
+    if let emit::FileKind::Text(contents) = coverage.kind {
+        rendered.push(RenderedFile {
+            path: coverage.path,
+            contents,
+        });
     }
-    Ok(out)
+    rendered
 }
 
 /// Regenerates every crate, writing only what changed; returns the changed paths.
