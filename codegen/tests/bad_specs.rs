@@ -19,6 +19,17 @@
 //! and review the diff by eye: every line must name the right pointer and say clearly what
 //! is wrong.
 //!
+//! Each fixture is its own test, named after it (this file is a custom harness,
+//! `harness = false`, on `libtest-mimic`): a new fixture file is picked up without code
+//! changes, a failure names its fixture, and
+//!
+//! ```text
+//! cargo test -p codegen --test bad_specs circular-ref
+//! ```
+//!
+//! runs one. Two more tests check the folder itself: no `.errors` file without its fixture,
+//! and at least [`MIN_FIXTURES`] fixtures.
+//!
 //! Each fixture is lowered in a child process (this test binary again, with
 //! `BAD_SPECS_CHILD_FIXTURE=NAME`), under `catch_unwind`: a panic is reported with its
 //! message, and a crash that `catch_unwind` cannot stop (a stack overflow aborts the whole
@@ -27,9 +38,10 @@
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, ExitCode};
 
 use codegen::diagnostics::SpecError;
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 
 /// Where the fixtures are, relative to the crate root; also the prefix of the file names
@@ -45,10 +57,7 @@ const UPDATE_VAR: &str = "UPDATE_ERROR_SNAPSHOTS";
 /// The environment variable that makes this test a child lowering one fixture.
 const CHILD_VAR: &str = "BAD_SPECS_CHILD_FIXTURE";
 
-/// The name of the test, which the parent runs again in each child.
-const TEST_NAME: &str = "bad_specs_report_the_expected_errors";
-
-/// Precedes the JSON outcome a child prints (libtest may print on the same line first).
+/// Precedes the JSON outcome a child prints on its standard output.
 const OUTCOME_MARKER: &str = "bad-specs outcome: ";
 
 /// What the generator did with one fixture.
@@ -66,33 +75,51 @@ enum Outcome {
     Crashed(String),
 }
 
-#[test]
-fn bad_specs_report_the_expected_errors() {
+fn main() -> ExitCode {
     if let Ok(name) = std::env::var(CHILD_VAR) {
-        println!("{OUTCOME_MARKER}{}", outcome_to_json(&lower_fixture(&name)));
-        return;
+        return lower_as_child(name);
     }
+    let arguments = Arguments::from_args();
     let update = std::env::var(UPDATE_VAR).is_ok_and(|v| v == "1");
     let fixtures = fixture_names();
-    let mut failures = orphan_snapshots(&fixtures);
-    if fixtures.len() < MIN_FIXTURES {
-        failures.push(format!(
-            "expected at least {MIN_FIXTURES} fixtures in {FIXTURE_DIR}, found {}",
-            fixtures.len()
-        ));
-    }
-    for name in &fixtures {
-        if let Err(failure) = check_fixture(name, update) {
-            failures.push(format!("{name}: {failure}"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s) among {} bad-spec fixture(s):\n\n{}",
-        failures.len(),
-        fixtures.len(),
-        failures.join("\n\n")
-    );
+    let count = fixtures.len();
+    let orphans = orphan_snapshots(&fixtures);
+    let mut trials = vec![
+        Trial::test("every_snapshot_has_its_fixture", move || {
+            if orphans.is_empty() {
+                Ok(())
+            } else {
+                Err(orphans.join("\n").into())
+            }
+        }),
+        Trial::test("the_folder_holds_enough_fixtures", move || {
+            if count >= MIN_FIXTURES {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected at least {MIN_FIXTURES} fixtures in {FIXTURE_DIR}, found {count}"
+                )
+                .into())
+            }
+        }),
+    ];
+    trials.extend(fixtures.into_iter().map(|name| {
+        Trial::test(name.clone(), move || {
+            check_fixture(&name, update).map_err(Failed::from)
+        })
+        .with_kind("bad spec")
+    }));
+    libtest_mimic::run(&arguments, trials).exit_code()
+}
+
+/// The child's whole run: lowers one fixture and prints the outcome for the parent. The
+/// lowering runs on a thread of the default test stack size, as a test does.
+fn lower_as_child(name: String) -> ExitCode {
+    let outcome = std::thread::spawn(move || lower_fixture(&name))
+        .join()
+        .unwrap_or_else(|payload| Outcome::Panicked(panic_message(payload.as_ref())));
+    println!("{OUTCOME_MARKER}{}", outcome_to_json(&outcome));
+    ExitCode::SUCCESS
 }
 
 /// The fixture folder.
@@ -190,7 +217,6 @@ fn check_fixture(name: &str, update: bool) -> Result<(), String> {
 fn lower_in_child(name: &str) -> Outcome {
     let exe = std::env::current_exe().expect("the test binary knows its own path");
     let output = Command::new(exe)
-        .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_VAR, name)
         .env_remove(UPDATE_VAR)
         .output();
