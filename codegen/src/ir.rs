@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::diagnostics::Pointer;
+
 /// One service: one spec file, one generated crate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -324,7 +326,7 @@ pub struct TypeDef {
     /// Rust name.
     pub name: String,
     /// JSON pointer of the schema.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Documentation.
     pub docs: Docs,
     /// What kind of type it is.
@@ -512,7 +514,7 @@ pub struct Operation {
     /// Name of the builder.
     pub builder_name: String,
     /// JSON pointer of the operation.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Documentation.
     pub docs: Docs,
     /// Section of the source document.
@@ -682,7 +684,7 @@ pub struct RequestExample {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
     /// JSON pointer of the example's `value`.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Type the example decodes into.
     pub ty: TypeRef,
 }

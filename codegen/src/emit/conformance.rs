@@ -82,7 +82,7 @@ fn emit_examples_test(service: &Service, out_dir: &str) -> TokenStream {
     let spec_path = format!("{}{}", "../".repeat(depth), service.spec_file);
     let spec_file = &service.spec_file;
     let rows = service.examples.iter().map(|example| {
-        let pointer = &example.pointer;
+        let pointer = example.pointer.to_string();
         let ty = type_tokens(&example.ty, &types);
         quote!((#pointer, ::clouddb_conformance::examples::round_trip::<#ty>),)
     });

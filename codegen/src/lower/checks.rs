@@ -127,9 +127,7 @@ impl Lowerer<'_> {
             );
         }
         for pointer in offenders {
-            let at = Pointer::parse(&pointer)
-                .unwrap_or_default()
-                .join("required");
+            let at = pointer.join("required");
             self.error(
                 &at,
                 "response schemas have no `required` list (every response field may be absent)",

@@ -57,14 +57,14 @@ impl Lowerer<'_> {
     fn record_example(&mut self, pointer: Pointer, ty: &TypeRef) {
         let key = pointer.to_string();
         match self.examples.get(&key) {
-            Some(existing) if existing != ty => {
+            Some((_, existing)) if existing != ty => {
                 let reason = format!(
                     "the example is used for two different types ({existing:?} and {ty:?})"
                 );
                 self.error(&pointer, reason);
             }
             _ => {
-                self.examples.insert(key, ty.clone());
+                self.examples.insert(key, (pointer, ty.clone()));
             }
         }
     }

@@ -40,7 +40,7 @@ impl Lowerer<'_> {
     /// Reads `x-pagination` and `x-job` of every operation.
     pub(crate) fn lower_lists_and_jobs(&mut self, operations: &mut [Operation]) {
         for op in operations.iter_mut() {
-            let at = Pointer::parse(&op.pointer).unwrap_or_default();
+            let at = op.pointer.clone();
             let node = self.doc.node(&at).cloned().unwrap_or(Value::Null);
             if let Some(value) = node.get("x-pagination") {
                 op.pagination = self.lower_pagination(op, value, &at.join("x-pagination"));
@@ -149,9 +149,7 @@ impl Lowerer<'_> {
             .iter()
             .find(|op| op.job.as_ref().is_some_and(|j| j.many))
         {
-            let at = Pointer::parse(&many.pointer)
-                .unwrap_or_default()
-                .join("x-job");
+            let at = many.pointer.join("x-job");
             self.error(
                 &at,
                 "waiting for a list of jobs is not supported; `x-job` must name one job id",

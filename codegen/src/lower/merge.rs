@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostics::Pointer;
 use crate::ir::{Output, Service, TypeDef, TypeKind, TypeRef};
 
 /// A group of identical types merged into one.
@@ -19,7 +20,7 @@ pub struct MergedGroup {
     pub canonical: String,
     /// The other names, now aliases of the canonical type, with the JSON pointers of their
     /// schemas.
-    pub aliases: Vec<(String, String)>,
+    pub aliases: Vec<(String, Pointer)>,
 }
 
 /// Merges the identical types of `service`; returns the groups that were merged.
@@ -36,7 +37,7 @@ pub(crate) fn merge_identical_types(service: &mut Service) -> Vec<MergedGroup> {
             def.validated = false;
         }
     }
-    let mut groups: BTreeMap<&String, Vec<(String, String)>> = BTreeMap::new();
+    let mut groups: BTreeMap<&String, Vec<(String, Pointer)>> = BTreeMap::new();
     for def in &service.types {
         if let Some(target) = canonical.get(&def.name) {
             groups
@@ -154,9 +155,7 @@ fn canonical_names(types: &[TypeDef]) -> BTreeMap<String, String> {
 
 /// Whether a type is a component schema of its own (`#/components/schemas/<name>`).
 fn is_component(def: &TypeDef) -> bool {
-    def.pointer
-        .strip_prefix("#/components/schemas/")
-        .is_some_and(|rest| !rest.contains('/'))
+    matches!(def.pointer.segments(), [components, schemas, _] if components == "components" && schemas == "schemas")
 }
 
 /// What makes two types the same type: the enum's values, or the struct's fields with their

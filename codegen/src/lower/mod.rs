@@ -50,8 +50,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) types: BTreeMap<String, TypeDef>,
     /// Lowered component schemas by component name.
     pub(crate) components: BTreeMap<String, Option<schemas::Lowered>>,
-    /// Examples by pointer.
-    pub(crate) examples: BTreeMap<String, TypeRef>,
+    /// Examples by pointer (as text, the order of the IR's list), with the type each
+    /// decodes into.
+    pub(crate) examples: BTreeMap<String, (Pointer, TypeRef)>,
     /// Client settings seen on parameters.
     pub(crate) settings: ClientSettings,
     /// Component schemas being lowered (to detect recursion without an object).
@@ -114,7 +115,7 @@ impl<'a> Lowerer<'a> {
             operations,
             examples: self
                 .examples
-                .iter()
+                .values()
                 .map(|(pointer, ty)| Example {
                     pointer: pointer.clone(),
                     ty: ty.clone(),
@@ -354,8 +355,7 @@ impl<'a> Lowerer<'a> {
                     "the type name `{}` is also generated for {}; rename one of them",
                     def.name, existing.pointer
                 );
-                let pointer = Pointer::parse(&def.pointer).unwrap_or_default();
-                self.error(&pointer, reason);
+                self.error(&def.pointer, reason);
             }
             return;
         }

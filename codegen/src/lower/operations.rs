@@ -99,9 +99,7 @@ impl Lowerer<'_> {
             let Some(replacement) = op.replaced_by.take() else {
                 continue;
             };
-            let at = Pointer::parse(&op.pointer)
-                .unwrap_or_default()
-                .join("x-replaced-by");
+            let at = op.pointer.join("x-replaced-by");
             if !op.deprecated {
                 self.error(
                     &at,
@@ -118,8 +116,8 @@ impl Lowerer<'_> {
     }
 
     fn check_unique_operations(&mut self, operations: &[Operation]) {
-        let mut by_id: BTreeMap<&str, &str> = BTreeMap::new();
-        let mut by_method: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut by_id: BTreeMap<&str, &Pointer> = BTreeMap::new();
+        let mut by_method: BTreeMap<&str, &Pointer> = BTreeMap::new();
         let mut problems = Vec::new();
         for op in operations {
             if let Some(first) = by_id.insert(&op.id, &op.pointer) {
@@ -138,9 +136,7 @@ impl Lowerer<'_> {
             }
         }
         for (pointer, reason) in problems {
-            let at = Pointer::parse(&pointer)
-                .unwrap_or_default()
-                .join("operationId");
+            let at = pointer.join("operationId");
             self.error(&at, reason);
         }
     }
@@ -289,7 +285,7 @@ impl Lowerer<'_> {
             builder_name: names::builder_ident(&id),
             id,
             method_name,
-            pointer: at.to_string(),
+            pointer: at.clone(),
             docs,
             doc_section: self.string_extension(&op.extensions, "x-doc-section", at),
             iam_action: self.string_extension(&op.extensions, "x-iam-action", at),

@@ -135,7 +135,7 @@ impl Lowerer<'_> {
         let docs = self.schema_docs(schema, at);
         self.define_type(TypeDef {
             name: name.to_owned(),
-            pointer: at.to_string(),
+            pointer: at.clone(),
             docs,
             kind: TypeKind::Alias(lowered.ty.clone()),
             validated: false,
@@ -354,7 +354,7 @@ impl Lowerer<'_> {
         let docs = self.schema_docs(schema, at);
         self.define_type(TypeDef {
             name: name.to_owned(),
-            pointer: at.to_string(),
+            pointer: at.clone(),
             docs,
             kind: TypeKind::Enum(variants),
             validated: true,
@@ -466,7 +466,7 @@ impl Lowerer<'_> {
         let docs = self.schema_docs(schema, at);
         self.define_type(TypeDef {
             name: name.to_owned(),
-            pointer: at.to_string(),
+            pointer: at.clone(),
             docs,
             kind: TypeKind::Struct(fields),
             validated: false,

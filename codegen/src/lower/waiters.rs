@@ -115,7 +115,7 @@ impl Lowerer<'_> {
             }
         }
         for op in operations.iter_mut() {
-            let op_at = Pointer::parse(&op.pointer).unwrap_or_default();
+            let op_at = op.pointer.clone();
             let node = self
                 .doc
                 .node(&op_at)
