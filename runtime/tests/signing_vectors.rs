@@ -3,17 +3,22 @@
 //!
 //! A case with an `algorithm` field is a Huawei Cloud case, one with a `pipeline` field a
 //! QingCloud case, so new vector files can be dropped into `tests/data/` without code
-//! changes. Every failing case is reported with its id and first differing field, and the
-//! test fails once, at the end, with the whole list.
+//! changes. Each case is its own test, named `<file stem>::<case id>` (this file is a
+//! custom harness, `harness = false`, on `libtest-mimic`), and a failing one reports its
+//! first differing field; `cargo test -p clouddb-runtime --test signing_vectors qcsig-0001`
+//! runs one. Three more tests check the set: every file holds cases, case ids are unique
+//! within a file, and some case had a tampered copy to reject.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use clouddb_runtime::signing::{huawei, qingcloud, SigningError};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -28,53 +33,123 @@ struct CaseStats {
     tampered_rejected: usize,
 }
 
-/// The outcome of one vector file.
-#[derive(Debug, Default)]
-struct FileReport {
-    /// Cases checked, passing or failing.
-    checked: usize,
-    /// Tampered copies rejected, over all passing cases.
-    tampered_rejected: usize,
-    /// One line per failing case.
-    failures: Vec<String>,
+/// One line of a vector file.
+struct Case {
+    /// `<file stem>::<case id>`, or `<file stem>::line-<n>` for a line that is not JSON.
+    name: String,
+    /// The vendor's pipeline: the `algorithm` or `pipeline` field.
+    kind: String,
+    /// The case, or why the line is not one.
+    case: Result<Value, String>,
 }
 
-#[test]
-fn every_vector_file_passes() {
-    let files = vector_files();
-    assert!(
-        !files.is_empty(),
-        "no .jsonl file in {}",
-        data_dir().display()
-    );
-    let mut failures = Vec::new();
-    let mut tampered_rejected = 0;
-    for path in &files {
-        let name = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let report = check_file(path);
-        eprintln!(
-            "{name}: {} cases checked, {} failing, {} tampered copies rejected",
-            report.checked,
-            report.failures.len(),
-            report.tampered_rejected
-        );
-        if report.checked == 0 {
-            failures.push(format!("{name}: no case checked"));
+fn main() -> ExitCode {
+    let arguments = Arguments::from_args();
+    let files: Vec<(String, Vec<Case>)> = vector_files()
+        .iter()
+        .map(|path| (file_stem(path), read_cases(path)))
+        .collect();
+    let mut trials = vec![
+        set_trial("every_file_holds_cases", every_file_holds_cases(&files)),
+        set_trial("case_ids_are_unique", unique_case_ids(&files)),
+    ];
+    let cases: Vec<Value> = files
+        .iter()
+        .flat_map(|(_, cases)| cases.iter())
+        .filter_map(|case| case.case.as_ref().ok().cloned())
+        .collect();
+    trials.push(Trial::test("some_tampered_copy_is_rejected", move || {
+        // Stops at the first case that had one: each case's own test checks the rest.
+        let checked = cases
+            .iter()
+            .any(|case| check_case(case).is_ok_and(|stats| stats.tampered_rejected > 0));
+        if checked {
+            Ok(())
+        } else {
+            Err("no case had a tampered copy that verification rejected".into())
         }
-        tampered_rejected += report.tampered_rejected;
-        failures.extend(report.failures.iter().map(|f| format!("{name}: {f}")));
+    }));
+    for (_, cases) in files {
+        trials.extend(cases.into_iter().map(|Case { name, kind, case }| {
+            Trial::test(name, move || {
+                let case = case?;
+                check_case(&case).map(drop).map_err(Failed::from)
+            })
+            .with_kind(kind)
+        }));
     }
-    if tampered_rejected == 0 {
-        failures.push("no tampered copy was checked in any file".to_owned());
+    libtest_mimic::run(&arguments, trials).exit_code()
+}
+
+/// A test of the whole set that fails with `problems`, if there are any.
+fn set_trial(name: &str, problems: Vec<String>) -> Trial {
+    Trial::test(name, move || {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n").into())
+        }
+    })
+}
+
+/// A file without cases tests nothing, and an empty folder no signer.
+fn every_file_holds_cases(files: &[(String, Vec<Case>)]) -> Vec<String> {
+    if files.is_empty() {
+        return vec![format!("no .jsonl file in {}", data_dir().display())];
     }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    files
+        .iter()
+        .filter(|(_, cases)| cases.is_empty())
+        .map(|(stem, _)| format!("{stem}.jsonl holds no case"))
+        .collect()
+}
+
+/// Two cases of one name would be two tests that cannot be told apart.
+fn unique_case_ids(files: &[(String, Vec<Case>)]) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    files
+        .iter()
+        .flat_map(|(_, cases)| cases.iter())
+        .filter(|case| !seen.insert(case.name.as_str()))
+        .map(|case| format!("{} is the name of more than one case", case.name))
+        .collect()
+}
+
+/// A file's name without `.jsonl`.
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(String::new, |stem| stem.to_string_lossy().into_owned())
+}
+
+/// Every non-blank line of a vector file, as a case named after the file and its id.
+fn read_cases(path: &Path) -> Vec<Case> {
+    let stem = file_stem(path);
+    let text = fs::read_to_string(path).expect("vector files are UTF-8 text");
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| match serde_json::from_str::<Value>(line) {
+            Ok(case) => Case {
+                name: format!("{stem}::{}", case_id(&case)),
+                kind: case_kind(&case),
+                case: Ok(case),
+            },
+            Err(e) => Case {
+                name: format!("{stem}::line-{}", index + 1),
+                kind: String::new(),
+                case: Err(format!("line {}: not JSON: {e}", index + 1)),
+            },
+        })
+        .collect()
+}
+
+/// The pipeline a case exercises, shown beside its name.
+fn case_kind(case: &Value) -> String {
+    ["algorithm", "pipeline"]
+        .iter()
+        .find_map(|key| case.get(key).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The folder holding the vector files.
@@ -93,28 +168,6 @@ fn vector_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Checks every case of one file.
-fn check_file(path: &Path) -> FileReport {
-    let text = fs::read_to_string(path).expect("vector files are UTF-8 text");
-    let mut report = FileReport::default();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        report.checked += 1;
-        let outcome = serde_json::from_str::<Value>(line)
-            .map_err(|e| format!("line {}: not JSON: {e}", index + 1))
-            .and_then(|case| {
-                check_case(&case).map_err(|e| format!("case {}: {e}", case_id(&case)))
-            });
-        match outcome {
-            Ok(stats) => report.tampered_rejected += stats.tampered_rejected,
-            Err(failure) => report.failures.push(failure),
-        }
-    }
-    report
 }
 
 /// Dispatches a case on its content.
