@@ -1,6 +1,7 @@
 //! The Huawei Cloud vendor: configuration and credential chain ([`ClientBuilder`]), AK/SK
-//! signing or token auth, the project id ([`project`]: configured or discovered in IAM),
-//! and error answers ([`errors`]). The call itself is the shared [`crate::client`] core.
+//! signing or token auth, the project id (configured, or discovered in IAM and cached for
+//! the account and region), and error answers. The call itself is the shared
+//! [`crate::client`] core.
 
 mod errors;
 mod project;
