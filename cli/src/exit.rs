@@ -87,6 +87,9 @@ impl From<Exit> for std::process::ExitCode {
 }
 
 /// Why a run failed: a usage error found by the CLI, or an error of the runtime.
+///
+/// Its `Display` is the whole message for people: a runtime error with every cause under
+/// it, each once ([`clouddb_runtime::Error::report`]).
 pub struct Failure(Reason);
 
 enum Reason {
@@ -134,7 +137,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Reason::Usage(message) | Reason::Other(message) => f.write_str(message),
-            Reason::Runtime(error) => write!(f, "{error}"),
+            Reason::Runtime(error) => write!(f, "{}", error.report()),
         }
     }
 }
@@ -173,5 +176,15 @@ mod tests {
         assert_eq!(Exit::of(ErrorKind::Transport), Exit::Transport);
         assert_eq!(Exit::of(ErrorKind::Decode), Exit::Other);
         assert_eq!(Failure::usage("x").exit(), Exit::Usage);
+    }
+
+    #[test]
+    fn a_runtime_failure_shows_the_error_and_its_cause_once() {
+        let cause = clouddb_runtime::signing::SigningError::InvalidDate("2026-13-01".into());
+        let cause_text = cause.to_string();
+        let failure = Failure::from(clouddb_runtime::Error::from(cause));
+        let text = failure.to_string();
+        assert_eq!(text, format!("cannot sign the request: {cause_text}"));
+        assert_eq!(text.matches(&cause_text).count(), 1, "{text}");
     }
 }

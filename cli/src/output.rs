@@ -110,3 +110,21 @@ fn excerpt(body: &str) -> String {
         None => one_line,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_names_its_cause_once_on_its_first_line() {
+        let cause = clouddb_runtime::signing::SigningError::InvalidDate("2026-13-01".into());
+        let cause_text = cause.to_string();
+        let text = describe(&Failure::from(clouddb_runtime::Error::from(cause)));
+        let first = text.lines().next().unwrap_or_default();
+        assert_eq!(
+            first,
+            format!("error: cannot sign the request: {cause_text}")
+        );
+        assert_eq!(text.matches(&cause_text).count(), 1, "{text}");
+    }
+}

@@ -1,5 +1,11 @@
 //! The one error type of every generated client: an opaque struct around a kind, with the
 //! vendor's error details for API errors and every problem for validation errors.
+//!
+//! `Display` says what went wrong at this level only (the operation, what failed, the
+//! vendor's status, code, message and request id, the attempts); the lower-level cause
+//! (the connection error, serde's reason, the signing problem) is `source()`, as the API
+//! guidelines ask, so that a printer of the whole chain shows each part once.
+//! [`Error::report`] is that printer.
 
 use std::fmt;
 
@@ -184,6 +190,11 @@ impl fmt::Display for ApiError {
 }
 
 /// The error of every operation of every generated client.
+///
+/// Its `Display` is this level alone; the cause, when there is one, is
+/// [`source`](std::error::Error::source). Show people [`Error::report`], which adds the
+/// causes: `ListWidgets: the request could not connect: error sending request: client error
+/// (Connect): tcp connect error: Connection refused (os error 111)`.
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -349,6 +360,35 @@ impl Error {
     pub fn job(&self) -> Option<&crate::job::Job> {
         self.inner.job.as_deref()
     }
+
+    /// The error with every cause under it, for people: this error's `Display`, then the
+    /// `Display` of each [`source`](std::error::Error::source) in turn, `: ` between them.
+    /// Each level says only its own part, so nothing appears twice.
+    ///
+    /// ```
+    /// # fn show(error: &clouddb_runtime::Error) {
+    /// eprintln!("error: {}", error.report());
+    /// # }
+    /// ```
+    pub fn report(&self) -> ErrorReport<'_> {
+        ErrorReport(self)
+    }
+}
+
+/// An error and its causes on one line, `: ` between them (from [`Error::report`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorReport<'a>(&'a Error);
+
+impl fmt::Display for ErrorReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = std::error::Error::source(self.0);
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for Error {
@@ -395,11 +435,7 @@ impl std::error::Error for Error {
 
 impl From<crate::signing::SigningError> for Error {
     fn from(error: crate::signing::SigningError) -> Self {
-        Error::new(
-            ErrorKind::Signing,
-            format!("cannot sign the request: {error}"),
-        )
-        .with_source(error)
+        Error::new(ErrorKind::Signing, "cannot sign the request").with_source(error)
     }
 }
 
@@ -483,6 +519,26 @@ mod tests {
             ErrorCode::find(&TABLE, "DBS.05000000").map(|c| c.status),
             Some(500)
         );
+    }
+
+    #[test]
+    fn display_is_this_level_and_the_report_adds_each_cause_once() {
+        use crate::signing::SigningError;
+        let cause = SigningError::InvalidDate("2026-13-01".to_owned());
+        let cause_text = cause.to_string();
+        let e = Error::from(cause).for_operation("ListWidgets");
+        assert_eq!(e.to_string(), "ListWidgets: cannot sign the request");
+        let source = std::error::Error::source(&e).expect("the signing error is the source");
+        assert_eq!(source.to_string(), cause_text);
+        let report = e.report().to_string();
+        assert_eq!(
+            report,
+            format!("ListWidgets: cannot sign the request: {cause_text}")
+        );
+        assert_eq!(report.matches(&cause_text).count(), 1, "{report}");
+        // An error without a cause reports as it displays.
+        let plain = Error::config("no region");
+        assert_eq!(plain.report().to_string(), plain.to_string());
     }
 
     #[test]

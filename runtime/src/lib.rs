@@ -35,7 +35,7 @@ pub use call::CallOptions;
 pub use client::{Service, ServiceInfo, Vendor};
 pub use clouddb_derive::{Object, StringEnum};
 pub use download::Download;
-pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
+pub use error::{ApiError, Error, ErrorCode, ErrorKind, ErrorReport, ValidationIssue};
 pub use form::FormFile;
 pub use job::Job;
 pub use operation::{

@@ -218,11 +218,7 @@ fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error
 }
 
 fn encode_error(name: &str, error: serde_json::Error) -> Error {
-    Error::new(
-        ErrorKind::Encode,
-        format!("cannot encode `{name}`: {error}"),
-    )
-    .with_source(error)
+    Error::new(ErrorKind::Encode, format!("cannot encode `{name}`")).with_source(error)
 }
 
 /// Checks an input's documented constraints, as every call does before it sends anything
@@ -282,10 +278,11 @@ pub fn decode_json<T: Lenient>(
     decoded.map_err(|e| {
         let body = String::from_utf8_lossy(&response.body);
         let shown: String = body.chars().take(200).collect();
+        // serde's reason is the source; this level says what was decoded.
         Error::new(
             ErrorKind::Decode,
             format!(
-                "HTTP {} answer does not have the documented shape ({e}); body: {shown}",
+                "the HTTP {} answer does not have the documented shape (body: {shown})",
                 response.status
             ),
         )
@@ -416,7 +413,16 @@ mod tests {
         };
         let err = decode_json::<Value>("Test", &raw).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode);
-        assert!(err.to_string().contains("body: <html>"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "Test: the HTTP 200 answer does not have the documented shape (body: <html>)"
+        );
+        // serde's reason is the source, and shown once by the report.
+        let reason = std::error::Error::source(&err)
+            .expect("serde's error is the source")
+            .to_string();
+        assert!(reason.contains("expected value"), "{reason}");
+        assert_eq!(err.report().to_string(), format!("{err}: {reason}"));
     }
 
     #[test]

@@ -192,9 +192,9 @@ impl Transport {
                 builder = builder.add_root_certificate(certificate);
             }
         }
-        let http = builder.build().map_err(|e| {
-            Error::config(format!("cannot build the HTTP client: {e}")).with_source(e)
-        })?;
+        let http = builder
+            .build()
+            .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))?;
         Ok(Self {
             http,
             max_response_bytes: config.max_response_bytes,
@@ -345,12 +345,10 @@ pub(crate) fn transport_error(error: reqwest::Error) -> Error {
     } else {
         (ErrorKind::Transport, "failed")
     };
-    // The URL is left out: a QingCloud URL carries the access key id and a signature.
+    // The URL is left out: a QingCloud URL carries the access key id and a signature. The
+    // reqwest error and the ones under it are the source, not repeated here.
     let error = error.without_url();
-    let detail = std::error::Error::source(&error)
-        .map(|s| format!(": {s}"))
-        .unwrap_or_default();
-    Error::transport(kind, format!("the request {what}{detail}"), sent).with_source(error)
+    Error::transport(kind, format!("the request {what}"), sent).with_source(error)
 }
 
 #[cfg(test)]
@@ -380,5 +378,43 @@ mod tests {
             assert!(text.contains(name) && text.contains(reason), "{text}");
             assert!(!text.contains("a\nb"), "the value is not shown: {text}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_says_each_level_once() {
+        let transport = Transport::new(&TransportConfig::default()).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        drop(listener);
+        let request = WireRequest {
+            method: http::Method::GET,
+            url: reqwest::Url::parse(&format!("http://{address}/")).unwrap(),
+            headers: Vec::new(),
+            body: None,
+        };
+        let error = transport
+            .send(request, Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+        assert_eq!(error.to_string(), "the request could not connect");
+        let mut levels = vec![error.to_string()];
+        let mut cause = std::error::Error::source(&error);
+        while let Some(e) = cause {
+            levels.push(e.to_string());
+            cause = e.source();
+        }
+        assert!(levels.len() > 1, "the connection error is kept: {levels:?}");
+        for pair in levels.windows(2) {
+            assert!(
+                !pair[0].contains(&pair[1]),
+                "`{}` repeats its cause `{}`",
+                pair[0],
+                pair[1]
+            );
+        }
+        let report = error.report().to_string();
+        assert_eq!(report, levels.join(": "));
+        assert!(report.to_lowercase().contains("refused"), "{report}");
     }
 }

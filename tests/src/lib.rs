@@ -59,7 +59,7 @@ pub fn from_json<T: DeserializeOwned>(json: &str) -> T {
 pub fn expect_success<T>(result: Result<T, Error>) -> T {
     match result {
         Ok(value) => value,
-        Err(e) => panic!("the call failed: {e} ({e:?})"),
+        Err(e) => panic!("the call failed: {} ({e:?})", e.report()),
     }
 }
 

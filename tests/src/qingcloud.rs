@@ -57,7 +57,7 @@ impl crate::server::Harness for Harness {
             .build();
         match built {
             Ok(client) => client,
-            Err(e) => panic!("the test client does not build: {e}"),
+            Err(e) => panic!("the test client does not build: {}", e.report()),
         }
     }
 
