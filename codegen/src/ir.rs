@@ -1,13 +1,15 @@
 //! The intermediate representation between a spec and the emitted Rust: plain owned data in
 //! a deterministic order, holding final Rust names. Lowering builds it from the OpenAPI
-//! document; emitters read only this.
+//! document; emitters read only this. Every type serialises (the IR snapshot tests write
+//! lowered fixtures as JSON), leaving out empty documentation and checks.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::diagnostics::Pointer;
 
 /// One service: one spec file, one generated crate.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Service {
     /// Spec file relative to the workspace root (`spec/huaweicloud/css.yaml`).
     pub spec_file: String,
@@ -49,7 +51,7 @@ pub struct Service {
 
 /// A waiter on a resource's state, from the spec's root `x-waiters`: the operation that
 /// shows the resource, and what its answer means.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Waiter {
     /// The spec's name of the waiter (`ClusterAvailable`).
     pub name: String,
@@ -87,7 +89,7 @@ pub struct Waiter {
 }
 
 /// One rule of a waiter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Acceptor {
     /// JSON pointer into the polled answer.
     pub pointer: String,
@@ -98,7 +100,7 @@ pub struct Acceptor {
 }
 
 /// What a state means for a wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
     /// Done, and it succeeded.
     Success,
@@ -109,7 +111,7 @@ pub enum Verdict {
 }
 
 /// How an operation that leads into a waiter gets the resource id to wait on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaiterRef {
     /// The waiter's name.
     pub waiter: String,
@@ -118,7 +120,7 @@ pub struct WaiterRef {
 }
 
 /// Where a waited-on resource's id comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum WaiterId {
     /// The operation's own (required, string) parameter of this Rust name.
     Param(String),
@@ -164,7 +166,7 @@ impl Service {
 }
 
 /// The operation that tells how an asynchronous job is doing, and how to read its answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobPoller {
     /// The operationId of the job-information operation (`ShowJob`).
     pub operation: String,
@@ -187,7 +189,7 @@ pub struct JobPoller {
 }
 
 /// How a paged list operation pages (`x-pagination`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pagination {
     /// What the cursor counts.
     pub style: PageStyle,
@@ -206,7 +208,7 @@ pub struct Pagination {
 }
 
 /// What a page cursor counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PageStyle {
     /// The offset of the page's first item, the list's first item being at `first` (0, or 1
     /// where the service counts positions from 1).
@@ -224,7 +226,7 @@ pub enum PageStyle {
 }
 
 /// A parameter or body field that pagination sets or reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageParam {
     /// Rust name of the parameter, or of the field of the request body.
     pub name: String,
@@ -237,7 +239,7 @@ pub struct PageParam {
 }
 
 /// A field of an answer (or of an item) that pagination reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResponseField {
     /// Rust name of the field.
     pub name: String,
@@ -248,7 +250,7 @@ pub struct ResponseField {
 }
 
 /// Where the marker of the next page comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum MarkerSource {
     /// A field of the answer.
     Response(ResponseField),
@@ -257,7 +259,7 @@ pub enum MarkerSource {
 }
 
 /// The field of an operation's answer that holds the id of the job it started (`x-job`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobRef {
     /// Rust name of the field.
     pub field: String,
@@ -270,7 +272,7 @@ pub struct JobRef {
 }
 
 /// A documented error code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ErrorCodeDef {
     /// The code (`DBS.280234`).
     pub code: String,
@@ -281,7 +283,7 @@ pub struct ErrorCodeDef {
 }
 
 /// The wire protocol of a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Protocol {
     /// Huawei Cloud REST: path, query and JSON body, signed with AK/SK or a token.
     HuaweiRest,
@@ -290,7 +292,7 @@ pub enum Protocol {
 }
 
 /// Which common parameters the client fills from its configuration.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ClientSettings {
     /// The Huawei `{project_id}` path segment.
     pub project_id: bool,
@@ -301,7 +303,7 @@ pub struct ClientSettings {
 }
 
 /// A tag (one chapter of the source document).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tag {
     /// Tag name as in the spec.
     pub name: String,
@@ -310,18 +312,21 @@ pub struct Tag {
 }
 
 /// Documentation carried from the spec to rustdoc.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Docs {
     /// One-line summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Longer description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Notes on where the source document is wrong and what the spec chose.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errata: Vec<String>,
 }
 
 /// A named Rust type generated from a schema.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
@@ -339,7 +344,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(Vec<Field>),
@@ -350,7 +355,7 @@ pub enum TypeKind {
 }
 
 /// A struct field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Field {
     /// Rust name (may be a raw identifier).
     pub name: String,
@@ -367,11 +372,12 @@ pub struct Field {
     /// Whether the value is a secret (redacted from `Debug`).
     pub secret: bool,
     /// Client-side checks of the value.
+    #[serde(skip_serializing_if = "Checks::is_empty")]
     pub checks: Checks,
 }
 
 /// A variant of a string enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Variant {
     /// Rust name.
     pub name: String,
@@ -380,7 +386,7 @@ pub struct Variant {
 }
 
 /// A reference to a type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum TypeRef {
     /// A string.
     String,
@@ -425,34 +431,47 @@ impl TypeRef {
 }
 
 /// Client-side checks of a value, from the schema's constraint keywords.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Checks {
     /// Inclusive lower bound of a number.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     /// Inclusive upper bound of a number.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     /// Whether `minimum` is exclusive.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exclusive_minimum: bool,
     /// Whether `maximum` is exclusive.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exclusive_maximum: bool,
     /// Minimum length of a string, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<usize>,
     /// Maximum length of a string, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
     /// Regular expression a string must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// Minimum number of items of a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_items: Option<usize>,
     /// Maximum number of items of a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<usize>,
     /// The allowed values of an integer (an integer `enum`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<i64>>,
     /// A number the value must be a multiple of.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_of: Option<f64>,
     /// The documented format of the value in words (`x-format`), named by the errors of
     /// the other checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// Checks of each item of a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Checks>>,
 }
 
@@ -464,7 +483,7 @@ impl Checks {
 }
 
 /// HTTP methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum HttpMethod {
     /// GET
     Get,
@@ -503,7 +522,7 @@ impl HttpMethod {
 }
 
 /// One API operation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Operation {
     /// The spec's `operationId` (PascalCase), also the prefix of its type names.
     pub id: String,
@@ -564,7 +583,7 @@ pub struct Operation {
 }
 
 /// Where a parameter travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ParamLocation {
     /// A `{name}` segment of the path.
     Path,
@@ -575,7 +594,7 @@ pub enum ParamLocation {
 }
 
 /// How a parameter's value is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ParamStyle {
     /// The value's text (lists as repeated keys for Huawei).
     Plain,
@@ -586,7 +605,7 @@ pub enum ParamStyle {
 }
 
 /// A parameter the caller sets.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Param {
     /// Rust name.
     pub name: String,
@@ -603,13 +622,14 @@ pub struct Param {
     /// Documentation.
     pub docs: Docs,
     /// Client-side checks.
+    #[serde(skip_serializing_if = "Checks::is_empty")]
     pub checks: Checks,
     /// Whether the value is a secret.
     pub secret: bool,
 }
 
 /// A parameter filled from client configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SettingParam {
     /// Which setting.
     pub setting: Setting,
@@ -620,7 +640,7 @@ pub struct SettingParam {
 }
 
 /// The client settings a parameter can be lifted into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Setting {
     /// Huawei project id.
     ProjectId,
@@ -631,7 +651,7 @@ pub enum Setting {
 }
 
 /// A JSON request body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Body {
     /// Type of the body.
     pub ty: TypeRef,
@@ -644,7 +664,7 @@ pub struct Body {
 }
 
 /// What an operation returns on success.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Output {
     /// No body (or none documented).
     Empty {
@@ -668,7 +688,7 @@ pub enum Output {
 }
 
 /// One request example: values for parameters and body sharing an example name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequestExample {
     /// Example name.
     pub name: String,
@@ -681,10 +701,17 @@ pub struct RequestExample {
 }
 
 /// An example of the spec, with the type it decodes into.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Example {
     /// JSON pointer of the example's `value`.
     pub pointer: Pointer,
     /// Type the example decodes into.
     pub ty: TypeRef,
+}
+
+/// A spec location serialises as its text (`#/paths/~1v3~1jobs/get`).
+impl Serialize for Pointer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }

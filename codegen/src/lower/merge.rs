@@ -14,7 +14,7 @@ use crate::diagnostics::Pointer;
 use crate::ir::{Output, Service, TypeDef, TypeKind, TypeRef};
 
 /// A group of identical types merged into one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MergedGroup {
     /// The name the group is generated under.
     pub canonical: String,
