@@ -2,16 +2,12 @@
 //! `--language` flags, the client built from them and the library's credential chain, and
 //! the [`Program`] that generated CLI crates define.
 
-use std::ffi::OsString;
-use std::marker::PhantomData;
-
-use clap::{Arg, ArgMatches, Command};
+use clap::{Arg, ArgMatches};
 use clouddb_runtime::huawei::{self, ClientBuilder, Huawei};
 use clouddb_runtime::Service;
 
-use crate::command::{Common, Detail};
-use crate::exit::Exit;
-use crate::run::{self, VendorCli};
+use crate::command::Common;
+use crate::run::{CliVendor, VendorCli};
 
 /// A call of a Huawei Cloud operation.
 pub type Call = crate::Call<Huawei>;
@@ -27,43 +23,11 @@ else the file ~/.huaweicloud/credentials (or the one HUAWEICLOUD_SDK_CREDENTIALS
 Without a project id, the region's project is looked up in IAM.";
 
 /// The command-line client of the Huawei Cloud service `S`.
-pub struct Program<S> {
-    service: &'static ServiceCli,
-    client: PhantomData<fn() -> S>,
-}
+pub type Program<S> = crate::ServiceProgram<S>;
 
-impl<S> Program<S> {
-    /// The program of a service's table.
-    pub const fn new(service: &'static ServiceCli) -> Self {
-        Self {
-            service,
-            client: PhantomData,
-        }
-    }
-}
-
-impl<S> std::fmt::Debug for Program<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Program").field(&self.service.bin).finish()
-    }
-}
-
-impl<S: Service<Vendor = Huawei>> crate::Program for Program<S> {
-    fn name(&self) -> &'static str {
-        crate::service_name(self.service.bin)
-    }
-
-    fn about(&self) -> &'static str {
-        self.service.about
-    }
-
-    fn command(&self, bin: &str, full: bool) -> Command {
-        let detail = if full { Detail::All } else { Detail::Names };
-        run::command(self.service, bin, &vendor::<S>(), detail)
-    }
-
-    fn run(&self, bin: &str, args: Vec<OsString>) -> Exit {
-        run::run(self.service, bin, vendor::<S>(), args)
+impl CliVendor for Huawei {
+    fn cli<S: Service<Vendor = Self>>() -> VendorCli<Self> {
+        vendor::<S>()
     }
 }
 

@@ -40,6 +40,7 @@ pub use call::{Call, IdFrom, LocalFuture, WaitFn};
 pub use clouddb_runtime::SecretFields;
 pub use exit::{Exit, Failure};
 pub use program::{main, main_all, Program};
+pub use run::{CliVendor, ServiceProgram};
 
 /// A service's name in the all-in-one program: its program's name without `clouddb-`.
 pub(crate) fn service_name(bin: &'static str) -> &'static str {

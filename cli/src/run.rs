@@ -1,9 +1,12 @@
 //! The main loop of every command-line client: parse the flags, build the call, build the
 //! client, send (or sign without sending), print, and exit with the outcome's status.
 
+use std::ffi::OsString;
+use std::marker::PhantomData;
+
 use clap::{Arg, ArgMatches, Command};
 use clouddb_runtime::client::Client;
-use clouddb_runtime::Vendor;
+use clouddb_runtime::{Service, Vendor};
 
 use crate::args::Args;
 use crate::call::Plan;
@@ -12,8 +15,61 @@ use crate::exit::{Exit, Failure};
 use crate::output::{print_failure, print_outcome};
 use crate::ServiceCli;
 
+/// A vendor whose services have command-line clients: what it adds to the shared main loop
+/// for the service `S`.
+pub trait CliVendor: Vendor + Sized {
+    /// Its flags, credentials help and client builder.
+    #[doc(hidden)]
+    fn cli<S: Service<Vendor = Self>>() -> VendorCli<Self>;
+}
+
+/// The command-line client of the service `S` (`clouddb_cli::huawei::Program` and
+/// `clouddb_cli::qingcloud::Program` name it for each vendor).
+pub struct ServiceProgram<S: Service> {
+    service: &'static ServiceCli<S::Vendor>,
+    client: PhantomData<fn() -> S>,
+}
+
+impl<S: Service> ServiceProgram<S> {
+    /// The program of a service's table.
+    pub const fn new(service: &'static ServiceCli<S::Vendor>) -> Self {
+        Self {
+            service,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<S: Service> std::fmt::Debug for ServiceProgram<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Program").field(&self.service.bin).finish()
+    }
+}
+
+impl<S: Service> crate::Program for ServiceProgram<S>
+where
+    S::Vendor: CliVendor,
+{
+    fn name(&self) -> &'static str {
+        crate::service_name(self.service.bin)
+    }
+
+    fn about(&self) -> &'static str {
+        self.service.about
+    }
+
+    fn command(&self, bin: &str, full: bool) -> Command {
+        let detail = if full { Detail::All } else { Detail::Names };
+        command(self.service, bin, &S::Vendor::cli::<S>(), detail)
+    }
+
+    fn run(&self, bin: &str, args: Vec<OsString>) -> Exit {
+        run(self.service, bin, S::Vendor::cli::<S>(), args)
+    }
+}
+
 /// What a vendor adds to the shared main loop.
-pub(crate) struct VendorCli<V> {
+pub struct VendorCli<V> {
     /// Its global flags (region, zone, endpoint, ...).
     pub(crate) flags: Vec<Arg>,
     /// Where its credentials come from, for `--help`.
