@@ -81,6 +81,16 @@ pub(crate) fn paragraphs(docs: &Docs) -> Vec<String> {
     parts
 }
 
+/// A count and its noun, singular or plural as the count asks: `1 operation`, `2 operations`.
+/// Every noun the generator counts has a regular plural in `s`.
+pub(crate) fn counted(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// `#[doc]` attributes for paragraphs, or a fallback sentence when there are none.
 pub(crate) fn doc_block(parts: &[String], fallback: &str) -> TokenStream {
     if parts.is_empty() {
@@ -102,6 +112,13 @@ mod tests {
         );
         assert_eq!(escape("use `<a>` or <a>"), "use `<a>` or \\<a\\>");
         assert_eq!(escape("odd ` tick <x>"), "odd \\` tick \\<x\\>");
+    }
+
+    #[test]
+    fn counts_are_singular_only_for_one() {
+        assert_eq!(counted(0, "type"), "0 types");
+        assert_eq!(counted(1, "operation"), "1 operation");
+        assert_eq!(counted(2, "operation"), "2 operations");
     }
 
     #[test]

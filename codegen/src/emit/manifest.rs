@@ -5,6 +5,7 @@
 use crate::ir::{Protocol, Service};
 
 use super::conformance;
+use super::docs::counted;
 use super::features::{self, Features};
 
 /// The one-line header of every generated file, in the file's comment syntax.
@@ -81,7 +82,8 @@ fn features_toml(service: &Service, features: &Features) -> String {
             .map(|d| format!(": {}", d.trim().trim_end_matches('.')))
             .unwrap_or_default();
         out.push_str(&format!(
-            "# {count} operation(s){}\n{tag} = [{}]\n",
+            "# {}{}\n{tag} = [{}]\n",
+            counted(count, "operation"),
             description.replace('\n', " "),
             quoted(&mut features.enables.get(tag).into_iter().flatten())
         ));
@@ -98,11 +100,11 @@ pub(crate) fn lib_rs(service: &Service, features: &Features) -> String {
         doc.push(String::new());
     }
     doc.push(format!(
-        "Generated from `{}` (source document version `{}`): {} operation(s), {} type(s).",
+        "Generated from `{}` (source document version `{}`): {}, {}.",
         service.spec_file,
         service.version,
-        service.operations.len(),
-        service.types.len()
+        counted(service.operations.len(), "operation"),
+        counted(service.types.len(), "type")
     ));
     doc.push(String::new());
     doc.extend(usage_example(service));
@@ -161,7 +163,7 @@ fn features_doc(service: &Service, features: &Features) -> Vec<String> {
             ),
             None => String::new(),
         };
-        lines.push(format!("- `{tag}`: {count} operation(s){also}"));
+        lines.push(format!("- `{tag}`: {}{also}", counted(count, "operation")));
     }
     lines
 }

@@ -3,7 +3,7 @@
 //!
 //! Control-plane API of Huawei Cloud Search Service (Elasticsearch, OpenSearch and Logstash clusters): clusters and their scaling, flavors and images, snapshots, custom dictionaries, tags, public and Kibana access, load balancers, VPC endpoints, certificates, logs, configuration files, Logstash pipelines and templates, and AI operations checks.
 //!
-//! Generated from `spec/huaweicloud/css.yaml` (source document version `3.1.219`): 120 operation(s), 271 type(s).
+//! Generated from `spec/huaweicloud/css.yaml` (source document version `3.1.219`): 120 operations, 271 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_css::Error> {
@@ -22,19 +22,19 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `clusters`: 32 operation(s)
-//! - `flavors`: 5 operation(s)
-//! - `tags`: 5 operation(s)
-//! - `logstash`: 22 operation(s) (enables `clusters`, whose job operation `send_and_wait` uses)
-//! - `public-access`: 5 operation(s)
-//! - `kibana-public-access`: 5 operation(s)
-//! - `load-balancers`: 6 operation(s)
-//! - `vpc-endpoints`: 5 operation(s)
-//! - `logs`: 10 operation(s)
-//! - `configuration`: 3 operation(s)
-//! - `ai-ops`: 8 operation(s)
-//! - `snapshots`: 11 operation(s)
-//! - `thesaurus`: 3 operation(s)
+//! - `clusters`: 32 operations
+//! - `flavors`: 5 operations
+//! - `tags`: 5 operations
+//! - `logstash`: 22 operations (enables `clusters`, whose job operation `send_and_wait` uses)
+//! - `public-access`: 5 operations
+//! - `kibana-public-access`: 5 operations
+//! - `load-balancers`: 6 operations
+//! - `vpc-endpoints`: 5 operations
+//! - `logs`: 10 operations
+//! - `configuration`: 3 operations
+//! - `ai-ops`: 8 operations
+//! - `snapshots`: 11 operations
+//! - `thesaurus`: 3 operations
 
 #![warn(missing_docs)]
 

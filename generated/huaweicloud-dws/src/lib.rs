@@ -3,7 +3,7 @@
 //!
 //! Control-plane API of the GaussDB(DWS) data warehouse service: clusters and their lifecycle, scaling and data redistribution, snapshots, disaster recovery, logical clusters, connections, configurations, upgrades and tags, and the jobs they start; monitoring, alarms and events, workload management, database users and their privileges, data sources, logs and operational tasks.
 //!
-//! Generated from `spec/huaweicloud/dws.yaml` (source document version `3.1.219`): 217 operation(s), 585 type(s).
+//! Generated from `spec/huaweicloud/dws.yaml` (source document version `3.1.219`): 217 operations, 585 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_dws::Error> {
@@ -22,30 +22,30 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `clusters`: 31 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `availability-zones`: 1 operation(s)
-//! - `quotas`: 1 operation(s)
-//! - `configurations`: 5 operation(s)
-//! - `tags`: 5 operation(s)
-//! - `encryption`: 3 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `upgrades`: 3 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `jobs`: 2 operation(s)
-//! - `connections`: 13 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `scaling`: 22 operation(s) (enables `clusters`, `jobs`, whose job operation `send_and_wait` uses)
-//! - `logical-clusters`: 17 operation(s)
-//! - `snapshots`: 14 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `disaster-recovery`: 13 operation(s)
-//! - `host-monitoring`: 5 operation(s)
-//! - `monitoring`: 5 operation(s)
-//! - `audit-logs`: 1 operation(s)
-//! - `logs`: 3 operation(s)
-//! - `alarms`: 7 operation(s)
-//! - `events`: 6 operation(s)
-//! - `database-users`: 16 operation(s)
-//! - `data-sources`: 4 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `workload`: 29 operation(s)
-//! - `operational-tasks`: 10 operation(s)
-//! - `databases`: 1 operation(s)
+//! - `clusters`: 31 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `availability-zones`: 1 operation
+//! - `quotas`: 1 operation
+//! - `configurations`: 5 operations
+//! - `tags`: 5 operations
+//! - `encryption`: 3 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `upgrades`: 3 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `jobs`: 2 operations
+//! - `connections`: 13 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `scaling`: 22 operations (enables `clusters`, `jobs`, whose job operation `send_and_wait` uses)
+//! - `logical-clusters`: 17 operations
+//! - `snapshots`: 14 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `disaster-recovery`: 13 operations
+//! - `host-monitoring`: 5 operations
+//! - `monitoring`: 5 operations
+//! - `audit-logs`: 1 operation
+//! - `logs`: 3 operations
+//! - `alarms`: 7 operations
+//! - `events`: 6 operations
+//! - `database-users`: 16 operations
+//! - `data-sources`: 4 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `workload`: 29 operations
+//! - `operational-tasks`: 10 operations
+//! - `databases`: 1 operation
 
 #![warn(missing_docs)]
 

@@ -3,7 +3,7 @@
 //!
 //! Control-plane API of GaussDB(for MySQL), Huawei Cloud's MySQL-compatible cloud-native database: the engine-version and flavor catalogues; instances and their nodes, storage, network and settings; backups and restores; parameter templates; quotas; database proxies; error, slow and audit logs; tags; database users and databases; SQL throttling rules; the task center for asynchronous and scheduled jobs; intelligent diagnosis; and the HTAP standard (StarRocks) and lite (ClickHouse) editions with their data synchronization. It also covers the deprecated API of chapter 5, each operation pointing to its replacement, and the table of error codes (appendix A.3).
 //!
-//! Generated from `spec/huaweicloud/gaussdb-mysql.yaml` (source document version `01 (2024-09-11)`): 322 operation(s), 1109 type(s).
+//! Generated from `spec/huaweicloud/gaussdb-mysql.yaml` (source document version `01 (2024-09-11)`): 322 operations, 1109 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_gaussdb_mysql::Error> {
@@ -22,26 +22,26 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `engine-versions`: 2 operation(s)
-//! - `flavors`: 2 operation(s)
-//! - `instances`: 73 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `backups`: 27 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `parameter-templates`: 16 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `quotas`: 9 operation(s)
-//! - `proxy`: 35 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `logs`: 24 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `tags`: 3 operation(s)
-//! - `database-users`: 7 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `databases`: 6 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `sql-throttling`: 6 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `jobs`: 8 operation(s)
-//! - `diagnostics`: 9 operation(s)
-//! - `htap-standard`: 51 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `htap-lite`: 28 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `hot-cold-separation`: 1 operation(s)
-//! - `traffic-management`: 7 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `multi-tenancy`: 2 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `online-ddl`: 6 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `engine-versions`: 2 operations
+//! - `flavors`: 2 operations
+//! - `instances`: 73 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `backups`: 27 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `parameter-templates`: 16 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `quotas`: 9 operations
+//! - `proxy`: 35 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `logs`: 24 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `tags`: 3 operations
+//! - `database-users`: 7 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `databases`: 6 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `sql-throttling`: 6 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `jobs`: 8 operations
+//! - `diagnostics`: 9 operations
+//! - `htap-standard`: 51 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `htap-lite`: 28 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `hot-cold-separation`: 1 operation
+//! - `traffic-management`: 7 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `multi-tenancy`: 2 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `online-ddl`: 6 operations (enables `jobs`, whose job operation `send_and_wait` uses)
 
 #![warn(missing_docs)]
 

@@ -3,7 +3,7 @@
 //!
 //! Cluster operations of QingCloud MySQL Plus (an AppCenter application), sent through QingCloud's action-style IaaS API: clusters and their nodes (describe, add, delete, resize, start, stop, restart, cease, recover, network and public IPs, environment, monitoring), application versions and upgrades, the jobs cluster operations start, and every custom service of MySQL Plus (database users, primary and read-only nodes, SSL, standby clusters, migration, log server, Zabbix, restarting and rebuilding nodes, ClickHouse users), each a typed operation.
 //!
-//! Generated from `spec/qingcloud/mysql-plus.yaml` (source document version `2024`): 52 operation(s), 83 type(s).
+//! Generated from `spec/qingcloud/mysql-plus.yaml` (source document version `2024`): 52 operations, 83 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), qingcloud_mysql_plus::Error> {
@@ -21,11 +21,11 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `clusters`: 23 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `apps`: 7 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `monitoring`: 1 operation(s)
-//! - `jobs`: 2 operation(s)
-//! - `cluster-services`: 19 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `clusters`: 23 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `apps`: 7 operations (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `monitoring`: 1 operation
+//! - `jobs`: 2 operations
+//! - `cluster-services`: 19 operations (enables `jobs`, whose job operation `send_and_wait` uses)
 
 #![warn(missing_docs)]
 

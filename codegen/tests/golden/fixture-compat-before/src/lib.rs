@@ -3,7 +3,7 @@
 //!
 //! A widget service whose answer gains an enum value and a field.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/compat-before.yaml` (source document version `1`): 1 operation(s), 2 type(s).
+//! Generated from `codegen/tests/fixtures/good/fixture/compat-before.yaml` (source document version `1`): 1 operation, 2 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_compat_before::Error> {
@@ -22,7 +22,7 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `widgets`: 1 operation(s)
+//! - `widgets`: 1 operation
 
 #![warn(missing_docs)]
 

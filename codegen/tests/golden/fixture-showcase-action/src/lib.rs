@@ -3,7 +3,7 @@
 //!
 //! A made-up QingCloud-style service that exercises the action-style features of the generator: constant query pairs in the path key, dot-indexed lists of values and of objects, JSON-valued query parameters and ret_code errors.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/showcase-action.yaml` (source document version `1`): 3 operation(s), 9 type(s).
+//! Generated from `codegen/tests/fixtures/good/fixture/showcase-action.yaml` (source document version `1`): 3 operations, 9 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_showcase_action::Error> {
@@ -21,7 +21,7 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `nodes`: 3 operation(s)
+//! - `nodes`: 3 operations
 
 #![warn(missing_docs)]
 

@@ -3,7 +3,7 @@
 //!
 //! A made-up Huawei-style service that exercises every feature of the generator, so that the golden crate generated from it is compiled and tested even where the vendor specs do not use a feature yet.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/showcase-rest.yaml` (source document version `1`): 8 operation(s), 18 type(s).
+//! Generated from `codegen/tests/fixtures/good/fixture/showcase-rest.yaml` (source document version `1`): 8 operations, 18 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_showcase_rest::Error> {
@@ -22,7 +22,7 @@
 //!
 //! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
 //!
-//! - `widgets`: 8 operation(s)
+//! - `widgets`: 8 operations
 
 #![warn(missing_docs)]
 
