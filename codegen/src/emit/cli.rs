@@ -60,16 +60,15 @@ pub(crate) fn bin_name(service: &Service) -> String {
 }
 
 fn cargo_toml(service: &Service) -> String {
-    let description = format!(
+    let description = super::manifest::toml_string(&format!(
         "Command-line client of the {} API, generated from {}.",
         service.title, service.spec_file
-    )
-    .replace('"', "'");
+    ));
     format!(
         r#"{header}[package]
 name = "{name}"
 version = "0.1.0"
-description = "{description}"
+description = {description}
 edition.workspace = true
 license.workspace = true
 rust-version.workspace = true

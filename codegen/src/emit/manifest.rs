@@ -18,16 +18,15 @@ pub fn header(comment: &str, service: &Service) -> String {
 
 /// The crate's `Cargo.toml`.
 pub(crate) fn cargo_toml(service: &Service, features: &Features) -> String {
-    let description = format!(
+    let description = toml_string(&format!(
         "Typed client for the {} API, generated from {}.",
         service.title, service.spec_file
-    )
-    .replace('"', "'");
+    ));
     format!(
         r#"{header}[package]
 name = "{name}"
 version = "0.1.0"
-description = "{description}"
+description = {description}
 edition.workspace = true
 license.workspace = true
 rust-version.workspace = true
@@ -53,6 +52,30 @@ required-features = ["{full}"]
         features = features_toml(service, features),
         full = features::FULL,
     )
+}
+
+/// `text` as a TOML basic string, quotes included: `"` and `\` are escaped, and so are
+/// control characters (by their short escape where TOML has one), as TOML requires.
+pub(crate) fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() && u32::from(c) <= 0x7f => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The `[features]` table: one feature per tag, `full` for all of them (the default).
@@ -222,4 +245,23 @@ pub(crate) fn conformance_root(service: &Service) -> String {
         header("//", service),
         service.crate_name
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_strings_escape_quotes_backslashes_and_control_characters() {
+        assert_eq!(toml_string("plain"), r#""plain""#);
+        assert_eq!(
+            toml_string(r#"the "Cloud" API, C:\specs"#),
+            r#""the \"Cloud\" API, C:\\specs""#
+        );
+        assert_eq!(
+            toml_string("a\tb\nc\u{7f}d\u{1}"),
+            r#""a\tb\nc\u007Fd\u0001""#
+        );
+        assert_eq!(toml_string("Zürich"), "\"Zürich\"");
+    }
 }
