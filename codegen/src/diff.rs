@@ -66,10 +66,11 @@ mod report;
 mod rules;
 
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostics, SpecError};
 use crate::ir::Service;
-use crate::{lower_file, spec_files, GenerateError, Settings};
+use crate::{list_spec_files, lower_file, Settings, LIST_SPECS};
 
 pub use git::services_at_revision;
 pub use report::{Change, Report};
@@ -95,14 +96,24 @@ pub enum DiffError {
         errors: Vec<SpecError>,
     },
     /// Reading the working tree failed.
-    Io(String),
+    Io {
+        /// What was being done: `list the specs in`.
+        action: &'static str,
+        /// The file or folder it concerns.
+        path: PathBuf,
+        /// Why it failed.
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for DiffError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DiffError::Revision(message) | DiffError::Git(message) | DiffError::Io(message) => {
+            DiffError::Revision(message) | DiffError::Git(message) => {
                 write!(f, "error: {message}")
+            }
+            DiffError::Io { action, path, .. } => {
+                write!(f, "error: cannot {action} {}", path.display())
             }
             DiffError::Spec { side, errors } => {
                 writeln!(f, "error: the specs {side} do not lower:")?;
@@ -115,7 +126,14 @@ impl fmt::Display for DiffError {
     }
 }
 
-impl std::error::Error for DiffError {}
+impl std::error::Error for DiffError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DiffError::Io { source, .. } => Some(source),
+            DiffError::Revision(_) | DiffError::Git(_) | DiffError::Spec { .. } => None,
+        }
+    }
+}
 
 /// Compares the specs of `spec/` at `revision` of the git repository at the root with those
 /// of the working tree.
@@ -128,13 +146,12 @@ pub fn against_revision(settings: &Settings, revision: &str) -> Result<Report, D
 /// Lowers the specs of `spec/` in the working tree.
 pub fn working_tree_services(settings: &Settings) -> Result<Vec<Service>, DiffError> {
     let side = "in the working tree".to_owned();
-    let files = spec_files(settings, SPEC_DIR).map_err(|error| match error {
-        GenerateError::Spec(errors) => DiffError::Spec {
-            side: side.clone(),
-            errors,
-        },
-        GenerateError::Io(message) | GenerateError::Internal(message) => DiffError::Io(message),
-    })?;
+    let files =
+        list_spec_files(&settings.root, SPEC_DIR).map_err(|(path, source)| DiffError::Io {
+            action: LIST_SPECS,
+            path,
+            source,
+        })?;
     let mut diagnostics = Diagnostics::default();
     let mut services = Vec::new();
     for file in &files {

@@ -66,7 +66,15 @@ pub enum GenerateError {
     /// The specs have problems; all of them are listed.
     Spec(Vec<SpecError>),
     /// Reading or writing files failed.
-    Io(String),
+    Io {
+        /// What the generator was doing: `list the specs in`, `write the generated files
+        /// under`, …
+        action: &'static str,
+        /// The file or folder it concerns.
+        path: PathBuf,
+        /// Why it failed.
+        source: std::io::Error,
+    },
     /// The generator produced something invalid (a generator bug).
     Internal(String),
 }
@@ -80,28 +88,52 @@ impl fmt::Display for GenerateError {
                 }
                 write!(f, "{} problem(s) found in the specs", errors.len())
             }
-            GenerateError::Io(message) => write!(f, "error: {message}"),
+            GenerateError::Io { action, path, .. } => {
+                write!(f, "error: cannot {action} {}", path.display())
+            }
             GenerateError::Internal(message) => write!(f, "internal error: {message}"),
         }
     }
 }
 
-impl std::error::Error for GenerateError {}
+impl std::error::Error for GenerateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GenerateError::Io { source, .. } => Some(source),
+            GenerateError::Spec(_) | GenerateError::Internal(_) => None,
+        }
+    }
+}
+
+/// What `GenerateError::Io` and `DiffError::Io` say when a spec folder cannot be listed.
+pub(crate) const LIST_SPECS: &str = "list the specs in";
 
 /// The spec files of a spec folder, relative to the root, sorted.
 pub fn spec_files(settings: &Settings, spec_dir: &str) -> Result<Vec<String>, GenerateError> {
-    let dir = settings.root.join(spec_dir);
-    let io = |e: std::io::Error| GenerateError::Io(format!("{}: {e}", dir.display()));
+    list_spec_files(&settings.root, spec_dir).map_err(|(path, source)| GenerateError::Io {
+        action: LIST_SPECS,
+        path,
+        source,
+    })
+}
+
+/// [`spec_files`], failing with the folder that could not be read and why.
+pub(crate) fn list_spec_files(
+    root: &Path,
+    spec_dir: &str,
+) -> Result<Vec<String>, (PathBuf, std::io::Error)> {
+    let dir = root.join(spec_dir);
     let mut files = Vec::new();
-    for vendor in std::fs::read_dir(&dir).map_err(io)? {
-        let vendor = vendor.map_err(io)?.path();
+    for vendor in std::fs::read_dir(&dir).map_err(|e| (dir.clone(), e))? {
+        let vendor = vendor.map_err(|e| (dir.clone(), e))?.path();
         if !vendor.is_dir() {
             continue;
         }
-        for entry in std::fs::read_dir(&vendor).map_err(io)? {
-            let path = entry.map_err(io)?.path();
+        let in_vendor = |e: std::io::Error| (vendor.clone(), e);
+        for entry in std::fs::read_dir(&vendor).map_err(in_vendor)? {
+            let path = entry.map_err(in_vendor)?.path();
             if path.extension().is_some_and(|e| e == "yaml") {
-                files.push(relative(&settings.root, &path));
+                files.push(relative(root, &path));
             }
         }
     }
@@ -249,8 +281,13 @@ fn render(
 pub fn write_all(settings: &Settings) -> Result<Vec<String>, GenerateError> {
     let mut changed = Vec::new();
     for (target, files) in generate(settings)? {
-        let written = output::write(&settings.root, &target.out_dir, &files)
-            .map_err(|e| GenerateError::Io(e.to_string()))?;
+        let written = output::write(&settings.root, &target.out_dir, &files).map_err(|source| {
+            GenerateError::Io {
+                action: "write the generated files under",
+                path: settings.root.join(&target.out_dir),
+                source,
+            }
+        })?;
         changed.extend(written);
     }
     Ok(changed)
@@ -260,9 +297,43 @@ pub fn write_all(settings: &Settings) -> Result<Vec<String>, GenerateError> {
 pub fn check(settings: &Settings) -> Result<Vec<String>, GenerateError> {
     let mut differing = Vec::new();
     for (target, files) in generate(settings)? {
-        let drift = output::drift(&settings.root, &target.out_dir, &files)
-            .map_err(|e| GenerateError::Io(e.to_string()))?;
+        let drift = output::drift(&settings.root, &target.out_dir, &files).map_err(|source| {
+            GenerateError::Io {
+                action: "read the generated files under",
+                path: settings.root.join(&target.out_dir),
+                source,
+            }
+        })?;
         differing.extend(drift);
     }
     Ok(differing)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn an_unreadable_spec_folder_is_named_and_its_io_error_is_the_source() {
+        let root = std::env::temp_dir().join(format!("codegen-no-root-{}", std::process::id()));
+        let settings = Settings {
+            root: root.clone(),
+            targets: Vec::new(),
+        };
+        let error = spec_files(&settings, "spec").expect_err("the folder does not exist");
+        let folder = root.join("spec");
+        assert_eq!(
+            error.to_string(),
+            format!("error: cannot list the specs in {}", folder.display())
+        );
+        let source = error
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(
+            source.map(std::io::Error::kind),
+            Some(std::io::ErrorKind::NotFound)
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! `spec/`; `--check` only reports (and exits non-zero) when `generated/` is not fresh;
 //! `diff <rev>` reviews how the specs changed since a git revision.
 
+use std::error::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -116,10 +117,10 @@ fn generate(settings: &Settings, check: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("{}", chain(&error));
             match error {
                 GenerateError::Spec(_) => ExitCode::from(3),
-                GenerateError::Io(_) | GenerateError::Internal(_) => ExitCode::from(4),
+                GenerateError::Io { .. } | GenerateError::Internal(_) => ExitCode::from(4),
             }
         }
     }
@@ -145,11 +146,11 @@ fn review(settings: &Settings, revision: &str, accept_breaking: bool) -> ExitCod
             }
         }
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("{}", chain(&error));
             match error {
                 DiffError::Revision(_) => ExitCode::from(2),
                 DiffError::Spec { .. } => ExitCode::from(3),
-                DiffError::Git(_) | DiffError::Io(_) => ExitCode::from(4),
+                DiffError::Git(_) | DiffError::Io { .. } => ExitCode::from(4),
             }
         }
     }
@@ -197,6 +198,18 @@ fn lint(files: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// An error and its causes, `: ` between them: each level's `Display` says only its own
+/// part, so the chain is printed once, here.
+fn chain(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        text.push_str(&format!(": {error}"));
+        cause = error.source();
+    }
+    text
 }
 
 fn usage_error(message: &str) -> ExitCode {
