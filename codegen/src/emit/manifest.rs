@@ -201,10 +201,7 @@ fn usage_example(service: &Service) -> Vec<String> {
     ];
     match service.protocol {
         Protocol::HuaweiRest => {
-            let region = service
-                .endpoints
-                .first()
-                .map_or("cn-north-4", |(r, _)| r.as_str());
+            let region = example_region(service);
             lines.push(format!("    .region(\"{region}\")"));
             lines.push(format!(
                 "    .credentials({lib}::Credentials::ak_sk(\"my-access-key\", \"my-secret-key\"))"
@@ -217,7 +214,7 @@ fn usage_example(service: &Service) -> Vec<String> {
             lines.push(format!(
                 "    .credentials({lib}::Credentials::new(\"my-access-key\", \"my-secret-key\"))"
             ));
-            lines.push("    .zone(\"sh1a\")".to_owned());
+            lines.push(format!("    .zone(\"{EXAMPLE_ZONE}\")"));
         }
     }
     lines.push("    .build()?;".to_owned());
@@ -230,6 +227,29 @@ fn usage_example(service: &Service) -> Vec<String> {
     lines.push("# }".to_owned());
     lines.push("```".to_owned());
     lines
+}
+
+/// The Huawei Cloud region most users know, used in examples when the service has it.
+const COMMON_REGION: &str = "cn-north-4";
+
+/// The QingCloud zone of the examples: the one the spec's `x-zones` says most of the
+/// vendor's examples use (the IR does not carry the zone list, so it is named here).
+const EXAMPLE_ZONE: &str = "pek3b";
+
+/// The region of the crate-doc example: [`COMMON_REGION`] when the service lists it, else
+/// the region of the spec's default host, else the first listed. Not simply the first
+/// listed, which is alphabetical (`ae-ad-1`) and rarely the one a reader uses.
+fn example_region(service: &Service) -> &str {
+    let listed = |region: &str| service.endpoints.iter().any(|(r, _)| r == region);
+    if listed(COMMON_REGION) || service.endpoints.is_empty() {
+        return COMMON_REGION;
+    }
+    service
+        .endpoints
+        .iter()
+        .find(|(_, host)| *host == service.default_host)
+        .or(service.endpoints.first())
+        .map_or(COMMON_REGION, |(region, _)| region.as_str())
 }
 
 /// The conformance test root, which includes the generated cases.

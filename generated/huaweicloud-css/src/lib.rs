@@ -8,7 +8,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_css::Error> {
 //! let client = huaweicloud_css::Client::builder()
-//!     .region("ae-ad-1")
+//!     .region("cn-north-4")
 //!     .credentials(huaweicloud_css::Credentials::ak_sk("my-access-key", "my-secret-key"))
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .build()?;

@@ -8,7 +8,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_gaussdb_mysql::Error> {
 //! let client = huaweicloud_gaussdb_mysql::Client::builder()
-//!     .region("af-south-1")
+//!     .region("cn-north-4")
 //!     .credentials(huaweicloud_gaussdb_mysql::Credentials::ak_sk("my-access-key", "my-secret-key"))
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .build()?;

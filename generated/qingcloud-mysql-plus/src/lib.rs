@@ -9,7 +9,7 @@
 //! # async fn example() -> Result<(), qingcloud_mysql_plus::Error> {
 //! let client = qingcloud_mysql_plus::Client::builder()
 //!     .credentials(qingcloud_mysql_plus::Credentials::new("my-access-key", "my-secret-key"))
-//!     .zone("sh1a")
+//!     .zone("pek3b")
 //!     .build()?;
 //! let response = client.add_analysis_user().cluster("cl-ouhutv70").send().await?;
 //! println!("HTTP {}: {:?}", response.status(), response.body());

@@ -9,7 +9,7 @@
 //! # async fn example() -> Result<(), fixture_showcase_action::Error> {
 //! let client = fixture_showcase_action::Client::builder()
 //!     .credentials(fixture_showcase_action::Credentials::new("my-access-key", "my-secret-key"))
-//!     .zone("sh1a")
+//!     .zone("pek3b")
 //!     .build()?;
 //! let response = client.add_cluster_nodes().cluster("cl-abc").node_count(2).send().await?;
 //! println!("HTTP {}: {:?}", response.status(), response.body());
