@@ -3,7 +3,9 @@
 //! job). These read the already lowered operations and types, so every name they mention
 //! is checked against what the generated code will have.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::extensions::{JobPollerSpec, PageStyleSpec, PaginationSpec};
 
 use super::Lowerer;
 use crate::diagnostics::Pointer;
@@ -12,30 +14,6 @@ use crate::ir::{
     ResponseField, TypeKind, TypeRef,
 };
 
-/// The keys `x-pagination` may have.
-const PAGINATION_KEYS: [&str; 9] = [
-    "style",
-    "first",
-    "cursor",
-    "limit",
-    "items",
-    "total",
-    "first-page",
-    "next-marker",
-    "next-marker-from-last-item",
-];
-
-/// The keys `x-job-poller` may have.
-const POLLER_KEYS: [&str; 7] = [
-    "operation",
-    "job-id-parameter",
-    "status",
-    "succeeded",
-    "failed",
-    "progress",
-    "failure-reason",
-];
-
 impl Lowerer<'_> {
     /// Reads `x-pagination` and `x-job` of every operation.
     pub(crate) fn lower_lists_and_jobs(&mut self, operations: &mut [Operation]) {
@@ -43,10 +21,16 @@ impl Lowerer<'_> {
             let at = op.pointer.clone();
             let node = self.doc.node(&at).cloned().unwrap_or(Value::Null);
             if let Some(value) = node.get("x-pagination") {
-                op.pagination = self.lower_pagination(op, value, &at.join("x-pagination"));
+                let at = at.join("x-pagination");
+                op.pagination = self
+                    .extension::<PaginationSpec>(&at, value)
+                    .and_then(|spec| self.lower_pagination(op, spec, &at));
             }
             if let Some(value) = node.get("x-job") {
-                op.job = self.lower_job_ref(op, value, &at.join("x-job"));
+                let at = at.join("x-job");
+                op.job = self
+                    .extension::<String>(&at, value)
+                    .and_then(|field| self.lower_job_ref(op, &field, &at));
             }
         }
     }
@@ -115,30 +99,41 @@ impl Lowerer<'_> {
     /// Reads the root `x-job-poller`.
     pub(crate) fn lower_job_poller(&mut self, operations: &[Operation]) -> Option<JobPoller> {
         let at = Pointer::root().join("x-job-poller");
-        let value = self.doc.raw.get("x-job-poller")?.clone();
-        let map = self.extension_map(&value, &at, &POLLER_KEYS)?;
-        let operation = self.required_text(&map, "operation", &at)?;
-        let id_param = self.required_text(&map, "job-id-parameter", &at)?;
+        let value = self.doc.raw.get("x-job-poller")?;
+        let spec = self.extension::<JobPollerSpec>(&at, value)?;
         let (poller, param, id_is_list, answer) = self.poll_operation(
             operations,
-            &operation,
-            &id_param,
+            &spec.operation,
+            &spec.job_id_parameter,
             &at.join("operation"),
             &at.join("job-id-parameter"),
         )?;
-        let status = self.required_text(&map, "status", &at)?;
-        self.check_answer_pointer(&answer, &status, &at.join("status"));
-        let mut optional_pointer = |key: &str| {
-            let text = map.get(key).and_then(Value::as_str).map(str::to_owned);
-            if let Some(pointer) = &text {
+        self.check_answer_pointer(&answer, &spec.status, &at.join("status"));
+        for (key, pointer) in [
+            ("progress", &spec.progress),
+            ("failure-reason", &spec.failure_reason),
+        ] {
+            if let Some(pointer) = pointer {
                 self.check_answer_pointer(&answer, pointer, &at.join(key));
             }
-            text
-        };
-        let progress = optional_pointer("progress");
-        let failure_reason = optional_pointer("failure-reason");
-        let succeeded = self.text_list(&map, "succeeded", &at)?;
-        let failed = self.text_list(&map, "failed", &at)?;
+        }
+        for (key, list) in [("succeeded", &spec.succeeded), ("failed", &spec.failed)] {
+            if list.is_empty() {
+                self.error(
+                    &at.join(key),
+                    format!("`{key}` must be a non-empty list of statuses"),
+                );
+                return None;
+            }
+        }
+        let JobPollerSpec {
+            status,
+            succeeded,
+            failed,
+            progress,
+            failure_reason,
+            ..
+        } = spec;
         if let Some(both) = succeeded.iter().find(|s| failed.contains(s)) {
             self.error(
                 &at.join("failed"),
@@ -171,62 +166,36 @@ impl Lowerer<'_> {
     fn lower_pagination(
         &mut self,
         op: &Operation,
-        value: &Value,
+        spec: PaginationSpec,
         at: &Pointer,
     ) -> Option<Pagination> {
-        let map = self.extension_map(value, at, &PAGINATION_KEYS)?;
-        let style = match map.get("style").and_then(Value::as_str) {
-            Some("offset") => {
-                let first = match map.get("first") {
-                    None => 0,
-                    Some(v) => match v.as_u64().filter(|f| *f <= 1) {
-                        Some(first) => first,
-                        None => {
-                            self.error(
-                                &at.join("first"),
-                                "`first` (the offset of the first item) must be 0 or 1",
-                            );
-                            return None;
-                        }
-                    },
-                };
-                PageStyle::Offset { first }
-            }
-            Some("page") => {
-                let first = match map.get("first-page") {
-                    None => 1,
-                    Some(v) => match v.as_u64() {
-                        Some(first) => first,
-                        None => {
-                            self.error(
-                                &at.join("first-page"),
-                                "`first-page` must be a whole number",
-                            );
-                            return None;
-                        }
-                    },
-                };
-                PageStyle::Page { first }
-            }
-            Some("marker") => PageStyle::Marker,
-            _ => {
-                self.error(
-                    &at.join("style"),
-                    "`style` must be `offset`, `page` or `marker`",
-                );
-                return None;
-            }
+        let style = match spec.style {
+            PageStyleSpec::Offset => match spec.first {
+                None => PageStyle::Offset { first: 0 },
+                Some(first @ (0 | 1)) => PageStyle::Offset { first },
+                Some(_) => {
+                    self.error(
+                        &at.join("first"),
+                        "`first` (the offset of the first item) must be 0 or 1",
+                    );
+                    return None;
+                }
+            },
+            PageStyleSpec::Page => PageStyle::Page {
+                first: spec.first_page.unwrap_or(1),
+            },
+            PageStyleSpec::Marker => PageStyle::Marker,
         };
-        if map.contains_key("first") && !matches!(style, PageStyle::Offset { .. }) {
+        if spec.first.is_some() && !matches!(style, PageStyle::Offset { .. }) {
             self.error(&at.join("first"), "`first` is only for `style: offset`");
         }
-        if map.contains_key("first-page") && !matches!(style, PageStyle::Page { .. }) {
+        if spec.first_page.is_some() && !matches!(style, PageStyle::Page { .. }) {
             self.error(
                 &at.join("first-page"),
                 "`first-page` is only for `style: page`",
             );
         }
-        let cursor_name = self.required_text(&map, "cursor", at)?;
+        let cursor_name = spec.cursor;
         let cursor = self.page_param(op, &cursor_name, &at.join("cursor"))?;
         let counts = matches!(cursor.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64);
         if !counts {
@@ -235,7 +204,7 @@ impl Lowerer<'_> {
                 format!("the cursor `{cursor_name}` must be a string or an integer"),
             );
         }
-        let limit = match map.get("limit").and_then(Value::as_str) {
+        let limit = match &spec.limit {
             Some(name) => Some(self.page_param(op, name, &at.join("limit"))?),
             None => None,
         };
@@ -251,7 +220,7 @@ impl Lowerer<'_> {
             return None;
         };
         let answer = answer.clone();
-        let items_name = self.required_text(&map, "items", at)?;
+        let items_name = spec.items;
         let items_field = self.struct_field(&answer, &items_name, &at.join("items"))?;
         let TypeRef::Array(item_ty) = self.resolve_alias(&items_field.ty) else {
             self.error(
@@ -262,7 +231,7 @@ impl Lowerer<'_> {
         };
         let item_ty = *item_ty;
         let items = response_field(&items_field);
-        let total = match map.get("total").and_then(Value::as_str) {
+        let total = match &spec.total {
             Some(name) => {
                 let field = self.struct_field(&answer, name, &at.join("total"))?;
                 if !matches!(field.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
@@ -275,11 +244,7 @@ impl Lowerer<'_> {
             }
             None => None,
         };
-        let next_marker = match (
-            map.get("next-marker").and_then(Value::as_str),
-            map.get("next-marker-from-last-item")
-                .and_then(Value::as_str),
-        ) {
+        let next_marker = match (&spec.next_marker, &spec.next_marker_from_last_item) {
             (Some(_), Some(_)) => {
                 self.error(
                     at,
@@ -394,14 +359,8 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lower_job_ref(&mut self, op: &Operation, value: &Value, at: &Pointer) -> Option<JobRef> {
-        let Some(name) = value.as_str() else {
-            self.error(
-                at,
-                "`x-job` must name the answer's field holding the job id",
-            );
-            return None;
-        };
+    /// `x-job` names the answer's field that holds the id of the job the operation started.
+    fn lower_job_ref(&mut self, op: &Operation, name: &str, at: &Pointer) -> Option<JobRef> {
         let Output::Single {
             ty: TypeRef::Named(answer),
             ..
@@ -514,70 +473,6 @@ impl Lowerer<'_> {
             self.error(at, format!("`{type_name}` has no field `{wire}`"));
         }
         found
-    }
-
-    fn extension_map(
-        &mut self,
-        value: &Value,
-        at: &Pointer,
-        keys: &[&str],
-    ) -> Option<Map<String, Value>> {
-        let Value::Object(map) = value else {
-            self.error(at, "must be an object");
-            return None;
-        };
-        for key in map.keys() {
-            if !keys.contains(&key.as_str()) {
-                self.error(
-                    &at.join(key),
-                    format!("unknown key `{key}`; the keys are {}", keys.join(", ")),
-                );
-            }
-        }
-        Some(map.clone())
-    }
-
-    fn required_text(
-        &mut self,
-        map: &Map<String, Value>,
-        key: &str,
-        at: &Pointer,
-    ) -> Option<String> {
-        match map.get(key) {
-            Some(Value::String(text)) if !text.is_empty() => Some(text.clone()),
-            Some(_) => {
-                self.error(&at.join(key), format!("`{key}` must be a non-empty string"));
-                None
-            }
-            None => {
-                self.error(at, format!("missing `{key}`"));
-                None
-            }
-        }
-    }
-
-    fn text_list(
-        &mut self,
-        map: &Map<String, Value>,
-        key: &str,
-        at: &Pointer,
-    ) -> Option<Vec<String>> {
-        let list = map.get(key).and_then(Value::as_array).and_then(|items| {
-            items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-        });
-        match list {
-            Some(list) if !list.is_empty() => Some(list),
-            _ => {
-                self.error(
-                    &at.join(key),
-                    format!("`{key}` must be a non-empty list of statuses"),
-                );
-                None
-            }
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod checks;
 mod examples;
+mod extensions;
 mod lists_and_jobs;
 pub mod merge;
 mod operations;
@@ -21,6 +22,7 @@ use crate::ir::{
 };
 use crate::load::Document;
 use crate::names;
+use extensions::{ErrataSpec, ErrorCodeSpec, ProtocolSpec, SigningSpec};
 
 /// Lowers one parsed document; `crate_name` comes from the spec's file path.
 pub fn lower(doc: &Document, crate_name: &str) -> Result<Service, Diagnostics> {
@@ -32,14 +34,6 @@ pub fn lower(doc: &Document, crate_name: &str) -> Result<Service, Diagnostics> {
         Err(cx.diags)
     }
 }
-
-/// Signing algorithms an `x-signing` extension may name.
-const SIGNING_ALGORITHMS: &[&str] = &[
-    "SDK-HMAC-SHA256",
-    "SDK-HMAC-SM3",
-    "V11-HMAC-SHA256",
-    "qingcloud-signature-v1",
-];
 
 /// State of one lowering run.
 pub(crate) struct Lowerer<'a> {
@@ -131,52 +125,42 @@ impl<'a> Lowerer<'a> {
         Some(service)
     }
 
-    /// The root `x-error-codes` table: a list of `{code, status, message}`.
+    /// The root `x-error-codes` table: a list of `{code, status, message}`. Each entry is
+    /// read on its own, so that every bad entry is reported.
     fn lower_error_codes(&mut self, root: &Pointer) -> Vec<crate::ir::ErrorCodeDef> {
+        let doc = self.doc;
         let at = root.join("x-error-codes");
-        let Some(value) = self.doc.api.extensions.get("x-error-codes") else {
-            return Vec::new();
-        };
-        let Some(items) = value.as_array() else {
-            self.error(
-                &at,
-                "`x-error-codes` must be a list of `{code, status, message}`",
-            );
+        let Some(entries) =
+            self.extension_in::<Vec<Value>>(&doc.api.extensions, "x-error-codes", root)
+        else {
             return Vec::new();
         };
         let mut codes: Vec<crate::ir::ErrorCodeDef> = Vec::new();
-        for (i, item) in items.iter().enumerate() {
+        for (i, entry) in entries.iter().enumerate() {
             let entry_at = at.join(i);
-            let code = item.get("code").and_then(Value::as_str);
-            let status = item
-                .get("status")
-                .and_then(Value::as_u64)
-                .filter(|s| (100..600).contains(s));
-            let message = item.get("message").and_then(Value::as_str);
-            let extra = item.as_object().map_or(Vec::new(), |m| {
-                m.keys()
-                    .filter(|k| {
-                        !["code", "status", "message"].contains(&k.as_str()) && !k.starts_with("x-")
-                    })
-                    .cloned()
-                    .collect()
-            });
-            match (code, status, message) {
-                (Some(code), Some(status), Some(message)) if extra.is_empty() => {
-                    if let Some(first) = codes.iter().position(|c| c.code == code) {
-                        self.error(&entry_at, format!("error code `{code}` is listed twice (also at {})", at.join(first)));
-                    } else {
-                        codes.push(crate::ir::ErrorCodeDef {
-                            code: code.to_owned(),
-                            status: status as u16,
-                            message: message.to_owned(),
-                        });
-                    }
-                }
-                _ => self.error(
+            let Some(spec) = self.extension::<ErrorCodeSpec>(&entry_at, entry) else {
+                continue;
+            };
+            if !(100..600).contains(&spec.status) {
+                self.error(
+                    &entry_at.join("status"),
+                    "`status` must be an HTTP status (100 to 599)",
+                );
+            } else if let Some(first) = codes.iter().position(|c| c.code == spec.code) {
+                self.error(
                     &entry_at,
-                    "an error code needs exactly `code` (string), `status` (HTTP status) and `message` (string)",
-                ),
+                    format!(
+                        "error code `{}` is listed twice (also at {})",
+                        spec.code,
+                        at.join(first)
+                    ),
+                );
+            } else {
+                codes.push(crate::ir::ErrorCodeDef {
+                    code: spec.code,
+                    status: spec.status,
+                    message: spec.message,
+                });
             }
         }
         codes.sort();
@@ -184,33 +168,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_protocol(&mut self, root: &Pointer) -> Option<Protocol> {
-        let pointer = root.join("x-protocol");
-        match self
-            .doc
-            .api
-            .extensions
-            .get("x-protocol")
-            .and_then(Value::as_str)
-        {
-            Some("huaweicloud-rest") => Some(Protocol::HuaweiRest),
-            Some("qingcloud-action") => Some(Protocol::QingCloudAction),
-            Some(other) => {
-                self.error(
-                    &pointer,
-                    format!(
-                        "unknown protocol `{other}`; use `huaweicloud-rest` or `qingcloud-action`"
-                    ),
-                );
-                None
-            }
-            None => {
-                self.error(
-                    &pointer,
-                    "missing `x-protocol` (`huaweicloud-rest` or `qingcloud-action`)",
-                );
-                None
-            }
+        let doc = self.doc;
+        if !doc.api.extensions.contains_key("x-protocol") {
+            self.error(
+                &root.join("x-protocol"),
+                "missing `x-protocol` (`huaweicloud-rest` or `qingcloud-action`)",
+            );
+            return None;
         }
+        self.extension_in::<ProtocolSpec>(&doc.api.extensions, "x-protocol", root)
+            .map(Protocol::from)
     }
 
     /// The default host and the region table of the first server.
@@ -247,17 +214,17 @@ impl<'a> Lowerer<'a> {
             self.error(&pointer.join("url"), "server url must use https");
             None
         };
-        let endpoints = self.lower_endpoints(&pointer, server.extensions.get("x-endpoints"));
+        let endpoints = self.lower_endpoints(&pointer, &server.extensions);
         (host, endpoints)
     }
 
     fn lower_endpoints(
         &mut self,
         server: &Pointer,
-        value: Option<&Value>,
+        extensions: &indexmap_like::Extensions,
     ) -> Vec<(String, String)> {
         let pointer = server.join("x-endpoints");
-        let Some(value) = value else {
+        if !extensions.contains_key("x-endpoints") {
             if self.protocol == Protocol::HuaweiRest {
                 self.error(
                     &pointer,
@@ -265,29 +232,29 @@ impl<'a> Lowerer<'a> {
                 );
             }
             return Vec::new();
-        };
-        let Some(map) = value.as_object() else {
-            self.error(&pointer, "`x-endpoints` must map region ids to hosts");
+        }
+        let Some(map) =
+            self.extension_in::<BTreeMap<String, String>>(extensions, "x-endpoints", server)
+        else {
             return Vec::new();
         };
         let mut endpoints = Vec::new();
         for (region, host) in map {
-            match host.as_str() {
-                Some(host) if !host.is_empty() && !host.contains(['/', ':', ' ']) => {
-                    endpoints.push((region.clone(), host.to_owned()));
-                }
-                _ => self.error(
-                    &pointer.join(region),
+            if host.is_empty() || host.contains(['/', ':', ' ']) {
+                self.error(
+                    &pointer.join(&region),
                     "the endpoint must be a bare host name",
-                ),
+                );
+            } else {
+                endpoints.push((region, host));
             }
         }
-        endpoints.sort();
         endpoints
     }
 
     fn check_security(&mut self, root: &Pointer) {
-        let Some(components) = &self.doc.api.components else {
+        let doc = self.doc;
+        let Some(components) = &doc.api.components else {
             self.error(root, "no `components` (security schemes are required)");
             return;
         };
@@ -306,17 +273,9 @@ impl<'a> Lowerer<'a> {
                 ));
                 continue;
             };
-            if let Some(signing) = extensions.get("x-signing") {
-                match signing.as_str() {
-                    Some(s) if SIGNING_ALGORITHMS.contains(&s) => {}
-                    _ => problems.push((
-                        pointer.join("x-signing"),
-                        format!(
-                            "unknown signing algorithm; use one of {}",
-                            SIGNING_ALGORITHMS.join(", ")
-                        ),
-                    )),
-                }
+            if extensions.contains_key("x-signing") {
+                // Serde checks that the algorithm is one the runtime signs with.
+                self.extension_in::<SigningSpec>(extensions, "x-signing", &pointer);
             } else if *location == APIKeyLocation::Query {
                 problems.push((
                     pointer,
@@ -403,21 +362,8 @@ impl<'a> Lowerer<'a> {
         extensions: &indexmap_like::Extensions,
         pointer: &Pointer,
     ) -> Vec<String> {
-        match extensions.get("x-doc-erratum") {
-            None => Vec::new(),
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            Some(_) => {
-                self.error(
-                    &pointer.join("x-doc-erratum"),
-                    "`x-doc-erratum` must be a string or a list of strings",
-                );
-                Vec::new()
-            }
-        }
+        self.extension_in::<ErrataSpec>(extensions, "x-doc-erratum", pointer)
+            .map_or_else(Vec::new, Vec::from)
     }
 
     /// Documentation from a description and the errata of the same node.

@@ -9,6 +9,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::examples::Named;
+use super::extensions::{SettingSpec, StyleSpec};
 use super::Lowerer;
 use crate::diagnostics::Pointer;
 use crate::ir::{
@@ -280,6 +281,9 @@ impl Lowerer<'_> {
         let request_examples =
             self.request_examples(at, &params.params, body_examples, &output, &responses);
         let content_type = self.content_type(&op.extensions, at);
+        let sources = self
+            .extension_in(&op.extensions, "x-sources", at)
+            .unwrap_or_default();
         Some(Operation {
             input_name: names::input_ident(&id),
             builder_name: names::builder_ident(&id),
@@ -287,11 +291,11 @@ impl Lowerer<'_> {
             method_name,
             pointer: at.clone(),
             docs,
-            doc_section: self.string_extension(&op.extensions, "x-doc-section", at),
-            iam_action: self.string_extension(&op.extensions, "x-iam-action", at),
+            doc_section: self.extension_in(&op.extensions, "x-doc-section", at),
+            iam_action: self.extension_in(&op.extensions, "x-iam-action", at),
             tag: tag?,
             deprecated: op.deprecated,
-            replaced_by: self.string_extension(&op.extensions, "x-replaced-by", at),
+            replaced_by: self.extension_in(&op.extensions, "x-replaced-by", at),
             method,
             path: key.path.clone(),
             fixed_query: key.fixed_query.clone(),
@@ -306,17 +310,7 @@ impl Lowerer<'_> {
             pagination: None,
             job: None,
             waiter: None,
-            sources: op
-                .extensions
-                .get("x-sources")
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            sources,
             content_type,
         })
     }
@@ -330,11 +324,8 @@ impl Lowerer<'_> {
         at: &Pointer,
     ) -> String {
         const JSON: &str = "application/json";
-        match extensions.get("x-content-type") {
-            None => JSON.to_owned(),
-            Some(Value::String(text)) if text.to_lowercase().starts_with(JSON) => {
-                text.to_lowercase()
-            }
+        match self.extension_in::<String>(extensions, "x-content-type", at) {
+            Some(text) if text.to_lowercase().starts_with(JSON) => text.to_lowercase(),
             Some(_) => {
                 self.error(
                     &at.join("x-content-type"),
@@ -342,6 +333,7 @@ impl Lowerer<'_> {
                 );
                 JSON.to_owned()
             }
+            None => JSON.to_owned(),
         }
     }
 
@@ -367,44 +359,23 @@ impl Lowerer<'_> {
         }
     }
 
-    fn string_extension(
-        &mut self,
-        extensions: &super::indexmap_like::Extensions,
-        key: &str,
-        at: &Pointer,
-    ) -> Option<String> {
-        match extensions.get(key) {
-            None => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                self.error(&at.join(key), format!("`{key}` must be a string"));
-                None
-            }
-        }
-    }
-
     fn idempotency(
         &mut self,
         method: HttpMethod,
         extensions: &super::indexmap_like::Extensions,
         at: &Pointer,
     ) -> bool {
-        match extensions.get("x-idempotent") {
-            Some(&Value::Bool(b)) => b,
-            Some(_) => {
+        if !extensions.contains_key("x-idempotent") {
+            if self.protocol == Protocol::QingCloudAction {
                 self.error(
-                    &at.join("x-idempotent"),
-                    "`x-idempotent` must be true or false",
+                    at,
+                    "action-style operations must state `x-idempotent` (writes are sent as GET)",
                 );
-                method.is_idempotent()
             }
-            None => {
-                if self.protocol == Protocol::QingCloudAction {
-                    self.error(at, "action-style operations must state `x-idempotent` (writes are sent as GET)");
-                }
-                method.is_idempotent()
-            }
+            return method.is_idempotent();
         }
+        self.extension_in(extensions, "x-idempotent", at)
+            .unwrap_or_else(|| method.is_idempotent())
     }
 
     fn lower_params(
@@ -503,8 +474,11 @@ impl Lowerer<'_> {
         if location == ParamLocation::Path && !data.required {
             self.error(&at.join("required"), "path parameters must be required");
         }
-        if let Some(setting) = data.extensions.get("x-client-setting") {
-            if let Some(setting) = self.lower_setting(setting, param, location, at) {
+        if data.extensions.contains_key("x-client-setting") {
+            let setting =
+                self.extension_in::<SettingSpec>(&data.extensions, "x-client-setting", at);
+            if let Some(setting) = setting.and_then(|s| self.lower_setting(s, param, location, at))
+            {
                 out.settings.push(setting);
             }
             return;
@@ -604,17 +578,9 @@ impl Lowerer<'_> {
         let data = param.parameter_data_ref();
         let dot_indexed = match data.extensions.get("x-style") {
             None => false,
-            Some(Value::String(s)) if s == "dot-indexed" => true,
-            Some(other) => {
-                let reason = format!(
-                    "unknown `x-style` {}; the only value is `dot-indexed` (action-style array query parameters)",
-                    match other {
-                        Value::String(s) => format!("`{s}`"),
-                        other => other.to_string(),
-                    }
-                );
-                self.error(&at.join("x-style"), reason);
-                return None;
+            Some(_) => {
+                let style = self.extension_in::<StyleSpec>(&data.extensions, "x-style", at)?;
+                style == StyleSpec::DotIndexed
             }
         };
         if dot_indexed && is_scalar {
@@ -667,42 +633,23 @@ impl Lowerer<'_> {
 
     fn lower_setting(
         &mut self,
-        value: &Value,
+        spec: SettingSpec,
         param: &Parameter,
         location: ParamLocation,
         at: &Pointer,
     ) -> Option<SettingParam> {
         let pointer = at.join("x-client-setting");
-        let (setting, expected, protocol) = match value.as_str() {
-            Some("project_id") => (
-                Setting::ProjectId,
-                ParamLocation::Path,
-                Protocol::HuaweiRest,
-            ),
-            Some("language") => (
-                Setting::Language,
-                ParamLocation::Header,
-                Protocol::HuaweiRest,
-            ),
-            Some("zone") => (
-                Setting::Zone,
-                ParamLocation::Query,
-                Protocol::QingCloudAction,
-            ),
-            _ => {
-                self.error(
-                    &pointer,
-                    "unknown client setting; use `project_id`, `language` or `zone`",
-                );
-                return None;
-            }
+        let setting = Setting::from(spec);
+        let (name, expected, protocol) = match setting {
+            Setting::ProjectId => ("project_id", ParamLocation::Path, Protocol::HuaweiRest),
+            Setting::Language => ("language", ParamLocation::Header, Protocol::HuaweiRest),
+            Setting::Zone => ("zone", ParamLocation::Query, Protocol::QingCloudAction),
         };
         if location != expected || protocol != self.protocol {
             self.error(
                 &pointer,
                 format!(
-                    "the `{}` setting is for a {} parameter of a `{}` spec",
-                    value.as_str().unwrap_or_default(),
+                    "the `{name}` setting is for a {} parameter of a `{}` spec",
                     location_name(expected),
                     match protocol {
                         Protocol::HuaweiRest => "huaweicloud-rest",

@@ -239,17 +239,8 @@ impl Lowerer<'_> {
                 }
             }
         };
-        let format = match schema.schema_data.extensions.get("x-format") {
-            None => None,
-            Some(serde_json::Value::String(text)) => Some(text.clone()),
-            Some(_) => {
-                self.error(
-                    &at.join("x-format"),
-                    "`x-format` must name the format in words (`Unix time in milliseconds`)",
-                );
-                None
-            }
-        };
+        // `x-format` names the format in words (`Unix time in milliseconds`).
+        let format = self.extension_in(&schema.schema_data.extensions, "x-format", at);
         lowered.map(|l| Lowered {
             description,
             checks: Checks { format, ..l.checks },
@@ -549,26 +540,16 @@ impl Lowerer<'_> {
         extensions: &super::indexmap_like::Extensions,
         at: &Pointer,
     ) -> Vec<String> {
-        match extensions.get("x-aliases") {
-            None => Vec::new(),
-            Some(serde_json::Value::Array(items))
-                if items
-                    .iter()
-                    .all(|v| v.as_str().is_some_and(|s| !s.is_empty())) =>
-            {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            }
-            Some(_) => {
-                self.error(
-                    &at.join("x-aliases"),
-                    "`x-aliases` must be a list of property names",
-                );
-                Vec::new()
+        let aliases: Vec<String> = self
+            .extension_in(extensions, "x-aliases", at)
+            .unwrap_or_default();
+        let at = at.join("x-aliases");
+        for (i, alias) in aliases.iter().enumerate() {
+            if alias.is_empty() {
+                self.error(&at.join(i), "an alias must not be empty");
             }
         }
+        aliases.into_iter().filter(|a| !a.is_empty()).collect()
     }
 
     /// Documentation of a schema: title as summary, description, default and errata.

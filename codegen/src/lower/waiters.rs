@@ -1,114 +1,37 @@
 //! Lowering the root `x-waiters` (how to wait on a resource's state: the operation that
 //! shows the resource, the state's pointer, and the acceptors that say what it means) and
 //! each operation's `x-waiter` (which waiter follows the work it starts, and where the
-//! resource id comes from). The extensions are read into typed structs, so that a
-//! misspelled key or a wrong type is reported with its JSON pointer.
+//! resource id comes from).
+
+use std::collections::BTreeMap;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
-use serde::Deserialize;
 use serde_json::Value;
 
+use super::extensions::{Scalar, WaiterRefSpec, WaiterSpec};
 use super::Lowerer;
 use crate::diagnostics::Pointer;
 use crate::ir::{Acceptor, Operation, Output, TypeRef, Verdict, Waiter, WaiterId, WaiterRef};
-
-/// A waiter as the spec writes it.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct WaiterSpec {
-    summary: Option<String>,
-    description: Option<String>,
-    subject: String,
-    operation: String,
-    id_parameter: String,
-    state: String,
-    progress: Option<String>,
-    failure_reason: Option<String>,
-    #[serde(default)]
-    acceptors: Vec<AcceptorSpec>,
-    not_found: Option<VerdictSpec>,
-    #[serde(default)]
-    start_grace: u64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct AcceptorSpec {
-    pointer: String,
-    equals: Option<Vec<Scalar>>,
-    not_empty: Option<bool>,
-    verdict: VerdictSpec,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-enum VerdictSpec {
-    Success,
-    Failure,
-    Pending,
-}
-
-/// A value an acceptor compares with, as its text (`200` and `"200"` are the same).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Number(serde_json::Number),
-    Bool(bool),
-}
-
-impl Scalar {
-    fn text(&self) -> String {
-        match self {
-            Scalar::Text(t) => t.clone(),
-            Scalar::Number(n) => n.to_string(),
-            Scalar::Bool(b) => b.to_string(),
-        }
-    }
-}
-
-/// An operation's `x-waiter`: a waiter's name (the id is the operation's parameter that the
-/// waiter's operation takes), or the name and a pointer into the answer.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum WaiterRefSpec {
-    Name(String),
-    Full(WaiterRefFull),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct WaiterRefFull {
-    waiter: String,
-    id_from_answer: Option<String>,
-    id_from_parameter: Option<String>,
-}
-
-impl From<VerdictSpec> for Verdict {
-    fn from(v: VerdictSpec) -> Self {
-        match v {
-            VerdictSpec::Success => Verdict::Success,
-            VerdictSpec::Failure => Verdict::Failure,
-            VerdictSpec::Pending => Verdict::Pending,
-        }
-    }
-}
 
 impl Lowerer<'_> {
     /// Reads the root `x-waiters` and every operation's `x-waiter`.
     pub(crate) fn lower_waiters(&mut self, operations: &mut [Operation]) -> Vec<Waiter> {
         let at = Pointer::root().join("x-waiters");
         let mut waiters = Vec::new();
-        if let Some(value) = self.doc.raw.get("x-waiters").cloned() {
-            let Some(map) = value.as_object() else {
-                self.error(&at, "`x-waiters` must map waiter names to waiters");
-                return Vec::new();
-            };
-            for (name, spec) in map {
+        // The wire name of each waiter's id parameter, where `x-waiter` looks for the id.
+        let mut id_wires = BTreeMap::new();
+        let doc = self.doc;
+        if let Some(value) = doc.raw.get("x-waiters") {
+            // Each waiter is read on its own, so that every bad waiter is reported.
+            let map = self
+                .extension::<serde_json::Map<String, Value>>(&at, value)
+                .unwrap_or_default();
+            for (name, spec) in &map {
                 let spec_at = at.join(name);
-                let Some(spec) = self.typed::<WaiterSpec>(spec, &spec_at) else {
+                let Some(spec) = self.extension::<WaiterSpec>(&spec_at, spec) else {
                     continue;
                 };
+                id_wires.insert(name.clone(), spec.id_parameter.clone());
                 if let Some(waiter) = self.lower_waiter(name, spec, operations, &spec_at) {
                     waiters.push(waiter);
                 }
@@ -124,31 +47,11 @@ impl Lowerer<'_> {
             if let Some(value) = node {
                 let ref_at = op_at.join("x-waiter");
                 op.waiter = self
-                    .typed::<WaiterRefSpec>(&value, &ref_at)
-                    .and_then(|spec| self.lower_waiter_ref(op, spec, &waiters, &ref_at));
+                    .extension::<WaiterRefSpec>(&ref_at, &value)
+                    .and_then(|spec| self.lower_waiter_ref(op, spec, &waiters, &id_wires, &ref_at));
             }
         }
         waiters
-    }
-
-    /// Reads an extension's value into `T`, reporting a mismatch at the exact pointer.
-    fn typed<T: for<'de> Deserialize<'de>>(&mut self, value: &Value, at: &Pointer) -> Option<T> {
-        match serde_path_to_error::deserialize(value) {
-            Ok(parsed) => Some(parsed),
-            Err(error) => {
-                let mut pointer = at.clone();
-                for segment in error.path().iter() {
-                    pointer = match segment {
-                        serde_path_to_error::Segment::Seq { index } => pointer.join(*index),
-                        serde_path_to_error::Segment::Map { key } => pointer.join(key),
-                        serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-                        serde_path_to_error::Segment::Unknown => pointer,
-                    };
-                }
-                self.error(&pointer, error.inner().to_string());
-                None
-            }
-        }
     }
 
     fn lower_waiter(
@@ -233,6 +136,7 @@ impl Lowerer<'_> {
         op: &Operation,
         spec: WaiterRefSpec,
         waiters: &[Waiter],
+        id_wires: &BTreeMap<String, String>,
         at: &Pointer,
     ) -> Option<WaiterRef> {
         let (name, from_answer, from_parameter) = match spec {
@@ -274,7 +178,9 @@ impl Lowerer<'_> {
                 WaiterId::Answer(pointer)
             }
             None => {
-                let poll_wire = from_parameter.unwrap_or_else(|| self.waiter_id_wire(waiter));
+                let poll_wire = from_parameter
+                    .or_else(|| id_wires.get(&waiter.name).cloned())
+                    .unwrap_or_else(|| waiter.id_param.clone());
                 match op
                     .params
                     .iter()
@@ -295,17 +201,5 @@ impl Lowerer<'_> {
             }
         };
         Some(WaiterRef { waiter: name, id })
-    }
-
-    /// The wire name of the waiter's id parameter.
-    fn waiter_id_wire(&self, waiter: &Waiter) -> String {
-        let raw = self
-            .doc
-            .raw
-            .get("x-waiters")
-            .and_then(|w| w.get(&waiter.name))
-            .and_then(|w| w.get("id-parameter"))
-            .and_then(Value::as_str);
-        raw.unwrap_or(&waiter.id_param).to_owned()
     }
 }
