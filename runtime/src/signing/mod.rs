@@ -2,10 +2,13 @@
 //! credentials and a caller-supplied clock reading, tested against the vendors' vectors.
 //!
 //! - [`huawei`] signs with the APIG AK/SK algorithms (`SDK-HMAC-SHA256`, `SDK-HMAC-SM3`
-//!   and the derived-key `V11-HMAC-SHA256`) and verifies received requests for test servers.
-//! - [`qingcloud`] flattens action parameters, signs them with signature version 1
-//!   (`HmacSHA256` or `HmacSHA1`) and verifies received queries and form bodies.
+//!   and the derived-key `V11-HMAC-SHA256`).
+//! - [`qingcloud`] flattens action parameters and signs them with signature version 1
+//!   (`HmacSHA256` or `HmacSHA1`).
 //! - [`encode_strict`] is the RFC 3986 percent-encoder both vendors sign with.
+//!
+//! The `verify` feature adds each vendor's `verify`, which checks a received request the way
+//! the vendor's server does. Test servers need it; clients do not, so it is off by default.
 //!
 //! No function here reads the clock, the environment or the network, and no secret key
 //! appears in a `Debug` output or an error message.

@@ -55,6 +55,7 @@ pub(crate) fn decode_lossy(s: &str) -> Cow<'_, str> {
 /// A `+` decodes to a space, as every form decoder does; the strict encoder never emits a
 /// literal `+`, so this only matters for requests that did not come from our signers.
 /// Empty segments (`a=1&&b=2`) are skipped and a segment without `=` has an empty value.
+#[cfg(any(test, feature = "verify"))]
 pub(crate) fn decode_form_pairs(s: &str) -> Vec<(String, String)> {
     s.split('&')
         .filter(|segment| !segment.is_empty())
@@ -66,6 +67,7 @@ pub(crate) fn decode_form_pairs(s: &str) -> Vec<(String, String)> {
 }
 
 /// Decodes one name or value of a form-encoded string: `+` is a space, then `%XX` escapes.
+#[cfg(any(test, feature = "verify"))]
 fn decode_form_component(s: &str) -> String {
     decode_lossy(&s.replace('+', " ")).into_owned()
 }
