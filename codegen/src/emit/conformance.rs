@@ -188,7 +188,7 @@ fn emit_file_test(
             server.expect(&#expected).await;
             let response = ::clouddb_conformance::expect_success(result);
             assert_eq!(response.status(), #status);
-            assert_eq!(&response.body()[..], FILE.as_bytes());
+            assert_eq!(response.body(), FILE.as_bytes());
 
             server.answer_raw(#status, FILE, "application/octet-stream").await;
             let mut download = client #call

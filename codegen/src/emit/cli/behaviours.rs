@@ -62,11 +62,9 @@ pub(super) fn emit_body_flag_tests(service: &Service, examples: &[Example<'_>]) 
             server.answer(#status, #answer).await;
             cli(&server).args([#(#with_json),*]).run().await.expect_exit(0);
             let from_json = server.requests().await.remove(0).body;
-            assert_eq!(
-                ::std::string::String::from_utf8_lossy(&from_flags),
-                ::std::string::String::from_utf8_lossy(&from_json),
-                "the same body, byte for byte"
-            );
+            let from_flags = ::std::string::String::from_utf8_lossy(&from_flags);
+            let from_json = ::std::string::String::from_utf8_lossy(&from_json);
+            assert_eq!(from_flags, from_json, "the same body, byte for byte");
         }
     }];
     tests.extend(emit_flags_win(service, op, example, &params, &json));
@@ -118,7 +116,8 @@ fn emit_broken_field_constraint(
             let server = vendor::Server::start().await;
             let run = cli(&server).args([#(#run),*]).run().await;
             run.expect_exit(2).expect_stderr("must be at most");
-            assert!(server.requests().await.is_empty(), "a request was sent");
+            let sent = server.requests().await;
+            assert!(sent.is_empty(), "a request was sent");
         }
     })
 }
@@ -225,7 +224,8 @@ fn emit_missing_field(
             let server = vendor::Server::start().await;
             let run = cli(&server).args([#(#run),*]).run().await;
             run.expect_exit(2).expect_stderr("missing field").expect_stderr(#needle);
-            assert!(server.requests().await.is_empty(), "a request was sent");
+            let sent = server.requests().await;
+            assert!(sent.is_empty(), "a request was sent");
         }
     })
 }

@@ -376,7 +376,8 @@ fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
                 let server = vendor::Server::start().await;
                 let run = cli(&server).args([#name]).run().await;
                 run.expect_exit(2).expect_stderr(#flag);
-                assert!(server.requests().await.is_empty(), "a request was sent");
+                let sent = server.requests().await;
+                assert!(sent.is_empty(), "a request was sent");
             }
         });
     }
@@ -397,7 +398,8 @@ fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
                 let server = vendor::Server::start().await;
                 let run = cli(&server).args([#name, #value]).run().await;
                 run.expect_exit(2).expect_stderr(#flag).expect_stderr("twelve");
-                assert!(server.requests().await.is_empty(), "a request was sent");
+                let sent = server.requests().await;
+                assert!(sent.is_empty(), "a request was sent");
             }
         });
     }
@@ -425,7 +427,8 @@ fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
                 let server = vendor::Server::start().await;
                 let run = #without_credentials.args([#name, #value]).run().await;
                 run.expect_exit(2).expect_stderr("must be at most");
-                assert!(server.requests().await.is_empty(), "a request was sent");
+                let sent = server.requests().await;
+                assert!(sent.is_empty(), "a request was sent");
             }
         });
     }
@@ -492,7 +495,8 @@ fn emit_outcome_tests(service: &Service, (op, example): &Example<'_>) -> TokenSt
             let server = vendor::Server::start().await;
             let run = #credentials.args([#(#args),*]).run().await;
             run.expect_exit(5).expect_stderr("credentials");
-            assert!(server.requests().await.is_empty(), "a request was sent");
+            let sent = server.requests().await;
+            assert!(sent.is_empty(), "a request was sent");
         }
 
         #compact
@@ -568,7 +572,8 @@ fn emit_dry_run_test(service: &Service, (op, example): &Example<'_>) -> TokenStr
             for secret in #hidden.into_iter().chain([#(#secrets),*]) {
                 run.expect_hidden(secret);
             }
-            assert!(server.requests().await.is_empty(), "a request was sent");
+            let sent = server.requests().await;
+            assert!(sent.is_empty(), "a request was sent");
         }
     }
 }
@@ -607,7 +612,8 @@ fn emit_body_tests(service: &Service, (op, example): &Example<'_>) -> TokenStrea
             let server = vendor::Server::start().await;
             let run = cli(&server).args([#(#args),*]).args(["--body", "{\"unclosed\": "]).run().await;
             run.expect_exit(2).expect_stderr("does not decode");
-            assert!(server.requests().await.is_empty(), "a request was sent");
+            let sent = server.requests().await;
+            assert!(sent.is_empty(), "a request was sent");
         }
     }
 }
@@ -707,7 +713,8 @@ fn emit_wait_tests(service: &Service, (op, example): &Example<'_>) -> TokenStrea
             server.answer(#status, ::std::option::Option::Some(#done)).await;
             let run = cli(&server).args([#(#args),*]).args(["--wait", "--wait-interval", "0.01", "--compact"]).run().await;
             run.expect_exit(0).expect_stdout(#status_json).expect_stderr(#succeeded);
-            assert_eq!(server.requests().await.len(), 2, "one call and one poll");
+            let sent = server.requests().await;
+            assert_eq!(sent.len(), 2, "one call and one poll");
         }
 
         #[tokio::test]

@@ -5146,7 +5146,8 @@ async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server).args(["add-favorite"]).run().await;
     run.expect_exit(2).expect_stderr("--cluster-id");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -5154,7 +5155,8 @@ async fn a_number_that_does_not_parse_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server).args(["list-ai-ops", "--limit=twelve"]).run().await;
     run.expect_exit(2).expect_stderr("--limit").expect_stderr("twelve");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -5216,7 +5218,8 @@ async fn missing_credentials_exit_5() {
         .run()
         .await;
     run.expect_exit(5).expect_stderr("credentials");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -5244,7 +5247,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     {
         run.expect_hidden(secret);
     }
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -5320,7 +5324,8 @@ async fn a_body_that_does_not_decode_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("does not decode");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -5430,11 +5435,9 @@ async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
         .await
         .expect_exit(0);
     let from_json = server.requests().await.remove(0).body;
-    assert_eq!(
-        ::std::string::String::from_utf8_lossy(& from_flags),
-        ::std::string::String::from_utf8_lossy(& from_json),
-        "the same body, byte for byte"
-    );
+    let from_flags = ::std::string::String::from_utf8_lossy(&from_flags);
+    let from_json = ::std::string::String::from_utf8_lossy(&from_json);
+    assert_eq!(from_flags, from_json, "the same body, byte for byte");
 }
 
 #[tokio::test]
@@ -5453,7 +5456,8 @@ async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("must be at most");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 /// A server whose list has two pages of one item each.

@@ -10479,7 +10479,8 @@ async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server).args(["add-operational-task"]).run().await;
     run.expect_exit(2).expect_stderr("--cluster-id");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -10490,7 +10491,8 @@ async fn a_number_that_does_not_parse_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("--shrink-count").expect_stderr("twelve");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -10591,7 +10593,8 @@ async fn missing_credentials_exit_5() {
         .run()
         .await;
     run.expect_exit(5).expect_stderr("credentials");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -10701,7 +10704,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     {
         run.expect_hidden(secret);
     }
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -10786,7 +10790,8 @@ async fn a_body_that_does_not_decode_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("does not decode");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -10837,7 +10842,8 @@ async fn wait_prints_the_job_once_it_ended() {
         .run()
         .await;
     run.expect_exit(0).expect_stdout("\"status\":\"SUCCESS\"").expect_stderr("SUCCESS");
-    assert_eq!(server.requests(). await .len(), 2, "one call and one poll");
+    let sent = server.requests().await;
+    assert_eq!(sent.len(), 2, "one call and one poll");
 }
 
 #[tokio::test]
@@ -11086,11 +11092,9 @@ async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
         .await
         .expect_exit(0);
     let from_json = server.requests().await.remove(0).body;
-    assert_eq!(
-        ::std::string::String::from_utf8_lossy(& from_flags),
-        ::std::string::String::from_utf8_lossy(& from_json),
-        "the same body, byte for byte"
-    );
+    let from_flags = ::std::string::String::from_utf8_lossy(&from_flags);
+    let from_json = ::std::string::String::from_utf8_lossy(&from_json);
+    assert_eq!(from_flags, from_json, "the same body, byte for byte");
 }
 
 #[tokio::test]
@@ -11280,7 +11284,8 @@ async fn a_missing_required_body_field_names_its_flag() {
     run.expect_exit(2)
         .expect_stderr("missing field")
         .expect_stderr("(give --body.cluster-id)");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -11296,7 +11301,8 @@ async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("must be at most");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 /// A server whose list has two pages of one item each.

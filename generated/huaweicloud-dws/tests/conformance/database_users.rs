@@ -331,7 +331,7 @@ async fn export_database_users_doc() {
         .await;
     let response = ::clouddb_conformance::expect_success(result);
     assert_eq!(response.status(), 200u16);
-    assert_eq!(& response.body() [..], FILE.as_bytes());
+    assert_eq!(response.body(), FILE.as_bytes());
     server.answer_raw(200u16, FILE, "application/octet-stream").await;
     let mut download = client
         .export_database_users()
@@ -423,7 +423,7 @@ async fn export_user_authority_doc() {
         .await;
     let response = ::clouddb_conformance::expect_success(result);
     assert_eq!(response.status(), 200u16);
-    assert_eq!(& response.body() [..], FILE.as_bytes());
+    assert_eq!(response.body(), FILE.as_bytes());
     server.answer_raw(200u16, FILE, "application/octet-stream").await;
     let mut download = client
         .export_user_authority()

@@ -124,7 +124,7 @@ async fn download_realtime_session_doc() {
         .await;
     let response = ::clouddb_conformance::expect_success(result);
     assert_eq!(response.status(), 200u16);
-    assert_eq!(& response.body() [..], FILE.as_bytes());
+    assert_eq!(response.body(), FILE.as_bytes());
     server.answer_raw(200u16, FILE, "application/octet-stream").await;
     let mut download = client
         .download_realtime_session()

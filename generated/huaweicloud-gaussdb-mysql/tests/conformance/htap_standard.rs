@@ -944,7 +944,7 @@ async fn download_import_excel_template_doc() {
         .await;
     let response = ::clouddb_conformance::expect_success(result);
     assert_eq!(response.status(), 200u16);
-    assert_eq!(& response.body() [..], FILE.as_bytes());
+    assert_eq!(response.body(), FILE.as_bytes());
     server.answer_raw(200u16, FILE, "application/octet-stream").await;
     let mut download = client
         .download_import_excel_template()

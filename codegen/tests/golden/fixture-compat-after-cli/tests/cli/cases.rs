@@ -80,7 +80,8 @@ async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server).args(["show-widget"]).run().await;
     run.expect_exit(2).expect_stderr("--widget-id");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -121,7 +122,8 @@ async fn missing_credentials_exit_5() {
         .run()
         .await;
     run.expect_exit(5).expect_stderr("credentials");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -184,7 +186,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     {
         run.expect_hidden(secret);
     }
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]

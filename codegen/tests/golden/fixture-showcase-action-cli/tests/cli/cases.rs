@@ -215,7 +215,8 @@ async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server).args(["add-cluster-nodes"]).run().await;
     run.expect_exit(2).expect_stderr("--cluster");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -226,7 +227,8 @@ async fn a_number_that_does_not_parse_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("--node-count").expect_stderr("twelve");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -297,7 +299,8 @@ async fn missing_credentials_exit_5() {
         .run()
         .await;
     run.expect_exit(5).expect_stderr("credentials");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -382,7 +385,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     for secret in [vendor::SECRET_ACCESS_KEY].into_iter().chain([]) {
         run.expect_hidden(secret);
     }
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -440,7 +444,8 @@ async fn wait_prints_the_job_once_it_ended() {
     run.expect_exit(0)
         .expect_stdout("\"status\":\"successful\"")
         .expect_stderr("successful");
-    assert_eq!(server.requests(). await .len(), 2, "one call and one poll");
+    let sent = server.requests().await;
+    assert_eq!(sent.len(), 2, "one call and one poll");
 }
 
 #[tokio::test]

@@ -398,7 +398,8 @@ async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server).args(["delete-widget"]).run().await;
     run.expect_exit(2).expect_stderr("--widget-name");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -409,7 +410,8 @@ async fn a_number_that_does_not_parse_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("--page-size").expect_stderr("twelve");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -421,7 +423,8 @@ async fn a_broken_constraint_is_a_usage_error_before_credentials_are_needed() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("must be at most");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -510,7 +513,8 @@ async fn missing_credentials_exit_5() {
         .run()
         .await;
     run.expect_exit(5).expect_stderr("credentials");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -620,7 +624,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     {
         run.expect_hidden(secret);
     }
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -710,7 +715,8 @@ async fn a_body_that_does_not_decode_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("does not decode");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -774,7 +780,8 @@ async fn wait_prints_the_job_once_it_ended() {
     run.expect_exit(0)
         .expect_stdout("\"status\":\"Completed\"")
         .expect_stderr("Completed");
-    assert_eq!(server.requests(). await .len(), 2, "one call and one poll");
+    let sent = server.requests().await;
+    assert_eq!(sent.len(), 2, "one call and one poll");
 }
 
 #[tokio::test]
@@ -892,11 +899,9 @@ async fn body_flags_send_the_same_bytes_as_the_spec_example_as_json() {
         .await
         .expect_exit(0);
     let from_json = server.requests().await.remove(0).body;
-    assert_eq!(
-        ::std::string::String::from_utf8_lossy(& from_flags),
-        ::std::string::String::from_utf8_lossy(& from_json),
-        "the same body, byte for byte"
-    );
+    let from_flags = ::std::string::String::from_utf8_lossy(&from_flags);
+    let from_json = ::std::string::String::from_utf8_lossy(&from_json);
+    assert_eq!(from_flags, from_json, "the same body, byte for byte");
 }
 
 #[tokio::test]
@@ -961,7 +966,8 @@ async fn a_missing_required_body_field_names_its_flag() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("missing field").expect_stderr("(give --name)");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -987,7 +993,8 @@ async fn a_body_field_flag_that_breaks_a_constraint_is_a_usage_error() {
         .run()
         .await;
     run.expect_exit(2).expect_stderr("must be at most");
-    assert!(server.requests(). await .is_empty(), "a request was sent");
+    let sent = server.requests().await;
+    assert!(sent.is_empty(), "a request was sent");
 }
 
 /// A server whose list has two pages of one item each.
