@@ -122,7 +122,7 @@ pub trait Vendor: Send + Sync + Sized + 'static {
 
 /// What every vendor's builder configures the same way: the transport, the call defaults,
 /// the clock, the sleep and the environment. Its setters are the builders' shared ones
-/// (`transport_setters!`).
+/// ([`crate::builder::ClientBuilder`]'s).
 pub(crate) struct CommonConfig {
     pub(crate) transport: crate::transport::TransportConfig,
     pub(crate) calls: CallConfig,

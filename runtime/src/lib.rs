@@ -9,6 +9,7 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod builder;
 mod call;
 pub mod client;
 pub mod clock;

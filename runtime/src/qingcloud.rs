@@ -4,20 +4,20 @@
 //! [`crate::client`] core.
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::path::PathBuf;
 
 use serde_json::Value;
 
+use crate::builder::VendorConfig;
 use crate::call::CallOptions;
-use crate::client::{Attempt, CommonConfig, Core, Service, Vendor};
+use crate::client::{Attempt, Core, Service, Vendor};
 use crate::endpoint::Endpoint;
 use crate::environment::qingcloud_file;
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::operation::{OperationSpec, QueryLists, RawResponse, RequestWriter, Setting};
 use crate::secret::Secret;
 use crate::signing::qingcloud::{self as signer, ActionRequest, SignatureMethod};
-use crate::transport::{transport_setters, WireRequest};
+use crate::transport::WireRequest;
 
 /// QingCloud's public API endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.qingcloud.com";
@@ -59,88 +59,56 @@ impl fmt::Debug for Credentials {
 /// Settings not given explicitly come from the vendor's configuration file
 /// (`~/.qingcloud/config.yaml`: `qy_access_key_id`, `qy_secret_access_key`, `zone`, `host`,
 /// `port`, `protocol`), with the vendor's defaults (`https`, `api.qingcloud.com`, 443).
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ClientBuilder<S> {
-    endpoint: Option<String>,
-    credentials: Option<Credentials>,
+pub type ClientBuilder<S> = crate::builder::ClientBuilder<S, QingCloud>;
+
+/// The QingCloud settings of a [`ClientBuilder`], set through its methods.
+#[derive(Debug, Default)]
+pub struct BuilderSettings {
     zone: Option<String>,
     config_file: Option<PathBuf>,
     signature_method: SignatureMethod,
-    common: CommonConfig,
-    service: PhantomData<fn() -> S>,
-}
-
-impl<S> fmt::Debug for ClientBuilder<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("endpoint", &self.endpoint)
-            .field("credentials", &self.credentials)
-            .field("zone", &self.zone)
-            .field("config_file", &self.config_file)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<S: Service<Vendor = QingCloud>> Default for ClientBuilder<S> {
-    fn default() -> Self {
-        Self {
-            endpoint: None,
-            credentials: None,
-            zone: None,
-            config_file: None,
-            signature_method: SignatureMethod::HmacSha256,
-            common: CommonConfig::default(),
-            service: PhantomData,
-        }
-    }
 }
 
 impl<S: Service<Vendor = QingCloud>> ClientBuilder<S> {
-    /// The API endpoint (`https://host[:port]`; default: the configuration file's, else
-    /// `https://api.qingcloud.com`).
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The access key pair (default: the configuration file's).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
     /// The zone of the resources (`sh1a`); QingCloud wants it in lower case.
     pub fn zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
+        self.settings.zone = Some(zone.into());
         self
     }
 
     /// The configuration file to read instead of `~/.qingcloud/config.yaml`.
     pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.config_file = Some(path.into());
+        self.settings.config_file = Some(path.into());
         self
     }
 
     /// The HMAC of the signature (default `HmacSHA256`).
     pub fn signature_method(mut self, method: SignatureMethod) -> Self {
-        self.signature_method = method;
+        self.settings.signature_method = method;
         self
     }
+}
 
-    transport_setters!();
+impl VendorConfig for QingCloud {
+    type Credentials = Credentials;
+    type Settings = BuilderSettings;
 
-    /// Checks the configuration, reads the configuration file for what is not given, and
-    /// builds the client.
-    pub fn build(self) -> Result<S, Error> {
+    /// What is not given explicitly comes from the configuration file; the endpoint
+    /// defaults to `https://api.qingcloud.com`.
+    fn build<S: Service<Vendor = Self>>(builder: ClientBuilder<S>) -> Result<S, Error> {
+        let settings = builder.settings;
         let needs_file =
-            self.credentials.is_none() || self.zone.is_none() || self.endpoint.is_none();
+            builder.credentials.is_none() || settings.zone.is_none() || builder.endpoint.is_none();
         let (path, file) = if needs_file {
-            qingcloud_file(self.common.environment.as_ref(), self.config_file.as_ref())?
+            qingcloud_file(
+                builder.common.environment.as_ref(),
+                settings.config_file.as_ref(),
+            )?
         } else {
             (PathBuf::new(), None)
         };
         let file = file.unwrap_or_default();
-        let credentials = match (self.credentials, &file.access_key_id, &file.secret_access_key) {
+        let credentials = match (builder.credentials, &file.access_key_id, &file.secret_access_key) {
             (Some(credentials), _, _) => credentials,
             (None, Some(id), Some(secret)) => Credentials::new(id.clone(), secret.clone()),
             (None, _, _) => {
@@ -152,17 +120,17 @@ impl<S: Service<Vendor = QingCloud>> ClientBuilder<S> {
                 )))
             }
         };
-        let endpoint = self
+        let endpoint = builder
             .endpoint
             .or(file.endpoint)
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let core = self
+        let core = builder
             .common
             .into_core(S::INFO, Endpoint::parse(&endpoint)?)?;
         let vendor = QingCloud {
             credentials,
-            zone: self.zone.or(file.zone).map(|z| z.to_lowercase()),
-            signature_method: self.signature_method,
+            zone: settings.zone.or(file.zone).map(|z| z.to_lowercase()),
+            signature_method: settings.signature_method,
         };
         Ok(S::from_client(crate::client::Client::new(core, vendor)))
     }

@@ -7,18 +7,18 @@ mod errors;
 mod project;
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::Mutex;
 
+use crate::builder::VendorConfig;
 use crate::call::CallOptions;
-use crate::client::{Attempt, CommonConfig, Core, Service, Vendor};
+use crate::client::{Attempt, Core, Service, Vendor};
 use crate::endpoint::Endpoint;
 use crate::environment::huawei_keys;
 use crate::error::Error;
 use crate::operation::{OperationSpec, QueryLists, RawResponse, RequestWriter, Setting};
 use crate::secret::Secret;
 use crate::signing::{self, encode_strict, huawei::Algorithm};
-use crate::transport::{transport_setters, WireRequest};
+use crate::transport::WireRequest;
 
 pub use crate::client::ServiceInfo;
 
@@ -81,144 +81,59 @@ impl fmt::Debug for Credentials {
 
 /// Builds a generated Huawei Cloud client.
 ///
-/// Credentials come from [`credentials`](Self::credentials), else from the environment
-/// variables the vendor's SDKs read (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`,
-/// `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`), else from their
-/// credentials file (`~/.huaweicloud/credentials`, or `HUAWEICLOUD_SDK_CREDENTIALS_FILE`).
-/// Without a project id, the client asks IAM for the region's project on first use.
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ClientBuilder<S> {
+/// Credentials come from [`credentials`](crate::builder::ClientBuilder::credentials), else
+/// from the environment variables the vendor's SDKs read (`HUAWEICLOUD_SDK_AK`,
+/// `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`),
+/// else from their credentials file (`~/.huaweicloud/credentials`, or
+/// `HUAWEICLOUD_SDK_CREDENTIALS_FILE`). Without a project id, the client asks IAM for the
+/// region's project on first use.
+pub type ClientBuilder<S> = crate::builder::ClientBuilder<S, Huawei>;
+
+/// The Huawei Cloud settings of a [`ClientBuilder`], set through its methods.
+#[derive(Debug, Default)]
+pub struct BuilderSettings {
     region: Option<String>,
-    endpoint: Option<String>,
     iam_endpoint: Option<String>,
-    credentials: Option<Credentials>,
     project_id: Option<String>,
     language: Option<String>,
     algorithm: Algorithm,
-    common: CommonConfig,
-    service: PhantomData<fn() -> S>,
-}
-
-impl<S> fmt::Debug for ClientBuilder<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
-            .field("credentials", &self.credentials)
-            .field("project_id", &self.project_id)
-            .field("language", &self.language)
-            .field("algorithm", &self.algorithm)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<S: Service<Vendor = Huawei>> Default for ClientBuilder<S> {
-    fn default() -> Self {
-        Self {
-            region: None,
-            endpoint: None,
-            iam_endpoint: None,
-            credentials: None,
-            project_id: None,
-            language: None,
-            algorithm: Algorithm::default(),
-            common: CommonConfig::default(),
-            service: PhantomData,
-        }
-    }
 }
 
 impl<S: Service<Vendor = Huawei>> ClientBuilder<S> {
-    /// The region (`cn-north-4`); its host comes from the service's endpoint table.
+    /// The region (`cn-north-4`); its host comes from the service's endpoint table (an
+    /// explicit [`endpoint`](crate::builder::ClientBuilder::endpoint) wins over it).
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// An explicit endpoint (`https://host[:port]`), which wins over the region's host.
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
+        self.settings.region = Some(region.into());
         self
     }
 
     /// The IAM endpoint used to discover the project id (default: the region's,
     /// `https://iam.<region>.myhuaweicloud.com`, or `HUAWEICLOUD_SDK_IAM_ENDPOINT`).
     pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.iam_endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// How requests are authenticated (default: the environment, then the credentials file).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.settings.iam_endpoint = Some(endpoint.into());
         self
     }
 
     /// The project (tenant) id filled into `{project_id}` and sent as `X-Project-Id`.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.settings.project_id = Some(project_id.into());
         self
     }
 
     /// The `X-Language` of every request that accepts one (`en-us` or `zh-cn`).
     pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
+        self.settings.language = Some(language.into());
         self
     }
 
     /// The AK/SK signing algorithm (default `SDK-HMAC-SHA256`).
     pub fn signing_algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.algorithm = algorithm;
+        self.settings.algorithm = algorithm;
         self
     }
 
-    transport_setters!();
-
-    /// Checks the configuration, finds the credentials, and builds the client.
-    pub fn build(self) -> Result<S, Error> {
-        let endpoint = self.resolve_endpoint()?;
-        let (credentials, found_project) = match self.credentials {
-            Some(credentials) => (
-                credentials,
-                self.common.environment.var("HUAWEICLOUD_SDK_PROJECT_ID"),
-            ),
-            None => {
-                let keys = huawei_keys(self.common.environment.as_ref())?;
-                let mut signing =
-                    signing::huawei::Credentials::new(keys.access_key, keys.secret_key.expose());
-                if let Some(token) = keys.security_token {
-                    signing = signing.with_security_token(token.expose());
-                }
-                let credentials = Credentials(Auth::AkSk(signing));
-                (credentials, keys.project_id)
-            }
-        };
-        let iam_endpoint = match (
-            &self.iam_endpoint,
-            self.common.environment.var("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
-            &self.region,
-        ) {
-            (Some(explicit), _, _) => Some(Endpoint::parse(explicit)?),
-            (None, Some(from_env), _) => Some(Endpoint::parse(&from_env)?),
-            (None, None, Some(region)) => {
-                Some(Endpoint::parse(&format!("iam.{region}.myhuaweicloud.com"))?)
-            }
-            (None, None, None) => None,
-        };
-        let core = self.common.into_core(S::INFO, endpoint)?;
-        let vendor = Huawei {
-            iam_endpoint,
-            region: self.region,
-            credentials,
-            project_id: Mutex::new(self.project_id.or(found_project)),
-            language: self.language,
-            algorithm: self.algorithm,
-        };
-        Ok(S::from_client(crate::client::Client::new(core, vendor)))
-    }
-
     fn resolve_endpoint(&self) -> Result<Endpoint, Error> {
-        match (&self.endpoint, &self.region) {
+        match (&self.endpoint, &self.settings.region) {
             (Some(endpoint), _) => Endpoint::parse(endpoint),
             (None, Some(region)) => match S::INFO.host(region) {
                 Some(host) => Endpoint::parse(host),
@@ -236,6 +151,54 @@ impl<S: Service<Vendor = Huawei>> ClientBuilder<S> {
                 S::INFO.crate_name
             ))),
         }
+    }
+}
+
+impl VendorConfig for Huawei {
+    type Credentials = Credentials;
+    type Settings = BuilderSettings;
+
+    /// The credentials given, else the environment's, else the credentials file's; the
+    /// IAM endpoint given, else the environment's, else the region's.
+    fn build<S: Service<Vendor = Self>>(builder: ClientBuilder<S>) -> Result<S, Error> {
+        let endpoint = builder.resolve_endpoint()?;
+        let environment = builder.common.environment.as_ref();
+        let (credentials, found_project) = match builder.credentials {
+            Some(credentials) => (credentials, environment.var("HUAWEICLOUD_SDK_PROJECT_ID")),
+            None => {
+                let keys = huawei_keys(environment)?;
+                let mut signing =
+                    signing::huawei::Credentials::new(keys.access_key, keys.secret_key.expose());
+                if let Some(token) = keys.security_token {
+                    signing = signing.with_security_token(token.expose());
+                }
+                let credentials = Credentials(Auth::AkSk(signing));
+                (credentials, keys.project_id)
+            }
+        };
+        let settings = builder.settings;
+        let iam_endpoint = match (
+            &settings.iam_endpoint,
+            environment.var("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+            &settings.region,
+        ) {
+            (Some(explicit), _, _) => Some(Endpoint::parse(explicit)?),
+            (None, Some(from_env), _) => Some(Endpoint::parse(&from_env)?),
+            (None, None, Some(region)) => {
+                Some(Endpoint::parse(&format!("iam.{region}.myhuaweicloud.com"))?)
+            }
+            (None, None, None) => None,
+        };
+        let core = builder.common.into_core(S::INFO, endpoint)?;
+        let vendor = Huawei {
+            iam_endpoint,
+            region: settings.region,
+            credentials,
+            project_id: Mutex::new(settings.project_id.or(found_project)),
+            language: settings.language,
+            algorithm: settings.algorithm,
+        };
+        Ok(S::from_client(crate::client::Client::new(core, vendor)))
     }
 }
 
