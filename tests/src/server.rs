@@ -7,7 +7,8 @@
 use std::future::Future;
 use std::marker::PhantomData;
 
-use clouddb_runtime::{Error, ErrorKind, Service, Vendor};
+use clouddb_runtime::builder::{ClientBuilder, VendorConfig};
+use clouddb_runtime::{Error, ErrorKind, Service};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -19,7 +20,7 @@ use crate::wire::{
 /// What a vendor adds to the shared test server.
 pub trait Harness: Sized + 'static {
     /// The vendor of the clients it tests.
-    type Vendor: Vendor;
+    type Vendor: VendorConfig;
     /// The request id every answer carries in `X-Request-Id`, if the vendor's do.
     const REQUEST_ID: Option<&'static str>;
     /// The HTTP status of the vendor's error answers (QingCloud: 200 with a `ret_code`).
@@ -29,8 +30,9 @@ pub trait Harness: Sized + 'static {
     /// A success answer with nothing in it.
     const EMPTY_SUCCESS: &'static str;
 
-    /// A generated client for `endpoint` with the test credentials.
-    fn client<S: Service<Vendor = Self::Vendor>>(endpoint: &str) -> S;
+    /// A builder of a generated client with the test credentials and the vendor's test
+    /// settings; the server adds its endpoint and what every test client shares.
+    fn builder<S: Service<Vendor = Self::Vendor>>() -> ClientBuilder<S, Self::Vendor>;
 
     /// Checks that `request` is `expected`, correctly signed or authenticated; `authority`
     /// is the server's `host:port`.
@@ -71,7 +73,17 @@ impl<H: Harness> Server<H> {
     /// A generated client configured for this server with the test credentials.
     #[track_caller]
     pub fn client<S: Service<Vendor = H::Vendor>>(&self) -> S {
-        H::client(&self.uri())
+        let built = H::builder::<S>()
+            .endpoint(self.uri())
+            .environment(std::sync::Arc::new(
+                clouddb_runtime::environment::FixedEnvironment::new(),
+            ))
+            .sleep(std::sync::Arc::new(crate::NoSleep))
+            .build();
+        match built {
+            Ok(client) => client,
+            Err(e) => panic!("the test client does not build: {}", e.report()),
+        }
     }
 
     /// Checks that exactly one request arrived and that it is `expected`.
