@@ -2,11 +2,10 @@
 //! `--language` flags, the client built from them and the library's credential chain, and
 //! the [`Program`] that generated CLI crates define.
 
-use clap::{Arg, ArgMatches};
-use clouddb_runtime::huawei::{self, ClientBuilder, Huawei};
+use clap::Arg;
+use clouddb_runtime::huawei::Huawei;
 use clouddb_runtime::Service;
 
-use crate::command::Common;
 use crate::run::{CliVendor, VendorCli};
 
 /// A call of a Huawei Cloud operation.
@@ -63,30 +62,17 @@ fn vendor<S: Service<Vendor = Huawei>>() -> VendorCli<Huawei> {
     VendorCli {
         flags,
         credentials: CREDENTIALS,
-        connect: connect::<S>,
+        // Each flag given calls its builder setter.
+        connect: |matches, common| {
+            crate::run::connect::<S, Huawei>(
+                matches,
+                common,
+                &[
+                    ("region", |builder, region| builder.region(region)),
+                    ("project-id", |builder, id| builder.project_id(id)),
+                    ("language", |builder, language| builder.language(language)),
+                ],
+            )
+        },
     }
-}
-
-fn connect<S: Service<Vendor = Huawei>>(
-    matches: &ArgMatches,
-    common: &Common,
-) -> Result<huawei::Client, clouddb_runtime::Error> {
-    let mut builder = ClientBuilder::<S>::default();
-    let text = |name: &str| matches.get_one::<String>(name);
-    if let Some(region) = text("region") {
-        builder = builder.region(region);
-    }
-    if let Some(endpoint) = text("endpoint") {
-        builder = builder.endpoint(endpoint);
-    }
-    if let Some(project_id) = text("project-id") {
-        builder = builder.project_id(project_id);
-    }
-    if let Some(language) = text("language") {
-        builder = builder.language(language);
-    }
-    if let Some(timeout) = common.connect_timeout {
-        builder = builder.connect_timeout(timeout);
-    }
-    builder.build().map(|service| service.client().clone())
 }

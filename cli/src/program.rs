@@ -146,17 +146,9 @@ fn run_all(programs: &[&dyn Program], args: Vec<OsString>) -> Exit {
         .get(1)
         .is_some_and(|word| word == "completion" || word == "man");
     let mut command = all_command(programs, full);
-    let matches = match command.try_get_matches_from_mut(args) {
+    let matches = match crate::run::parse(&mut command, args) {
         Ok(matches) => matches,
-        Err(e) => {
-            let exit = if e.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Success
-            };
-            let _ = e.print();
-            return exit;
-        }
+        Err(exit) => return exit,
     };
     run_extra(&mut command, "clouddb", &matches)
         .unwrap_or_else(|| print_failure(&Failure::usage("no service given")))

@@ -2,11 +2,10 @@
 //! the client built from them and the library's configuration file, and the [`Program`]
 //! that generated CLI crates define.
 
-use clap::{Arg, ArgMatches};
-use clouddb_runtime::qingcloud::{self, ClientBuilder, QingCloud};
+use clap::Arg;
+use clouddb_runtime::qingcloud::QingCloud;
 use clouddb_runtime::Service;
 
-use crate::command::Common;
 use crate::run::{CliVendor, VendorCli};
 
 /// A call of a QingCloud operation.
@@ -48,27 +47,16 @@ fn vendor<S: Service<Vendor = QingCloud>>() -> VendorCli<QingCloud> {
     VendorCli {
         flags,
         credentials: CREDENTIALS,
-        connect: connect::<S>,
+        // Each flag given calls its builder setter.
+        connect: |matches, common| {
+            crate::run::connect::<S, QingCloud>(
+                matches,
+                common,
+                &[
+                    ("zone", |builder, zone| builder.zone(zone)),
+                    ("config-file", |builder, path| builder.config_file(path)),
+                ],
+            )
+        },
     }
-}
-
-fn connect<S: Service<Vendor = QingCloud>>(
-    matches: &ArgMatches,
-    common: &Common,
-) -> Result<qingcloud::Client, clouddb_runtime::Error> {
-    let mut builder = ClientBuilder::<S>::default();
-    let text = |name: &str| matches.get_one::<String>(name);
-    if let Some(zone) = text("zone") {
-        builder = builder.zone(zone);
-    }
-    if let Some(endpoint) = text("endpoint") {
-        builder = builder.endpoint(endpoint);
-    }
-    if let Some(path) = text("config-file") {
-        builder = builder.config_file(path);
-    }
-    if let Some(timeout) = common.connect_timeout {
-        builder = builder.connect_timeout(timeout);
-    }
-    builder.build().map(|service| service.client().clone())
 }

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::marker::PhantomData;
 
 use clap::{Arg, ArgMatches, Command};
+use clouddb_runtime::builder::{ClientBuilder, VendorConfig};
 use clouddb_runtime::client::Client;
 use clouddb_runtime::{Service, Vendor};
 
@@ -78,6 +79,50 @@ pub struct VendorCli<V> {
     pub(crate) connect: fn(&ArgMatches, &Common) -> Result<Client<V>, clouddb_runtime::Error>,
 }
 
+/// A vendor's flag that sets the client builder: the flag's name and the setter its value
+/// goes to.
+pub(crate) type BuilderFlag<S, V> = (
+    &'static str,
+    fn(ClientBuilder<S, V>, &String) -> ClientBuilder<S, V>,
+);
+
+/// Builds the client of the service `S` from the flags: each vendor flag given calls its
+/// setter, `--endpoint` and `--connect-timeout` are every vendor's, and what no flag gives
+/// comes from the library's credential chain.
+pub(crate) fn connect<S: Service<Vendor = V>, V: VendorConfig>(
+    matches: &ArgMatches,
+    common: &Common,
+    flags: &[BuilderFlag<S, V>],
+) -> Result<Client<V>, clouddb_runtime::Error> {
+    let mut builder = ClientBuilder::<S, V>::default();
+    for (name, set) in flags {
+        if let Some(value) = matches.get_one::<String>(name) {
+            builder = set(builder, value);
+        }
+    }
+    if let Some(endpoint) = matches.get_one::<String>("endpoint") {
+        builder = builder.endpoint(endpoint);
+    }
+    if let Some(timeout) = common.connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    builder.build().map(|service| service.client().clone())
+}
+
+/// The matches of `args`, or the exit of what clap printed instead: help and version go to
+/// standard output and succeed, the rest are usage errors.
+pub(crate) fn parse(command: &mut Command, args: Vec<OsString>) -> Result<ArgMatches, Exit> {
+    command.try_get_matches_from_mut(args).map_err(|e| {
+        let exit = if e.use_stderr() {
+            Exit::Usage
+        } else {
+            Exit::Success
+        };
+        let _ = e.print();
+        exit
+    })
+}
+
 /// The command of a service called as `bin`, with the vendor's flags and help, and the
 /// subcommands' flags as `detail` says.
 pub(crate) fn command<V>(
@@ -109,18 +154,9 @@ pub(crate) fn run<V: Vendor>(
         .collect();
     let detail = Detail::for_args(service, &args, &value_flags);
     let mut command = command(service, bin, &vendor, detail);
-    let matches = match command.try_get_matches_from_mut(args) {
+    let matches = match parse(&mut command, args) {
         Ok(matches) => matches,
-        Err(e) => {
-            // Help and version go to standard output and succeed; the rest are usage errors.
-            let exit = if e.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Success
-            };
-            let _ = e.print();
-            return exit;
-        }
+        Err(exit) => return exit,
     };
     if let Some(exit) = crate::program::run_extra(&mut command, bin, &matches) {
         return exit;
