@@ -20,10 +20,10 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sm3::Sm3;
 use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::percent::decode_lossy;
-use super::{push_encoded_strict, SigningError};
+use super::{encode_pairs, format_utc, push_encoded_strict, SigningError};
 
 #[cfg(any(test, feature = "verify"))]
 mod verify;
@@ -439,7 +439,7 @@ fn add_or_reuse_date(
     if let Some(preset) = find_ignore_case(headers, DATE_HEADER) {
         return parse_sdk_date(preset);
     }
-    let date = format_sdk_date(now);
+    let date = format_utc(now, "", "");
     headers.push((DATE_HEADER.to_owned(), date.clone()));
     Ok(date)
 }
@@ -550,16 +550,7 @@ fn payload_hash(body: Option<&[u8]>, headers: &[(String, String)], hash: HashFun
 pub(crate) fn canonical_query(pairs: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
     sorted.sort();
-    let mut query = String::new();
-    for (index, (name, value)) in sorted.into_iter().enumerate() {
-        if index > 0 {
-            query.push('&');
-        }
-        push_encoded_strict(&mut query, name);
-        query.push('=');
-        push_encoded_strict(&mut query, value);
-    }
-    query
+    encode_pairs(sorted.into_iter().map(|(n, v)| (n.as_str(), v.as_str())))
 }
 
 /// The canonical URI: the path percent-decoded, split on `/`, each segment re-encoded
@@ -800,22 +791,6 @@ pub(crate) fn set_exact(headers: &mut Vec<(String, String)>, name: &str, value: 
 /// separators `\x1c` to `\x1f`, which Rust's `trim` keeps.
 fn python_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
-}
-
-/// Formats `now` in UTC as `YYYYMMDDTHHMMSSZ`.
-fn format_sdk_date(now: OffsetDateTime) -> String {
-    // Converting can only fail at the edges of the supported range (years -9999 and
-    // 9999), where no server accepts the date anyway; the unconverted reading is used then.
-    let utc = now.checked_to_offset(UtcOffset::UTC).unwrap_or(now);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    )
 }
 
 /// Checks that `value` is a valid `YYYYMMDDTHHMMSSZ` date and returns it.

@@ -18,7 +18,9 @@ mod percent;
 pub mod qingcloud;
 
 pub use percent::encode_strict;
-pub(crate) use percent::push_encoded_strict;
+pub(crate) use percent::{encode_pairs, push_encoded_strict};
+
+use time::{OffsetDateTime, UtcOffset};
 
 /// Why a request could not be signed, or why a received request failed verification.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,4 +81,28 @@ pub enum SigningError {
     /// (verification only).
     #[error("malformed signature: {0}")]
     Malformed(String),
+}
+
+/// `time` in UTC as `YYYY<d>MM<d>DDTHH<t>MM<t>SSZ`, with `date_separator` between the parts
+/// of the date and `time_separator` between those of the time: Huawei's `X-Sdk-Date` has
+/// none (`20240102T030405Z`), QingCloud's `time_stamp` has `-` and `:`
+/// (`2024-01-02T03:04:05Z`).
+pub(crate) fn format_utc(
+    time: OffsetDateTime,
+    date_separator: &str,
+    time_separator: &str,
+) -> String {
+    // Converting can only fail at the edges of the supported range (years -9999 and
+    // 9999), where no server accepts the date anyway; the unconverted reading is used then.
+    let utc = time.checked_to_offset(UtcOffset::UTC).unwrap_or(time);
+    let (d, t) = (date_separator, time_separator);
+    format!(
+        "{:04}{d}{:02}{d}{:02}T{:02}{t}{:02}{t}{:02}Z",
+        utc.year(),
+        u8::from(utc.month()),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    )
 }

@@ -36,6 +36,21 @@ pub(crate) fn push_encoded_strict(out: &mut String, s: &str) {
     out.extend(utf8_percent_encode(s, STRICT));
 }
 
+/// `enc(name)=enc(value)` for each pair in the order given, joined with `&`: the canonical
+/// query of both vendors once they have put the pairs in their order.
+pub(crate) fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut query = String::new();
+    for (index, (name, value)) in pairs.into_iter().enumerate() {
+        if index > 0 {
+            query.push('&');
+        }
+        push_encoded_strict(&mut query, name);
+        query.push('=');
+        push_encoded_strict(&mut query, value);
+    }
+    query
+}
+
 /// Percent-decodes `s`, replacing invalid UTF-8 with U+FFFD and keeping `+` as `+`.
 ///
 /// This matches Python's `urllib.parse.unquote`, which the Huawei Cloud signer applies to

@@ -18,9 +18,9 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha1::Sha1;
 use sha2::Sha256;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
-use super::{encode_strict, push_encoded_strict};
+use super::{encode_pairs, encode_strict, format_utc};
 
 #[cfg(any(test, feature = "verify"))]
 mod verify;
@@ -359,7 +359,7 @@ pub fn request_params(request: &ActionRequest) -> BTreeMap<String, String> {
         .entry("zone".to_owned())
         .or_insert_with(|| request.zone.clone());
     if let Some(expires) = request.expires {
-        params.insert("expires".to_owned(), format_time_stamp(expires));
+        params.insert("expires".to_owned(), format_utc(expires, "-", ":"));
     }
     if let Some(req_id) = &request.req_id {
         params
@@ -383,7 +383,7 @@ pub fn sign(
         ("access_key_id", credentials.access_key_id.clone()),
         (SIGNATURE_VERSION_PARAM, SIGNATURE_VERSION.to_owned()),
         ("version", API_VERSION.to_owned()),
-        ("time_stamp", format_time_stamp(now)),
+        ("time_stamp", format_utc(now, "-", ":")),
     ];
     for (name, value) in auth_params {
         params.insert(name.to_owned(), value);
@@ -437,16 +437,7 @@ pub fn sign_params(
 /// The canonical query: `enc(name)=enc(value)` for every parameter in byte-wise name
 /// order (a `BTreeMap<String, _>` iterates in that order), joined with `&`.
 fn canonical_query(params: &BTreeMap<String, String>) -> String {
-    let mut query = String::new();
-    for (index, (name, value)) in params.iter().enumerate() {
-        if index > 0 {
-            query.push('&');
-        }
-        push_encoded_strict(&mut query, name);
-        query.push('=');
-        push_encoded_strict(&mut query, value);
-    }
-    query
+    encode_pairs(params.iter().map(|(n, v)| (n.as_str(), v.as_str())))
 }
 
 /// `METHOD\n<path>\n<canonical query>`, with no trailing newline.
@@ -457,22 +448,6 @@ fn string_to_sign(method: Method, path: &str, canonical_query: &str) -> String {
 /// The standard base64 of the HMAC of `string_to_sign` under the secret.
 fn signature(method: SignatureMethod, secret_access_key: &str, string_to_sign: &str) -> String {
     BASE64.encode(method.hmac(secret_access_key.as_bytes(), string_to_sign.as_bytes()))
-}
-
-/// Formats `time` in UTC as `%Y-%m-%dT%H:%M:%SZ`.
-fn format_time_stamp(time: OffsetDateTime) -> String {
-    // Converting can only fail at the edges of the supported range (years -9999 and
-    // 9999), where no server accepts the date anyway; the unconverted reading is used then.
-    let utc = time.checked_to_offset(UtcOffset::UTC).unwrap_or(time);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    )
 }
 
 #[cfg(test)]
