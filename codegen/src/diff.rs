@@ -152,10 +152,20 @@ pub fn working_tree_services(settings: &Settings) -> Result<Vec<Service>, DiffEr
             path,
             source,
         })?;
+    lower_side(side, &files, |file| Ok(lower_file(settings, file)))
+}
+
+/// Lowers every spec file of one side with `lower_one` (which fails when a file cannot be
+/// read) and returns the services, or every problem of every file, sorted.
+fn lower_side(
+    side: String,
+    files: &[String],
+    mut lower_one: impl FnMut(&str) -> Result<Result<Service, Diagnostics>, DiffError>,
+) -> Result<Vec<Service>, DiffError> {
     let mut diagnostics = Diagnostics::default();
     let mut services = Vec::new();
-    for file in &files {
-        match lower_file(settings, file) {
+    for file in files {
+        match lower_one(file)? {
             Ok(service) => services.push(service),
             Err(errors) => diagnostics.extend(errors),
         }

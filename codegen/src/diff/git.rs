@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{DiffError, SPEC_DIR};
+use super::{lower_side, DiffError, SPEC_DIR};
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::Service;
 use crate::{load, lower, names};
@@ -28,9 +28,7 @@ pub fn services_at_revision(root: &Path, revision: &str) -> Result<Vec<Service>,
         .map(str::to_owned)
         .collect();
     files.sort();
-    let mut diagnostics = Diagnostics::default();
-    let mut services = Vec::new();
-    for file in &files {
+    lower_side(side.clone(), &files, |file| {
         let blob = run_git(root, &["cat-file", "blob", &format!("{commit}:./{file}")]).map_err(
             |failure| {
                 failure.into_error(|reason| {
@@ -39,25 +37,15 @@ pub fn services_at_revision(root: &Path, revision: &str) -> Result<Vec<Service>,
             },
         )?;
         let Ok(text) = String::from_utf8(blob) else {
-            diagnostics.push(file, &Pointer::root(), "the file is not UTF-8 text");
-            continue;
+            let mut not_text = Diagnostics::default();
+            not_text.push(file, &Pointer::root(), "the file is not UTF-8 text");
+            return Ok(Err(not_text));
         };
-        let lowered = load::parse(&text, file)
-            .and_then(|doc| lower::lower(&doc, &names::crate_name_of_spec(file)));
-        match lowered {
-            Ok(service) => services.push(service),
-            Err(errors) => diagnostics.extend(errors),
-        }
-    }
-    if diagnostics.is_empty() {
-        Ok(services)
-    } else {
-        Err(DiffError::Spec {
-            side,
-            errors: diagnostics.into_sorted(),
-        })
-    }
+        Ok(load::parse(&text, file)
+            .and_then(|doc| lower::lower(&doc, &names::crate_name_of_spec(file))))
+    })
 }
+
 /// Whether a path listed by git is a spec as `spec_files` finds them:
 /// `spec/<vendor>/<service>.yaml`.
 fn is_spec_path(path: &str) -> bool {
