@@ -15,7 +15,6 @@ use crate::endpoint::Endpoint;
 use crate::environment::qingcloud_file;
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::operation::{OperationSpec, QueryLists, RawResponse, RequestWriter, Setting};
-use crate::secret::Secret;
 use crate::signing::qingcloud::{self as signer, ActionRequest, SignatureMethod};
 use crate::transport::WireRequest;
 
@@ -27,30 +26,21 @@ pub use crate::client::ServiceInfo;
 /// A configured QingCloud client, shared by clones.
 pub type Client = crate::client::Client<QingCloud>;
 
-/// An access key pair (`qy_access_key_id`, `qy_secret_access_key`). The `Debug` output
-/// never shows the secret.
+/// An access key pair (`qy_access_key_id`, `qy_secret_access_key`), as the signer takes
+/// it. The `Debug` output never shows the secret.
 #[derive(Clone)]
-pub struct Credentials {
-    access_key_id: String,
-    secret_access_key: Secret,
-}
+pub struct Credentials(signer::Credentials);
 
 impl Credentials {
     /// Credentials from an access key id and its secret.
     pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            secret_access_key: Secret::new(secret_access_key),
-        }
+        Self(signer::Credentials::new(access_key_id, secret_access_key))
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"<redacted>")
-            .finish()
+        self.0.fmt(f)
     }
 }
 
@@ -200,11 +190,7 @@ impl Vendor for QingCloud {
             req_id: Some(req_id.clone()),
             signature_method: self.signature_method,
         };
-        let credentials = signer::Credentials::new(
-            self.credentials.access_key_id.clone(),
-            self.credentials.secret_access_key.expose(),
-        );
-        let signed = signer::sign(&request, &credentials, core.clock.now());
+        let signed = signer::sign(&request, &self.credentials.0, core.clock.now());
         let request = WireRequest {
             method: http::Method::GET,
             url: core
