@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::Lowerer;
+use super::spec::Spec;
+use super::types::Types;
 use crate::diagnostics::Pointer;
 use crate::ir::{Operation, TypeKind, TypeRef};
 
@@ -31,7 +32,7 @@ const OPERATION_KEYS: [&str; 12] = [
 /// Suffixes of the generated operation types.
 const RESERVED_SUFFIXES: [&str; 3] = ["Input", "Builder", "Output"];
 
-impl Lowerer<'_> {
+impl Spec<'_> {
     /// Reports path keys, path item keys, operation keys and response keys that the typed
     /// parser would drop without a word, losing whole operations or responses.
     pub(crate) fn check_raw_keys(&mut self) {
@@ -99,15 +100,19 @@ impl Lowerer<'_> {
 
     /// Response tables have no required column: a schema a response reaches must not have a
     /// `required` list, so that every field decodes when the server leaves it out.
-    pub(crate) fn check_response_schemas(&mut self) {
+    pub(crate) fn check_response_schemas(
+        &mut self,
+        types: &Types,
+        response_roots: &BTreeSet<String>,
+    ) {
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut pending: Vec<String> = self.response_roots.iter().cloned().collect();
+        let mut pending: Vec<String> = response_roots.iter().cloned().collect();
         let mut offenders = Vec::new();
         while let Some(name) = pending.pop() {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            let Some(def) = self.types.get(&name) else {
+            let Some(def) = types.get(&name) else {
                 continue;
             };
             let reached: Vec<&TypeRef> = match &def.kind {

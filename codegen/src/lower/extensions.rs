@@ -8,12 +8,11 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::indexmap_like::Extensions;
-use super::Lowerer;
+use super::spec::{Extensions, Spec};
 use crate::diagnostics::Pointer;
 use crate::ir::{Protocol, Setting, Verdict};
 
-impl Lowerer<'_> {
+impl Spec<'_> {
     /// Reads the extension at `at` into `T`. A mismatch is reported at `at` joined with the
     /// path to the bad value inside the extension, and gives `None`.
     pub(crate) fn extension<T: DeserializeOwned>(

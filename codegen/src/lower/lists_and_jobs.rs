@@ -6,31 +6,40 @@
 use serde_json::Value;
 
 use super::extensions::{JobPollerSpec, PageStyleSpec, PaginationSpec};
-
-use super::Lowerer;
+use super::spec::Spec;
+use super::types::Types;
 use crate::diagnostics::Pointer;
 use crate::ir::{
     Field, JobPoller, JobRef, MarkerSource, Operation, Output, PageParam, PageStyle, Pagination,
-    ResponseField, TypeKind, TypeRef,
+    ResponseField, TypeRef,
 };
 
-impl Lowerer<'_> {
+/// The steps that read answers after the operations are lowered: pagination, jobs and
+/// waiters name fields of answers, which are checked against the lowered types.
+pub(crate) struct AnswerLowerer<'s, 'a> {
+    pub(crate) spec: &'s mut Spec<'a>,
+    pub(crate) types: &'s Types,
+}
+
+impl AnswerLowerer<'_, '_> {
     /// Reads `x-pagination` and `x-job` of every operation.
     pub(crate) fn lower_lists_and_jobs(&mut self, operations: &mut [Operation]) {
         for op in operations.iter_mut() {
             let at = op.pointer.clone();
-            let node = self.doc.node(&at).cloned().unwrap_or(Value::Null);
+            let node = self.spec.doc.node(&at).cloned().unwrap_or(Value::Null);
             if let Some(value) = node.get("x-pagination") {
                 let at = at.join("x-pagination");
                 op.pagination = self
+                    .spec
                     .extension::<PaginationSpec>(&at, value)
                     .and_then(|spec| self.lower_pagination(op, spec, &at));
             }
             if let Some(value) = node.get("x-job") {
                 let at = at.join("x-job");
                 op.job = self
+                    .spec
                     .extension::<String>(&at, value)
-                    .and_then(|field| self.lower_job_ref(op, &field, &at));
+                    .and_then(|field: String| self.lower_job_ref(op, &field, &at));
             }
         }
     }
@@ -48,14 +57,14 @@ impl Lowerer<'_> {
         id_at: &Pointer,
     ) -> Option<(&'o Operation, &'o crate::ir::Param, bool, TypeRef)> {
         let Some(poll) = operations.iter().find(|op| op.id == operation) else {
-            self.error(
+            self.spec.error(
                 operation_at,
                 format!("`{operation}` is not an operationId of this spec"),
             );
             return None;
         };
         let Some(param) = poll.params.iter().find(|p| p.wire_name == id_param) else {
-            self.error(
+            self.spec.error(
                 id_at,
                 format!("`{operation}` has no parameter `{id_param}`"),
             );
@@ -65,7 +74,7 @@ impl Lowerer<'_> {
             TypeRef::String => false,
             TypeRef::Array(item) if **item == TypeRef::String => true,
             _ => {
-                self.error(
+                self.spec.error(
                     id_at,
                     format!("`{id_param}` must be a string or a list of strings to take an id"),
                 );
@@ -77,7 +86,7 @@ impl Lowerer<'_> {
             .iter()
             .find(|p| p.required && p.wire_name != id_param)
         {
-            self.error(
+            self.spec.error(
                 operation_at,
                 format!(
                     "`{operation}` needs `{}` besides the id, so it cannot be polled with an id alone",
@@ -87,7 +96,7 @@ impl Lowerer<'_> {
             return None;
         }
         let Output::Single { ty, .. } = &poll.output else {
-            self.error(
+            self.spec.error(
                 operation_at,
                 format!("`{operation}` must have one success answer body to be polled"),
             );
@@ -99,8 +108,8 @@ impl Lowerer<'_> {
     /// Reads the root `x-job-poller`.
     pub(crate) fn lower_job_poller(&mut self, operations: &[Operation]) -> Option<JobPoller> {
         let at = Pointer::root().join("x-job-poller");
-        let value = self.doc.raw.get("x-job-poller")?;
-        let spec = self.extension::<JobPollerSpec>(&at, value)?;
+        let value = self.spec.doc.raw.get("x-job-poller")?;
+        let spec = self.spec.extension::<JobPollerSpec>(&at, value)?;
         let (poller, param, id_is_list, answer) = self.poll_operation(
             operations,
             &spec.operation,
@@ -119,7 +128,7 @@ impl Lowerer<'_> {
         }
         for (key, list) in [("succeeded", &spec.succeeded), ("failed", &spec.failed)] {
             if list.is_empty() {
-                self.error(
+                self.spec.error(
                     &at.join(key),
                     format!("`{key}` must be a non-empty list of statuses"),
                 );
@@ -135,7 +144,7 @@ impl Lowerer<'_> {
             ..
         } = spec;
         if let Some(both) = succeeded.iter().find(|s| failed.contains(s)) {
-            self.error(
+            self.spec.error(
                 &at.join("failed"),
                 format!("`{both}` cannot mean both success and failure"),
             );
@@ -145,7 +154,7 @@ impl Lowerer<'_> {
             .find(|op| op.job.as_ref().is_some_and(|j| j.many))
         {
             let at = many.pointer.join("x-job");
-            self.error(
+            self.spec.error(
                 &at,
                 "waiting for a list of jobs is not supported; `x-job` must name one job id",
             );
@@ -174,7 +183,7 @@ impl Lowerer<'_> {
                 None => PageStyle::Offset { first: 0 },
                 Some(first @ (0 | 1)) => PageStyle::Offset { first },
                 Some(_) => {
-                    self.error(
+                    self.spec.error(
                         &at.join("first"),
                         "`first` (the offset of the first item) must be 0 or 1",
                     );
@@ -187,10 +196,11 @@ impl Lowerer<'_> {
             PageStyleSpec::Marker => PageStyle::Marker,
         };
         if spec.first.is_some() && !matches!(style, PageStyle::Offset { .. }) {
-            self.error(&at.join("first"), "`first` is only for `style: offset`");
+            self.spec
+                .error(&at.join("first"), "`first` is only for `style: offset`");
         }
         if spec.first_page.is_some() && !matches!(style, PageStyle::Page { .. }) {
-            self.error(
+            self.spec.error(
                 &at.join("first-page"),
                 "`first-page` is only for `style: page`",
             );
@@ -199,7 +209,7 @@ impl Lowerer<'_> {
         let cursor = self.page_param(op, &cursor_name, &at.join("cursor"))?;
         let counts = matches!(cursor.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64);
         if !counts {
-            self.error(
+            self.spec.error(
                 &at.join("cursor"),
                 format!("the cursor `{cursor_name}` must be a string or an integer"),
             );
@@ -213,7 +223,7 @@ impl Lowerer<'_> {
             ..
         } = &op.output
         else {
-            self.error(
+            self.spec.error(
                 at,
                 "a paged list needs one success answer body that is an object",
             );
@@ -222,8 +232,8 @@ impl Lowerer<'_> {
         let answer = answer.clone();
         let items_name = spec.items;
         let items_field = self.struct_field(&answer, &items_name, &at.join("items"))?;
-        let TypeRef::Array(item_ty) = self.resolve_alias(&items_field.ty) else {
-            self.error(
+        let TypeRef::Array(item_ty) = self.types.resolve_alias(&items_field.ty) else {
+            self.spec.error(
                 &at.join("items"),
                 format!("the answer's `{items_name}` is not a list"),
             );
@@ -235,7 +245,7 @@ impl Lowerer<'_> {
             Some(name) => {
                 let field = self.struct_field(&answer, name, &at.join("total"))?;
                 if !matches!(field.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
-                    self.error(
+                    self.spec.error(
                         &at.join("total"),
                         format!("the answer's `{name}` must be an integer to be a total"),
                     );
@@ -246,7 +256,7 @@ impl Lowerer<'_> {
         };
         let next_marker = match (&spec.next_marker, &spec.next_marker_from_last_item) {
             (Some(_), Some(_)) => {
-                self.error(
+                self.spec.error(
                     at,
                     "give `next-marker` or `next-marker-from-last-item`, not both",
                 );
@@ -260,7 +270,7 @@ impl Lowerer<'_> {
             (None, Some(name)) => {
                 let at = at.join("next-marker-from-last-item");
                 let TypeRef::Named(item) = &item_ty else {
-                    self.error(
+                    self.spec.error(
                         &at,
                         "the items are not objects, so they have no marker field",
                     );
@@ -275,14 +285,15 @@ impl Lowerer<'_> {
         };
         match (style, &next_marker) {
             (PageStyle::Marker, None) => {
-                self.error(
+                self.spec.error(
                     at,
                     "`style: marker` needs `next-marker` or `next-marker-from-last-item`",
                 );
                 return None;
             }
             (PageStyle::Offset { .. } | PageStyle::Page { .. }, Some(_)) => {
-                self.error(at, "a next marker is only for `style: marker`");
+                self.spec
+                    .error(at, "a next marker is only for `style: marker`");
             }
             _ => {}
         }
@@ -299,7 +310,7 @@ impl Lowerer<'_> {
 
     fn check_marker_type(&mut self, field: &Field, at: &Pointer) {
         if !matches!(field.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
-            self.error(
+            self.spec.error(
                 at,
                 format!(
                     "the marker `{}` must be a string or an integer",
@@ -313,21 +324,21 @@ impl Lowerer<'_> {
     fn page_param(&mut self, op: &Operation, name: &str, at: &Pointer) -> Option<PageParam> {
         if let Some(field_name) = name.strip_prefix("body.") {
             let Some(body) = &op.body else {
-                self.error(
+                self.spec.error(
                     at,
                     format!("`{name}` names a body field, but there is no body"),
                 );
                 return None;
             };
             if !body.required {
-                self.error(
+                self.spec.error(
                     at,
                     format!("`{name}` is a field of an optional body; make the body required"),
                 );
                 return None;
             }
             let TypeRef::Named(body_type) = &body.ty else {
-                self.error(at, "the request body is not an object");
+                self.spec.error(at, "the request body is not an object");
                 return None;
             };
             let body_type = body_type.clone();
@@ -347,7 +358,7 @@ impl Lowerer<'_> {
                 required: param.required,
             }),
             None => {
-                self.error(
+                self.spec.error(
                     at,
                     format!(
                         "`{}` has no parameter `{name}` (a body field is `body.<name>`)",
@@ -366,7 +377,7 @@ impl Lowerer<'_> {
             ..
         } = &op.output
         else {
-            self.error(
+            self.spec.error(
                 at,
                 "an operation that starts a job needs one success answer body that is an object",
             );
@@ -378,7 +389,7 @@ impl Lowerer<'_> {
             TypeRef::String => false,
             TypeRef::Array(item) if **item == TypeRef::String => true,
             _ => {
-                self.error(
+                self.spec.error(
                     at,
                     format!("the answer's `{name}` must be a string or a list of strings"),
                 );
@@ -398,7 +409,7 @@ impl Lowerer<'_> {
         let Some(parsed) =
             Pointer::parse(&format!("#{pointer}")).filter(|_| pointer.starts_with('/'))
         else {
-            self.error(
+            self.spec.error(
                 at,
                 format!("`{pointer}` is not a JSON pointer (`/job/status`)"),
             );
@@ -406,13 +417,13 @@ impl Lowerer<'_> {
         };
         let mut current = ty.clone();
         for segment in parsed.segments() {
-            current = match self.resolve_alias(&current) {
+            current = match self.types.resolve_alias(&current) {
                 TypeRef::Array(item) if segment.parse::<usize>().is_ok() => *item,
-                TypeRef::Named(name) => match self.struct_fields(&name) {
+                TypeRef::Named(name) => match self.types.struct_fields(&name) {
                     Some(fields) => match fields.iter().find(|f| &f.wire_name == segment) {
                         Some(field) => field.ty.clone(),
                         None => {
-                            self.error(
+                            self.spec.error(
                                 at,
                                 format!("`{pointer}`: `{name}` has no field `{segment}`"),
                             );
@@ -420,13 +431,14 @@ impl Lowerer<'_> {
                         }
                     },
                     None => {
-                        self.error(at, format!("`{pointer}`: `{name}` is not an object"));
+                        self.spec
+                            .error(at, format!("`{pointer}`: `{name}` is not an object"));
                         return;
                     }
                 },
                 TypeRef::Json => return,
                 _ => {
-                    self.error(
+                    self.spec.error(
                         at,
                         format!("`{pointer}` goes into a value that has no `{segment}`"),
                     );
@@ -436,41 +448,24 @@ impl Lowerer<'_> {
         }
     }
 
-    pub(crate) fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
-        let mut current = ty.clone();
-        for _ in 0..16 {
-            let TypeRef::Named(name) = &current else {
-                break;
-            };
-            match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Alias(inner)) => current = inner.clone(),
-                _ => break,
-            }
-        }
-        current
-    }
-
-    pub(crate) fn struct_fields(&self, name: &str) -> Option<&Vec<Field>> {
-        match self.resolve_alias(&TypeRef::Named(name.to_owned())) {
-            TypeRef::Named(resolved) => match self.types.get(&resolved).map(|t| &t.kind) {
-                Some(TypeKind::Struct(fields)) => Some(fields),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
     /// The field of struct `type_name` with wire name `wire`, or an error at `at`.
-    fn struct_field(&mut self, type_name: &str, wire: &str, at: &Pointer) -> Option<Field> {
-        let found = match self.struct_fields(type_name) {
+    pub(crate) fn struct_field(
+        &mut self,
+        type_name: &str,
+        wire: &str,
+        at: &Pointer,
+    ) -> Option<Field> {
+        let found = match self.types.struct_fields(type_name) {
             Some(fields) => fields.iter().find(|f| f.wire_name == wire).cloned(),
             None => {
-                self.error(at, format!("`{type_name}` is not an object"));
+                self.spec
+                    .error(at, format!("`{type_name}` is not an object"));
                 return None;
             }
         };
         if found.is_none() {
-            self.error(at, format!("`{type_name}` has no field `{wire}`"));
+            self.spec
+                .error(at, format!("`{type_name}` has no field `{wire}`"));
         }
         found
     }

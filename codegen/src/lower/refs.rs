@@ -3,7 +3,7 @@
 
 use openapiv3::{Example, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
-use super::Lowerer;
+use super::spec::Spec;
 use crate::diagnostics::Pointer;
 
 /// How many `$ref` hops a chain may take before it is called circular.
@@ -31,7 +31,7 @@ impl Section {
     }
 }
 
-impl Lowerer<'_> {
+impl Spec<'_> {
     /// The component name a `$ref` names, checked to point into `section`.
     pub(crate) fn ref_name(
         &mut self,
@@ -167,7 +167,7 @@ impl Lowerer<'_> {
     }
 }
 
-impl Lowerer<'_> {
+impl Spec<'_> {
     /// Reports components (other than schemas, which all become types) that no operation
     /// references: their examples would never be exercised.
     pub(crate) fn check_unreferenced_components(&mut self) {

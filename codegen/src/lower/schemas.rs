@@ -1,15 +1,97 @@
-//! Lowering schemas to type references: component schemas become named types, inline
-//! objects and enums become named types called after their owner, scalars stay scalars.
+//! The schema step: every component schema, and every schema an operation uses, is lowered
+//! to a type reference. Component schemas become named types, inline objects and enums
+//! become named types called after their owner (the name the operation step chose for
+//! them), scalars stay scalars. The operation step takes the result as its input.
 
 use openapiv3::{
     AdditionalProperties, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
     StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::Lowerer;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::spec::{Extensions, Spec};
+use super::types::Types;
 use crate::diagnostics::Pointer;
 use crate::ir::{Checks, Docs, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::names;
+
+/// A place where an operation uses a schema: the schema (a `$ref` or inline), where it is,
+/// and the name a type defined there inline takes.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaUse {
+    /// Boxed: schemas are large, and drafts hold many uses.
+    pub(crate) schema: Box<ReferenceOr<Schema>>,
+    pub(crate) at: Pointer,
+    pub(crate) name: String,
+}
+
+impl SchemaUse {
+    pub(crate) fn new(schema: &ReferenceOr<Schema>, at: Pointer, name: impl Into<String>) -> Self {
+        Self {
+            schema: Box::new(schema.clone()),
+            at,
+            name: name.into(),
+        }
+    }
+}
+
+/// What the schema step produces: the named types, and how each use was lowered.
+pub(crate) struct Schemas {
+    pub(crate) types: Types,
+    /// By the use's pointer and name; `None` where lowering failed (and was reported).
+    uses: BTreeMap<(String, String), Option<Lowered>>,
+}
+
+impl Schemas {
+    /// How `use_` was lowered; `None` if it failed (the problem is already reported).
+    pub(crate) fn lowered(&self, use_: &SchemaUse) -> Option<Lowered> {
+        self.uses.get(&use_key(use_)).cloned().flatten()
+    }
+}
+
+fn use_key(use_: &SchemaUse) -> (String, String) {
+    (use_.at.to_string(), use_.name.clone())
+}
+
+/// Lowers the schemas that operations use (in their order, which decides which of two
+/// types with one name is reported), then every other component schema: the document's
+/// tables are the API, used or not.
+pub(crate) fn lower_schemas<'u>(
+    spec: &mut Spec<'_>,
+    uses: impl IntoIterator<Item = &'u SchemaUse>,
+) -> Schemas {
+    let mut lowerer = SchemaLowerer {
+        spec,
+        types: BTreeMap::new(),
+        components: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+    };
+    let mut lowered = BTreeMap::new();
+    for use_ in uses {
+        // A use met twice (a shared parameter) is lowered once.
+        if let Entry::Vacant(entry) = lowered.entry(use_key(use_)) {
+            entry.insert(lowerer.lower_schema(use_.schema.as_ref(), &use_.at, &use_.name));
+        }
+    }
+    lowerer.lower_all_component_schemas();
+    Schemas {
+        types: Types::new(lowerer.types),
+        uses: lowered,
+    }
+}
+
+/// The state of the schema step.
+struct SchemaLowerer<'s, 'a> {
+    spec: &'s mut Spec<'a>,
+    /// Named types by Rust name.
+    types: BTreeMap<String, TypeDef>,
+    /// Lowered component schemas by component name.
+    components: BTreeMap<String, Option<Lowered>>,
+    /// Component schemas being lowered (to detect recursion without an object).
+    in_progress: BTreeSet<String>,
+}
 
 /// A lowered schema: its type, the checks of its value, and whether it is a secret.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,9 +138,45 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
     }
 }
 
-impl Lowerer<'_> {
+impl SchemaLowerer<'_, '_> {
+    /// Every component schema becomes a type, used or not: the document's tables are the API.
+    fn lower_all_component_schemas(&mut self) {
+        let names: Vec<String> = self
+            .spec
+            .doc
+            .api
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys().cloned())
+            .collect();
+        for name in names {
+            if self.spec.schema_component(&name).is_some() {
+                let at = Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(&name);
+                self.lower_component(&name, &at);
+            }
+        }
+    }
+
+    /// Registers a named type, reporting a name already taken by another schema.
+    fn define_type(&mut self, def: TypeDef) {
+        if let Some(existing) = self.types.get(&def.name) {
+            if existing.pointer != def.pointer {
+                let reason = format!(
+                    "the type name `{}` is also generated for {}; rename one of them",
+                    def.name, existing.pointer
+                );
+                self.spec.error(&def.pointer, reason);
+            }
+            return;
+        }
+        self.types.insert(def.name.clone(), def);
+    }
+
     /// Lowers a schema position; `name` names any type it must create inline.
-    pub(crate) fn lower_schema<'s>(
+    fn lower_schema<'s>(
         &mut self,
         schema: impl Into<SchemaRef<'s>>,
         at: &Pointer,
@@ -66,7 +184,7 @@ impl Lowerer<'_> {
     ) -> Option<Lowered> {
         match schema.into() {
             SchemaRef::Ref(reference) => {
-                let component = self.resolve_schema_name(reference, at)?;
+                let component = self.spec.resolve_schema_name(reference, at)?;
                 self.lower_component(&component, at)
             }
             SchemaRef::Inline(schema) => self.lower_inline(schema, at, name),
@@ -75,12 +193,12 @@ impl Lowerer<'_> {
 
     /// Lowers a component schema once; later references reuse the result. `at` is where
     /// it is referenced from.
-    pub(crate) fn lower_component(&mut self, component: &str, at: &Pointer) -> Option<Lowered> {
+    fn lower_component(&mut self, component: &str, at: &Pointer) -> Option<Lowered> {
         if let Some(done) = self.components.get(component) {
             return done.clone();
         }
         if !self.in_progress.insert(component.to_owned()) {
-            self.error(
+            self.spec.error(
                 at,
                 format!("`{component}` refers back to itself through arrays or maps only; a recursive schema needs an object in the cycle (a Rust type alias cannot refer to itself)"),
             );
@@ -96,11 +214,11 @@ impl Lowerer<'_> {
             .join("components")
             .join("schemas")
             .join(component);
-        let schema = self.schema_component(component)?.clone();
+        let schema = self.spec.schema_component(component)?.clone();
         let rust_name = match names::type_ident(component) {
             Ok(name) => name,
             Err(e) => {
-                self.error(&at, e.0);
+                self.spec.error(&at, e.0);
                 self.components.insert(component.to_owned(), None);
                 return None;
             }
@@ -149,7 +267,7 @@ impl Lowerer<'_> {
 
     fn lower_inline(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Option<Lowered> {
         if schema.schema_data.example.is_some() {
-            self.error(
+            self.spec.error(
                 &at.join("example"),
                 "schemas carry no `example`; put examples as named `examples` on the parameter or media type",
             );
@@ -159,7 +277,7 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::String(string)) => self.lower_string(schema, string, at, name),
             SchemaKind::Type(Type::Integer(int)) => {
                 if int.multiple_of.is_some_and(|m| m <= 0) {
-                    self.error(
+                    self.spec.error(
                         &at.join("multipleOf"),
                         "`multipleOf` must be greater than 0",
                     );
@@ -169,7 +287,7 @@ impl Lowerer<'_> {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64)
                     | VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
                     VariantOrUnknownOrEmpty::Unknown(f) => {
-                        self.error(
+                        self.spec.error(
                             &at.join("format"),
                             format!("unknown integer format `{f}`; use int32 or int64"),
                         );
@@ -193,10 +311,11 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(Type::Number(number)) => {
                 if !number.enumeration.is_empty() {
-                    self.error(&at.join("enum"), "number enums are not supported");
+                    self.spec
+                        .error(&at.join("enum"), "number enums are not supported");
                 }
                 if number.multiple_of.is_some_and(|m| m <= 0.0) {
-                    self.error(
+                    self.spec.error(
                         &at.join("multipleOf"),
                         "`multipleOf` must be greater than 0",
                     );
@@ -225,22 +344,25 @@ impl Lowerer<'_> {
                 if *any == openapiv3::AnySchema::default() {
                     Some(Lowered::plain(TypeRef::Json))
                 } else if !any.properties.is_empty() {
-                    self.error(at, "a schema with `properties` needs `type: object`");
+                    self.spec
+                        .error(at, "a schema with `properties` needs `type: object`");
                     None
                 } else if let Some(typ) = &any.typ {
-                    self.error(
+                    self.spec.error(
                         &at.join("type"),
                         format!("unknown type `{typ}`; use string, integer, number, boolean, array or object"),
                     );
                     None
                 } else {
-                    self.error(at, "unsupported schema shape: it needs a `type` (string, integer, number, boolean, array or object)");
+                    self.spec.error(at, "unsupported schema shape: it needs a `type` (string, integer, number, boolean, array or object)");
                     None
                 }
             }
         };
         // `x-format` names the format in words (`Unix time in milliseconds`).
-        let format = self.extension_in(&schema.schema_data.extensions, "x-format", at);
+        let format = self
+            .spec
+            .extension_in(&schema.schema_data.extensions, "x-format", at);
         lowered.map(|l| Lowered {
             description,
             checks: Checks { format, ..l.checks },
@@ -249,7 +371,7 @@ impl Lowerer<'_> {
     }
 
     fn unsupported(&mut self, at: &Pointer, keyword: &str) -> Option<Lowered> {
-        self.error(at, format!("unsupported schema shape: `{keyword}` is not supported; describe one concrete type"));
+        self.spec.error(at, format!("unsupported schema shape: `{keyword}` is not supported; describe one concrete type"));
         None
     }
 
@@ -268,7 +390,7 @@ impl Lowerer<'_> {
                     .rev()
                     .find_map(|line| line.strip_prefix("error: "))
                     .unwrap_or_else(|| text.lines().last().unwrap_or_default());
-                self.error(
+                self.spec.error(
                     &at.join("pattern"),
                     format!("pattern `{pattern}` does not compile: {cause}"),
                 );
@@ -318,17 +440,17 @@ impl Lowerer<'_> {
             let ident = match names::variant_ident(value) {
                 Ok(ident) => ident,
                 Err(e) => {
-                    self.error(&pointer, e.0);
+                    self.spec.error(&pointer, e.0);
                     continue;
                 }
             };
             if ident == "Unknown" {
-                self.error(
+                self.spec.error(
                     &pointer,
                     format!("enum value `{value}` collides with the catch-all variant `Unknown`"),
                 );
             } else if let Some(other) = variants.iter().find(|v| v.name == ident) {
-                self.error(
+                self.spec.error(
                     &pointer,
                     format!(
                         "enum values `{}` and `{value}` both become the variant `{ident}`",
@@ -356,7 +478,7 @@ impl Lowerer<'_> {
 
     fn lower_array(&mut self, array: &ArrayType, at: &Pointer, name: &str) -> Option<Lowered> {
         let Some(items) = &array.items else {
-            self.error(at, "an array needs `items`");
+            self.spec.error(at, "an array needs `items`");
             return None;
         };
         let item = self.lower_schema(items, &at.join("items"), &format!("{name}Item"))?;
@@ -398,7 +520,7 @@ impl Lowerer<'_> {
             };
         }
         if let Some(AdditionalProperties::Schema(_)) = extra {
-            self.error(
+            self.spec.error(
                 &at.join("additionalProperties"),
                 "unsupported schema shape: `properties` together with an `additionalProperties` schema",
             );
@@ -423,7 +545,7 @@ impl Lowerer<'_> {
                         "properties `{}` and `{wire_name}` both become the Rust field `{}`",
                         other.wire_name, field.name
                     );
-                    self.error(&pointer, reason);
+                    self.spec.error(&pointer, reason);
                 } else {
                     fields.push(field);
                 }
@@ -439,7 +561,7 @@ impl Lowerer<'_> {
                         .join("properties")
                         .join(&field.wire_name)
                         .join("x-aliases");
-                    self.error(
+                    self.spec.error(
                         &pointer,
                         format!("alias `{alias}` is also the name or an alias of another property"),
                     );
@@ -448,7 +570,7 @@ impl Lowerer<'_> {
         }
         for (i, required) in object.required.iter().enumerate() {
             if !object.properties.contains_key(required) {
-                self.error(
+                self.spec.error(
                     &at.join("required").join(i),
                     format!("`required` lists `{required}`, which is not a property"),
                 );
@@ -477,14 +599,14 @@ impl Lowerer<'_> {
         let name = match names::snake_ident(wire_name) {
             Ok(name) => name,
             Err(e) => {
-                self.error(at, e.0);
+                self.spec.error(at, e.0);
                 return None;
             }
         };
         let nested = match names::nested_type_ident(owner, wire_name) {
             Ok(nested) => nested,
             Err(e) => {
-                self.error(at, e.0);
+                self.spec.error(at, e.0);
                 return None;
             }
         };
@@ -493,7 +615,7 @@ impl Lowerer<'_> {
             ReferenceOr::Item(schema) => self.schema_docs(schema, at),
             ReferenceOr::Reference { .. } => Docs {
                 description: lowered.description.clone(),
-                errata: self.errata(&self.ref_siblings(property, at), at),
+                errata: self.spec.errata(&self.ref_siblings(property, at), at),
                 ..Docs::default()
             },
         };
@@ -519,43 +641,36 @@ impl Lowerer<'_> {
     }
 
     /// The `x-` keys written next to a `$ref` (which `openapiv3` does not keep).
-    fn ref_siblings(
-        &self,
-        property: &ReferenceOr<Box<Schema>>,
-        at: &Pointer,
-    ) -> super::indexmap_like::Extensions {
-        match (property, self.doc.node(at)) {
+    fn ref_siblings(&self, property: &ReferenceOr<Box<Schema>>, at: &Pointer) -> Extensions {
+        match (property, self.spec.doc.node(at)) {
             (ReferenceOr::Reference { .. }, Some(serde_json::Value::Object(map))) => map
                 .iter()
                 .filter(|(k, _)| k.starts_with("x-"))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            _ => super::indexmap_like::Extensions::new(),
+            _ => Extensions::new(),
         }
     }
 
     /// `x-aliases`: other names of a property that the document shows (typos in examples).
-    fn aliases(
-        &mut self,
-        extensions: &super::indexmap_like::Extensions,
-        at: &Pointer,
-    ) -> Vec<String> {
+    fn aliases(&mut self, extensions: &Extensions, at: &Pointer) -> Vec<String> {
         let aliases: Vec<String> = self
+            .spec
             .extension_in(extensions, "x-aliases", at)
             .unwrap_or_default();
         let at = at.join("x-aliases");
         for (i, alias) in aliases.iter().enumerate() {
             if alias.is_empty() {
-                self.error(&at.join(i), "an alias must not be empty");
+                self.spec.error(&at.join(i), "an alias must not be empty");
             }
         }
         aliases.into_iter().filter(|a| !a.is_empty()).collect()
     }
 
     /// Documentation of a schema: title as summary, description, default and errata.
-    pub(crate) fn schema_docs(&mut self, schema: &Schema, at: &Pointer) -> Docs {
+    fn schema_docs(&mut self, schema: &Schema, at: &Pointer) -> Docs {
         let data = &schema.schema_data;
-        let mut docs = self.docs(
+        let mut docs = self.spec.docs(
             data.title.as_ref(),
             data.description.as_ref(),
             &data.extensions,

@@ -9,26 +9,27 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use serde_json::Value;
 
 use super::extensions::{Scalar, WaiterRefSpec, WaiterSpec};
-use super::Lowerer;
+use super::lists_and_jobs::AnswerLowerer;
 use crate::diagnostics::Pointer;
 use crate::ir::{Acceptor, Operation, Output, TypeRef, Verdict, Waiter, WaiterId, WaiterRef};
 
-impl Lowerer<'_> {
+impl AnswerLowerer<'_, '_> {
     /// Reads the root `x-waiters` and every operation's `x-waiter`.
     pub(crate) fn lower_waiters(&mut self, operations: &mut [Operation]) -> Vec<Waiter> {
         let at = Pointer::root().join("x-waiters");
         let mut waiters = Vec::new();
         // The wire name of each waiter's id parameter, where `x-waiter` looks for the id.
         let mut id_wires = BTreeMap::new();
-        let doc = self.doc;
+        let doc = self.spec.doc;
         if let Some(value) = doc.raw.get("x-waiters") {
             // Each waiter is read on its own, so that every bad waiter is reported.
             let map = self
+                .spec
                 .extension::<serde_json::Map<String, Value>>(&at, value)
                 .unwrap_or_default();
             for (name, spec) in &map {
                 let spec_at = at.join(name);
-                let Some(spec) = self.extension::<WaiterSpec>(&spec_at, spec) else {
+                let Some(spec) = self.spec.extension::<WaiterSpec>(&spec_at, spec) else {
                     continue;
                 };
                 id_wires.insert(name.clone(), spec.id_parameter.clone());
@@ -40,6 +41,7 @@ impl Lowerer<'_> {
         for op in operations.iter_mut() {
             let op_at = op.pointer.clone();
             let node = self
+                .spec
                 .doc
                 .node(&op_at)
                 .and_then(|n| n.get("x-waiter"))
@@ -47,6 +49,7 @@ impl Lowerer<'_> {
             if let Some(value) = node {
                 let ref_at = op_at.join("x-waiter");
                 op.waiter = self
+                    .spec
                     .extension::<WaiterRefSpec>(&ref_at, &value)
                     .and_then(|spec| self.lower_waiter_ref(op, spec, &waiters, &id_wires, &ref_at));
             }
@@ -87,7 +90,7 @@ impl Lowerer<'_> {
                 }
                 (None, Some(true)) => None,
                 _ => {
-                    self.error(
+                    self.spec.error(
                         &acceptor_at,
                         "an acceptor needs either `equals` (a non-empty list of values) or `not-empty: true`",
                     );
@@ -101,7 +104,7 @@ impl Lowerer<'_> {
             });
         }
         if !acceptors.iter().any(|a| a.verdict == Verdict::Success) && spec.not_found.is_none() {
-            self.error(
+            self.spec.error(
                 &at.join("acceptors"),
                 "no acceptor (nor `not-found`) means success, so the wait could never succeed",
             );
@@ -145,7 +148,7 @@ impl Lowerer<'_> {
                 (Some(pointer), None) => (full.waiter, Some(pointer), None),
                 (None, Some(param)) => (full.waiter, None, Some(param)),
                 _ => {
-                    self.error(
+                    self.spec.error(
                         at,
                         "name exactly one of `id-from-answer` and `id-from-parameter`",
                     );
@@ -154,20 +157,20 @@ impl Lowerer<'_> {
             },
         };
         let Some(waiter) = waiters.iter().find(|w| w.name == name) else {
-            self.error(
+            self.spec.error(
                 at,
                 format!("`{name}` is not a waiter of the root `x-waiters`"),
             );
             return None;
         };
         if op.job.is_some() {
-            self.error(at, "an operation waits either for its job (`x-job`) or with a waiter (`x-waiter`), not both");
+            self.spec.error(at, "an operation waits either for its job (`x-job`) or with a waiter (`x-waiter`), not both");
             return None;
         }
         let id = match from_answer {
             Some(pointer) => {
                 let Output::Single { ty, .. } = &op.output else {
-                    self.error(
+                    self.spec.error(
                         at,
                         "the id comes from the answer, but the operation has no single answer body",
                     );
@@ -188,7 +191,7 @@ impl Lowerer<'_> {
                 {
                     Some(param) => WaiterId::Param(param.name.clone()),
                     None => {
-                        self.error(
+                        self.spec.error(
                             at,
                             format!(
                                 "`{}` has no required string parameter `{poll_wire}` to take the id from; name one with `id-from-parameter`, or the answer's field with `id-from-answer`",

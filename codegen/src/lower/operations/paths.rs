@@ -1,18 +1,19 @@
 //! Lowering path keys: the wire path, its template parameters, and the constant query
 //! pairs of an action-style key (`/iaas/?action=DescribeClusters`).
 
-use super::super::Lowerer;
+use super::OperationReader;
 use crate::diagnostics::Pointer;
 use crate::ir::Protocol;
 
 /// A path key split into the wire path and the constant query pairs.
+#[derive(Debug, Clone)]
 pub(super) struct PathKey {
     pub(super) path: String,
     pub(super) fixed_query: Vec<(String, String)>,
     pub(super) template_params: Vec<String>,
 }
 
-impl Lowerer<'_> {
+impl OperationReader<'_, '_> {
     pub(super) fn parse_path_key(&mut self, key: &str, at: &Pointer) -> Option<PathKey> {
         let (path, query) = match key.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -21,11 +22,12 @@ impl Lowerer<'_> {
         let fixed_query = match (query, self.protocol) {
             (None, Protocol::HuaweiRest) => Vec::new(),
             (Some(_), Protocol::HuaweiRest) => {
-                self.error(at, "a query string in the path key is only allowed for the qingcloud-action protocol");
+                self.spec.error(at, "a query string in the path key is only allowed for the qingcloud-action protocol");
                 return None;
             }
             (None, Protocol::QingCloudAction) => {
-                self.error(at, "an action-style path key needs `?action=<Action>`");
+                self.spec
+                    .error(at, "an action-style path key needs `?action=<Action>`");
                 return None;
             }
             (Some(query), Protocol::QingCloudAction) => self.parse_fixed_query(query, at)?,
@@ -46,7 +48,7 @@ impl Lowerer<'_> {
                     pairs.push((k.to_owned(), v.to_owned()));
                 }
                 _ => {
-                    self.error(
+                    self.spec.error(
                         at,
                         format!("`{pair}` in the path key is not a `name=value` pair"),
                     );
@@ -55,7 +57,7 @@ impl Lowerer<'_> {
             }
         }
         if !pairs.iter().any(|(k, _)| k == "action") {
-            self.error(
+            self.spec.error(
                 at,
                 "an action-style path key needs `action=<Action>` among its pairs",
             );
@@ -66,19 +68,19 @@ impl Lowerer<'_> {
 
     fn template_params(&mut self, path: &str, at: &Pointer) -> Option<Vec<String>> {
         if !path.starts_with('/') {
-            self.error(at, "the path must start with `/`");
+            self.spec.error(at, "the path must start with `/`");
             return None;
         }
         let mut params = Vec::new();
         let mut rest = path;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
-                self.error(at, "unbalanced `{` in the path template");
+                self.spec.error(at, "unbalanced `{` in the path template");
                 return None;
             };
             let name = &rest[open + 1..open + close];
             if name.is_empty() || name.contains(['{', '/']) {
-                self.error(
+                self.spec.error(
                     at,
                     format!("`{{{name}}}` is not a valid path template parameter"),
                 );
@@ -88,7 +90,7 @@ impl Lowerer<'_> {
             rest = &rest[open + close + 1..];
         }
         if rest.contains('}') {
-            self.error(at, "unbalanced `}` in the path template");
+            self.spec.error(at, "unbalanced `}` in the path template");
             return None;
         }
         Some(params)

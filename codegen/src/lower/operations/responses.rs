@@ -5,24 +5,51 @@
 use openapiv3::{ReferenceOr, StatusCode};
 use serde_json::Value;
 
-use super::super::examples::Named;
-use super::super::Lowerer;
+use super::super::schemas::SchemaUse;
+use super::examples::{ExampleSource, Named};
+use super::{OperationLowerer, OperationReader};
 use crate::diagnostics::Pointer;
 use crate::ir::{Output, TypeRef};
 use crate::names;
 
-impl Lowerer<'_> {
-    #[allow(clippy::type_complexity)]
-    pub(super) fn lower_responses(
+/// A response as read, before its schema is lowered.
+pub(super) struct ResponseDraft {
+    /// `None` for `default`.
+    status: Option<u16>,
+    body: ResponseBody,
+}
+
+/// What a response answers with.
+enum ResponseBody {
+    /// No body.
+    Empty,
+    /// A file (a non-JSON media type with a binary schema).
+    File,
+    /// A JSON body.
+    Json {
+        schema: SchemaUse,
+        examples: ExampleSource,
+    },
+}
+
+impl ResponseDraft {
+    pub(super) fn schema_use(&self) -> Option<&SchemaUse> {
+        match &self.body {
+            ResponseBody::Json { schema, .. } => Some(schema),
+            ResponseBody::Empty | ResponseBody::File => None,
+        }
+    }
+}
+
+impl OperationReader<'_, '_> {
+    /// Reads the responses that can be lowered (a bad one is reported and left out).
+    pub(super) fn read_responses(
         &mut self,
         id: &str,
         op: &openapiv3::Operation,
         at: &Pointer,
-    ) -> Option<(Output, Vec<(u16, Named)>, Vec<u16>, Option<Value>)> {
+    ) -> Vec<ResponseDraft> {
         let responses_at = at.join("responses");
-        let mut success: Vec<(u16, Option<TypeRef>, Named)> = Vec::new();
-        let mut error_statuses = Vec::new();
-        let mut error_example = None;
         let inline_success = op
             .responses
             .responses
@@ -38,6 +65,7 @@ impl Lowerer<'_> {
             .iter()
             .map(|(code, r)| (Some(code.clone()), r))
             .chain(op.responses.default.iter().map(|r| (None, r)));
+        let mut drafts = Vec::new();
         for (code, response) in entries {
             let key = code
                 .as_ref()
@@ -46,7 +74,7 @@ impl Lowerer<'_> {
             let status = match code {
                 Some(StatusCode::Code(c)) => Some(c),
                 Some(StatusCode::Range(_)) => {
-                    self.error(
+                    self.spec.error(
                         &pointer,
                         "status code ranges are not supported; list the documented codes",
                     );
@@ -63,42 +91,22 @@ impl Lowerer<'_> {
                     key.to_uppercase().replace("DEFAULT", "Default")
                 ),
             };
-            let Some((ty, named)) = self.lower_response_body(response, &pointer, &name) else {
-                continue;
-            };
-            match status {
-                Some(c) if is_success => success.push((c, ty, named)),
-                _ => {
-                    error_statuses.extend(status);
-                    if error_example.is_none() {
-                        error_example = named.into_iter().next().map(|(_, v)| v);
-                    }
-                }
+            if let Some(body) = self.read_response_body(response, &pointer, &name) {
+                drafts.push(ResponseDraft { status, body });
             }
         }
-        if success.is_empty() {
-            if !documents_success(op) {
-                self.error(&responses_at, "no success (2xx) response is documented");
-            }
-            return None;
-        }
-        let output = output_of(id, &success);
-        let responses = success
-            .into_iter()
-            .map(|(c, _, named)| (c, named))
-            .collect();
-        Some((output, responses, error_statuses, error_example))
+        drafts
     }
 
-    fn lower_response_body(
+    fn read_response_body(
         &mut self,
         response: &ReferenceOr<openapiv3::Response>,
         at: &Pointer,
         name: &str,
-    ) -> Option<(Option<TypeRef>, Named)> {
-        let (response, defined_at) = self.resolve_response(response, at)?;
+    ) -> Option<ResponseBody> {
+        let (response, defined_at) = self.spec.resolve_response(response, at)?;
         if response.content.is_empty() {
-            return Some((None, Vec::new()));
+            return Some(ResponseBody::Empty);
         }
         if let (Some((media_type, media)), 1) =
             (response.content.iter().next(), response.content.len())
@@ -115,13 +123,13 @@ impl Lowerer<'_> {
                     )
                 );
                 if !binary {
-                    self.error(
+                    self.spec.error(
                         &media_at,
                         "a non-JSON answer is a file: its schema must be `{type: string, format: binary}`",
                     );
                     return None;
                 }
-                return Some((Some(TypeRef::Bytes), Vec::new()));
+                return Some(ResponseBody::File);
             }
         }
         let (Some(media), 1) = (
@@ -129,25 +137,78 @@ impl Lowerer<'_> {
             response.content.len(),
         ) else {
             let types: Vec<&String> = response.content.keys().collect();
-            self.error(&defined_at.join("content"), format!("unsupported response content type(s) {types:?}; use `application/json`, or one binary media type for a file"));
+            self.spec.error(&defined_at.join("content"), format!("unsupported response content type(s) {types:?}; use `application/json`, or one binary media type for a file"));
             return None;
         };
         let media_at = defined_at.join("content").join("application/json");
         let Some(schema) = &media.schema else {
-            self.error(&media_at, "the response media type needs a `schema`");
+            self.spec
+                .error(&media_at, "the response media type needs a `schema`");
             return None;
         };
-        let lowered = self.lower_schema(schema, &media_at.join("schema"), name)?;
-        if let Some(root) = lowered.ty.named() {
-            self.response_roots.insert(root.to_owned());
+        Some(ResponseBody::Json {
+            schema: SchemaUse::new(schema, media_at.join("schema"), name),
+            examples: ExampleSource {
+                at: media_at,
+                examples: media.examples.clone(),
+                single: media.example.clone(),
+            },
+        })
+    }
+}
+
+impl OperationLowerer<'_, '_> {
+    #[allow(clippy::type_complexity)]
+    pub(super) fn lower_responses(
+        &mut self,
+        id: &str,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        drafts: Vec<ResponseDraft>,
+    ) -> Option<(Output, Vec<(u16, Named)>, Vec<u16>, Option<Value>)> {
+        let mut success: Vec<(u16, Option<TypeRef>, Named)> = Vec::new();
+        let mut error_statuses = Vec::new();
+        let mut error_example = None;
+        for draft in drafts {
+            let (ty, named) = match &draft.body {
+                ResponseBody::Empty => (None, Vec::new()),
+                ResponseBody::File => (Some(TypeRef::Bytes), Vec::new()),
+                ResponseBody::Json { schema, examples } => {
+                    let Some(lowered) = self.schemas.lowered(schema) else {
+                        continue;
+                    };
+                    if let Some(root) = lowered.ty.named() {
+                        self.response_roots.insert(root.to_owned());
+                    }
+                    let named = self.collect_examples(examples, &lowered.ty);
+                    (Some(lowered.ty), named)
+                }
+            };
+            match draft.status {
+                Some(c) if (200..300).contains(&c) => success.push((c, ty, named)),
+                status => {
+                    error_statuses.extend(status);
+                    if error_example.is_none() {
+                        error_example = named.into_iter().next().map(|(_, v)| v);
+                    }
+                }
+            }
         }
-        let named = self.collect_examples(
-            &media.examples,
-            media.example.as_ref(),
-            &media_at,
-            &lowered.ty,
-        );
-        Some((Some(lowered.ty), named))
+        if success.is_empty() {
+            if !documents_success(op) {
+                self.spec.error(
+                    &at.join("responses"),
+                    "no success (2xx) response is documented",
+                );
+            }
+            return None;
+        }
+        let output = output_of(id, &success);
+        let responses = success
+            .into_iter()
+            .map(|(c, _, named)| (c, named))
+            .collect();
+        Some((output, responses, error_statuses, error_example))
     }
 }
 

@@ -6,48 +6,54 @@ use indexmap::IndexMap;
 use openapiv3::{Example, ReferenceOr};
 use serde_json::Value;
 
-use super::Lowerer;
+use super::OperationLowerer;
 use crate::diagnostics::Pointer;
 use crate::ir::{Output, Param, RequestExample, TypeKind, TypeRef};
 
 /// Examples of one parameter, body or response, by example name.
 pub(crate) type Named = Vec<(String, Value)>;
 
-impl Lowerer<'_> {
-    /// Records the examples of a media type or parameter (at `at`) as decoding into `ty`,
-    /// and returns them by name.
-    pub(crate) fn collect_examples(
-        &mut self,
-        examples: &IndexMap<String, ReferenceOr<Example>>,
-        single: Option<&Value>,
-        at: &Pointer,
-        ty: &TypeRef,
-    ) -> Named {
-        if single.is_some() {
-            self.error(
+/// The examples written at one place: a parameter, or a media type.
+#[derive(Debug, Clone)]
+pub(crate) struct ExampleSource {
+    /// The parameter or the media type.
+    pub(crate) at: Pointer,
+    /// Named examples (`examples`).
+    pub(crate) examples: IndexMap<String, ReferenceOr<Example>>,
+    /// A single `example`, which the spec must not use.
+    pub(crate) single: Option<Value>,
+}
+
+impl OperationLowerer<'_, '_> {
+    /// Records the examples of a media type or parameter as decoding into `ty`, and
+    /// returns them by name.
+    pub(crate) fn collect_examples(&mut self, source: &ExampleSource, ty: &TypeRef) -> Named {
+        let at = &source.at;
+        if source.single.is_some() {
+            self.spec.error(
                 &at.join("example"),
                 "use a named example under `examples` instead of `example`",
             );
         }
         let mut named = Vec::new();
-        for (name, example) in examples {
+        for (name, example) in &source.examples {
             let pointer = at.join("examples").join(name);
-            let Some((example, defined_at)) = self.resolve_example(example, &pointer) else {
+            let Some((example, defined_at)) = self.spec.resolve_example(example, &pointer) else {
                 continue;
             };
             if example.external_value.is_some() {
-                self.error(
+                self.spec.error(
                     &defined_at,
                     "`externalValue` examples are not supported; inline the value",
                 );
                 continue;
             }
             let Some(value) = example.value else {
-                self.error(&defined_at, "the example has no `value`");
+                self.spec.error(&defined_at, "the example has no `value`");
                 continue;
             };
             let errata_at = defined_at.clone();
-            self.errata(&example.extensions, &errata_at);
+            self.spec.errata(&example.extensions, &errata_at);
             self.record_example(defined_at.join("value"), ty);
             named.push((name.clone(), value));
         }
@@ -61,7 +67,7 @@ impl Lowerer<'_> {
                 let reason = format!(
                     "the example is used for two different types ({existing:?} and {ty:?})"
                 );
-                self.error(&pointer, reason);
+                self.spec.error(&pointer, reason);
             }
             _ => {
                 self.examples.insert(key, (pointer, ty.clone()));
@@ -108,7 +114,7 @@ impl Lowerer<'_> {
                 };
                 match value {
                     Some(value) => values.push((param.name.clone(), value)),
-                    None if param.required => self.error(
+                    None if param.required => self.spec.error(
                         at,
                         format!(
                             "request example `{name}` has no value for the required parameter `{}`",
@@ -150,7 +156,7 @@ impl Lowerer<'_> {
             TypeRef::F64 => Some(Value::from(1.0)),
             TypeRef::Bool => Some(Value::Bool(true)),
             TypeRef::Array(inner) => self.synthesize(inner).map(|v| Value::Array(vec![v])),
-            TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+            TypeRef::Named(name) => match self.schemas.types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Enum(variants)) => {
                     variants.first().map(|v| Value::from(v.value.clone()))
                 }
