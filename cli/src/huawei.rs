@@ -2,11 +2,10 @@
 //! `--language` flags, the client built from them and the library's credential chain, and
 //! the [`Program`] that generated CLI crates define.
 
-use clap::Arg;
 use clouddb_runtime::huawei::Huawei;
 use clouddb_runtime::Service;
 
-use crate::run::{CliVendor, VendorCli};
+use crate::run::{CliVendor, VendorCli, VendorFlag};
 
 /// A call of a Huawei Cloud operation.
 pub type Call = crate::Call<Huawei>;
@@ -25,54 +24,49 @@ Without a project id, the region's project is looked up in IAM.";
 pub type Program<S> = crate::ServiceProgram<S>;
 
 impl CliVendor for Huawei {
-    fn cli<S: Service<Vendor = Self>>() -> VendorCli<Self> {
+    fn cli<S: Service<Vendor = Self>>() -> VendorCli<S, Self> {
         vendor::<S>()
     }
 }
 
-fn vendor<S: Service<Vendor = Huawei>>() -> VendorCli<Huawei> {
+fn vendor<S: Service<Vendor = Huawei>>() -> VendorCli<S, Huawei> {
     let regions: Vec<&str> = S::INFO
         .endpoints
         .iter()
         .map(|(region, _)| *region)
         .collect();
+    let flag = VendorFlag::<S, Huawei>::new;
     let flags = vec![
-        Arg::new("region")
-            .long("region")
-            .value_name("REGION")
-            .help(format!(
+        flag(
+            "region",
+            "REGION",
+            &format!(
                 "The region, whose endpoint comes from the service's table ({})",
                 regions.join(", ")
-            )),
-        Arg::new("endpoint")
-            .long("endpoint")
-            .value_name("URL")
-            .help("An explicit endpoint (https://host[:port]), which wins over the region's"),
-        Arg::new("project-id")
-            .long("project-id")
-            .value_name("ID")
-            .help(
-            "The project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or IAM)",
+            ),
+            |builder, region| builder.region(region),
         ),
-        Arg::new("language")
-            .long("language")
-            .value_name("LANGUAGE")
-            .help("The X-Language of operations that accept one (en-us or zh-cn)"),
+        flag(
+            "endpoint",
+            "URL",
+            "An explicit endpoint (https://host[:port]), which wins over the region's",
+            |builder, endpoint| builder.endpoint(endpoint),
+        ),
+        flag(
+            "project-id",
+            "ID",
+            "The project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or IAM)",
+            |builder, id| builder.project_id(id),
+        ),
+        flag(
+            "language",
+            "LANGUAGE",
+            "The X-Language of operations that accept one (en-us or zh-cn)",
+            |builder, language| builder.language(language),
+        ),
     ];
     VendorCli {
         flags,
         credentials: CREDENTIALS,
-        // Each flag given calls its builder setter.
-        connect: |matches, common| {
-            crate::run::connect::<S, Huawei>(
-                matches,
-                common,
-                &[
-                    ("region", |builder, region| builder.region(region)),
-                    ("project-id", |builder, id| builder.project_id(id)),
-                    ("language", |builder, language| builder.language(language)),
-                ],
-            )
-        },
     }
 }

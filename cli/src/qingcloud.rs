@@ -2,11 +2,10 @@
 //! the client built from them and the library's configuration file, and the [`Program`]
 //! that generated CLI crates define.
 
-use clap::Arg;
 use clouddb_runtime::qingcloud::QingCloud;
 use clouddb_runtime::Service;
 
-use crate::run::{CliVendor, VendorCli};
+use crate::run::{CliVendor, VendorCli, VendorFlag};
 
 /// A call of a QingCloud operation.
 pub type Call = crate::Call<QingCloud>;
@@ -22,41 +21,35 @@ const CREDENTIALS: &str = "Credentials: the configuration file ~/.qingcloud/conf
 pub type Program<S> = crate::ServiceProgram<S>;
 
 impl CliVendor for QingCloud {
-    fn cli<S: Service<Vendor = Self>>() -> VendorCli<Self> {
+    fn cli<S: Service<Vendor = Self>>() -> VendorCli<S, Self> {
         vendor::<S>()
     }
 }
 
-fn vendor<S: Service<Vendor = QingCloud>>() -> VendorCli<QingCloud> {
+fn vendor<S: Service<Vendor = QingCloud>>() -> VendorCli<S, QingCloud> {
+    let flag = VendorFlag::<S, QingCloud>::new;
     let flags = vec![
-        Arg::new("zone")
-            .long("zone")
-            .value_name("ZONE")
-            .help("The zone of the resources (default: the configuration file's)"),
-        Arg::new("endpoint")
-            .long("endpoint")
-            .value_name("URL")
-            .help(
-            "The API endpoint (default: the configuration file's, else https://api.qingcloud.com)",
+        flag(
+            "zone",
+            "ZONE",
+            "The zone of the resources (default: the configuration file's)",
+            |builder, zone| builder.zone(zone),
         ),
-        Arg::new("config-file")
-            .long("config-file")
-            .value_name("PATH")
-            .help("The configuration file to read instead of ~/.qingcloud/config.yaml"),
+        flag(
+            "endpoint",
+            "URL",
+            "The API endpoint (default: the configuration file's, else https://api.qingcloud.com)",
+            |builder, endpoint| builder.endpoint(endpoint),
+        ),
+        flag(
+            "config-file",
+            "PATH",
+            "The configuration file to read instead of ~/.qingcloud/config.yaml",
+            |builder, path| builder.config_file(path),
+        ),
     ];
     VendorCli {
         flags,
         credentials: CREDENTIALS,
-        // Each flag given calls its builder setter.
-        connect: |matches, common| {
-            crate::run::connect::<S, QingCloud>(
-                matches,
-                common,
-                &[
-                    ("zone", |builder, zone| builder.zone(zone)),
-                    ("config-file", |builder, path| builder.config_file(path)),
-                ],
-            )
-        },
     }
 }

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use clap::{Arg, ArgMatches, Command};
 use clouddb_runtime::builder::{ClientBuilder, VendorConfig};
 use clouddb_runtime::client::Client;
-use clouddb_runtime::{Service, Vendor};
+use clouddb_runtime::Service;
 
 use crate::args::Args;
 use crate::call::Plan;
@@ -18,10 +18,10 @@ use crate::ServiceCli;
 
 /// A vendor whose services have command-line clients: what it adds to the shared main loop
 /// for the service `S`.
-pub trait CliVendor: Vendor + Sized {
-    /// Its flags, credentials help and client builder.
+pub trait CliVendor: VendorConfig {
+    /// Its flags (each with the builder setter its value goes to) and credentials help.
     #[doc(hidden)]
-    fn cli<S: Service<Vendor = Self>>() -> VendorCli<Self>;
+    fn cli<S: Service<Vendor = Self>>() -> VendorCli<S, Self>;
 }
 
 /// The command-line client of the service `S` (`clouddb_cli::huawei::Program` and
@@ -69,39 +69,50 @@ where
     }
 }
 
-/// What a vendor adds to the shared main loop.
-pub struct VendorCli<V> {
+/// What a vendor adds to the shared main loop for the service `S`.
+pub struct VendorCli<S, V: VendorConfig> {
     /// Its global flags (region, zone, endpoint, ...).
-    pub(crate) flags: Vec<Arg>,
+    pub(crate) flags: Vec<VendorFlag<S, V>>,
     /// Where its credentials come from, for `--help`.
     pub(crate) credentials: &'static str,
-    /// Builds the client from the flags and the credential chain.
-    pub(crate) connect: fn(&ArgMatches, &Common) -> Result<Client<V>, clouddb_runtime::Error>,
 }
 
-/// A vendor's flag that sets the client builder: the flag's name and the setter its value
+/// A vendor's global flag, which takes a value, and the client builder setter the value
 /// goes to.
-pub(crate) type BuilderFlag<S, V> = (
-    &'static str,
-    fn(ClientBuilder<S, V>, &String) -> ClientBuilder<S, V>,
-);
+pub(crate) struct VendorFlag<S, V: VendorConfig> {
+    arg: Arg,
+    set: fn(ClientBuilder<S, V>, &String) -> ClientBuilder<S, V>,
+}
+
+impl<S, V: VendorConfig> VendorFlag<S, V> {
+    /// `--<name> <VALUE_NAME>`, described by `help`, whose value goes to `set`.
+    pub(crate) fn new(
+        name: &'static str,
+        value_name: &'static str,
+        help: &str,
+        set: fn(ClientBuilder<S, V>, &String) -> ClientBuilder<S, V>,
+    ) -> Self {
+        let arg = Arg::new(name)
+            .long(name)
+            .value_name(value_name)
+            .help(help.to_owned());
+        Self { arg, set }
+    }
+}
 
 /// Builds the client of the service `S` from the flags: each vendor flag given calls its
-/// setter, `--endpoint` and `--connect-timeout` are every vendor's, and what no flag gives
-/// comes from the library's credential chain.
-pub(crate) fn connect<S: Service<Vendor = V>, V: VendorConfig>(
+/// setter, `--connect-timeout` is every vendor's, and what no flag gives comes from the
+/// library's credential chain.
+fn connect<S: Service<Vendor = V>, V: VendorConfig>(
     matches: &ArgMatches,
     common: &Common,
-    flags: &[BuilderFlag<S, V>],
+    flags: &[VendorFlag<S, V>],
 ) -> Result<Client<V>, clouddb_runtime::Error> {
     let mut builder = ClientBuilder::<S, V>::default();
-    for (name, set) in flags {
-        if let Some(value) = matches.get_one::<String>(name) {
-            builder = set(builder, value);
+    for flag in flags {
+        if let Some(value) = matches.get_one::<String>(flag.arg.get_id().as_str()) {
+            builder = (flag.set)(builder, value);
         }
-    }
-    if let Some(endpoint) = matches.get_one::<String>("endpoint") {
-        builder = builder.endpoint(endpoint);
     }
     if let Some(timeout) = common.connect_timeout {
         builder = builder.connect_timeout(timeout);
@@ -125,13 +136,14 @@ pub(crate) fn parse(command: &mut Command, args: Vec<OsString>) -> Result<ArgMat
 
 /// The command of a service called as `bin`, with the vendor's flags and help, and the
 /// subcommands' flags as `detail` says.
-pub(crate) fn command<V>(
+pub(crate) fn command<S, V: VendorConfig>(
     service: &ServiceCli<V>,
     bin: &str,
-    vendor: &VendorCli<V>,
+    vendor: &VendorCli<S, V>,
     detail: Detail<'_>,
 ) -> Command {
-    command::command(service, bin, vendor.flags.clone(), detail).after_help(format!(
+    let flags = vendor.flags.iter().map(|flag| flag.arg.clone()).collect();
+    command::command(service, bin, flags, detail).after_help(format!(
         "{}\n{}",
         vendor.credentials,
         Exit::help()
@@ -140,15 +152,15 @@ pub(crate) fn command<V>(
 
 /// Runs a service's program called as `bin` with these arguments (the first is the
 /// program's path).
-pub(crate) fn run<V: Vendor>(
+pub(crate) fn run<S: Service<Vendor = V>, V: VendorConfig>(
     service: &ServiceCli<V>,
     bin: &str,
-    vendor: VendorCli<V>,
+    vendor: VendorCli<S, V>,
     args: Vec<std::ffi::OsString>,
 ) -> Exit {
     let value_flags: Vec<String> = command::common_flags()
         .iter()
-        .chain(&vendor.flags)
+        .chain(vendor.flags.iter().map(|flag| &flag.arg))
         .filter(|arg| arg.get_action().takes_values())
         .filter_map(|arg| arg.get_long().map(str::to_owned))
         .collect();
@@ -192,7 +204,7 @@ pub(crate) fn run<V: Vendor>(
         Err(e) => return print_failure(&Failure::other(format!("cannot start the runtime: {e}"))),
     };
     let _entered = runtime.enter();
-    let client = match (vendor.connect)(matches, &common) {
+    let client = match connect(matches, &common, &vendor.flags) {
         Ok(client) => client,
         Err(error) => return print_failure(&error.into()),
     };
