@@ -148,7 +148,8 @@ fn separate_items(code: &str) -> String {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let (p, c) = (prev.trim_start(), line.trim_start());
-            let ends_item = p == "}" || p == "};" || p.ends_with(';');
+            // A comment line ending in `;` (wrapped docs) ends nothing.
+            let ends_item = p == "}" || p == "};" || (p.ends_with(';') && !p.starts_with("//"));
             let starts_item = STARTS.iter().any(|s| c.starts_with(s)) && !c.starts_with("pub use ");
             let after_module_docs = p.starts_with("//!") && !c.starts_with("//!");
             if after_module_docs || (ends_item && starts_item && indent(prev) == indent(line)) {
@@ -259,5 +260,11 @@ mod tests {
         let code = "//! Docs.\nuse a::b;\nuse c::d;\npub struct A {\n    x: i32,\n    y: i32,\n}\nimpl A {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n    fn h() {}\n}\nstatic S: i32 = 1;\n/// Doc.\npub fn k() {}\n";
         let want = "//! Docs.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: i32,\n    y: i32,\n}\n\nimpl A {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n\n    fn h() {}\n}\n\nstatic S: i32 = 1;\n\n/// Doc.\npub fn k() {}\n";
         assert_eq!(separate_items(code), want);
+    }
+
+    #[test]
+    fn doc_lines_ending_in_a_semicolon_stay_together() {
+        let code = "/// One clause;\n/// the next.\npub struct A;\n";
+        assert_eq!(separate_items(code), code);
     }
 }

@@ -117,22 +117,28 @@ fn lib_rs(service: &Service) -> String {
         Protocol::HuaweiRest => "huawei",
         Protocol::QingCloudAction => "qingcloud",
     };
+    let title = service.title.replace('`', "'");
+    let doc = super::docs::inner_doc_comment(&format!(
+        "The command-line client of the {title} API as a library: the table of its subcommands (`commands.rs`), which the program `{}` and the all-in-one `clouddb` run.",
+        bin_name(service)
+    ));
     format!(
-        "{header}//! The command-line client of the {title} API as a library: the table of its\n//! subcommands (`commands.rs`), which the program `{bin}` and the all-in-one `clouddb` run.\n\n#[rustfmt::skip]\nmod commands;\n\n/// The command-line client of the {title} API.\npub static PROGRAM: clouddb_cli::{vendor}::Program<{lib}::Client> =\n    clouddb_cli::{vendor}::Program::new(&commands::SERVICE);\n",
+        "{header}{doc}\n#[rustfmt::skip]\nmod commands;\n\n/// The command-line client of the {title} API.\npub static PROGRAM: clouddb_cli::{vendor}::Program<{lib}::Client> =\n    clouddb_cli::{vendor}::Program::new(&commands::SERVICE);\n",
         header = super::header("//", service),
-        bin = bin_name(service),
-        title = service.title.replace('`', "'"),
         lib = service.lib_name,
     )
 }
 
 /// The program's root: `main` runs the library's `PROGRAM`.
 fn main_rs(service: &Service) -> String {
+    let doc = super::docs::inner_doc_comment(&format!(
+        "`{}`: the command-line client of the {} API, one subcommand per operation. Run it with `--help`.",
+        bin_name(service),
+        service.title.replace('`', "'"),
+    ));
     format!(
-        "{header}//! `{bin}`: the command-line client of the {title} API, one subcommand per\n//! operation. Run it with `--help`.\n\nfn main() -> std::process::ExitCode {{\n    clouddb_cli::main(&{cli_lib}::PROGRAM)\n}}\n",
+        "{header}{doc}\nfn main() -> std::process::ExitCode {{\n    clouddb_cli::main(&{cli_lib}::PROGRAM)\n}}\n",
         header = super::header("//", service),
-        bin = bin_name(service),
-        title = service.title.replace('`', "'"),
         cli_lib = names::cli_crate_name(&service.crate_name).replace('-', "_"),
     )
 }

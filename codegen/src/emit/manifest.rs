@@ -133,13 +133,7 @@ pub(crate) fn lib_rs(service: &Service, features: &Features) -> String {
     doc.extend(usage_example(service));
     doc.push(String::new());
     doc.extend(features_doc(service, features));
-    for line in doc {
-        if line.is_empty() {
-            out.push_str("//!\n");
-        } else {
-            out.push_str(&format!("//! {line}\n"));
-        }
-    }
+    out.push_str(&super::docs::inner_doc_comment(&doc.join("\n")));
     out.push_str("\n#![warn(missing_docs)]\n\n");
     out.push_str("#[rustfmt::skip]\nmod client;\n#[rustfmt::skip]\npub mod error_codes;\n#[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n\n");
     match service.protocol {
@@ -260,11 +254,11 @@ pub(crate) fn conformance_root(service: &Service) -> String {
             format!("\n#[rustfmt::skip]\n#[path = \"conformance/{module}.rs\"]\nmod {module};\n")
         })
         .collect();
-    format!(
-        "{}//! Conformance tests of `{}`, generated from its spec: every example of the spec\n//! round-trips through the generated types, and every operation is checked on the wire\n//! against a local server (one module per tag).\n{modules}",
-        header("//", service),
+    let doc = super::docs::inner_doc_comment(&format!(
+        "Conformance tests of `{}`, generated from its spec: every example of the spec round-trips through the generated types, and every operation is checked on the wire against a local server (one module per tag).",
         service.crate_name
-    )
+    ));
+    format!("{}{doc}{modules}", header("//", service))
 }
 
 #[cfg(test)]

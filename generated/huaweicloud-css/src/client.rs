@@ -44,15 +44,18 @@ static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo 
     error_codes: crate::error_codes::ERROR_CODES,
 };
 
-/// A client of the Huawei Cloud CSS (Cloud Search Service) API. Cloning it is cheap and shares its connections.
+/// A client of the Huawei Cloud CSS (Cloud Search Service) API. Cloning it is cheap and shares
+/// its connections.
 ///
-/// Build one with [`Client::builder`]; each operation is a method that returns a request builder.
+/// Build one with [`Client::builder`]; each operation is a method that returns a request
+/// builder.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ::clouddb_runtime::huawei::Client,
 }
 
-/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required; operations with `{project_id}` in their path also need a project id.
+/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required;
+/// operations with `{project_id}` in their path also need a project id.
 pub type ClientBuilder = ::clouddb_runtime::huawei::ClientBuilder<Client>;
 
 impl Client {
@@ -143,9 +146,21 @@ static CLUSTER_AVAILABLE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::w
 impl Client {
     /// Wait until a cluster is available and no operation runs on it.
     ///
-    /// CSS has no job API: the work a cluster operation starts (creation, restart, scaling, flavor and mode changes) is over when ShowClusterDetail says the cluster is available (`status` 200) with no action running (`actions` empty). `status` 303 (unavailable) is a failure; `failedReason` then says why (CSS.6000 creation, CSS.6001 scale-out, CSS.6002 restart, CSS.6004 node creation, CSS.6005 initialization, CSS.6006 flavor change failed).
+    /// CSS has no job API: the work a cluster operation starts (creation, restart, scaling, flavor
+    /// and mode changes) is over when ShowClusterDetail says the cluster is available
+    /// (`status` 200) with no action running (`actions` empty). `status` 303 (unavailable) is a
+    /// failure; `failedReason` then says why (CSS.6000 creation, CSS.6001 scale-out, CSS.6002
+    /// restart, CSS.6004 node creation, CSS.6005 initialization, CSS.6006 flavor change failed).
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`show_cluster_detail`](Self::show_cluster_detail) with growing intervals as `options` says. Its state is read at `/status`; the first that holds of `/actions` is not empty: still in progress; `/status` is `100`: still in progress; `/status` is `303`: failure; `/status` is `200`: success; not found (HTTP 404): failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 60 s (the cluster may still show its old state at first).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`show_cluster_detail`](Self::show_cluster_detail) with growing intervals as `options` says.
+    /// Its state is read at `/status`; the first that holds of `/actions` is not empty: still in
+    /// progress; `/status` is `100`: still in progress; `/status` is `303`: failure; `/status` is
+    /// `200`: success; not found (HTTP 404): failure, else still in progress. A failed state is an
+    /// error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of
+    /// `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait`
+    /// right after the work was asked for, it accepts success only once the work was seen in
+    /// progress, or after 60 s (the cluster may still show its old state at first).
     pub async fn wait_until_cluster_available(
         &self,
         id: &str,
@@ -184,9 +199,16 @@ static CLUSTER_DELETED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wai
 impl Client {
     /// Wait until a cluster is gone.
     ///
-    /// A deleted cluster disappears: ShowClusterDetail answers HTTP 404 (CSS.0022 or CSS.3027) once the deletion is over. No source documents a deleting state; until the cluster is gone, any state is taken as still in progress.
+    /// A deleted cluster disappears: ShowClusterDetail answers HTTP 404 (CSS.0022 or CSS.3027) once
+    /// the deletion is over. No source documents a deleting state; until the cluster is gone, any
+    /// state is taken as still in progress.
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`show_cluster_detail`](Self::show_cluster_detail) with growing intervals as `options` says. Its state is read at `/status`; the first that holds of not found (HTTP 404): success, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`show_cluster_detail`](Self::show_cluster_detail) with growing intervals as `options` says.
+    /// Its state is read at `/status`; the first that holds of not found (HTTP 404): success, else
+    /// still in progress. A failed state is an error of kind `JobFailed` carrying the last answer
+    /// and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on
+    /// the server).
     pub async fn wait_until_cluster_deleted(
         &self,
         id: &str,

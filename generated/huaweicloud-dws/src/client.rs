@@ -43,15 +43,18 @@ static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo 
     error_codes: crate::error_codes::ERROR_CODES,
 };
 
-/// A client of the Huawei Cloud GaussDB(DWS) API. Cloning it is cheap and shares its connections.
+/// A client of the Huawei Cloud GaussDB(DWS) API. Cloning it is cheap and shares its
+/// connections.
 ///
-/// Build one with [`Client::builder`]; each operation is a method that returns a request builder.
+/// Build one with [`Client::builder`]; each operation is a method that returns a request
+/// builder.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ::clouddb_runtime::huawei::Client,
 }
 
-/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required; operations with `{project_id}` in their path also need a project id.
+/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required;
+/// operations with `{project_id}` in their path also need a project id.
 pub type ClientBuilder = ::clouddb_runtime::huawei::ClientBuilder<Client>;
 
 impl Client {
@@ -127,9 +130,12 @@ static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Wa
 
 #[cfg(feature = "jobs")]
 impl Client {
-    /// Waits for the asynchronous job `job_id` to end, asking [`list_job_details`](Self::list_job_details) with growing intervals as `options` says.
+    /// Waits for the asynchronous job `job_id` to end, asking
+    /// [`list_job_details`](Self::list_job_details) with growing intervals as `options` says.
     ///
-    /// Returns the job's last state when its status is one of `SUCCESS`. A status of `FAIL`, `STOP` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    /// Returns the job's last state when its status is one of `SUCCESS`. A status of `FAIL`, `STOP`
+    /// is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason;
+    /// running out of `max_wait` is a `Timeout` error (the job goes on on the server).
     pub async fn wait_for_job(
         &self,
         job_id: &str,
@@ -219,9 +225,28 @@ static CLUSTER_AVAILABLE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::w
 impl Client {
     /// Wait until a cluster is available and no task runs on it.
     ///
-    /// Creation, restarts, switchovers, scaling, storage expansion and flavor changes are over when ListClusterDetails shows the cluster `AVAILABLE` with no task running (`task_status` and `action_progress` empty). A failed creation (`CREATE_FAILED`, or the 2022 page's `CREATION FAILED`), an unavailable cluster (`FAILED`, the page's `UNAVAILABLE`) or a failed task (`REBOOT_FAILURE`, `RESIZE_FAILURE`, ...) is a failure; `failed_reasons` then says why.
+    /// Creation, restarts, switchovers, scaling, storage expansion and flavor changes are over when
+    /// ListClusterDetails shows the cluster `AVAILABLE` with no task running (`task_status` and
+    /// `action_progress` empty). A failed creation (`CREATE_FAILED`, or the 2022 page's `CREATION
+    /// FAILED`), an unavailable cluster (`FAILED`, the page's `UNAVAILABLE`) or a failed task
+    /// (`REBOOT_FAILURE`, `RESIZE_FAILURE`, ...) is a failure; `failed_reasons` then says why.
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`list_cluster_details`](Self::list_cluster_details) with growing intervals as `options` says. Its state is read at `/cluster/status`; the first that holds of `/cluster/status` is `CREATE_FAILED` or `CREATION FAILED` or `FAILED` or `UNAVAILABLE`: failure; `/cluster/task_status` is `REBOOT_FAILURE` or `RESIZE_FAILURE` or `CREATE_NODE_FAILED` or `DELETE_NODE_FAILED` or `REDISTRIBUTE_FAILURE` or `ELB_BIND_FAILED` or `ELB_UNBIND_FAILED` or `ELB_SWITCHING_FAILED` or `NETWORK_CONFIG_FAILED` or `DISK_EXPAND_FAILED` or `ACTIVE_STANDY_SWITCHOVER_FAILURE` or `CLUSTER_SHRINK_FAILED` or `SHRINK_CHECK_FAILED` or `FLAVOR_RESIZING_FAILED` or `MANAGE_IP_BIND_FAILED`: failure; `/cluster/task_status` is not empty: still in progress; `/cluster/action_progress` is not empty: still in progress; `/cluster/status` is `CREATING`: still in progress; `/cluster/status` is `AVAILABLE` or `ACTIVE`: success; not found (HTTP 404): failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 60 s (the cluster may still show its old state at first).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`list_cluster_details`](Self::list_cluster_details) with growing intervals as `options`
+    /// says. Its state is read at `/cluster/status`; the first that holds of `/cluster/status` is
+    /// `CREATE_FAILED` or `CREATION FAILED` or `FAILED` or `UNAVAILABLE`: failure;
+    /// `/cluster/task_status` is `REBOOT_FAILURE` or `RESIZE_FAILURE` or `CREATE_NODE_FAILED` or
+    /// `DELETE_NODE_FAILED` or `REDISTRIBUTE_FAILURE` or `ELB_BIND_FAILED` or `ELB_UNBIND_FAILED`
+    /// or `ELB_SWITCHING_FAILED` or `NETWORK_CONFIG_FAILED` or `DISK_EXPAND_FAILED` or
+    /// `ACTIVE_STANDY_SWITCHOVER_FAILURE` or `CLUSTER_SHRINK_FAILED` or `SHRINK_CHECK_FAILED` or
+    /// `FLAVOR_RESIZING_FAILED` or `MANAGE_IP_BIND_FAILED`: failure; `/cluster/task_status` is not
+    /// empty: still in progress; `/cluster/action_progress` is not empty: still in progress;
+    /// `/cluster/status` is `CREATING`: still in progress; `/cluster/status` is `AVAILABLE` or
+    /// `ACTIVE`: success; not found (HTTP 404): failure, else still in progress. A failed state is
+    /// an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out
+    /// of `max_wait` is a `Timeout` error (the work goes on on the server). Called by
+    /// `send_and_wait` right after the work was asked for, it accepts success only once the work
+    /// was seen in progress, or after 60 s (the cluster may still show its old state at first).
     pub async fn wait_until_cluster_available(
         &self,
         id: &str,
@@ -271,9 +296,16 @@ static CLUSTER_DELETED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wai
 impl Client {
     /// Wait until a cluster is deleted.
     ///
-    /// A deletion is over when ListClusterDetails no longer knows the cluster (HTTP 404) or shows it `DELETED`; `DELETE_FAILED` is a failure.
+    /// A deletion is over when ListClusterDetails no longer knows the cluster (HTTP 404) or shows
+    /// it `DELETED`; `DELETE_FAILED` is a failure.
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`list_cluster_details`](Self::list_cluster_details) with growing intervals as `options` says. Its state is read at `/cluster/status`; the first that holds of `/cluster/status` is `DELETE_FAILED`: failure; `/cluster/status` is `DELETED`: success; not found (HTTP 404): success, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`list_cluster_details`](Self::list_cluster_details) with growing intervals as `options`
+    /// says. Its state is read at `/cluster/status`; the first that holds of `/cluster/status` is
+    /// `DELETE_FAILED`: failure; `/cluster/status` is `DELETED`: success; not found (HTTP 404):
+    /// success, else still in progress. A failed state is an error of kind `JobFailed` carrying the
+    /// last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the
+    /// work goes on on the server).
     pub async fn wait_until_cluster_deleted(
         &self,
         id: &str,
@@ -323,9 +355,21 @@ static REDISTRIBUTION_DONE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime:
 impl Client {
     /// Wait until a data redistribution is over.
     ///
-    /// ShowClusterRedistribution reports the redistribution at `redis_info/status`: `PREPARE`, `WAITING`, `RUNNING` and `PAUSING` while it runs, `SUCCESS` when it is done, `FAIL` when it failed. A suspended redistribution (`PAUSE`) is not over, but it does not go on by itself: the wait reports it as a failure, so that a caller does not wait for work nobody is doing (resume it with RestoreRedistribution).
+    /// ShowClusterRedistribution reports the redistribution at `redis_info/status`: `PREPARE`,
+    /// `WAITING`, `RUNNING` and `PAUSING` while it runs, `SUCCESS` when it is done, `FAIL` when it
+    /// failed. A suspended redistribution (`PAUSE`) is not over, but it does not go on by itself:
+    /// the wait reports it as a failure, so that a caller does not wait for work nobody is doing
+    /// (resume it with RestoreRedistribution).
     ///
-    /// Waits until the redistribution of cluster `id` is done with its work, asking [`show_cluster_redistribution`](Self::show_cluster_redistribution) with growing intervals as `options` says. Its state is read at `/redis_info/status`; the first that holds of `/redis_info/status` is `SUCCESS`: success; `/redis_info/status` is `FAIL` or `PAUSE`: failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the redistribution of cluster may still show its old state at first).
+    /// Waits until the redistribution of cluster `id` is done with its work, asking
+    /// [`show_cluster_redistribution`](Self::show_cluster_redistribution) with growing intervals as
+    /// `options` says. Its state is read at `/redis_info/status`; the first that holds of
+    /// `/redis_info/status` is `SUCCESS`: success; `/redis_info/status` is `FAIL` or `PAUSE`:
+    /// failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the
+    /// last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the
+    /// work goes on on the server). Called by `send_and_wait` right after the work was asked for,
+    /// it accepts success only once the work was seen in progress, or after 30 s (the
+    /// redistribution of cluster may still show its old state at first).
     pub async fn wait_until_redistribution_done(
         &self,
         id: &str,

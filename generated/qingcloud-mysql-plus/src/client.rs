@@ -10,13 +10,15 @@ static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo 
 
 /// A client of the QingCloud MySQL Plus API. Cloning it is cheap and shares its connections.
 ///
-/// Build one with [`Client::builder`]; each operation is a method that returns a request builder.
+/// Build one with [`Client::builder`]; each operation is a method that returns a request
+/// builder.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ::clouddb_runtime::qingcloud::Client,
 }
 
-/// Configures a [`Client`]: credentials and a zone are required; the endpoint defaults to `https://api.qingcloud.com`.
+/// Configures a [`Client`]: credentials and a zone are required; the endpoint defaults to
+/// `https://api.qingcloud.com`.
 pub type ClientBuilder = ::clouddb_runtime::qingcloud::ClientBuilder<Client>;
 
 impl Client {
@@ -81,9 +83,13 @@ static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Wa
 
 #[cfg(feature = "jobs")]
 impl Client {
-    /// Waits for the asynchronous job `job_id` to end, asking [`describe_jobs`](Self::describe_jobs) with growing intervals as `options` says.
+    /// Waits for the asynchronous job `job_id` to end, asking
+    /// [`describe_jobs`](Self::describe_jobs) with growing intervals as `options` says.
     ///
-    /// Returns the job's last state when its status is one of `successful`. A status of `failed`, `done with failure` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    /// Returns the job's last state when its status is one of `successful`. A status of `failed`,
+    /// `done with failure` is an error of kind `JobFailed` carrying the job's state and the
+    /// vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on
+    /// the server).
     pub async fn wait_for_job(
         &self,
         job_id: &str,
@@ -138,9 +144,21 @@ static CLUSTER_ACTIVE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait
 impl Client {
     /// Wait until a cluster is active and no transition runs on it.
     ///
-    /// A cluster started, resized, upgraded or otherwise changed is done when DescribeClusters shows it `active` with an empty `transition_status` (`creating`, `updating`, `starting`, ... while work runs). No failure state is documented: a failed action shows in its job (DescribeJobs).
+    /// A cluster started, resized, upgraded or otherwise changed is done when DescribeClusters
+    /// shows it `active` with an empty `transition_status` (`creating`, `updating`, `starting`, ...
+    /// while work runs). No failure state is documented: a failed action shows in its job
+    /// (DescribeJobs).
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its state is read at `/cluster_set/0/status`; the first that holds of `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status` is `active`: success; `/cluster_set/0/status` is `deleted` or `ceased`: failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the cluster may still show its old state at first).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its
+    /// state is read at `/cluster_set/0/status`; the first that holds of
+    /// `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status`
+    /// is `active`: success; `/cluster_set/0/status` is `deleted` or `ceased`: failure, else still
+    /// in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the
+    /// vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the
+    /// server). Called by `send_and_wait` right after the work was asked for, it accepts success
+    /// only once the work was seen in progress, or after 30 s (the cluster may still show its old
+    /// state at first).
     pub async fn wait_until_cluster_active(
         &self,
         id: &str,
@@ -190,9 +208,18 @@ static CLUSTER_DELETED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wai
 impl Client {
     /// Wait until a cluster is deleted (or ceased).
     ///
-    /// A deleted cluster shows `deleted` in DescribeClusters (`ceased` once it is deleted for good, as with `direct_cease`); `transition_status` is `deleting` or `ceasing` meanwhile.
+    /// A deleted cluster shows `deleted` in DescribeClusters (`ceased` once it is deleted for good,
+    /// as with `direct_cease`); `transition_status` is `deleting` or `ceasing` meanwhile.
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its state is read at `/cluster_set/0/status`; the first that holds of `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status` is `deleted` or `ceased`: success, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the cluster may still show its old state at first).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its
+    /// state is read at `/cluster_set/0/status`; the first that holds of
+    /// `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status`
+    /// is `deleted` or `ceased`: success, else still in progress. A failed state is an error of
+    /// kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait`
+    /// is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after
+    /// the work was asked for, it accepts success only once the work was seen in progress, or after
+    /// 30 s (the cluster may still show its old state at first).
     pub async fn wait_until_cluster_deleted(
         &self,
         id: &str,
@@ -249,7 +276,16 @@ impl Client {
     ///
     /// A stopped cluster shows `stopped` in DescribeClusters with an empty `transition_status`.
     ///
-    /// Waits until the cluster `id` is done with its work, asking [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its state is read at `/cluster_set/0/status`; the first that holds of `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status` is `stopped`: success; `/cluster_set/0/status` is `deleted` or `ceased`: failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the cluster may still show its old state at first).
+    /// Waits until the cluster `id` is done with its work, asking
+    /// [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its
+    /// state is read at `/cluster_set/0/status`; the first that holds of
+    /// `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status`
+    /// is `stopped`: success; `/cluster_set/0/status` is `deleted` or `ceased`: failure, else still
+    /// in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the
+    /// vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the
+    /// server). Called by `send_and_wait` right after the work was asked for, it accepts success
+    /// only once the work was seen in progress, or after 30 s (the cluster may still show its old
+    /// state at first).
     pub async fn wait_until_cluster_stopped(
         &self,
         id: &str,

@@ -21,10 +21,13 @@ use crate::names;
 
 /// The test root, which includes the generated cases.
 pub(super) fn test_root(service: &Service) -> String {
-    format!(
-        "{}//! Tests of the command-line client `{}`, generated from its spec: it is run as a\n//! child process against local servers.\n\n#[rustfmt::skip]\n#[path = \"cli/cases.rs\"]\nmod cases;\n",
-        header("//", service),
+    let doc = crate::emit::docs::inner_doc_comment(&format!(
+        "Tests of the command-line client `{}`, generated from its spec: it is run as a child process against local servers.",
         bin_name(service)
+    ));
+    format!(
+        "{}{doc}\n#[rustfmt::skip]\n#[path = \"cli/cases.rs\"]\nmod cases;\n",
+        header("//", service),
     )
 }
 

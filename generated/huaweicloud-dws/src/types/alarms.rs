@@ -60,7 +60,8 @@ pub struct AlarmDetailResponse {
     /// Name of the alarm.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alarm_name: ::std::option::Option<::std::string::String>,
-    /// Severity (`urgent`, `important`, `minor` or `prompt` in the 2022 page; the examples show `1`).
+    /// Severity (`urgent`, `important`, `minor` or `prompt` in the 2022 page; the examples show
+    /// `1`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alarm_level: ::std::option::Option<::std::string::String>,
     /// Service that raised it.
@@ -115,7 +116,8 @@ pub struct AlarmStatisticResponse {
     pub prompt: ::std::option::Option<::std::string::String>,
 }
 
-/// One alarm covered by a subscription, as answered (the SDK model `AlarmSubDetailResopnse`, without its required list, which answers may not have).
+/// One alarm covered by a subscription, as answered (the SDK model `AlarmSubDetailResopnse`,
+/// without its required list, which answers may not have).
 #[cfg(feature = "alarms")]
 #[derive(
     Clone,
@@ -144,7 +146,8 @@ pub struct AlarmSubDetailInfo {
     pub alarm_level: ::std::option::Option<::std::string::String>,
 }
 
-/// One alarm covered by a subscription, as sent in a change (SDK model name, with its misspelling).
+/// One alarm covered by a subscription, as sent in a change (SDK model name, with its
+/// misspelling).
 #[cfg(feature = "alarms")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct AlarmSubDetailResopnse {
@@ -169,10 +172,12 @@ pub struct AlarmSubRequest {
     /// Whether the subscription is on (1 in the examples).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<i32>,
-    /// Severities to send, comma-separated, among `urgent`, `important`, `minor` and `prompt` (for example `urgent,important,minor`). Leave empty when `alarm_detail` is set.
+    /// Severities to send, comma-separated, among `urgent`, `important`, `minor` and `prompt` (for
+    /// example `urgent,important,minor`). Leave empty when `alarm_detail` is set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alarm_level: ::std::option::Option<::std::string::String>,
-    /// Individual alarms to send instead of whole severities: `<alarm id>:<severity>` pairs separated by commas. When set, `alarm_level` must be empty.
+    /// Individual alarms to send instead of whole severities: `<alarm id>:<severity>` pairs
+    /// separated by commas. When set, `alarm_level` must be empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alarm_detail: ::std::option::Option<::std::string::String>,
     /// Only alarms of this cluster.

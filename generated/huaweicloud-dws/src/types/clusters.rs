@@ -16,7 +16,8 @@ pub struct ActionDomainInfoDetail {
     /// Id of the feature.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// Description of the feature, in English when the `X-Language` request header is `en-us`, otherwise in Chinese.
+    /// Description of the feature, in English when the `X-Language` request header is `en-us`,
+    /// otherwise in Chinese.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
@@ -55,7 +56,8 @@ pub struct ClusterCheckBody {
     pub availability_zones: ::std::vec::Vec<::std::string::String>,
     /// Number of nodes.
     pub num_node: i32,
-    /// Cluster (kernel) version; it must be one the flavor supports (see the `datastores` of ListNodeTypes).
+    /// Cluster (kernel) version; it must be one the flavor supports (see the `datastores` of
+    /// ListNodeTypes).
     pub datastore_version: ::std::string::String,
     /// Id of the VPC.
     pub vpc_id: ::std::string::String,
@@ -169,18 +171,32 @@ pub struct ClusterDetail {
     /// Name of the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// State of the cluster: `CREATING`, `AVAILABLE`, `FAILED` (unavailable), `CREATE_FAILED`, `DELETING`, `DELETE_FAILED`, `DELETED`, `FROZEN` or `POLICE_FROZEN` (frozen by the authorities).
+    /// State of the cluster: `CREATING`, `AVAILABLE`, `FAILED` (unavailable), `CREATE_FAILED`,
+    /// `DELETING`, `DELETE_FAILED`, `DELETED`, `FROZEN` or `POLICE_FROZEN` (frozen by the
+    /// authorities).
     ///
-    /// Erratum of the source document: The Markdown page lists `CREATING`, `AVAILABLE`, `UNAVAILABLE`, `CREATION FAILED` and `FROZEN`; the API Explorer file and the SDK list the values above; the vendor's current English page says `ACTIVE` for an available cluster while noting that `AVAILABLE` is what is returned. The set is left open (no enum).
+    /// Erratum of the source document: The Markdown page lists `CREATING`, `AVAILABLE`,
+    /// `UNAVAILABLE`, `CREATION FAILED` and `FROZEN`; the API Explorer file and the SDK list the
+    /// values above; the vendor's current English page says `ACTIVE` for an available cluster while
+    /// noting that `AVAILABLE` is what is returned. The set is left open (no enum).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// Sub-state of an `AVAILABLE` cluster: `NORMAL`, or one or more of `READONLY`, `REDISTRIBUTING`, `REDISTRIBUTION-FAILURE`, `UNBALANCED` and `DEGRADED` (a node is faulty) joined by ` | `, for example `UNBALANCED | READONLY`.
+    /// Sub-state of an `AVAILABLE` cluster: `NORMAL`, or one or more of `READONLY`,
+    /// `REDISTRIBUTING`, `REDISTRIBUTION-FAILURE`, `UNBALANCED` and `DEGRADED` (a node is faulty)
+    /// joined by ` | `, for example `UNBALANCED | READONLY`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_status: ::std::option::Option<::std::string::String>,
-    /// The management task running on the cluster, or the result of the last one, for example `GROWING`, `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `DISK_EXPANDING`, `CLUSTER_SHRINKING`, `FLAVOR_RESIZING`, `ELB_BINDING`, `ACTIVE_STANDY_SWITCHOVER`, `ORDER_PENDING`, and failure values ending in `_FAILURE` or `_FAILED` such as `REBOOT_FAILURE`, `RESIZE_FAILURE`, `REDISTRIBUTE_FAILURE` or `CLUSTER_SHRINK_FAILED`. Not a closed list.
+    /// The management task running on the cluster, or the result of the last one, for example
+    /// `GROWING`, `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `DISK_EXPANDING`,
+    /// `CLUSTER_SHRINKING`, `FLAVOR_RESIZING`, `ELB_BINDING`, `ACTIVE_STANDY_SWITCHOVER`,
+    /// `ORDER_PENDING`, and failure values ending in `_FAILURE` or `_FAILED` such as
+    /// `REBOOT_FAILURE`, `RESIZE_FAILURE`, `REDISTRIBUTE_FAILURE` or `CLUSTER_SHRINK_FAILED`. Not a
+    /// closed list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_status: ::std::option::Option<::std::string::String>,
-    /// Progress of the running tasks: the key is the task (for example `CREATING`, `GROWING`, `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `REPAIRING`), the value its progress (for example `20%`).
+    /// Progress of the running tasks: the key is the task (for example `CREATING`, `GROWING`,
+    /// `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `REPAIRING`), the value its
+    /// progress (for example `20%`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_progress: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -247,7 +263,8 @@ pub struct ClusterDetail {
     /// Number of events of the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_event: ::std::option::Option<i32>,
-    /// Tags of the cluster. (The SDK names the item model Tags; the spec keeps that name for requests, where key and value are required, and uses the identical ResourceTag in answers.)
+    /// Tags of the cluster. (The SDK names the item model Tags; the spec keeps that name for
+    /// requests, where key and value are required, and uses the identical ResourceTag in answers.)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::ResourceTag>>,
     /// The parameter group of a cluster.
@@ -262,7 +279,8 @@ pub struct ClusterDetail {
     /// The load balancer (ELB) bound to a cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub elb: ::std::option::Option<crate::types::ElbResp>,
-    /// Id of the order; set only for a yearly/monthly (prepaid) cluster, so a non-empty value marks one.
+    /// Id of the order; set only for a yearly/monthly (prepaid) cluster, so a non-empty value marks
+    /// one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
 }
@@ -382,18 +400,30 @@ pub struct ClusterInfo {
     /// Name of the cluster, unique in the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// State of the cluster: `CREATING`, `AVAILABLE`, `FAILED` (unavailable), `CREATE_FAILED`, `DELETING`, `DELETE_FAILED`, `FROZEN` or `POLICE_FROZEN` (frozen by the authorities).
+    /// State of the cluster: `CREATING`, `AVAILABLE`, `FAILED` (unavailable), `CREATE_FAILED`,
+    /// `DELETING`, `DELETE_FAILED`, `FROZEN` or `POLICE_FROZEN` (frozen by the authorities).
     ///
-    /// Erratum of the source document: The Markdown page lists `CREATING`, `AVAILABLE`, `UNAVAILABLE`, `CREATION FAILED` and `FROZEN`; the API Explorer file and the SDK list the values above. The set is left open (no enum).
+    /// Erratum of the source document: The Markdown page lists `CREATING`, `AVAILABLE`,
+    /// `UNAVAILABLE`, `CREATION FAILED` and `FROZEN`; the API Explorer file and the SDK list the
+    /// values above. The set is left open (no enum).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    /// Sub-state of an `AVAILABLE` cluster: `NORMAL`, or one or more of `READONLY`, `REDISTRIBUTING`, `REDISTRIBUTION-FAILURE`, `UNBALANCED` and `DEGRADED` (a node is faulty) joined by ` | `, for example `UNBALANCED | READONLY`.
+    /// Sub-state of an `AVAILABLE` cluster: `NORMAL`, or one or more of `READONLY`,
+    /// `REDISTRIBUTING`, `REDISTRIBUTION-FAILURE`, `UNBALANCED` and `DEGRADED` (a node is faulty)
+    /// joined by ` | `, for example `UNBALANCED | READONLY`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_status: ::std::option::Option<::std::string::String>,
-    /// The management task running on the cluster, or the result of the last one, for example `GROWING`, `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `DISK_EXPANDING`, `CLUSTER_SHRINKING`, `FLAVOR_RESIZING`, `ELB_BINDING`, `ACTIVE_STANDY_SWITCHOVER`, `ORDER_PENDING`, and failure values ending in `_FAILURE` or `_FAILED` such as `REBOOT_FAILURE`, `RESIZE_FAILURE`, `REDISTRIBUTE_FAILURE` or `CLUSTER_SHRINK_FAILED`. Not a closed list.
+    /// The management task running on the cluster, or the result of the last one, for example
+    /// `GROWING`, `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `DISK_EXPANDING`,
+    /// `CLUSTER_SHRINKING`, `FLAVOR_RESIZING`, `ELB_BINDING`, `ACTIVE_STANDY_SWITCHOVER`,
+    /// `ORDER_PENDING`, and failure values ending in `_FAILURE` or `_FAILED` such as
+    /// `REBOOT_FAILURE`, `RESIZE_FAILURE`, `REDISTRIBUTE_FAILURE` or `CLUSTER_SHRINK_FAILED`. Not a
+    /// closed list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub task_status: ::std::option::Option<::std::string::String>,
-    /// Progress of the running tasks: the key is the task (for example `CREATING`, `GROWING`, `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `REPAIRING`), the value its progress (for example `20%`).
+    /// Progress of the running tasks: the key is the task (for example `CREATING`, `GROWING`,
+    /// `REBOOTING`, `RESTORING`, `SNAPSHOTTING`, `REDISTRIBUTING`, `REPAIRING`), the value its
+    /// progress (for example `20%`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_progress: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -401,7 +431,8 @@ pub struct ClusterInfo {
     /// Why the cluster or its last task failed; absent or empty when the cluster is healthy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failed_reasons: ::std::option::Option<crate::types::ApiError>,
-    /// Version of the data warehouse: 3 or 4 dot-separated numbers such as `9.1.0.200`, higher numbers being newer.
+    /// Version of the data warehouse: 3 or 4 dot-separated numbers such as `9.1.0.200`, higher
+    /// numbers being newer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// Creation time, ISO 8601 `YYYY-MM-DDThh:mm:ssZ`.
@@ -451,10 +482,12 @@ pub struct ClusterInfo {
     /// User name of the cluster administrator (usually `dbadmin`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
-    /// Number of events of the cluster (user operations that affected it; some on/off switches are not counted).
+    /// Number of events of the cluster (user operations that affected it; some on/off switches are
+    /// not counted).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_event: ::std::option::Option<i32>,
-    /// Tags of the cluster. (The SDK names the item model Tags; the spec keeps that name for requests, where key and value are required, and uses the identical ResourceTag in answers.)
+    /// Tags of the cluster. (The SDK names the item model Tags; the spec keeps that name for
+    /// requests, where key and value are required, and uses the identical ResourceTag in answers.)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::ResourceTag>>,
 }
@@ -492,7 +525,8 @@ impl ::clouddb_runtime::Validate for ClusterInfo {
 
 /// Parameter group of a node.
 ///
-/// The same schema as [`CompatibleReplicasResp`](crate::types::CompatibleReplicasResp): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`CompatibleReplicasResp`](crate::types::CompatibleReplicasResp):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type CompatibleConfigurationResp = crate::types::CompatibleReplicasResp;
 
@@ -574,7 +608,8 @@ pub struct CompatibleFaultResp {
 )]
 #[non_exhaustive]
 pub struct CompatibleInstanceVolumeResp {
-    /// Disk type: `SATA` (common I/O), `SAS` (high I/O), `SSD` (ultra-high I/O), `ESSD` (extreme SSD) or `GPSSD` (general-purpose SSD).
+    /// Disk type: `SATA` (common I/O), `SAS` (high I/O), `SSD` (ultra-high I/O), `ESSD` (extreme
+    /// SSD) or `GPSSD` (general-purpose SSD).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Total size.
@@ -610,21 +645,26 @@ pub struct CompatibleReplicasResp {
 
 /// Settings of a cluster created with the v1 operation.
 ///
-/// Erratum of the source document: The API Explorer file describes `tags` as a tag list, but both it and the SDK type the field as a single tag object (unlike CreateClusterV2, where it is a list); the spec follows the types.
+/// Erratum of the source document: The API Explorer file describes `tags` as a tag list, but
+/// both it and the SDK type the field as a single tag object (unlike CreateClusterV2, where it
+/// is a list); the spec follows the types.
 #[cfg(feature = "clusters")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct CreateClusterInfo {
     /// Name of the node flavor (a `spec_name` of ListNodeTypes).
     pub node_type: ::std::string::String,
-    /// Number of nodes: 3 to 256 for a cluster-mode cluster (1 only for a single-node hybrid data warehouse).
+    /// Number of nodes: 3 to 256 for a cluster-mode cluster (1 only for a single-node hybrid data
+    /// warehouse).
     pub number_of_node: i32,
     /// Id of the subnet, which must belong to the VPC.
     pub subnet_id: ::std::string::String,
-    /// Id of the security group. The sources mark it required but also say that an empty value makes the service create a security group.
+    /// Id of the security group. The sources mark it required but also say that an empty value
+    /// makes the service create a security group.
     pub security_group_id: ::std::string::String,
     /// Id of the VPC the cluster runs in.
     pub vpc_id: ::std::string::String,
-    /// Code of an available availability zone visible to the user; defaults to the first available zone.
+    /// Code of an available availability zone visible to the user; defaults to the first available
+    /// zone.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone: ::std::option::Option<::std::string::String>,
     /// Database port, 8000 to 30000; defaults to 8000.
@@ -632,18 +672,26 @@ pub struct CreateClusterInfo {
     /// Defaults to `8000`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i32>,
-    /// Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores.
+    /// Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made
+    /// of letters, digits, hyphens and underscores.
     ///
-    /// Erratum of the source document: The API Explorer file and the SDK give "8000" as the default of the name, evidently copied from the port; the spec states no default.
+    /// Erratum of the source document: The API Explorer file and the SDK give "8000" as the default
+    /// of the name, evidently copied from the port; the spec states no default.
     pub name: ::std::string::String,
-    /// User name of the cluster administrator (commonly `dbadmin`): 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword.
+    /// User name of the cluster administrator (commonly `dbadmin`): 1 to 63 lower-case letters,
+    /// digits and underscores, starting with a lower-case letter or underscore, and not a DWS
+    /// keyword.
     pub user_name: ::std::string::String,
-    /// Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;_(){}\[\]/\<\>@#%^&*+|\=-``, and not equal to the user name or the user name reversed.
+    /// Password of the cluster administrator: 12 to 32 characters with at least three of upper-case
+    /// letters, lower-case letters, digits and the special characters
+    /// ``~!?,.:;_(){}\[\]/\<\>@#%^&*+|\=-``, and not equal to the user name or the user name
+    /// reversed.
     pub user_pwd: ::std::string::String,
     /// Public (elastic) IP address of a cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_ip: ::std::option::Option<crate::types::PublicIp>,
-    /// Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; defaults to 3.
+    /// Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; defaults
+    /// to 3.
     ///
     /// Defaults to `3`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -802,7 +850,8 @@ impl ::clouddb_runtime::Validate for CreateClusterV2Request {
 
 /// The cluster being created.
 ///
-/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type CreateClusterV2Response = crate::types::CreateClusterResponse;
 
@@ -856,7 +905,8 @@ pub enum DeleteDwsClusterReleaseEipType {
 )]
 #[non_exhaustive]
 pub struct Detail {
-    /// Attribute: `vCPU`, `mem` (memory), `LOCAL_DISK`, or a disk type (`SATA`, `SAS`, `SSD`, `ESSD`, `GPSSD`).
+    /// Attribute: `vCPU`, `mem` (memory), `LOCAL_DISK`, or a disk type (`SATA`, `SAS`, `SSD`,
+    /// `ESSD`, `GPSSD`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Value of the attribute.
@@ -898,7 +948,9 @@ pub struct DiskInfoResponse {
 
 /// A dedicated distributed storage pool.
 ///
-/// Erratum of the source document: All three sources describe `id` as the pool's name and `name` as its id; the examples show a UUID in `id` and a name in `name`, so the spec describes them that way.
+/// Erratum of the source document: All three sources describe `id` as the pool's name and
+/// `name` as its id; the examples show a UUID in `id` and a name in `name`, so the spec
+/// describes them that way.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -928,12 +980,15 @@ pub struct DssPool {
     /// Availability zone of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone: ::std::option::Option<::std::string::String>,
-    /// State of the pool: `available`, `deploying` (not usable yet) or `extending` (being enlarged, usable).
+    /// State of the pool: `available`, `deploying` (not usable yet) or `extending` (being enlarged,
+    /// usable).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::DssPoolStatus>,
     /// Creation time in UTC, `YYYY-MM-DDTHH:MM:SS`.
     ///
-    /// Erratum of the source document: The documented format is `YYYY-MM-DDTHH:MM:SS`, but the examples add microseconds (`2014-12-18T15:57:56.299000`); the pattern accepts an optional fraction.
+    /// Erratum of the source document: The documented format is `YYYY-MM-DDTHH:MM:SS`, but the
+    /// examples add microseconds (`2014-12-18T15:57:56.299000`); the pattern accepts an optional
+    /// fraction.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
 }
@@ -958,7 +1013,8 @@ impl ::clouddb_runtime::Validate for DssPool {
     }
 }
 
-/// State of the pool: `available`, `deploying` (not usable yet) or `extending` (being enlarged, usable).
+/// State of the pool: `available`, `deploying` (not usable yet) or `extending` (being enlarged,
+/// usable).
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1213,7 +1269,8 @@ impl ::clouddb_runtime::Validate for ListNodeTypesResponse {
 
 /// Snapshot storage statistics of a cluster.
 ///
-/// The same schema as [`ListStatisticsResponse`](crate::types::ListStatisticsResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ListStatisticsResponse`](crate::types::ListStatisticsResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type ListSnapshotStatisticsResponse = crate::types::ListStatisticsResponse;
 
@@ -1407,7 +1464,8 @@ impl ::clouddb_runtime::Validate for ModifyClusterNameRequest {
     ::clouddb_runtime::Object
 )]
 pub struct ModifyClusterTimezoneRequest {
-    /// Time zone, one of the names the pattern lists, for example `UTC`, `Asia/Shanghai`, `Europe/London` or `Etc/GMT-8`.
+    /// Time zone, one of the names the pattern lists, for example `UTC`, `Asia/Shanghai`,
+    /// `Europe/London` or `Etc/GMT-8`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_timezone: ::std::option::Option<::std::string::String>,
 }
@@ -1444,7 +1502,8 @@ pub struct NodeTypeAvailableZones {
     /// Code of the availability zone.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    /// Whether the flavor can be bought there: `normal`, `sellout` (sold out) or `abandon` (not available).
+    /// Whether the flavor can be bought there: `normal`, `sellout` (sold out) or `abandon` (not
+    /// available).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::NodeTypeAvailableZonesStatus>,
 }
@@ -1457,7 +1516,8 @@ impl ::clouddb_runtime::Validate for NodeTypeAvailableZones {
     }
 }
 
-/// Whether the flavor can be bought there: `normal`, `sellout` (sold out) or `abandon` (not available).
+/// Whether the flavor can be bought there: `normal`, `sellout` (sold out) or `abandon` (not
+/// available).
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1508,7 +1568,9 @@ impl ::clouddb_runtime::Validate for NodeTypeDatastores {
 
 /// Limits of a kernel version.
 ///
-/// Erratum of the source document: The API Explorer file types this object as a string whose `min_cn` and `max_cn` are strings; the SDK makes it an object of integers, as the example shows. The spec follows the SDK.
+/// Erratum of the source document: The API Explorer file types this object as a string whose
+/// `min_cn` and `max_cn` are strings; the SDK makes it an object of integers, as the example
+/// shows. The spec follows the SDK.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -1566,7 +1628,8 @@ pub struct NodeTypeElasticVolumeSpecs {
     pub max_size: ::std::option::Option<i32>,
     /// Step in which the size can be chosen.
     ///
-    /// Erratum of the source document: The API Explorer file types `step` as a string; the SDK and the example make it an integer, which the spec follows.
+    /// Erratum of the source document: The API Explorer file types `step` as a string; the SDK and
+    /// the example make it an integer, which the spec follows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub step: ::std::option::Option<i32>,
 }
@@ -1586,7 +1649,8 @@ pub struct NodeTypes {
     /// Id of the flavor, usually a UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// Name of the flavor (letters, digits, dots, underscores and hyphens), the value to pass as `flavor` or `node_type` when creating a cluster.
+    /// Name of the flavor (letters, digits, dots, underscores and hyphens), the value to pass as
+    /// `flavor` or `node_type` when creating a cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_name: ::std::option::Option<::std::string::String>,
     /// Number of vCPUs.
@@ -1598,7 +1662,8 @@ pub struct NodeTypes {
     /// CPU architecture, `x86` or `arm`.
     #[serde(alias = "arm", skip_serializing_if = "::std::option::Option::is_none")]
     pub architecture: ::std::option::Option<::std::string::String>,
-    /// Product type: `dws` (data warehouse) or `hybrid` (real-time data warehouse); the API Explorer file also names `stream` (IoT data warehouse).
+    /// Product type: `dws` (data warehouse) or `hybrid` (real-time data warehouse); the API
+    /// Explorer file also names `stream` (IoT data warehouse).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub datastore_type: ::std::option::Option<::std::string::String>,
     /// Attributes of the flavor (CPU, memory, disk).
@@ -1617,7 +1682,8 @@ pub struct NodeTypes {
     /// Fixed storage of a flavor; null for an elastic-storage flavor.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub volume: ::std::option::Option<crate::types::VolumeResp>,
-    /// For an elastic-storage flavor, the disk types it offers with their minimum and maximum sizes and step; null for a fixed-storage flavor.
+    /// For an elastic-storage flavor, the disk types it offers with their minimum and maximum sizes
+    /// and step; null for a fixed-storage flavor.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub elastic_volume_specs: ::std::option::Option<
         ::std::vec::Vec<crate::types::NodeTypeElasticVolumeSpecs>,
@@ -1651,7 +1717,8 @@ pub struct Nodes {
     /// Name of the node.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// State code of the node: `100` creating, `199` idle, `200` available, `300` unavailable, `303` creation failed, `304` deleting, `305` deletion failed, `400` deleted.
+    /// State code of the node: `100` creating, `199` idle, `200` available, `300` unavailable,
+    /// `303` creation failed, `304` deleting, `305` deletion failed, `400` deleted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::NodesStatus>,
 }
@@ -1664,7 +1731,8 @@ impl ::clouddb_runtime::Validate for Nodes {
     }
 }
 
-/// State code of the node: `100` creating, `199` idle, `200` available, `300` unavailable, `303` creation failed, `304` deleting, `305` deletion failed, `400` deleted.
+/// State code of the node: `100` creating, `199` idle, `200` available, `300` unavailable,
+/// `303` creation failed, `304` deleting, `305` deletion failed, `400` deleted.
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1708,7 +1776,8 @@ pub enum NodesStatus {
     ::clouddb_runtime::Object
 )]
 pub struct OpenPublicIp {
-    /// How the elastic IP is bound: `auto_assign` buys a new one, `not_use` binds none, `bind_existing` binds the one given in `eip_id`.
+    /// How the elastic IP is bound: `auto_assign` buys a new one, `not_use` binds none,
+    /// `bind_existing` binds the one given in `eip_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_bind_type: ::std::option::Option<crate::types::PublicIpPublicBindType>,
     /// Id of the elastic IP.
@@ -1742,7 +1811,8 @@ pub struct ParameterGroup {
     /// Name of the parameter group.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Whether the parameters are applied: `In-Sync`, `Applying`, `Pending-Reboot` (effective after a restart) or `Sync-Failure`.
+    /// Whether the parameters are applied: `In-Sync`, `Applying`, `Pending-Reboot` (effective after
+    /// a restart) or `Sync-Failure`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ParameterGroupStatus>,
 }
@@ -1779,9 +1849,13 @@ pub struct PublicEndpoints {
 #[cfg(feature = "clusters")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct ResetPasswordRequest {
-    /// New password of the cluster administrator: 12 to 32 characters with at least three of lower-case letters, upper-case letters, digits and the special characters ``~!?,.:;-_'"(){}\[\]/\<\>@#%^&*+|\=``; not equal to the user name or the user name reversed, to an earlier password or to a weak password.
+    /// New password of the cluster administrator: 12 to 32 characters with at least three of
+    /// lower-case letters, upper-case letters, digits and the special characters
+    /// ``~!?,.:;-_'"(){}\[\]/\<\>@#%^&*+|\=``; not equal to the user name or the user name
+    /// reversed, to an earlier password or to a weak password.
     ///
-    /// Erratum of the source document: The Markdown page allows 8 to 32 characters; the SDK, which is newer, 12 to 32. The spec uses 12 to 32.
+    /// Erratum of the source document: The Markdown page allows 8 to 32 characters; the SDK, which
+    /// is newer, 12 to 32. The spec uses 12 to 32.
     pub new_password: ::std::string::String,
 }
 
@@ -1833,7 +1907,8 @@ pub struct ResizeInfo {
     pub resize_status: ::std::option::Option<crate::types::ResizeInfoResizeStatus>,
     /// Start of the scale-out, ISO 8601 `YYYY-MM-DDThh:mm:ss`.
     ///
-    /// Erratum of the source document: The tables give `YYYY-MM-DDThh:mm:ss`, but both examples end in `Z` (`2018-02-14T14:28:14Z`); the pattern accepts an optional `Z`.
+    /// Erratum of the source document: The tables give `YYYY-MM-DDThh:mm:ss`, but both examples end
+    /// in `Z` (`2018-02-14T14:28:14Z`); the pattern accepts an optional `Z`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
 }
@@ -1963,7 +2038,8 @@ pub struct ShowClusterVolumeResponse {
 
 /// The clusters of the project.
 ///
-/// The same schema as [`ListClustersResponse`](crate::types::ListClustersResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ListClustersResponse`](crate::types::ListClustersResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type ShowClustersResponse = crate::types::ListClustersResponse;
 
@@ -1988,10 +2064,12 @@ pub struct ShowInstanceResponse {
     /// Id of the cluster the node belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_id: ::std::option::Option<::std::string::String>,
-    /// State of the node: `BUILD` (being created), `ACTIVE`, `FAILED` (unavailable), `DELETED`, `REBOOTING`, `ERROR` (creation failed) or `SHUTDOWN`.
+    /// State of the node: `BUILD` (being created), `ACTIVE`, `FAILED` (unavailable), `DELETED`,
+    /// `REBOOTING`, `ERROR` (creation failed) or `SHUTDOWN`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ShowInstanceResponseStatus>,
-    /// Kind of node: `dws-cn` (coordinator), `dws` (data node), `cms`, `gtm` or `vw` (virtual warehouse).
+    /// Kind of node: `dws-cn` (coordinator), `dws` (data node), `cms`, `gtm` or `vw` (virtual
+    /// warehouse).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::ShowInstanceResponseType>,
     /// Role of the node.
@@ -2030,7 +2108,8 @@ pub struct ShowInstanceResponse {
     /// Time of the last change.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated: ::std::option::Option<::std::string::String>,
-    /// Whether the parameters are applied: `In-Sync`, `Applying`, `Pending-Reboot` (effective after a restart) or `Sync-Failure`.
+    /// Whether the parameters are applied: `In-Sync`, `Applying`, `Pending-Reboot` (effective after
+    /// a restart) or `Sync-Failure`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration_status: ::std::option::Option<crate::types::ParameterGroupStatus>,
     /// Id of the parameter group.
@@ -2084,7 +2163,8 @@ impl ::clouddb_runtime::Validate for ShowInstanceResponse {
     }
 }
 
-/// State of the node: `BUILD` (being created), `ACTIVE`, `FAILED` (unavailable), `DELETED`, `REBOOTING`, `ERROR` (creation failed) or `SHUTDOWN`.
+/// State of the node: `BUILD` (being created), `ACTIVE`, `FAILED` (unavailable), `DELETED`,
+/// `REBOOTING`, `ERROR` (creation failed) or `SHUTDOWN`.
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -2114,7 +2194,8 @@ pub enum ShowInstanceResponseStatus {
     Unknown(::std::string::String),
 }
 
-/// Kind of node: `dws-cn` (coordinator), `dws` (data node), `cms`, `gtm` or `vw` (virtual warehouse).
+/// Kind of node: `dws-cn` (coordinator), `dws` (data node), `cms`, `gtm` or `vw` (virtual
+/// warehouse).
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -2172,7 +2253,8 @@ pub struct ShowResourceStatisticsResponse {
 
 /// One snapshot storage figure.
 ///
-/// The same schema as [`Statistic`](crate::types::Statistic): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`Statistic`](crate::types::Statistic): identical schemas are generated
+/// once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type SnapshotsStatistic = crate::types::Statistic;
 
@@ -2188,7 +2270,9 @@ pub type SnapshotsStatistic = crate::types::Statistic;
 )]
 #[non_exhaustive]
 pub struct Statistic {
-    /// What is counted: `cluster.total` (clusters), `cluster.normal` (available clusters), `instance.total` (nodes), `instance.normal` (available nodes) or `storage.total` (total capacity, GB).
+    /// What is counted: `cluster.total` (clusters), `cluster.normal` (available clusters),
+    /// `instance.total` (nodes), `instance.normal` (available nodes) or `storage.total` (total
+    /// capacity, GB).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The count.
@@ -2250,7 +2334,8 @@ pub struct SysTagResp {
     ::clouddb_runtime::Object
 )]
 pub struct Tag {
-    /// Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*\<\>\,|/``).
+    /// Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters,
+    /// digits, hyphens, underscores and Chinese characters (none of ``=*\<\>\,|/``).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Tag value: at most 256 characters, possibly empty, with the same character rules as the key.
@@ -2288,11 +2373,15 @@ impl ::clouddb_runtime::Validate for Tag {
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct Tags {
-    /// Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*\<\>\,|/``).
+    /// Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters,
+    /// digits, hyphens, underscores and Chinese characters (none of ``=*\<\>\,|/``).
     ///
-    /// Erratum of the source document: The Markdown pages limit tag keys to 36 characters and values to 43; the API Explorer files and the SDK, which are newer, allow 128 and 256. The spec uses 128 and 256.
+    /// Erratum of the source document: The Markdown pages limit tag keys to 36 characters and
+    /// values to 43; the API Explorer files and the SDK, which are newer, allow 128 and 256. The
+    /// spec uses 128 and 256.
     pub key: ::std::string::String,
-    /// Tag value: at most 256 characters, possibly empty, not starting or ending with a space, with the same character rules as the key.
+    /// Tag value: at most 256 characters, possibly empty, not starting or ending with a space, with
+    /// the same character rules as the key.
     pub value: ::std::string::String,
 }
 
@@ -2343,7 +2432,8 @@ pub struct TopoInstanceInfo {
     /// Availability zone.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub az_code: ::std::option::Option<::std::string::String>,
-    /// State code: `100` creating, `200` available, `300` unavailable, `303` creation failed, `400` deleted.
+    /// State code: `100` creating, `200` available, `300` unavailable, `303` creation failed, `400`
+    /// deleted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Service IP address.
@@ -2425,7 +2515,8 @@ impl ::clouddb_runtime::Validate for UpdateMaintenanceWindowRequest {
 
 /// Day of the week, `Mon` to `Sun`.
 ///
-/// The same schema as [`MaintainWindowDay`](crate::types::MaintainWindowDay): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MaintainWindowDay`](crate::types::MaintainWindowDay): identical schemas
+/// are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type UpdateMaintenanceWindowRequestDay = crate::types::MaintainWindowDay;
 
@@ -2433,22 +2524,29 @@ pub type UpdateMaintenanceWindowRequestDay = crate::types::MaintainWindowDay;
 #[cfg(feature = "clusters")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct V2CreateCluster {
-    /// Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores.
+    /// Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made
+    /// of letters, digits, hyphens and underscores.
     pub name: ::std::string::String,
     /// Code of the node flavor (a `spec_name` of ListNodeTypes).
     pub flavor: ::std::string::String,
     /// Number of nodes; 3 to 256 for a cluster-mode cluster.
     pub num_node: i32,
-    /// Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; 3 if not given.
+    /// Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; 3 if not
+    /// given.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_cn: ::std::option::Option<i32>,
-    /// User name of the cluster administrator: 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword.
+    /// User name of the cluster administrator: 1 to 63 lower-case letters, digits and underscores,
+    /// starting with a lower-case letter or underscore, and not a DWS keyword.
     pub db_name: ::std::string::String,
-    /// Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;-_(){}\[\]/\<\>@#%^&*+|\=``, and not equal to the user name or the user name reversed.
+    /// Password of the cluster administrator: 12 to 32 characters with at least three of upper-case
+    /// letters, lower-case letters, digits and the special characters
+    /// ``~!?,.:;-_(){}\[\]/\<\>@#%^&*+|\=``, and not equal to the user name or the user name
+    /// reversed.
     pub db_password: ::std::string::String,
     /// Database port, 8000 to 30000 (8000 is usual).
     pub db_port: i32,
-    /// Codes of the availability zones (from ListAvailabilityZones); three different zones for a 3-AZ cluster.
+    /// Codes of the availability zones (from ListAvailabilityZones); three different zones for a
+    /// 3-AZ cluster.
     pub availability_zones: ::std::vec::Vec<::std::string::String>,
     /// Id of the VPC the cluster runs in.
     pub vpc_id: ::std::string::String,
@@ -2457,7 +2555,8 @@ pub struct V2CreateCluster {
     /// Id of the security group.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub security_group_id: ::std::option::Option<::std::string::String>,
-    /// Cluster (kernel) version; it must be one the flavor supports (see the `datastores` of ListNodeTypes).
+    /// Cluster (kernel) version; it must be one the flavor supports (see the `datastores` of
+    /// ListNodeTypes).
     pub datastore_version: ::std::string::String,
     /// Cloud disks of each node.
     pub volume: crate::types::Volume,
@@ -2585,7 +2684,8 @@ impl ::clouddb_runtime::Validate for V2CreateCluster {
 #[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct Volume {
-    /// Disk type, for example `SSD` (ultra-high I/O), `SAS` (high I/O), `SATA` (common I/O) or `ESSD2`; it must be one the flavor offers (see the `elastic_volume_specs` of ListNodeTypes).
+    /// Disk type, for example `SSD` (ultra-high I/O), `SAS` (high I/O), `SATA` (common I/O) or
+    /// `ESSD2`; it must be one the flavor offers (see the `elastic_volume_specs` of ListNodeTypes).
     pub volume: ::std::string::String,
     /// Disk capacity in GB.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

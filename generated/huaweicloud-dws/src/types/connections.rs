@@ -5,9 +5,12 @@
 #[cfg(feature = "connections")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct BatchCreateClusterCnRequest {
-    /// Total number of CNs the cluster has once the task is done; it must lie between `min_num` and `max_num` of ListClusterCn.
+    /// Total number of CNs the cluster has once the task is done; it must lie between `min_num` and
+    /// `max_num` of ListClusterCn.
     ///
-    /// Erratum of the source document: The 2022 page describes num as the number of CNs to add; the API Explorer and the SDK describe it as the total number of CNs after the task. The spec follows the newer sources.
+    /// Erratum of the source document: The 2022 page describes num as the number of CNs to add; the
+    /// API Explorer and the SDK describe it as the total number of CNs after the task. The spec
+    /// follows the newer sources.
     pub num: i32,
 }
 
@@ -95,12 +98,16 @@ pub struct ClusterElbInfo {
     pub r#type: ::std::option::Option<crate::types::ClusterElbInfoType>,
     /// Administrative state: true when the load balancer is in use.
     ///
-    /// Erratum of the source document: The 2022 page lists ACTIVE, PENDING_CREATE and ERROR for this Boolean; the SDK and the API Explorer describe true (in use) and false (not used). The spec keeps the Boolean.
+    /// Erratum of the source document: The 2022 page lists ACTIVE, PENDING_CREATE and ERROR for
+    /// this Boolean; the SDK and the API Explorer describe true (in use) and false (not used). The
+    /// spec keeps the Boolean.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
     /// Bandwidth of the load balancer; not negative.
     ///
-    /// Erratum of the source document: The 2022 page describes this field as the binding state (0 unbound, 1 bound); the SDK and the API Explorer describe it as the bandwidth. The spec follows the newer sources.
+    /// Erratum of the source document: The 2022 page describes this field as the binding state (0
+    /// unbound, 1 bound); the SDK and the API Explorer describe it as the bandwidth. The spec
+    /// follows the newer sources.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth: ::std::option::Option<i32>,
     /// Id of the VPC of the load balancer.
@@ -177,7 +184,9 @@ pub struct CreateClusterDnsRequest {
     ///
     /// Defaults to `300`.
     ///
-    /// Erratum of the source document: Every source marks ttl as required and also gives it a default of 300 seconds. The spec keeps it required, so the client always sends it, and records the default.
+    /// Erratum of the source document: Every source marks ttl as required and also gives it a
+    /// default of 300 seconds. The spec keeps it required, so the client always sends it, and
+    /// records the default.
     pub ttl: i32,
 }
 
@@ -263,7 +272,8 @@ pub struct ListClusterEndpointsResponse {
     /// Private-network access to the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_endpoints: ::std::option::Option<crate::types::PrivateEndpointResponse>,
-    /// Public access to the cluster (domain name and elastic IP); when several nodes have elastic IPs, only one is shown.
+    /// Public access to the cluster (domain name and elastic IP); when several nodes have elastic
+    /// IPs, only one is shown.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoints: ::std::option::Option<crate::types::PublicEndpointResponse>,
     /// Elastic IP binding of each node.
@@ -283,7 +293,8 @@ impl ::clouddb_runtime::Validate for ListClusterEndpointsResponse {
 
 /// One page of load balancers.
 ///
-/// The same schema as [`ListElbsResponse`](crate::types::ListElbsResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ListElbsResponse`](crate::types::ListElbsResponse): identical schemas
+/// are generated once, and this name stays as an alias of it.
 #[cfg(feature = "connections")]
 pub type ListElbsInfoResponse = crate::types::ListElbsResponse;
 
@@ -339,7 +350,9 @@ pub struct PrivateEndpointResponse {
     /// TTL of the private domain name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_name_ttl: ::std::option::Option<i32>,
-    /// State of the private domain name: `ACTIVE`, `PENDING_CREATE`, `PENDING_UPDATE`, `PENDING_DELETE`, `PENDING_FREEZE`, `FREEZE`, `ILLEGAL`, `POLICE`, `PENDING_DISABLE`, `DISABLE` or `ERROR`.
+    /// State of the private domain name: `ACTIVE`, `PENDING_CREATE`, `PENDING_UPDATE`,
+    /// `PENDING_DELETE`, `PENDING_FREEZE`, `FREEZE`, `ILLEGAL`, `POLICE`, `PENDING_DISABLE`,
+    /// `DISABLE` or `ERROR`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_name_status: ::std::option::Option<::std::string::String>,
     /// Private IP addresses, comma-separated.
@@ -371,7 +384,8 @@ impl ::clouddb_runtime::Validate for PrivateEndpointResponse {
     }
 }
 
-/// Public access to the cluster (domain name and elastic IP); when several nodes have elastic IPs, only one is shown.
+/// Public access to the cluster (domain name and elastic IP); when several nodes have elastic
+/// IPs, only one is shown.
 #[cfg(feature = "connections")]
 #[derive(
     Clone,
@@ -398,7 +412,9 @@ pub struct PublicEndpointResponse {
     /// TTL of the public domain name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_name_ttl: ::std::option::Option<i32>,
-    /// State of the public domain name: `ACTIVE`, `PENDING_CREATE`, `PENDING_UPDATE`, `PENDING_DELETE`, `PENDING_FREEZE`, `FREEZE`, `ILLEGAL`, `POLICE`, `PENDING_DISABLE`, `DISABLE` or `ERROR`.
+    /// State of the public domain name: `ACTIVE`, `PENDING_CREATE`, `PENDING_UPDATE`,
+    /// `PENDING_DELETE`, `PENDING_FREEZE`, `FREEZE`, `ILLEGAL`, `POLICE`, `PENDING_DISABLE`,
+    /// `DISABLE` or `ERROR`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub domain_name_status: ::std::option::Option<::std::string::String>,
     /// Elastic IP address.
@@ -410,7 +426,9 @@ pub struct PublicEndpointResponse {
     /// Bandwidth of the elastic IP.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_bandwidth: ::std::option::Option<::std::string::String>,
-    /// State of the elastic IP: `ACTIVE` (bound), `DOWN` (not bound), `BINDING`, `BIND_ERROR`, `PENDING_CREATE`, `NOTIFYING`, `PENDING_UPDATE`, `PENDING_DELETE`, `NOTIFY_DELETE`, `FREEZED`, `ELB`, `VPN` or `ERROR`.
+    /// State of the elastic IP: `ACTIVE` (bound), `DOWN` (not bound), `BINDING`, `BIND_ERROR`,
+    /// `PENDING_CREATE`, `NOTIFYING`, `PENDING_UPDATE`, `PENDING_DELETE`, `NOTIFY_DELETE`,
+    /// `FREEZED`, `ELB`, `VPN` or `ERROR`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_status: ::std::option::Option<::std::string::String>,
     /// Port (8000 unless chosen at creation).
@@ -445,19 +463,24 @@ pub struct PublicIpInfoResponse {
     /// Bandwidth of the elastic IP.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_size: ::std::option::Option<::std::string::String>,
-    /// State of the elastic IP: `ACTIVE` (bound), `DOWN` (not bound), `BINDING`, `BIND_ERROR`, `PENDING_CREATE`, `NOTIFYING`, `PENDING_UPDATE`, `PENDING_DELETE`, `NOTIFY_DELETE`, `FREEZED`, `ELB`, `VPN` or `ERROR`.
+    /// State of the elastic IP: `ACTIVE` (bound), `DOWN` (not bound), `BINDING`, `BIND_ERROR`,
+    /// `PENDING_CREATE`, `NOTIFYING`, `PENDING_UPDATE`, `PENDING_DELETE`, `NOTIFY_DELETE`,
+    /// `FREEZED`, `ELB`, `VPN` or `ERROR`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 
 /// The new domain name.
 ///
-/// The same schema as [`CreateClusterDnsRequest`](crate::types::CreateClusterDnsRequest): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`CreateClusterDnsRequest`](crate::types::CreateClusterDnsRequest):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "connections")]
 pub type UpdateClusterDnsRequest = crate::types::CreateClusterDnsRequest;
 
 /// Kind of domain name: `public` or `private`.
 ///
-/// The same schema as [`CreateClusterDnsRequestType`](crate::types::CreateClusterDnsRequestType): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`CreateClusterDnsRequestType`](crate::types::CreateClusterDnsRequestType): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "connections")]
 pub type UpdateClusterDnsRequestType = crate::types::CreateClusterDnsRequestType;

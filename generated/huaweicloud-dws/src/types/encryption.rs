@@ -12,7 +12,9 @@ pub struct EncryptCluster {
     pub master_key_name: ::std::option::Option<::std::string::String>,
     /// Algorithm: `generalCipher` (AES-CBC) or `SMcompatible` (SM4).
     ///
-    /// Erratum of the source document: The API Explorer file and the SDK spell the SM4 value `SMcompatible` here, while ShowClusterEncryptInfo returns `SMCompatible`; the spec therefore states no enum, so that either spelling can be sent.
+    /// Erratum of the source document: The API Explorer file and the SDK spell the SM4 value
+    /// `SMcompatible` here, while ShowClusterEncryptInfo returns `SMCompatible`; the spec therefore
+    /// states no enum, so that either spelling can be sent.
     pub crypt_algorithm: ::std::string::String,
 }
 
@@ -95,7 +97,8 @@ pub struct ShowClusterEncryptInfoResponse {
     /// Name of the KMS key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub master_key_name: ::std::option::Option<::std::string::String>,
-    /// Encryption algorithm: `generalCipher` (international), `SMCompatible` (Chinese SM algorithms) or `SMCompatibleL4` (encryption card).
+    /// Encryption algorithm: `generalCipher` (international), `SMCompatible` (Chinese SM
+    /// algorithms) or `SMCompatibleL4` (encryption card).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub crypt_algorithm: ::std::option::Option<::std::string::String>,
     /// When the key was last rotated.

@@ -107,13 +107,15 @@ pub struct EventSpecResponse {
 pub struct EventSubRequest {
     /// Name of the subscription.
     pub name: ::std::string::String,
-    /// Source types to match: `cluster`, `backup` (snapshots), `disaster-recovery`, `data.migration` or `dws.ingestion`; empty for any.
+    /// Source types to match: `cluster`, `backup` (snapshots), `disaster-recovery`,
+    /// `data.migration` or `dws.ingestion`; empty for any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<::std::string::String>,
     /// Only events of this source; empty for any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
-    /// Categories to match, comma-separated, among `management`, `monitor`, `security` and `system alarm`; empty for any.
+    /// Categories to match, comma-separated, among `management`, `monitor`, `security` and `system
+    /// alarm`; empty for any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// Severities to match, comma-separated, among `normal` and `warning`; empty for any.
@@ -161,13 +163,15 @@ impl ::clouddb_runtime::Validate for EventSubRequest {
 pub struct EventSubUpdateRequest {
     /// Name of the subscription.
     pub name: ::std::string::String,
-    /// Source types to match: `cluster`, `backup` (snapshots), `disaster-recovery`, `data.migration` or `dws.ingestion`; empty for any.
+    /// Source types to match: `cluster`, `backup` (snapshots), `disaster-recovery`,
+    /// `data.migration` or `dws.ingestion`; empty for any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<::std::string::String>,
     /// Only events of this source; empty for any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
-    /// Categories to match, comma-separated, among `management`, `monitor`, `security` and `system alarm`; empty for any.
+    /// Categories to match, comma-separated, among `management`, `monitor`, `security` and `system
+    /// alarm`; empty for any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
     /// Severities to match, among `normal` and `warning`; empty for any.

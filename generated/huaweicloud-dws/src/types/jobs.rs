@@ -44,7 +44,8 @@ pub struct ActionSubItemVo {
     /// Name of the sub-step, in the language the `X-Language` header asks for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_item_name: ::std::option::Option<::std::string::String>,
-    /// State of the sub-step: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`, `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
+    /// State of the sub-step: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`,
+    /// `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ActionSubItemVoStatus>,
     /// Start time, or null.
@@ -69,7 +70,8 @@ impl ::clouddb_runtime::Validate for ActionSubItemVo {
     }
 }
 
-/// State of the sub-step: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`, `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
+/// State of the sub-step: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`,
+/// `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -120,7 +122,8 @@ pub struct ListClusterActionsResponse {
     /// Name of the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_name: ::std::option::Option<::std::string::String>,
-    /// State of the task: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`, `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
+    /// State of the task: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`,
+    /// `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ActionSubItemVoStatus>,
     /// When the task was submitted.
@@ -140,9 +143,11 @@ impl ::clouddb_runtime::Validate for ListClusterActionsResponse {
     }
 }
 
-/// State of the task: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`, `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
+/// State of the task: `SUCCESS`, `RUNNING`, `WAITING`, `FAILED`, `ROLLBACK_RUNNING`,
+/// `ROLLBACK_SUCCESS` or `ROLLBACK_FAIL`.
 ///
-/// The same schema as [`ActionSubItemVoStatus`](crate::types::ActionSubItemVoStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ActionSubItemVoStatus`](crate::types::ActionSubItemVoStatus): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type ListClusterActionsResponseStatus = crate::types::ActionSubItemVoStatus;
 
@@ -170,7 +175,8 @@ pub struct ListJobDetailsResponse {
     /// When the job ended (`yyyy-MM-ddTHH:mm:ss`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// State: `INIT` (initializing), `WAITING`, `RUNNING`, `DELAY_SCHEDULED` (scheduled for later), `FAIL`, `SUCCESS` or `STOP` (stopped).
+    /// State: `INIT` (initializing), `WAITING`, `RUNNING`, `DELAY_SCHEDULED` (scheduled for later),
+    /// `FAIL`, `SUCCESS` or `STOP` (stopped).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ListJobDetailsResponseStatus>,
     /// Error code of a failed job.
@@ -192,7 +198,8 @@ impl ::clouddb_runtime::Validate for ListJobDetailsResponse {
     }
 }
 
-/// State: `INIT` (initializing), `WAITING`, `RUNNING`, `DELAY_SCHEDULED` (scheduled for later), `FAIL`, `SUCCESS` or `STOP` (stopped).
+/// State: `INIT` (initializing), `WAITING`, `RUNNING`, `DELAY_SCHEDULED` (scheduled for later),
+/// `FAIL`, `SUCCESS` or `STOP` (stopped).
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]

@@ -41,13 +41,15 @@ pub struct LtslogInfo {
     /// Id of the log stream.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// Kind of log: `messages` (system), `expand` (scale-out), `roach-controller`, `roach-agent` (backup server and client), `audit`, `gtm`, `cms`, `CN`, `DN` or `upgrade`.
+    /// Kind of log: `messages` (system), `expand` (scale-out), `roach-controller`, `roach-agent`
+    /// (backup server and client), `audit`, `gtm`, `cms`, `CN`, `DN` or `upgrade`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_type: ::std::option::Option<::std::string::String>,
     /// Description of the log.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_desc: ::std::option::Option<::std::string::String>,
-    /// State: `OPEN`, `CLOSE`, or `ARCHIVED` (an old stream no longer written but still readable in LTS).
+    /// State: `OPEN`, `CLOSE`, or `ARCHIVED` (an old stream no longer written but still readable in
+    /// LTS).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Address of the stream in the LTS console.

@@ -141,9 +141,18 @@ impl ::clouddb_runtime::Validate for ListMetricsResponse {
 #[cfg(feature = "monitoring")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct ListQueriesCondition {
-    /// Field compared (camel case): `systemQuery` (hide system queries), `userName`, `applicationName`, `dbName`, `resourcePool`, `queryStatus`, `enqueue`, `lane`, `instName`, `pid`, `blockTime`, `duration`, `minCpuTime`, `maxCpuTime`, `totalCpuTime`, `cpuSkewPercent`, `spillInfo`, `minSpillSize`, `maxSpillSize`, `averageSpillSize`, `spillSkewPercent`, `queryBand`, `jobName`, `jobInst`, `clientHostname`, `clientPort`, `waiting`, `estimateTotalTime`, `estimateLeftTime`, `controlGroup`, `minPeakMemory`, `maxPeakMemory`, `averagePeakMemory`, `memorySkewPercent`, `estimateMemory`, `minDnTime`, `maxDnTime`, `averageDnTime`, `dntimeSkewPercent`, `warning`, `averagePeakIops`, `iopsSkewPercent`, `wlmStatus` or `wlmAttrib`.
+    /// Field compared (camel case): `systemQuery` (hide system queries), `userName`,
+    /// `applicationName`, `dbName`, `resourcePool`, `queryStatus`, `enqueue`, `lane`, `instName`,
+    /// `pid`, `blockTime`, `duration`, `minCpuTime`, `maxCpuTime`, `totalCpuTime`,
+    /// `cpuSkewPercent`, `spillInfo`, `minSpillSize`, `maxSpillSize`, `averageSpillSize`,
+    /// `spillSkewPercent`, `queryBand`, `jobName`, `jobInst`, `clientHostname`, `clientPort`,
+    /// `waiting`, `estimateTotalTime`, `estimateLeftTime`, `controlGroup`, `minPeakMemory`,
+    /// `maxPeakMemory`, `averagePeakMemory`, `memorySkewPercent`, `estimateMemory`, `minDnTime`,
+    /// `maxDnTime`, `averageDnTime`, `dntimeSkewPercent`, `warning`, `averagePeakIops`,
+    /// `iopsSkewPercent`, `wlmStatus` or `wlmAttrib`.
     pub field: ::std::string::String,
-    /// Comparison: for text fields `=`, `!=`, `like`, `not like` or `<>`; for number fields `=`, `!=`, `>`, `<`, `>=`, `<=` or `<>`; for boolean fields `=` or `!=`.
+    /// Comparison: for text fields `=`, `!=`, `like`, `not like` or `<>`; for number fields `=`,
+    /// `!=`, `>`, `<`, `>=`, `<=` or `<>`; for boolean fields `=` or `!=`.
     pub operator: ::std::string::String,
     /// Value compared with, as text.
     pub value: ::std::string::String,
@@ -229,7 +238,8 @@ pub struct ListQueriesDto {
     /// Whether it is a system query.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_query: ::std::option::Option<bool>,
-    /// State of the backend: `active`, `idle`, `idle in transaction`, `idle in transaction (aborted)`, `fastpath function call` or `disabled`.
+    /// State of the backend: `active`, `idle`, `idle in transaction`, `idle in transaction
+    /// (aborted)`, `fastpath function call` or `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query_status: ::std::option::Option<::std::string::String>,
     /// Whether the backend is waiting for a lock.
@@ -250,7 +260,8 @@ pub struct ListQueriesDto {
     /// Lane of the query, `fast` or `slow`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lane: ::std::option::Option<::std::string::String>,
-    /// State in the resource pool: `pending`, `running`, `finished`, `aborted`, `active` or `unknown`.
+    /// State in the resource pool: `pending`, `running`, `finished`, `aborted`, `active` or
+    /// `unknown`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub wlm_status: ::std::option::Option<::std::string::String>,
     /// Kind of statement, `ordinary`, `simple`, `complicated` or `internal`.
@@ -349,7 +360,8 @@ pub struct ListQueriesDto {
     /// Spill skew across the DNs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spill_skew_percent: ::std::option::Option<i32>,
-    /// Smallest per-second I/O peak on a DN (per second for column store, in tens of thousands per second for row store).
+    /// Smallest per-second I/O peak on a DN (per second for column store, in tens of thousands per
+    /// second for row store).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_peak_iops: ::std::option::Option<i32>,
     /// Largest per-second I/O peak on a DN (same units).
@@ -602,7 +614,8 @@ pub struct SimpleFieldDto {
     /// Name of the column.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub column_name: ::std::option::Option<::std::string::String>,
-    /// Database type of the column: `bigint`, `int`, `varchar`, `text`, `numeric` or `double precision`.
+    /// Database type of the column: `bigint`, `int`, `varchar`, `text`, `numeric` or `double
+    /// precision`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub column_type: ::std::option::Option<::std::string::String>,
 }

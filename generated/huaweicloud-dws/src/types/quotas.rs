@@ -37,7 +37,11 @@ pub struct QuotasQuotas {
 
 /// Quota and usage of one resource type.
 ///
-/// Erratum of the source document: The sources disagree on the types: the Markdown page and the API Explorer file make `used` a String and `quota` and `unit` Integers, the SDK makes `quota` and `used` integers and `unit` a string, and the examples send all three as strings (`unit` "GB" or "null"). The spec follows the SDK; the client also reads integers sent as strings.
+/// Erratum of the source document: The sources disagree on the types: the Markdown page and the
+/// API Explorer file make `used` a String and `quota` and `unit` Integers, the SDK makes
+/// `quota` and `used` integers and `unit` a string, and the examples send all three as strings
+/// (`unit` "GB" or "null"). The spec follows the SDK; the client also reads integers sent as
+/// strings.
 #[cfg(feature = "quotas")]
 #[derive(
     Clone,
@@ -49,7 +53,8 @@ pub struct QuotasQuotas {
 )]
 #[non_exhaustive]
 pub struct QuotasResource {
-    /// Resource type, for example `instances`, `core`, `ram`, `disk`, `disk_capacity`, `rds`, `cpu`, `mem`, `diskNum` or `diskGB`.
+    /// Resource type, for example `instances`, `core`, `ram`, `disk`, `disk_capacity`, `rds`,
+    /// `cpu`, `mem`, `diskNum` or `diskGB`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Amount in use.

@@ -40,7 +40,8 @@ pub struct BackupStrategyDetail {
     /// Offset of the schedule's time zone from UTC, in hours (0 to 23).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone_offset: ::std::option::Option<i32>,
-    /// Estimated next firing (a Unix time in milliseconds in the examples); skipped when it collides with another task.
+    /// Estimated next firing (a Unix time in milliseconds in the examples); skipped when it
+    /// collides with another task.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_fire_time: ::std::option::Option<::std::string::String>,
     /// When the schedule was last changed.
@@ -94,10 +95,12 @@ pub struct BackupStrategyRequest {
     /// Id of the schedule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<::std::string::String>,
-    /// Name of the schedule: unique, 4 to 92 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Needed when a schedule is added.
+    /// Name of the schedule: unique, 4 to 92 characters, starting with a letter, then letters,
+    /// digits, hyphens and underscores; case-insensitive. Needed when a schedule is added.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_name: ::std::option::Option<::std::string::String>,
-    /// When the backup runs, as a cron expression (for example `0 0 3 ? * 1,2,3,4,5,6,7`). Needed when a schedule is added.
+    /// When the backup runs, as a cron expression (for example `0 0 3 ? * 1,2,3,4,5,6,7`). Needed
+    /// when a schedule is added.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_strategy: ::std::option::Option<::std::string::String>,
     /// `full` or `increment`. Needed when a schedule is added.
@@ -147,13 +150,16 @@ impl ::clouddb_runtime::Validate for BackupStrategyRequest {
 
 /// Scope of the backup: `cluster`, `schema` or `table`. Needed when a schedule is added.
 ///
-/// The same schema as [`SnapshotsBackupLevel`](crate::types::SnapshotsBackupLevel): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsBackupLevel`](crate::types::SnapshotsBackupLevel): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type BackupStrategyRequestBackupLevel = crate::types::SnapshotsBackupLevel;
 
 /// `full` or `increment`. Needed when a schedule is added.
 ///
-/// The same schema as [`BackupStrategyDetailBackupType`](crate::types::BackupStrategyDetailBackupType): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`BackupStrategyDetailBackupType`](crate::types::BackupStrategyDetailBackupType): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type BackupStrategyRequestBackupType = crate::types::BackupStrategyDetailBackupType;
 
@@ -215,7 +221,8 @@ pub struct CheckTableNameResult {
 
 /// Which tables would be restored and under which names.
 ///
-/// The same schema as [`RestoreTableRequest`](crate::types::RestoreTableRequest): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`RestoreTableRequest`](crate::types::RestoreTableRequest): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type CheckTableRestoreRequest = crate::types::RestoreTableRequest;
 
@@ -252,7 +259,9 @@ pub struct CheckTableRestoreResponse {
 pub struct ClusterSnapshots {
     /// Kind of backup, as the service codes it (`1` in the reference's example).
     ///
-    /// Erratum of the source document: Only the 2022 page's example shows `backup_type` and `backup_method`; no table, API Explorer file or SDK model documents them. They are read as optional text.
+    /// Erratum of the source document: Only the 2022 page's example shows `backup_type` and
+    /// `backup_method`; no table, API Explorer file or SDK model documents them. They are read as
+    /// optional text.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_type: ::std::option::Option<::std::string::String>,
     /// Backup method, as the service codes it (`0` in the reference's example).
@@ -276,14 +285,22 @@ pub struct ClusterSnapshots {
     /// Size of the snapshot, in GB.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
-    /// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example for arrears) or `POLICE_FROZEN` (frozen by the authorities).
+    /// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the
+    /// backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example
+    /// for arrears) or `POLICE_FROZEN` (frozen by the authorities).
     ///
-    /// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE, UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer) adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no table lists. The spec lists the union of the documented values; unknown values are kept when decoding.
+    /// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE,
+    /// UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer)
+    /// adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no
+    /// table lists. The spec lists the union of the documented values; unknown values are kept when
+    /// decoding.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::SnapshotsStatus>,
     /// How the snapshot was created: `MANUAL` (by a user) or `AUTO` (by a snapshot policy).
     ///
-    /// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The spec follows the SDK.
+    /// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details
+    /// give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The
+    /// spec follows the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::SnapshotsType>,
     /// Id of the cluster the snapshot was taken of.
@@ -292,7 +309,8 @@ pub struct ClusterSnapshots {
     /// Name of the cluster the snapshot was taken of.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_name: ::std::option::Option<::std::string::String>,
-    /// State of the cluster: `AVAILABLE`, `FAILED` (unavailable), `DELETING`, `DELETE_FAILED`, `FROZEN` or `POLICE_FROZEN` (the 2022 page lists AVAILABLE, UNAVAILABLE and FROZEN).
+    /// State of the cluster: `AVAILABLE`, `FAILED` (unavailable), `DELETING`, `DELETE_FAILED`,
+    /// `FROZEN` or `POLICE_FROZEN` (the 2022 page lists AVAILABLE, UNAVAILABLE and FROZEN).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_status: ::std::option::Option<::std::string::String>,
     /// Task state of the cluster the snapshot was taken of.
@@ -301,7 +319,8 @@ pub struct ClusterSnapshots {
     /// Backup key of this snapshot; later incremental snapshots refer to it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_key: ::std::option::Option<::std::string::String>,
-    /// Backup key of the previous snapshot an incremental snapshot builds on; `FULL` marks a full snapshot.
+    /// Backup key of the previous snapshot an incremental snapshot builds on; `FULL` marks a full
+    /// snapshot.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prior_backup_key: ::std::option::Option<::std::string::String>,
     /// Backup key of the full snapshot this snapshot is based on.
@@ -316,7 +335,8 @@ pub struct ClusterSnapshots {
     /// Scope of the backup: `cluster`, `schema` or `table`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_level: ::std::option::Option<crate::types::SnapshotsBackupLevel>,
-    /// Accumulated size from the full snapshot up to this incremental snapshot (the 2022 pages give the unit as KB).
+    /// Accumulated size from the full snapshot up to this incremental snapshot (the 2022 pages give
+    /// the unit as KB).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_backup_size: ::std::option::Option<i64>,
     /// Whether the snapshot can be restored into the cluster it was taken of.
@@ -333,12 +353,14 @@ pub struct ClusterSnapshots {
     /// Version of the GuestAgent of the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent_version: ::std::option::Option<::std::string::String>,
-    /// When the snapshot was expected to start (the examples show a Unix time in milliseconds, as a string).
+    /// When the snapshot was expected to start (the examples show a Unix time in milliseconds, as a
+    /// string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bak_expected_start_time: ::std::option::Option<::std::string::String>,
     /// Number of days the snapshot is kept.
     ///
-    /// Erratum of the source document: The 2022 pages type this field as String; the SDK, the API Explorer and every example use a number. The spec uses an integer.
+    /// Erratum of the source document: The 2022 pages type this field as String; the SDK, the API
+    /// Explorer and every example use a number. The spec uses an integer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bak_keep_day: ::std::option::Option<i32>,
     /// Schedule of the snapshot policy that took it (a cron expression).
@@ -393,23 +415,34 @@ impl ::clouddb_runtime::Validate for ClusterSnapshots {
 
 /// Scope of the backup: `cluster`, `schema` or `table`.
 ///
-/// The same schema as [`SnapshotsBackupLevel`](crate::types::SnapshotsBackupLevel): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsBackupLevel`](crate::types::SnapshotsBackupLevel): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type ClusterSnapshotsBackupLevel = crate::types::SnapshotsBackupLevel;
 
-/// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example for arrears) or `POLICE_FROZEN` (frozen by the authorities).
+/// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the
+/// backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example
+/// for arrears) or `POLICE_FROZEN` (frozen by the authorities).
 ///
-/// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE, UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer) adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no table lists. The spec lists the union of the documented values; unknown values are kept when decoding.
+/// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE,
+/// UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer)
+/// adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no
+/// table lists. The spec lists the union of the documented values; unknown values are kept when
+/// decoding.
 ///
-/// The same schema as [`SnapshotsStatus`](crate::types::SnapshotsStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsStatus`](crate::types::SnapshotsStatus): identical schemas are
+/// generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type ClusterSnapshotsStatus = crate::types::SnapshotsStatus;
 
 /// How the snapshot was created: `MANUAL` (by a user) or `AUTO` (by a snapshot policy).
 ///
-/// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The spec follows the SDK.
+/// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details
+/// give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The
+/// spec follows the SDK.
 ///
-/// The same schema as [`SnapshotsType`](crate::types::SnapshotsType): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsType`](crate::types::SnapshotsType): identical schemas are
+/// generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type ClusterSnapshotsType = crate::types::SnapshotsType;
 
@@ -417,7 +450,8 @@ pub type ClusterSnapshotsType = crate::types::SnapshotsType;
 #[cfg(feature = "snapshots")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct CopySnapshotRequest {
-    /// Name of the copy: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive.
+    /// Name of the copy: unique, 4 to 64 characters, starting with a letter, then letters, digits,
+    /// hyphens and underscores; case-insensitive.
     pub backup_name: ::std::string::String,
     /// Description of the copy, at most 256 characters, none of `!<>'=&"`. Empty when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -483,7 +517,8 @@ pub struct CreateSnapshotPolicyRequest {
     pub keep_day: ::std::option::Option<i32>,
     /// Backup schedules to set. Needed when a schedule is added.
     ///
-    /// Erratum of the source document: The 2022 page types backup_strategies as one object; the SDK, the API Explorer and both examples use an array. The spec uses an array.
+    /// Erratum of the source document: The 2022 page types backup_strategies as one object; the
+    /// SDK, the API Explorer and both examples use an array. The spec uses an array.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_strategies: ::std::option::Option<
         ::std::vec::Vec<crate::types::BackupStrategyRequest>,
@@ -567,7 +602,8 @@ pub struct CreateSnapshotResponse {
 )]
 #[non_exhaustive]
 pub struct Datastore {
-    /// Kind of cluster: `dws` (storage and compute coupled), `dws3.0` (storage and compute decoupled) or `hybrid` (real-time data warehouse).
+    /// Kind of cluster: `dws` (storage and compute coupled), `dws3.0` (storage and compute
+    /// decoupled) or `hybrid` (real-time data warehouse).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::DatastoreType>,
     /// Version of the cluster, for example `8.2.0`.
@@ -601,14 +637,16 @@ pub struct DeleteSnapshotResponse {
     /// Result message; `success` on success.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Id of the asynchronous job that deletes the snapshot, or null when the deletion starts no job.
+    /// Id of the asynchronous job that deletes the snapshot, or null when the deletion starts no
+    /// job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
 /// What a fine-grained backup contains.
 ///
-/// The same schema as [`FineGrainedSnapshotDetail`](crate::types::FineGrainedSnapshotDetail): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`FineGrainedSnapshotDetail`](crate::types::FineGrainedSnapshotDetail):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type ExtFineGrainedSnapshotDetail = crate::types::FineGrainedSnapshotDetail;
 
@@ -761,7 +799,9 @@ pub enum ListSnapshotFlavorInfoType {
 pub struct ListSnapshotPolicyResponse {
     /// Days automated snapshots are kept.
     ///
-    /// Erratum of the source document: The 2022 page and the API Explorer type keep_day as String; the SDK types it as an integer and both examples show the number 3. The spec uses an integer (a string holding a number still decodes).
+    /// Erratum of the source document: The 2022 page and the API Explorer type keep_day as String;
+    /// the SDK types it as an integer and both examples show the number 3. The spec uses an integer
+    /// (a string holding a number still decodes).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keep_day: ::std::option::Option<i32>,
     /// The backup schedules.
@@ -974,7 +1014,8 @@ pub struct ProductVersionResp {
 #[cfg(feature = "snapshots")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct Restore {
-    /// Name of the new cluster: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores.
+    /// Name of the new cluster: unique, 4 to 64 characters, starting with a letter, then letters,
+    /// digits, hyphens and underscores.
     pub name: ::std::string::String,
     /// Id of the subnet of the new cluster; defaults to that of the original cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1006,7 +1047,8 @@ pub struct Restore {
     /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipv6_enable: ::std::option::Option<bool>,
-    /// Number of coordinator nodes (CNs) to deploy: from 3 up to the number of nodes of the cluster, at most 20.
+    /// Number of coordinator nodes (CNs) to deploy: from 3 up to the number of nodes of the
+    /// cluster, at most 20.
     ///
     /// Defaults to `3`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1103,7 +1145,8 @@ pub struct RestoreTableRequest {
 #[cfg(feature = "snapshots")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct Snapshot {
-    /// Name of the snapshot: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive.
+    /// Name of the snapshot: unique, 4 to 64 characters, starting with a letter, then letters,
+    /// digits, hyphens and underscores; case-insensitive.
     pub name: ::std::string::String,
     /// Id of the cluster to snapshot.
     pub cluster_id: ::std::string::String,
@@ -1140,29 +1183,41 @@ impl ::clouddb_runtime::Validate for Snapshot {
 
 /// Details of a snapshot.
 ///
-/// The same schema as [`Snapshots`](crate::types::Snapshots): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`Snapshots`](crate::types::Snapshots): identical schemas are generated
+/// once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type SnapshotDetail = crate::types::Snapshots;
 
 /// Scope of the backup: `cluster`, `schema` or `table`.
 ///
-/// The same schema as [`SnapshotsBackupLevel`](crate::types::SnapshotsBackupLevel): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsBackupLevel`](crate::types::SnapshotsBackupLevel): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type SnapshotDetailBackupLevel = crate::types::SnapshotsBackupLevel;
 
-/// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example for arrears) or `POLICE_FROZEN` (frozen by the authorities).
+/// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the
+/// backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example
+/// for arrears) or `POLICE_FROZEN` (frozen by the authorities).
 ///
-/// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE, UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer) adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no table lists. The spec lists the union of the documented values; unknown values are kept when decoding.
+/// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE,
+/// UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer)
+/// adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no
+/// table lists. The spec lists the union of the documented values; unknown values are kept when
+/// decoding.
 ///
-/// The same schema as [`SnapshotsStatus`](crate::types::SnapshotsStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsStatus`](crate::types::SnapshotsStatus): identical schemas are
+/// generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type SnapshotDetailStatus = crate::types::SnapshotsStatus;
 
 /// How the snapshot was created: `MANUAL` (by a user) or `AUTO` (by a snapshot policy).
 ///
-/// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The spec follows the SDK.
+/// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details
+/// give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The
+/// spec follows the SDK.
 ///
-/// The same schema as [`SnapshotsType`](crate::types::SnapshotsType): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SnapshotsType`](crate::types::SnapshotsType): identical schemas are
+/// generated once, and this name stays as an alias of it.
 #[cfg(feature = "snapshots")]
 pub type SnapshotDetailType = crate::types::SnapshotsType;
 
@@ -1196,14 +1251,22 @@ pub struct Snapshots {
     /// Size of the snapshot, in GB.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
-    /// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example for arrears) or `POLICE_FROZEN` (frozen by the authorities).
+    /// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the
+    /// backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example
+    /// for arrears) or `POLICE_FROZEN` (frozen by the authorities).
     ///
-    /// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE, UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer) adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no table lists. The spec lists the union of the documented values; unknown values are kept when decoding.
+    /// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE,
+    /// UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer)
+    /// adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no
+    /// table lists. The spec lists the union of the documented values; unknown values are kept when
+    /// decoding.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::SnapshotsStatus>,
     /// How the snapshot was created: `MANUAL` (by a user) or `AUTO` (by a snapshot policy).
     ///
-    /// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The spec follows the SDK.
+    /// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details
+    /// give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The
+    /// spec follows the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::SnapshotsType>,
     /// Id of the cluster the snapshot was taken of.
@@ -1221,7 +1284,8 @@ pub struct Snapshots {
     /// Backup key of this snapshot; later incremental snapshots refer to it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_key: ::std::option::Option<::std::string::String>,
-    /// Backup key of the previous snapshot an incremental snapshot builds on; `FULL` marks a full snapshot.
+    /// Backup key of the previous snapshot an incremental snapshot builds on; `FULL` marks a full
+    /// snapshot.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prior_backup_key: ::std::option::Option<::std::string::String>,
     /// Backup key of the full snapshot this snapshot is based on.
@@ -1236,7 +1300,8 @@ pub struct Snapshots {
     /// Scope of the backup: `cluster`, `schema` or `table`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_level: ::std::option::Option<crate::types::SnapshotsBackupLevel>,
-    /// Accumulated size from the full snapshot up to this incremental snapshot (the 2022 pages give the unit as KB).
+    /// Accumulated size from the full snapshot up to this incremental snapshot (the 2022 pages give
+    /// the unit as KB).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_backup_size: ::std::option::Option<i64>,
     /// Whether the snapshot can be restored into the cluster it was taken of.
@@ -1259,12 +1324,14 @@ pub struct Snapshots {
     /// Version of the GuestAgent of the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub guest_agent_version: ::std::option::Option<::std::string::String>,
-    /// When the snapshot was expected to start (the examples show a Unix time in milliseconds, as a string).
+    /// When the snapshot was expected to start (the examples show a Unix time in milliseconds, as a
+    /// string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bak_expected_start_time: ::std::option::Option<::std::string::String>,
     /// Number of days the snapshot is kept.
     ///
-    /// Erratum of the source document: The 2022 pages type this field as String; the SDK, the API Explorer and every example use a number. The spec uses an integer.
+    /// Erratum of the source document: The 2022 pages type this field as String; the SDK, the API
+    /// Explorer and every example use a number. The spec uses an integer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bak_keep_day: ::std::option::Option<i32>,
     /// Schedule of the snapshot policy that took it (a cron expression).
@@ -1335,9 +1402,15 @@ pub enum SnapshotsBackupLevel {
     Unknown(::std::string::String),
 }
 
-/// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example for arrears) or `POLICE_FROZEN` (frozen by the authorities).
+/// State of the snapshot: `CREATING` (being taken), `AVAILABLE` (usable), `UNAVAILABLE` (the
+/// backup failed), `RESTORING` (a restore from it is running), `FROZEN` (frozen, for example
+/// for arrears) or `POLICE_FROZEN` (frozen by the authorities).
 ///
-/// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE, UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer) adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no table lists. The spec lists the union of the documented values; unknown values are kept when decoding.
+/// Erratum of the source document: The SDK and the API Explorer list CREATING, AVAILABLE,
+/// UNAVAILABLE, FROZEN and POLICE_FROZEN; the cluster snapshot list (page and API Explorer)
+/// adds RESTORING, and the page example of the cluster snapshot list shows COMPLETED, which no
+/// table lists. The spec lists the union of the documented values; unknown values are kept when
+/// decoding.
 #[cfg(feature = "snapshots")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1366,7 +1439,9 @@ pub enum SnapshotsStatus {
 
 /// How the snapshot was created: `MANUAL` (by a user) or `AUTO` (by a snapshot policy).
 ///
-/// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The spec follows the SDK.
+/// Erratum of the source document: The 2022 pages of the snapshot list and snapshot details
+/// give the values MANUAL and AUTOMATED; the SDK and the API Explorer give MANUAL and AUTO. The
+/// spec follows the SDK.
 #[cfg(feature = "snapshots")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]

@@ -89,7 +89,8 @@ pub struct ListClusterTagsResponse {
 
 /// The tags to look for.
 ///
-/// The same schema as [`ListTagsResponse`](crate::types::ListTagsResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ListTagsResponse`](crate::types::ListTagsResponse): identical schemas
+/// are generated once, and this name stays as an alias of it.
 #[cfg(feature = "tags")]
 pub type ListResourceByTagRequest = crate::types::ListTagsResponse;
 
@@ -176,6 +177,7 @@ pub struct TagFilter {
 
 /// A tag key with the values to match.
 ///
-/// The same schema as [`ProjectTag`](crate::types::ProjectTag): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ProjectTag`](crate::types::ProjectTag): identical schemas are generated
+/// once, and this name stays as an alias of it.
 #[cfg(feature = "tags")]
 pub type TagMultiValue = crate::types::ProjectTag;

@@ -159,7 +159,10 @@ pub struct UpdateItemResp {
     /// Version upgraded to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
-    /// State of the upgrade: `Waiting`, `Update_Running`, `Update_Success`, `Update_Failure`, `Rollback_Running`, `Rollback_Failure`, `Commit_Running`, `Commit_Failure`, `Completed`, `Disable` (cannot be upgraded), `Install_Running` (hot patch being installed), `Uninstall_Failure` or `Commit_HotPatch_Failure`.
+    /// State of the upgrade: `Waiting`, `Update_Running`, `Update_Success`, `Update_Failure`,
+    /// `Rollback_Running`, `Rollback_Failure`, `Commit_Running`, `Commit_Failure`, `Completed`,
+    /// `Disable` (cannot be upgraded), `Install_Running` (hot patch being installed),
+    /// `Uninstall_Failure` or `Commit_HotPatch_Failure`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Progress of the upgrade.

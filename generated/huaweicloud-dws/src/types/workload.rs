@@ -45,19 +45,22 @@ impl ::clouddb_runtime::Validate for AddExceptRuleReq {
 
 /// Result of the binding.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type AddQueueUserListResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the addition.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type AddWorkloadPlanStageResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the creation.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type AddWorkloadQueueResponse = crate::types::SwitchPlanStageResponse;
 
@@ -89,43 +92,50 @@ pub struct AddWorkloadRuleResponse {
 
 /// Result of the change.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type CreateClusterWorkloadResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the creation.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type CreateWorkloadPlanResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the unbinding.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type DeleteQueueUserListResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the deletion.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type DeleteWorkloadPlanResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the deletion.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type DeleteWorkloadPlanStageResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the deletion.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type DeleteWorkloadQueueResponse = crate::types::SwitchPlanStageResponse;
 
 /// The cluster's exception rules after the deletion.
 ///
-/// The same schema as [`AddWorkloadRuleResponse`](crate::types::AddWorkloadRuleResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`AddWorkloadRuleResponse`](crate::types::AddWorkloadRuleResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type DeleteWorkloadRuleResponse = crate::types::AddWorkloadRuleResponse;
 
@@ -370,7 +380,8 @@ pub struct ListWorkloadQueueUsersResponse {
 
 /// A page of exception rules.
 ///
-/// The same schema as [`AddWorkloadRuleResponse`](crate::types::AddWorkloadRuleResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`AddWorkloadRuleResponse`](crate::types::AddWorkloadRuleResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type ListWorkloadRulesResponse = crate::types::AddWorkloadRuleResponse;
 
@@ -529,9 +540,12 @@ impl ::clouddb_runtime::Validate for PlanStageQueue {
 
 /// The resource settings of one resource pool in a plan stage, in an answer.
 ///
-/// Erratum of the source document: The SDK and the API Explorer use one model, `QueueResourceItem`, in requests and answers; its `required` list holds for requests only, and the project's answers carry no `required` list, so the answers use this copy without it.
+/// Erratum of the source document: The SDK and the API Explorer use one model,
+/// `QueueResourceItem`, in requests and answers; its `required` list holds for requests only,
+/// and the project's answers carry no `required` list, so the answers use this copy without it.
 ///
-/// The same schema as [`PlanStageQueue`](crate::types::PlanStageQueue): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`PlanStageQueue`](crate::types::PlanStageQueue): identical schemas are
+/// generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type QueueResourceInfo = crate::types::PlanStageQueue;
 
@@ -589,7 +603,8 @@ pub struct SchemaInfo {
     /// Data node using the least space.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_dn: ::std::option::Option<::std::string::String>,
-    /// Data node using the most space (the SDK's description says "largest CN node", evidently a slip).
+    /// Data node using the most space (the SDK's description says "largest CN node", evidently a
+    /// slip).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_dn: ::std::option::Option<::std::string::String>,
     /// Number of data nodes.
@@ -692,13 +707,15 @@ impl ::clouddb_runtime::Validate for ShowWorkloadQueueResponse {
 
 /// Result of the start.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type StartWorkloadPlanResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the stop.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type StopWorkloadPlanResponse = crate::types::SwitchPlanStageResponse;
 
@@ -724,13 +741,15 @@ pub struct SwitchPlanStageResponse {
 
 /// Result of the change.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type UpdateQueueBaseInfoResponse = crate::types::SwitchPlanStageResponse;
 
 /// Result of the change.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type UpdateQueueResourcesResponse = crate::types::SwitchPlanStageResponse;
 
@@ -753,7 +772,9 @@ pub struct UpdateSchemasResponse {
 
 /// The stage as changed.
 ///
-/// The same schema as [`ShowWorkloadPlanStageResponse`](crate::types::ShowWorkloadPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`ShowWorkloadPlanStageResponse`](crate::types::ShowWorkloadPlanStageResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type UpdateWorkloadPlanStageResponse = crate::types::ShowWorkloadPlanStageResponse;
 
@@ -775,7 +796,8 @@ impl ::clouddb_runtime::Validate for UpdateWorkloadQueueReq {
 
 /// Result of the change.
 ///
-/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SwitchPlanStageResponse`](crate::types::SwitchPlanStageResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type UpdateWorkloadRuleResponse = crate::types::SwitchPlanStageResponse;
 
@@ -913,10 +935,12 @@ pub struct WorkloadPlanStageReqWorkloadPlanStage {
     /// Name of the stage.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub stage_name: ::std::option::Option<::std::string::String>,
-    /// Start of the stage's daily window, time of day (`HH:mm:ss` in every example and in the stage's answer).
+    /// Start of the stage's daily window, time of day (`HH:mm:ss` in every example and in the
+    /// stage's answer).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// End of the stage's daily window, time of day (`HH:mm:ss` in every example and in the stage's answer).
+    /// End of the stage's daily window, time of day (`HH:mm:ss` in every example and in the stage's
+    /// answer).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Resource settings of each resource pool in this stage.
@@ -938,7 +962,8 @@ impl ::clouddb_runtime::Validate for WorkloadPlanStageReqWorkloadPlanStage {
 #[cfg(feature = "workload")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct WorkloadQueue {
-    /// Name of the pool: 3 to 28 lower-case letters, digits or underscores, starting with a lower-case letter.
+    /// Name of the pool: 3 to 28 lower-case letters, digits or underscores, starting with a
+    /// lower-case letter.
     pub workload_queue_name: ::std::string::String,
     /// Name of the logical cluster the pool belongs to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1113,9 +1138,12 @@ pub struct WorkloadQueueUserReqUserList {
 #[cfg(feature = "workload")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct WorkloadResource {
-    /// Resource: `memory`, `tablespace`, `activestatements`, `cpu_limit` or `cpu_share` (each must be given when creating a pool; the API Explorer example also sends `weight`).
+    /// Resource: `memory`, `tablespace`, `activestatements`, `cpu_limit` or `cpu_share` (each must
+    /// be given when creating a pool; the API Explorer example also sends `weight`).
     pub resource_name: ::std::string::String,
-    /// Value: `memory` 0 to 100 (0: not controlled); `tablespace` -1 to 2147483647 (-1: no limit); `activestatements` -1 to 2147483647 (-1 and 0: no limit); `cpu_limit` 0 to 99; `cpu_share` 0 to 99 (`cpu_limit` and `cpu_share` exclude each other: one must be 0).
+    /// Value: `memory` 0 to 100 (0: not controlled); `tablespace` -1 to 2147483647 (-1: no limit);
+    /// `activestatements` -1 to 2147483647 (-1 and 0: no limit); `cpu_limit` 0 to 99; `cpu_share` 0
+    /// to 99 (`cpu_limit` and `cpu_share` exclude each other: one must be 0).
     pub resource_value: i32,
 }
 
@@ -1136,7 +1164,10 @@ impl ::clouddb_runtime::Validate for WorkloadResource {
 
 /// One resource setting of a resource pool, in an answer.
 ///
-/// Erratum of the source document: The SDK and the API Explorer use one model, `WorkloadResourceItem`, in requests and answers; its `required` list holds for requests only, and the project's answers carry no `required` list, so the answers use this copy without it.
+/// Erratum of the source document: The SDK and the API Explorer use one model,
+/// `WorkloadResourceItem`, in requests and answers; its `required` list holds for requests
+/// only, and the project's answers carry no `required` list, so the answers use this copy
+/// without it.
 #[cfg(feature = "workload")]
 #[derive(
     Clone,
@@ -1148,7 +1179,8 @@ impl ::clouddb_runtime::Validate for WorkloadResource {
 )]
 #[non_exhaustive]
 pub struct WorkloadResourceInfo {
-    /// Resource: `cpu`, `cpu_limit`, `memory`, `concurrency`, `shortQueryConcurrencyNum`, `weight`, `tablespace`, `activestatements` or `cpu_share` (see WorkloadResourceItem).
+    /// Resource: `cpu`, `cpu_limit`, `memory`, `concurrency`, `shortQueryConcurrencyNum`, `weight`,
+    /// `tablespace`, `activestatements` or `cpu_share` (see WorkloadResourceItem).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<
         crate::types::WorkloadResourceInfoResourceName,
@@ -1172,7 +1204,8 @@ impl ::clouddb_runtime::Validate for WorkloadResourceInfo {
     }
 }
 
-/// Resource: `cpu`, `cpu_limit`, `memory`, `concurrency`, `shortQueryConcurrencyNum`, `weight`, `tablespace`, `activestatements` or `cpu_share` (see WorkloadResourceItem).
+/// Resource: `cpu`, `cpu_limit`, `memory`, `concurrency`, `shortQueryConcurrencyNum`, `weight`,
+/// `tablespace`, `activestatements` or `cpu_share` (see WorkloadResourceItem).
 #[cfg(feature = "workload")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1212,9 +1245,16 @@ pub enum WorkloadResourceInfoResourceName {
 #[cfg(feature = "workload")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct WorkloadResourceItem {
-    /// Resource: `cpu` (share of CPU time, %), `cpu_limit` (share of CPU cores, %), `memory` (share of each data node's memory, %), `concurrency` (concurrent queries), `shortQueryConcurrencyNum` (concurrent simple statements), `weight` (network scheduling weight), `tablespace`, `activestatements` (active statements) or `cpu_share` (shared CPU quota, %).
+    /// Resource: `cpu` (share of CPU time, %), `cpu_limit` (share of CPU cores, %), `memory` (share
+    /// of each data node's memory, %), `concurrency` (concurrent queries),
+    /// `shortQueryConcurrencyNum` (concurrent simple statements), `weight` (network scheduling
+    /// weight), `tablespace`, `activestatements` (active statements) or `cpu_share` (shared CPU
+    /// quota, %).
     pub resource_name: crate::types::WorkloadResourceInfoResourceName,
-    /// Value, whose range depends on the resource: `cpu` 1 to 99; `cpu_limit` 0 to 100 (0: no limit); `memory` 0 to 100 (0: not controlled); `concurrency` and `shortQueryConcurrencyNum` -1 to 2147483647 (-1 and 0: no limit); `weight` -1 to 2147483647 (-1, the default: no limit).
+    /// Value, whose range depends on the resource: `cpu` 1 to 99; `cpu_limit` 0 to 100 (0: no
+    /// limit); `memory` 0 to 100 (0: not controlled); `concurrency` and `shortQueryConcurrencyNum`
+    /// -1 to 2147483647 (-1 and 0: no limit); `weight` -1 to 2147483647 (-1, the default: no
+    /// limit).
     pub resource_value: i32,
     /// Unit of the value (for example `%`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1240,9 +1280,15 @@ impl ::clouddb_runtime::Validate for WorkloadResourceItem {
     }
 }
 
-/// Resource: `cpu` (share of CPU time, %), `cpu_limit` (share of CPU cores, %), `memory` (share of each data node's memory, %), `concurrency` (concurrent queries), `shortQueryConcurrencyNum` (concurrent simple statements), `weight` (network scheduling weight), `tablespace`, `activestatements` (active statements) or `cpu_share` (shared CPU quota, %).
+/// Resource: `cpu` (share of CPU time, %), `cpu_limit` (share of CPU cores, %), `memory` (share
+/// of each data node's memory, %), `concurrency` (concurrent queries),
+/// `shortQueryConcurrencyNum` (concurrent simple statements), `weight` (network scheduling
+/// weight), `tablespace`, `activestatements` (active statements) or `cpu_share` (shared CPU
+/// quota, %).
 ///
-/// The same schema as [`WorkloadResourceInfoResourceName`](crate::types::WorkloadResourceInfoResourceName): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`WorkloadResourceInfoResourceName`](crate::types::WorkloadResourceInfoResourceName):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type WorkloadResourceItemResourceName = crate::types::WorkloadResourceInfoResourceName;
 
@@ -1264,7 +1310,8 @@ pub struct WorkloadResourceQueue {
     pub short_query_optimize: ::std::option::Option<
         crate::types::WorkloadStatusWorkloadSwitch,
     >,
-    /// Number of short queries that may run at once, as a string: -1 (the default, no limit) or more.
+    /// Number of short queries that may run at once, as a string: -1 (the default, no limit) or
+    /// more.
     ///
     /// Defaults to `"-1"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1291,7 +1338,9 @@ impl ::clouddb_runtime::Validate for WorkloadResourceQueue {
 ///
 /// Defaults to `"on"`.
 ///
-/// The same schema as [`WorkloadStatusWorkloadSwitch`](crate::types::WorkloadStatusWorkloadSwitch): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`WorkloadStatusWorkloadSwitch`](crate::types::WorkloadStatusWorkloadSwitch): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type WorkloadResourceQueueShortQueryOptimize = crate::types::WorkloadStatusWorkloadSwitch;
 
@@ -1311,9 +1360,12 @@ pub struct WorkloadSchemaReq {
 pub struct WorkloadStatus {
     /// `on` or `off`.
     pub workload_switch: crate::types::WorkloadStatusWorkloadSwitch,
-    /// Maximum number of concurrent queries in the cluster, -1 to 2147483647; -1 and 0 mean no limit.
+    /// Maximum number of concurrent queries in the cluster, -1 to 2147483647; -1 and 0 mean no
+    /// limit.
     ///
-    /// Erratum of the source document: The 2022 page types this field String (and its request example sends "5"); the API Explorer file and the SDK type it as an integer, which the spec follows.
+    /// Erratum of the source document: The 2022 page types this field String (and its request
+    /// example sends "5"); the API Explorer file and the SDK type it as an integer, which the spec
+    /// follows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_concurrency_num: ::std::option::Option<i32>,
 }
@@ -1336,7 +1388,10 @@ impl ::clouddb_runtime::Validate for WorkloadStatus {
 
 /// State of a cluster's workload management, in an answer.
 ///
-/// Erratum of the source document: The SDK and the API Explorer use one model, `WorkloadStatus`, in the request and the answer; its `required` list holds for requests only, and the project's answers carry no `required` list, so the answer uses this copy without it.
+/// Erratum of the source document: The SDK and the API Explorer use one model,
+/// `WorkloadStatus`, in the request and the answer; its `required` list holds for requests
+/// only, and the project's answers carry no `required` list, so the answer uses this copy
+/// without it.
 #[cfg(feature = "workload")]
 #[derive(
     Clone,
@@ -1355,7 +1410,8 @@ pub struct WorkloadStatusInfo {
     >,
     /// Maximum number of concurrent queries in the cluster; -1 and 0 mean no limit.
     ///
-    /// Erratum of the source document: The 2022 page types this field String; its example, the API Explorer file and the SDK have an integer, which the spec follows.
+    /// Erratum of the source document: The 2022 page types this field String; its example, the API
+    /// Explorer file and the SDK have an integer, which the spec follows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_concurrency_num: ::std::option::Option<i32>,
 }
@@ -1370,7 +1426,9 @@ impl ::clouddb_runtime::Validate for WorkloadStatusInfo {
 
 /// `on` or `off`.
 ///
-/// The same schema as [`WorkloadStatusWorkloadSwitch`](crate::types::WorkloadStatusWorkloadSwitch): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`WorkloadStatusWorkloadSwitch`](crate::types::WorkloadStatusWorkloadSwitch): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "workload")]
 pub type WorkloadStatusInfoWorkloadSwitch = crate::types::WorkloadStatusWorkloadSwitch;
 

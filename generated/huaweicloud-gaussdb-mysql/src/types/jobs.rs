@@ -35,7 +35,8 @@ pub struct GetJobInfoDetail {
     /// Name of the job, naming the operation that started it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
+    /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or
+    /// `Failed`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
@@ -67,15 +68,19 @@ impl ::clouddb_runtime::Validate for GetJobInfoDetail {
     }
 }
 
-/// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
+/// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or
+/// `Failed`.
 ///
-/// The same schema as [`TaskDetailInfoStatus`](crate::types::TaskDetailInfoStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`TaskDetailInfoStatus`](crate::types::TaskDetailInfoStatus): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type GetJobInfoDetailStatus = crate::types::TaskDetailInfoStatus;
 
 /// The instance a job works on.
 ///
-/// Erratum of the source document: The job table types `instance` as a GetJobInstanceInfoDetail object, but the nested table is titled GetJobInstanceStateDetail. The spec uses the name the referencing table (and the vendor's SDK) gives.
+/// Erratum of the source document: The job table types `instance` as a GetJobInstanceInfoDetail
+/// object, but the nested table is titled GetJobInstanceStateDetail. The spec uses the name the
+/// referencing table (and the vendor's SDK) gives.
 #[cfg(feature = "jobs")]
 #[derive(
     Clone,
@@ -89,10 +94,14 @@ pub type GetJobInfoDetailStatus = crate::types::TaskDetailInfoStatus;
 pub struct GetJobInstanceInfoDetail {
     /// Id of the instance: letters and digits ending in `in07`, 36 characters.
     ///
-    /// Erratum of the source document: The table says the id is 36 characters ending in `in07`, but the example id (a48e43ff268f4c0e879652d65e63d0fb07) is 34 characters ending in `07`. The spec declares no length or pattern.
+    /// Erratum of the source document: The table says the id is 36 characters ending in `in07`, but
+    /// the example id (a48e43ff268f4c0e879652d65e63d0fb07) is 34 characters ending in `07`. The
+    /// spec declares no length or pattern.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// Name of the instance: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive.
+    /// Name of the instance: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3),
+    /// starting with a letter or Chinese character, made of letters, digits, hyphens, underscores
+    /// and Chinese characters; case-sensitive.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
@@ -131,9 +140,12 @@ pub struct ListImmediateJobsResponse {
     /// Total number of matching jobs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
-    /// Job names the list can be filtered by (values for the `job_name` query parameter), for example `CreateGaussDBforMySQLInstance`.
+    /// Job names the list can be filtered by (values for the `job_name` query parameter), for
+    /// example `CreateGaussDBforMySQLInstance`.
     ///
-    /// Erratum of the source document: Seed 002 (4.13.2) does not document this field; the API Explorer file ListImmediateJobs and the vendor SDK 3.1.219 (ListImmediateJobsResponse) return it. Added from them.
+    /// Erratum of the source document: Seed 002 (4.13.2) does not document this field; the API
+    /// Explorer file ListImmediateJobs and the vendor SDK 3.1.219 (ListImmediateJobsResponse)
+    /// return it. Added from them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -201,7 +213,8 @@ impl ::clouddb_runtime::Validate for ListScheduledJobsResponse {
     }
 }
 
-/// The same schema as [`TaskDetailInfoStatus`](crate::types::TaskDetailInfoStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`TaskDetailInfoStatus`](crate::types::TaskDetailInfoStatus): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type ListScheduledJobsStatus = crate::types::TaskDetailInfoStatus;
 
@@ -222,15 +235,20 @@ pub struct ScheduleTask {
     pub job_id: ::std::option::Option<::std::string::String>,
     /// Id of the instance the job works on.
     ///
-    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (79bc540dd4d6432784894a981fdfacfcin07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the
+    /// example id (79bc540dd4d6432784894a981fdfacfcin07) is 32 hexadecimal digits followed by
+    /// `in07`. The spec declares no pattern.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Name of the instance.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    /// State of the instance. The table lists `createfail` (creation failed), `creating`, `normal`, `abnormal` and `deleted`; other values occur.
+    /// State of the instance. The table lists `createfail` (creation failed), `creating`, `normal`,
+    /// `abnormal` and `deleted`; other values occur.
     ///
-    /// Erratum of the source document: The table gives the closed set createfail, creating, normal, abnormal, deleted, but the response example shows `BUILD`. The spec declares no enum, so the example and other values decode.
+    /// Erratum of the source document: The table gives the closed set createfail, creating, normal,
+    /// abnormal, deleted, but the response example shows `BUILD`. The spec declares no enum, so the
+    /// example and other values decode.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_status: ::std::option::Option<::std::string::String>,
     /// Id of the project the instance belongs to.
@@ -238,19 +256,24 @@ pub struct ScheduleTask {
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Kind of job (the operation that will run).
     ///
-    /// Erratum of the source document: This table spells one value `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of 4.13.2 (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
+    /// Erratum of the source document: This table spells one value
+    /// `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of 4.13.2 (and the
+    /// vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_name: ::std::option::Option<crate::types::ScheduleTaskJobName>,
-    /// Creation time of the job, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// Creation time of the job, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0100`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
-    /// Start time of the job, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// Start time of the job, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0100`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::std::string::String>,
     /// End time of the job, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
-    /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
+    /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or
+    /// `Failed`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     /// Database engine of the instance.
@@ -259,14 +282,19 @@ pub struct ScheduleTask {
     /// Target configuration of the instance, such as its flavor.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_config: ::std::option::Option<::serde_json::Value>,
-    /// Id of the database proxy the job works on, if any: 36 letters and digits ending in `po01` (for example `e87088f0b6a345e79db19d57c41fde15po01`).
+    /// Id of the database proxy the job works on, if any: 36 letters and digits ending in `po01`
+    /// (for example `e87088f0b6a345e79db19d57c41fde15po01`).
     ///
-    /// Erratum of the source document: Seed 002 (4.13.3) does not document this field; the API Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ScheduleTask) return it. Added from them.
+    /// Erratum of the source document: Seed 002 (4.13.3) does not document this field; the API
+    /// Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ScheduleTask) return it. Added
+    /// from them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_id: ::std::option::Option<::std::string::String>,
     /// Name of the database proxy the job works on, if any.
     ///
-    /// Erratum of the source document: Seed 002 (4.13.3) does not document this field; the API Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ScheduleTask) return it. Added from them.
+    /// Erratum of the source document: Seed 002 (4.13.3) does not document this field; the API
+    /// Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ScheduleTask) return it. Added
+    /// from them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_name: ::std::option::Option<::std::string::String>,
 }
@@ -282,7 +310,9 @@ impl ::clouddb_runtime::Validate for ScheduleTask {
 
 /// Kind of job (the operation that will run).
 ///
-/// Erratum of the source document: This table spells one value `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of 4.13.2 (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
+/// Erratum of the source document: This table spells one value
+/// `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of 4.13.2 (and the
+/// vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -363,15 +393,20 @@ pub enum ScheduleTaskJobName {
     Unknown(::std::string::String),
 }
 
-/// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
+/// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or
+/// `Failed`.
 ///
-/// The same schema as [`TaskDetailInfoStatus`](crate::types::TaskDetailInfoStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`TaskDetailInfoStatus`](crate::types::TaskDetailInfoStatus): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type ScheduleTaskJobStatus = crate::types::TaskDetailInfoStatus;
 
-/// Job-specific details, depending on the kind of job: most jobs give the target instance and the affected resource ids, binding or unbinding an elastic public IP gives the address.
+/// Job-specific details, depending on the kind of job: most jobs give the target instance and
+/// the affected resource ids, binding or unbinding an elastic public IP gives the address.
 ///
-/// Erratum of the source document: The document gives two tables named `entities` (one with instance and resource_ids, one for elastic-IP jobs with public_ip). The spec merges them into one object whose fields are all optional.
+/// Erratum of the source document: The document gives two tables named `entities` (one with
+/// instance and resource_ids, one for elastic-IP jobs with public_ip). The spec merges them
+/// into one object whose fields are all optional.
 #[cfg(feature = "jobs")]
 #[derive(
     Clone,
@@ -412,7 +447,8 @@ pub struct ShowJobLegacyEntityInstance {
     /// Instance type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and
+    /// 5.9.1).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub datastore: ::std::option::Option<crate::types::DatastoreLegacy>,
 }
@@ -450,7 +486,8 @@ pub struct ShowJobLegacyJob {
     /// The instance the job works on (table `instances` of 5.9.1).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance: ::std::option::Option<crate::types::ParamGroup>,
-    /// Job-specific details, depending on the kind of job: most jobs give the target instance and the affected resource ids, binding or unbinding an elastic public IP gives the address.
+    /// Job-specific details, depending on the kind of job: most jobs give the target instance and
+    /// the affected resource ids, binding or unbinding an elastic public IP gives the address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entities: ::std::option::Option<crate::types::ShowJobLegacyEntities>,
     /// Error message of a failed job.
@@ -577,7 +614,8 @@ impl ::clouddb_runtime::Validate for ShowTaskDetailsResponse {
 
 /// State of the job: `Pending`, `Running` or `Completed`.
 ///
-/// The same schema as [`SubTaskInfoStatus`](crate::types::SubTaskInfoStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`SubTaskInfoStatus`](crate::types::SubTaskInfoStatus): identical schemas
+/// are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type ShowTaskDetailsResponseStatus = crate::types::SubTaskInfoStatus;
 
@@ -647,15 +685,19 @@ pub enum SubTaskInfoStatus {
 pub struct TaskDetailInfo {
     /// Id of the instance the job works on.
     ///
-    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (ede953923f06448d9be8686ef0c1378ein07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the
+    /// example id (ede953923f06448d9be8686ef0c1378ein07) is 32 hexadecimal digits followed by
+    /// `in07`. The spec declares no pattern.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Name of the instance.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_name: ::std::option::Option<::std::string::String>,
-    /// State of the instance: `createfail` (creation failed), `creating`, `normal`, `abnormal` or `deleted`.
+    /// State of the instance: `createfail` (creation failed), `creating`, `normal`, `abnormal` or
+    /// `deleted`.
     ///
-    /// Erratum of the source document: The table names this field `instance_statuses`; the response example (and the vendor's SDK) use `instance_status`. The spec uses `instance_status`.
+    /// Erratum of the source document: The table names this field `instance_statuses`; the response
+    /// example (and the vendor's SDK) use `instance_status`. The spec uses `instance_status`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_status: ::std::option::Option<
         crate::types::TaskDetailInfoInstanceStatus,
@@ -668,10 +710,14 @@ pub struct TaskDetailInfo {
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Kind of job (the operation that started it).
     ///
-    /// Erratum of the source document: This table spells one value `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of the same section (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
+    /// Erratum of the source document: This table spells one value
+    /// `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of the same section
+    /// (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the
+    /// latter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_name: ::std::option::Option<crate::types::ScheduleTaskJobName>,
-    /// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not started).
+    /// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not
+    /// started).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     /// Progress of the job.
@@ -686,14 +732,19 @@ pub struct TaskDetailInfo {
     /// Why the job failed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_reason: ::std::option::Option<::std::string::String>,
-    /// Whether the details of this job can be read with the asynchronous-task detail operation (ShowTaskDetails, `GET /v3/{project_id}/instances/{instance_id}/task-center-detail`).
+    /// Whether the details of this job can be read with the asynchronous-task detail operation
+    /// (ShowTaskDetails, `GET /v3/{project_id}/instances/{instance_id}/task-center-detail`).
     ///
-    /// Erratum of the source document: Seed 002 (4.13.2) does not document this field; the API Explorer file ListImmediateJobs and the vendor SDK 3.1.219 (TaskDetailInfo) return it. Added from them.
+    /// Erratum of the source document: Seed 002 (4.13.2) does not document this field; the API
+    /// Explorer file ListImmediateJobs and the vendor SDK 3.1.219 (TaskDetailInfo) return it. Added
+    /// from them.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub show_detail: ::std::option::Option<bool>,
     /// Extra job attributes, by name; null when the job has none.
     ///
-    /// Erratum of the source document: Seed 002 (4.13.2) and the API Explorer file ListImmediateJobs do not document this field; the vendor SDK 3.1.219 (TaskDetailInfo, a map of free-form values) returns it. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.13.2) and the API Explorer file
+    /// ListImmediateJobs do not document this field; the vendor SDK 3.1.219 (TaskDetailInfo, a map
+    /// of free-form values) returns it. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extend_fields: ::std::option::Option<::serde_json::Value>,
 }
@@ -708,9 +759,11 @@ impl ::clouddb_runtime::Validate for TaskDetailInfo {
     }
 }
 
-/// State of the instance: `createfail` (creation failed), `creating`, `normal`, `abnormal` or `deleted`.
+/// State of the instance: `createfail` (creation failed), `creating`, `normal`, `abnormal` or
+/// `deleted`.
 ///
-/// Erratum of the source document: The table names this field `instance_statuses`; the response example (and the vendor's SDK) use `instance_status`. The spec uses `instance_status`.
+/// Erratum of the source document: The table names this field `instance_statuses`; the response
+/// example (and the vendor's SDK) use `instance_status`. The spec uses `instance_status`.
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -736,13 +789,18 @@ pub enum TaskDetailInfoInstanceStatus {
 
 /// Kind of job (the operation that started it).
 ///
-/// Erratum of the source document: This table spells one value `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of the same section (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
+/// Erratum of the source document: This table spells one value
+/// `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of the same section
+/// (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the
+/// latter.
 ///
-/// The same schema as [`ScheduleTaskJobName`](crate::types::ScheduleTaskJobName): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ScheduleTaskJobName`](crate::types::ScheduleTaskJobName): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type TaskDetailInfoJobName = crate::types::ScheduleTaskJobName;
 
-/// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not started).
+/// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not
+/// started).
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]

@@ -19,15 +19,19 @@ pub struct AuditLogDetail {
     /// File name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Time of the first record, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).
+    /// Time of the first record, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0800`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub begin_time: ::std::option::Option<::std::string::String>,
-    /// Time of the last record, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).
+    /// Time of the last record, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0800`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Size of the file in KB.
     ///
-    /// Erratum of the source document: The API Explorer (integer, int64) and the SDK (int) type size as an integer, but the response example shows 20481.835938 KB. As sizes in KB can have a fraction, the spec accepts any number.
+    /// Erratum of the source document: The API Explorer (integer, int64) and the SDK (int) type
+    /// size as an integer, but the response example shows 20481.835938 KB. As sizes in KB can have
+    /// a fraction, the spec accepts any number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<f64>,
 }
@@ -121,7 +125,9 @@ pub struct DownLoadFileInfoItem {
     pub download_url: ::std::option::Option<::std::string::String>,
     /// When the link expires, `yyyy-MM-dd HH:mm:ss`.
     ///
-    /// Erratum of the source document: The SDK types expire_time as an integer while describing it as `yyyy-MM-dd HH:mm:ss`; the API Explorer types it as a string and its example shows "2026-03-26 12:00:00". The spec uses a string.
+    /// Erratum of the source document: The SDK types expire_time as an integer while describing it
+    /// as `yyyy-MM-dd HH:mm:ss`; the API Explorer types it as a string and its example shows
+    /// "2026-03-26 12:00:00". The spec uses a string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_time: ::std::option::Option<::std::string::String>,
 }
@@ -151,7 +157,8 @@ impl ::clouddb_runtime::Validate for DownloadDdlLogsRequest {
 
 /// Download links of DDL log files.
 ///
-/// Erratum of the source document: The API Explorer's response schema declares a property `list` but requires `download_files`; the SDK has `download_files`, which the spec follows.
+/// Erratum of the source document: The API Explorer's response schema declares a property
+/// `list` but requires `download_files`; the SDK has `download_files`, which the spec follows.
 #[cfg(feature = "logs")]
 #[derive(
     Clone,
@@ -170,22 +177,31 @@ pub struct DownloadDdlLogsResponse {
     >,
     /// Download link, where the answer gives one file at the top level.
     ///
-    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK: the API Explorer's response example shows the fields of one file here instead of a download_files list. The spec accepts both.
+    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK:
+    /// the API Explorer's response example shows the fields of one file here instead of a
+    /// download_files list. The spec accepts both.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub download_url: ::std::option::Option<::std::string::String>,
-    /// When the link expires, `yyyy-MM-dd HH:mm:ss`, where the answer gives one file at the top level.
+    /// When the link expires, `yyyy-MM-dd HH:mm:ss`, where the answer gives one file at the top
+    /// level.
     ///
-    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK: the API Explorer's response example shows the fields of one file here instead of a download_files list. The spec accepts both.
+    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK:
+    /// the API Explorer's response example shows the fields of one file here instead of a
+    /// download_files list. The spec accepts both.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_time: ::std::option::Option<::std::string::String>,
     /// File name, where the answer gives one file at the top level.
     ///
-    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK: the API Explorer's response example shows the fields of one file here instead of a download_files list. The spec accepts both.
+    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK:
+    /// the API Explorer's response example shows the fields of one file here instead of a
+    /// download_files list. The spec accepts both.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
     /// Size of the file in bytes, where the answer gives one file at the top level.
     ///
-    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK: the API Explorer's response example shows the fields of one file here instead of a download_files list. The spec accepts both.
+    /// Erratum of the source document: Not in the response schemas of the API Explorer or the SDK:
+    /// the API Explorer's response example shows the fields of one file here instead of a
+    /// download_files list. The spec accepts both.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_size: ::std::option::Option<i64>,
 }
@@ -208,7 +224,8 @@ pub struct DownloadSlowLogFileItem {
     /// Name of the log file.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
-    /// State of the export: `EXPORTING` (the link is being prepared), `SUCCESS` (the link is ready) or `FAILED`.
+    /// State of the export: `EXPORTING` (the link is being prepared), `SUCCESS` (the link is ready)
+    /// or `FAILED`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::DownloadSlowLogFileItemStatus>,
     /// Size of the file in KB.
@@ -233,7 +250,8 @@ impl ::clouddb_runtime::Validate for DownloadSlowLogFileItem {
     }
 }
 
-/// State of the export: `EXPORTING` (the link is being prepared), `SUCCESS` (the link is ready) or `FAILED`.
+/// State of the export: `EXPORTING` (the link is being prepared), `SUCCESS` (the link is ready)
+/// or `FAILED`.
 #[cfg(feature = "logs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -299,13 +317,15 @@ pub struct FileInfo {
     /// File size in KB.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
-    /// Last modification of the file, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// Last modification of the file, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0100`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_time: ::std::option::Option<::std::string::String>,
     /// Temporary download link of the file.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub download_link: ::std::option::Option<::std::string::String>,
-    /// When the download link expires, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// When the download link expires, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for
+    /// example `+0100`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_expired_time: ::std::option::Option<::std::string::String>,
 }
@@ -414,25 +434,30 @@ impl ::clouddb_runtime::Validate for ListDdlLogsResponse {
 
 /// An error log entry (table `error_log_list` of 5.8.1).
 ///
-/// The same schema as [`MysqlErrorLogList`](crate::types::MysqlErrorLogList): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlErrorLogList`](crate::types::MysqlErrorLogList): identical schemas
+/// are generated once, and this name stays as an alias of it.
 #[cfg(feature = "logs")]
 pub type ListErrorLogDetailsLegacyEntry = crate::types::MysqlErrorLogList;
 
 /// Level of the entry.
 ///
-/// The same schema as [`MysqlErrorLogListLevel`](crate::types::MysqlErrorLogListLevel): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlErrorLogListLevel`](crate::types::MysqlErrorLogListLevel):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "logs")]
 pub type ListErrorLogDetailsLegacyEntryLevel = crate::types::MysqlErrorLogListLevel;
 
 /// Defaults to `"ALL"`.
 ///
-/// The same schema as [`MysqlErrorLogListLevel`](crate::types::MysqlErrorLogListLevel): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlErrorLogListLevel`](crate::types::MysqlErrorLogListLevel):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "logs")]
 pub type ListErrorLogDetailsLegacyLevel = crate::types::MysqlErrorLogListLevel;
 
 /// One page of error log entries.
 ///
-/// The same schema as [`ListErrorLogDetailsV3Response`](crate::types::ListErrorLogDetailsV3Response): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`ListErrorLogDetailsV3Response`](crate::types::ListErrorLogDetailsV3Response): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "logs")]
 pub type ListErrorLogDetailsLegacyResponse = crate::types::ListErrorLogDetailsV3Response;
 
@@ -442,18 +467,23 @@ pub type ListErrorLogDetailsLegacyResponse = crate::types::ListErrorLogDetailsV3
 pub struct ListErrorLogDetailsRequest {
     /// Id of the node.
     pub node_id: ::std::string::String,
-    /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0100`).
     pub start_time: ::std::string::String,
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0100`).
     pub end_time: ::std::string::String,
     /// Number of entries to return.
     pub limit: i32,
-    /// Sequence number of the last entry of the previous page, for paging; omitted on the first request.
+    /// Sequence number of the last entry of the previous page, for paging; omitted on the first
+    /// request.
     ///
-    /// Erratum of the source document: The table types line_num as a String, but the request example sends it as the JSON number 1669344916000. The spec follows the table (a string).
+    /// Erratum of the source document: The table types line_num as a String, but the request
+    /// example sends it as the JSON number 1669344916000. The spec follows the table (a string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub line_num: ::std::option::Option<::std::string::String>,
-    /// Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`, `ERROR`, `FATAL`, `PANIC` or `NOTE`.
+    /// Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`,
+    /// `ERROR`, `FATAL`, `PANIC` or `NOTE`.
     ///
     /// Defaults to `"ALL"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -488,7 +518,8 @@ impl ::clouddb_runtime::Validate for ListErrorLogDetailsRequest {
     }
 }
 
-/// Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`, `ERROR`, `FATAL`, `PANIC` or `NOTE`.
+/// Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`,
+/// `ERROR`, `FATAL`, `PANIC` or `NOTE`.
 ///
 /// Defaults to `"ALL"`.
 #[cfg(feature = "logs")]
@@ -525,7 +556,8 @@ pub enum ListErrorLogDetailsRequestLevel {
 
 /// Defaults to `"ALL"`.
 ///
-/// The same schema as [`MysqlErrorLogListLevel`](crate::types::MysqlErrorLogListLevel): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlErrorLogListLevel`](crate::types::MysqlErrorLogListLevel):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "logs")]
 pub type ListErrorLogDetailsV3Level = crate::types::MysqlErrorLogListLevel;
 
@@ -561,7 +593,9 @@ impl ::clouddb_runtime::Validate for ListErrorLogDetailsV3Response {
 
 /// A slow query log entry (the entry table of 5.8.3).
 ///
-/// Erratum of the source document: The document titles this table `error_log_list`, the name of the error-log query's table, where it describes the `slow_log_list` entries. The spec names it after the operation.
+/// Erratum of the source document: The document titles this table `error_log_list`, the name of
+/// the error-log query's table, where it describes the `slow_log_list` entries. The spec names
+/// it after the operation.
 #[cfg(feature = "logs")]
 #[derive(
     Clone,
@@ -638,7 +672,8 @@ pub struct ListSlowLogDetailsLegacyResponse {
 
 /// Defaults to `"ALL"`.
 ///
-/// The same schema as [`ListSlowLogDetailsV3Type`](crate::types::ListSlowLogDetailsV3Type): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`ListSlowLogDetailsV3Type`](crate::types::ListSlowLogDetailsV3Type):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "logs")]
 pub type ListSlowLogDetailsLegacyType = crate::types::ListSlowLogDetailsV3Type;
 
@@ -646,20 +681,27 @@ pub type ListSlowLogDetailsLegacyType = crate::types::ListSlowLogDetailsV3Type;
 #[cfg(feature = "logs")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct ListSlowLogDetailsRequest {
-    /// Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36 characters.
+    /// Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36
+    /// characters.
     pub node_id: ::std::string::String,
-    /// Start of the time window, earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// Start of the time window, earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset
+    /// (for example `+0100`).
     pub start_time: ::std::string::String,
-    /// End of the time window, later than the start and earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    /// End of the time window, later than the start and earlier than now; `yyyy-mm-ddThh:mm:ss`
+    /// followed by the UTC offset (for example `+0100`).
     pub end_time: ::std::string::String,
     /// Number of entries to return, 1 to 5000.
     pub limit: i32,
-    /// Sequence number of the last entry of the previous page (13 digits), for paging; omitted on the first request.
+    /// Sequence number of the last entry of the previous page (13 digits), for paging; omitted on
+    /// the first request.
     ///
-    /// Erratum of the source document: The table types line_num as a String of 13 digits, but the request example sends it as the JSON number 1669344916000. The spec follows the table (a string).
+    /// Erratum of the source document: The table types line_num as a String of 13 digits, but the
+    /// request example sends it as the JSON number 1669344916000. The spec follows the table (a
+    /// string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub line_num: ::std::option::Option<::std::string::String>,
-    /// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `ALTER`, `DROP` or `CREATE`; empty or `ALL` for every type.
+    /// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `ALTER`, `DROP` or
+    /// `CREATE`; empty or `ALL` for every type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operate_type: ::std::option::Option<
         crate::types::ListSlowLogDetailsRequestOperateType,
@@ -722,7 +764,8 @@ impl ::clouddb_runtime::Validate for ListSlowLogDetailsRequest {
     }
 }
 
-/// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `ALTER`, `DROP` or `CREATE`; empty or `ALL` for every type.
+/// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `ALTER`, `DROP` or
+/// `CREATE`; empty or `ALL` for every type.
 #[cfg(feature = "logs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -845,7 +888,9 @@ pub enum ListSlowLogDetailsV3Type {
 
 /// One slow query log entry.
 ///
-/// Erratum of the source document: The table types count, rows_sent, rows_examined and line_num as String, but the response example shows them as JSON numbers (1, 0, 0, 1669344916000). The spec follows the table; a string field also accepts a number when decoding.
+/// Erratum of the source document: The table types count, rows_sent, rows_examined and line_num
+/// as String, but the response example shows them as JSON numbers (1, 0, 0, 1669344916000). The
+/// spec follows the table; a string field also accepts a number when decoding.
 #[cfg(feature = "logs")]
 #[derive(
     Clone,
@@ -857,7 +902,8 @@ pub enum ListSlowLogDetailsV3Type {
 )]
 #[non_exhaustive]
 pub struct LtsLogSlowDetail {
-    /// Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36 characters.
+    /// Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36
+    /// characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Number of executions.
@@ -877,7 +923,9 @@ pub struct LtsLogSlowDetail {
     pub rows_examined: ::std::option::Option<::std::string::String>,
     /// Database the statement ran in.
     ///
-    /// Erratum of the source document: The table gives `gaussdb-mysql` as the only value, which the example also shows, although the field names the statement's database. The spec declares no enum.
+    /// Erratum of the source document: The table gives `gaussdb-mysql` as the only value, which the
+    /// example also shows, although the field names the statement's database. The spec declares no
+    /// enum.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database: ::std::option::Option<::std::string::String>,
     /// Name of the database account that ran the statement.
@@ -1058,12 +1106,15 @@ pub struct RdsErrorLogDownload {
 #[cfg(feature = "logs")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct SetAuditLogPolicyRequest {
-    /// Days audit logs are kept, 0 to 732; 0 switches the audit log policy off. The vendor's suggested value is 7.
+    /// Days audit logs are kept, 0 to 732; 0 switches the audit log policy off. The vendor's
+    /// suggested value is 7.
     pub keep_days: i32,
-    /// Operation types to record; the set of types is dynamic (ShowAuditLogPolicy lists them). Empty or absent: every type is recorded.
+    /// Operation types to record; the set of types is dynamic (ShowAuditLogPolicy lists them).
+    /// Empty or absent: every type is recorded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub audit_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Only when the policy is switched off (keep_days 0): `true` (the default) keeps the audit logs already written, `false` deletes them.
+    /// Only when the policy is switched off (keep_days 0): `true` (the default) keeps the audit
+    /// logs already written, `false` deletes them.
     ///
     /// Defaults to `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1216,7 +1267,9 @@ pub struct ShowAuditLogPolicyResponse {
     pub audit_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Operation types that audit logs can record.
     ///
-    /// Erratum of the source document: The SDK inventory describes this field with the same words as audit_types (the types recorded, empty meaning all); the vendor's reference page describes it as all the operation types that can be recorded, which the spec follows.
+    /// Erratum of the source document: The SDK inventory describes this field with the same words
+    /// as audit_types (the types recorded, empty meaning all); the vendor's reference page
+    /// describes it as all the operation types that can be recorded, which the spec follows.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub all_audit_log_action: ::std::option::Option<::std::string::String>,
 }
@@ -1311,17 +1364,22 @@ pub struct ShowSlowLogStatisticsItem {
 pub struct ShowSlowLogStatisticsRequest {
     /// Id of the node.
     pub node_id: ::std::string::String,
-    /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); at most one month ago.
+    /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0800`); at most one month ago.
     pub start_time: ::std::string::String,
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example
+    /// `+0800`).
     pub end_time: ::std::string::String,
-    /// Only statements of this database; special characters such as `<`, `>` and `&` are not supported.
+    /// Only statements of this database; special characters such as `<`, `>` and `&` are not
+    /// supported.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database: ::std::option::Option<::std::string::String>,
-    /// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `CREATE` or `ALL`; absent, every type.
+    /// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `CREATE` or `ALL`;
+    /// absent, every type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::ShowSlowLogStatisticsRequestType>,
-    /// `executeTime` sorts by average execution time; absent or any other value sorts by number of executions.
+    /// `executeTime` sorts by average execution time; absent or any other value sorts by number of
+    /// executions.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<::std::string::String>,
     /// Sort direction, `desc` or `asc`.
@@ -1389,7 +1447,8 @@ impl ::clouddb_runtime::Validate for ShowSlowLogStatisticsRequest {
     }
 }
 
-/// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `CREATE` or `ALL`; absent, every type.
+/// Only statements of this type: `INSERT`, `UPDATE`, `SELECT`, `DELETE`, `CREATE` or `ALL`;
+/// absent, every type.
 #[cfg(feature = "logs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]

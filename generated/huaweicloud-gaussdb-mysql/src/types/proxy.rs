@@ -58,12 +58,16 @@ impl ::clouddb_runtime::Validate for AddProxyNodesLegacyRequest {
 pub struct AddProxyNodesRequest {
     /// Number of nodes to add, 1 to 30; the instance may have at most 32 proxy nodes afterwards.
     pub node_num: i32,
-    /// Id of the proxy to grow; may be omitted when the instance has a single proxy, required when it has several.
+    /// Id of the proxy to grow; may be omitted when the instance has a single proxy, required when
+    /// it has several.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_id: ::std::option::Option<::std::string::String>,
-    /// Availability zones of the new proxy nodes. When left out, the zones are chosen automatically, preferably those of the database nodes.
+    /// Availability zones of the new proxy nodes. When left out, the zones are chosen
+    /// automatically, preferably those of the database nodes.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.5) and the API Explorer file ExpandGaussMySqlProxy do not document this field; the vendor SDK 3.1.219 (EnlargeProxyRequest) sends it as an optional list of strings. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.5) and the API Explorer file
+    /// ExpandGaussMySqlProxy do not document this field; the vendor SDK 3.1.219
+    /// (EnlargeProxyRequest) sends it as an optional list of strings. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_nodes_az_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -120,9 +124,13 @@ pub struct CreateProxyRequest {
     pub flavor_ref: ::std::string::String,
     /// Number of proxy nodes, 2 to 32.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.1) allows 2 to 16 nodes; the API Explorer file CreateGaussMySqlProxy and the vendor SDK 3.1.219 (OpenMysqlProxyRequestBody) allow 2 to 32. The spec follows the newer sources (its maximum was 16).
+    /// Erratum of the source document: Seed 002 (4.7.1) allows 2 to 16 nodes; the API Explorer file
+    /// CreateGaussMySqlProxy and the vendor SDK 3.1.219 (OpenMysqlProxyRequestBody) allow 2 to 32.
+    /// The spec follows the newer sources (its maximum was 16).
     pub node_num: i32,
-    /// Name of the proxy; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive.
+    /// Name of the proxy; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese
+    /// character takes 3), starting with a letter or Chinese character, made of letters, digits,
+    /// hyphens, underscores and Chinese characters; case-sensitive.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_name: ::std::option::Option<::std::string::String>,
     /// Proxy type: `readwrite` (read and write) or `readonly`.
@@ -130,7 +138,8 @@ pub struct CreateProxyRequest {
     /// Defaults to `"readwrite"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_mode: ::std::option::Option<crate::types::CreateProxyRequestProxyMode>,
-    /// Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2` load balancing where the primary node takes reads.
+    /// Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2`
+    /// load balancing where the primary node takes reads.
     ///
     /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -143,22 +152,30 @@ pub struct CreateProxyRequest {
     /// Id of a subnet in the instance's VPC.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subnet_id: ::std::option::Option<::std::string::String>,
-    /// Whether nodes added to the instance later join this proxy automatically (`ON` or `OFF`). Accepted only for accounts on the vendor's allow list.
+    /// Whether nodes added to the instance later join this proxy automatically (`ON` or `OFF`).
+    /// Accepted only for accounts on the vendor's allow list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_node_auto_add_status: ::std::option::Option<
         crate::types::ListDdlLogsResponseSwitchStatus,
     >,
-    /// Read weight of automatically added nodes, 0 to 1000, when the routing mode is 0 and automatic adding is on; may be omitted otherwise.
+    /// Read weight of automatically added nodes, 0 to 1000, when the routing mode is 0 and
+    /// automatic adding is on; may be omitted otherwise.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_node_weight: ::std::option::Option<i32>,
-    /// IPv4 address of the proxy, an unused address of the chosen subnet; picked at random in the subnet when left out.
+    /// IPv4 address of the proxy, an unused address of the chosen subnet; picked at random in the
+    /// subnet when left out.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.1) and the API Explorer file CreateGaussMySqlProxy do not document this field; the vendor SDK 3.1.219 (OpenMysqlProxyRequestBody) sends it as an optional string. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.1) and the API Explorer file
+    /// CreateGaussMySqlProxy do not document this field; the vendor SDK 3.1.219
+    /// (OpenMysqlProxyRequestBody) sends it as an optional string. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_ip: ::std::option::Option<::std::string::String>,
-    /// Availability zones of the proxy nodes. When left out, the zones are chosen automatically, preferably those of the database nodes.
+    /// Availability zones of the proxy nodes. When left out, the zones are chosen automatically,
+    /// preferably those of the database nodes.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.1) and the API Explorer file CreateGaussMySqlProxy do not document this field; the vendor SDK 3.1.219 (OpenMysqlProxyRequestBody) sends it as an optional list of strings. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.1) and the API Explorer file
+    /// CreateGaussMySqlProxy do not document this field; the vendor SDK 3.1.219
+    /// (OpenMysqlProxyRequestBody) sends it as an optional list of strings. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_nodes_az_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -238,7 +255,8 @@ pub enum CreateProxyRequestProxyMode {
     ::clouddb_runtime::Object
 )]
 pub struct DeleteProxiesRequest {
-    /// Ids of the proxies to close; may be omitted when the instance has a single proxy, required when it has several.
+    /// Ids of the proxies to close; may be omitted when the instance has a single proxy, required
+    /// when it has several.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -304,7 +322,9 @@ impl ::clouddb_runtime::Validate for ListProxiesResponse {
 pub struct ListProxyConfigurationsResponse {
     /// Total number of matching parameters.
     ///
-    /// Erratum of the source document: The table types total_count as String, but the response example shows the number 1 (and newer vendor SDKs type it as a number). The spec uses an integer; the client also accepts a string holding one.
+    /// Erratum of the source document: The table types total_count as String, but the response
+    /// example shows the number 1 (and newer vendor SDKs type it as a number). The spec uses an
+    /// integer; the client also accepts a string holding one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// The parameters.
@@ -341,7 +361,8 @@ pub struct ListProxyFlavorsLegacyFlavor {
     /// Database type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub db_type: ::std::option::Option<::std::string::String>,
-    /// Sales status of the flavor per availability zone, keyed by zone: `normal` (on sale) or `unsupported`.
+    /// Sales status of the flavor per availability zone, keyed by zone: `normal` (on sale) or
+    /// `unsupported`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub az_status: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -509,7 +530,8 @@ pub struct MysqlProxy {
     /// Id of the proxy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_id: ::std::option::Option<::std::string::String>,
-    /// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+    /// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`,
+    /// `freezing` or `unfreezing`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::MysqlProxyStatus>,
     /// Read/write-splitting address of the proxy.
@@ -587,9 +609,11 @@ pub struct MysqlProxyAvailable {
 
 /// An availability zone.
 ///
-/// Erratum of the source document: The document titles this table MysqlProxyAvailable, like a table of chapter 4; the spec names it MysqlProxyAvailableLegacy to keep the two apart.
+/// Erratum of the source document: The document titles this table MysqlProxyAvailable, like a
+/// table of chapter 4; the spec names it MysqlProxyAvailableLegacy to keep the two apart.
 ///
-/// The same schema as [`MysqlProxyAvailable`](crate::types::MysqlProxyAvailable): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlProxyAvailable`](crate::types::MysqlProxyAvailable): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type MysqlProxyAvailableLegacy = crate::types::MysqlProxyAvailable;
 
@@ -607,12 +631,14 @@ pub type MysqlProxyAvailableLegacy = crate::types::MysqlProxyAvailable;
 pub struct MysqlProxyComputeFlavor {
     /// Number of vCPUs (for example `1` for one vCPU).
     ///
-    /// Erratum of the source document: The table types vcpus as String; the response example shows the number 2. The spec follows the table; the client accepts a number.
+    /// Erratum of the source document: The table types vcpus as String; the response example shows
+    /// the number 2. The spec follows the table; the client accepts a number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpus: ::std::option::Option<::std::string::String>,
     /// Memory size in GB.
     ///
-    /// Erratum of the source document: The table types ram as String; the response example shows the number 4. The spec follows the table; the client accepts a number.
+    /// Erratum of the source document: The table types ram as String; the response example shows
+    /// the number 4. The spec follows the table; the client accepts a number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram: ::std::option::Option<::std::string::String>,
     /// Database type (for example `Proxy`).
@@ -624,7 +650,8 @@ pub struct MysqlProxyComputeFlavor {
     /// Flavor code of the proxy (for example `gaussdb.proxy.large.x86.2`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub spec_code: ::std::option::Option<::std::string::String>,
-    /// Status of the flavor per availability zone, keyed by zone: `normal` or `unsupported` (not offered there).
+    /// Status of the flavor per availability zone, keyed by zone: `normal` or `unsupported` (not
+    /// offered there).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub az_status: ::std::option::Option<::serde_json::Value>,
 }
@@ -643,7 +670,8 @@ pub struct MysqlProxyComputeFlavor {
 pub struct MysqlProxyFlavorGroups {
     /// CPU architecture of the group: `x86` (dedicated x86) or `arm` (dedicated Arm).
     ///
-    /// Erratum of the source document: The table lists the values x86 and arm, but the response example shows `X86`. The spec declares no enum.
+    /// Erratum of the source document: The table lists the values x86 and arm, but the response
+    /// example shows `X86`. The spec declares no enum.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_type: ::std::option::Option<::std::string::String>,
     /// The proxy flavors.
@@ -701,7 +729,9 @@ pub struct MysqlProxyNode {
 pub struct MysqlProxyNodeV3 {
     /// Id of the database node; letters and digits ending in `no07`, 36 characters.
     ///
-    /// Erratum of the source document: The table says the id is 36 characters ending in `no07`, but the read-replica id of the 4.7.3 response example (d2353533138462880bfa1838fdfced2no07) has 35. The spec declares no pattern.
+    /// Erratum of the source document: The table says the id is 36 characters ending in `no07`, but
+    /// the read-replica id of the 4.7.3 response example (d2353533138462880bfa1838fdfced2no07)
+    /// has 35. The spec declares no pattern.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Id of the instance; letters and digits ending in `in07`, 36 characters.
@@ -715,7 +745,9 @@ pub struct MysqlProxyNodeV3 {
     pub name: ::std::option::Option<::std::string::String>,
     /// Read weight of the node for read-write splitting.
     ///
-    /// Erratum of the source document: The table gives the range 1 to 1000, but the response example shows weight 0 for the primary node, and the weight-setting requests accept 0. The spec uses 0 to 1000.
+    /// Erratum of the source document: The table gives the range 1 to 1000, but the response
+    /// example shows weight 0 for the primary node, and the weight-setting requests accept 0. The
+    /// spec uses 0 to 1000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
     /// Availability zones of the node.
@@ -752,7 +784,8 @@ impl ::clouddb_runtime::Validate for MysqlProxyNodeV3 {
 
 /// State of the node: `ACTIVE`, `ABNORMAL`, `FAILED` or `DELETED`.
 ///
-/// The same schema as [`MysqlProxyNodesStatus`](crate::types::MysqlProxyNodesStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlProxyNodesStatus`](crate::types::MysqlProxyNodesStatus): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type MysqlProxyNodeV3Status = crate::types::MysqlProxyNodesStatus;
 
@@ -807,7 +840,9 @@ impl ::clouddb_runtime::Validate for MysqlProxyNodes {
 
 /// A proxy node.
 ///
-/// Erratum of the source document: The document titles this table MysqlProxyNodes, like a table of chapter 4 with other status values; the spec names it MysqlProxyNodesLegacy to keep the two apart.
+/// Erratum of the source document: The document titles this table MysqlProxyNodes, like a table
+/// of chapter 4 with other status values; the spec names it MysqlProxyNodesLegacy to keep the
+/// two apart.
 #[cfg(feature = "proxy")]
 #[derive(
     Clone,
@@ -824,7 +859,8 @@ pub struct MysqlProxyNodesLegacy {
     pub id: ::std::option::Option<::std::string::String>,
     /// State of the proxy node. The table lists `normal`, `abnormal`, `creating` and `deleted`.
     ///
-    /// Erratum of the source document: The table gives the values normal, abnormal, creating and deleted, but the response example shows `ACTIVE`. The spec declares no enum.
+    /// Erratum of the source document: The table gives the values normal, abnormal, creating and
+    /// deleted, but the response example shows `ACTIVE`. The spec declares no enum.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Name of the proxy node.
@@ -899,7 +935,8 @@ pub enum MysqlProxyPoolStatus {
     Unknown(::std::string::String),
 }
 
-/// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+/// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`,
+/// `freezing` or `unfreezing`.
 #[cfg(feature = "proxy")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -934,7 +971,8 @@ pub enum MysqlProxyStatus {
 
 /// Settings and state of a database proxy.
 ///
-/// Erratum of the source document: The referencing table calls this table MysqlProxyV3, its own title spells it MySqlProxyV3. The spec uses MysqlProxyV3 (as the vendor's SDK does).
+/// Erratum of the source document: The referencing table calls this table MysqlProxyV3, its own
+/// title spells it MySqlProxyV3. The spec uses MysqlProxyV3 (as the vendor's SDK does).
 #[cfg(feature = "proxy")]
 #[derive(
     Clone,
@@ -949,7 +987,9 @@ pub struct MysqlProxyV3 {
     /// Id of the proxy; letters and digits ending in `po01`, 36 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_id: ::std::option::Option<::std::string::String>,
-    /// State of the proxy: `ACTIVE` (normal), `FAILED` (creation failed), `DELETED`, `ABNORMAL`, `ENABLING PROXY`, `DISABLING PROXY`, `ADDING PROXY NODE`, `DELETING READ REPLICAS FROM PROXY`, `ADDING READ REPLICAS TO PROXY` or `CHANGING WEIGHTS`.
+    /// State of the proxy: `ACTIVE` (normal), `FAILED` (creation failed), `DELETED`, `ABNORMAL`,
+    /// `ENABLING PROXY`, `DISABLING PROXY`, `ADDING PROXY NODE`, `DELETING READ REPLICAS FROM
+    /// PROXY`, `ADDING READ REPLICAS TO PROXY` or `CHANGING WEIGHTS`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::MysqlProxyV3Status>,
     /// Address of the proxy.
@@ -972,12 +1012,16 @@ pub struct MysqlProxyV3 {
     pub eip: ::std::option::Option<::std::string::String>,
     /// Number of vCPUs of the proxy flavor.
     ///
-    /// Erratum of the source document: The table types vcpus as String; the response example shows the number 4. The spec follows the table (as the vendor's SDK does); the client accepts a number.
+    /// Erratum of the source document: The table types vcpus as String; the response example shows
+    /// the number 4. The spec follows the table (as the vendor's SDK does); the client accepts a
+    /// number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vcpus: ::std::option::Option<::std::string::String>,
     /// Memory of the proxy flavor, in GB.
     ///
-    /// Erratum of the source document: The table types ram as String; the response example shows the number 8. The spec follows the table (as the vendor's SDK does); the client accepts a number.
+    /// Erratum of the source document: The table types ram as String; the response example shows
+    /// the number 8. The spec follows the table (as the vendor's SDK does); the client accepts a
+    /// number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ram: ::std::option::Option<::std::string::String>,
     /// Number of proxy nodes.
@@ -995,11 +1039,16 @@ pub struct MysqlProxyV3 {
     /// Name of the proxy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// Whether transaction splitting is on. The table gives `true` or `false`; the operation that sets it uses `ON` and `OFF`.
+    /// Whether transaction splitting is on. The table gives `true` or `false`; the operation that
+    /// sets it uses `ON` and `OFF`.
     ///
-    /// Erratum of the source document: The table spells this field `transaction_splitt`; the vendor's SDK and the request field of 4.7.10 spell it `transaction_split`. The spec uses `transaction_split`.
+    /// Erratum of the source document: The table spells this field `transaction_splitt`; the
+    /// vendor's SDK and the request field of 4.7.10 spell it `transaction_split`. The spec uses
+    /// `transaction_split`.
     ///
-    /// Erratum of the source document: The table lists the values true and false, while 4.7.10 sets the switch with ON and OFF (and the vendor's SDK describes ON/OFF). The spec declares no enum.
+    /// Erratum of the source document: The table lists the values true and false, while 4.7.10 sets
+    /// the switch with ON and OFF (and the vendor's SDK describes ON/OFF). The spec declares no
+    /// enum.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_split: ::std::option::Option<::std::string::String>,
     /// Connection pool: `CLOSED` (off) or `SESSION` (session-level pool).
@@ -1010,13 +1059,16 @@ pub struct MysqlProxyV3 {
     /// Whether the proxy version supports the session-level connection pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub switch_connection_pool_type_enabled: ::std::option::Option<bool>,
-    /// Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2` load balancing where the primary node takes reads.
+    /// Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2`
+    /// load balancing where the primary node takes reads.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub route_mode: ::std::option::Option<i32>,
     /// Whether the proxy version supports the load-balancing routing modes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_route_mode_enabled: ::std::option::Option<bool>,
-    /// Consistency mode: `session` (the only mode when session consistency is on), `global` or `eventual` (possible when session consistency is off). Empty by default, in which case the session consistency switch decides.
+    /// Consistency mode: `session` (the only mode when session consistency is on), `global` or
+    /// `eventual` (possible when session consistency is off). Empty by default, in which case the
+    /// session consistency switch decides.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consistence_mode: ::std::option::Option<
         crate::types::MysqlProxyV3ConsistenceMode,
@@ -1034,27 +1086,36 @@ pub struct MysqlProxyV3 {
     >,
     /// Read weight given to automatically added nodes.
     ///
-    /// Erratum of the source document: The table gives the range 1 to 1000, but the requests that set this weight (4.7.1, 4.7.9) accept 0 to 1000. The spec uses 0 to 1000.
+    /// Erratum of the source document: The table gives the range 1 to 1000, but the requests that
+    /// set this weight (4.7.1, 4.7.9) accept 0 to 1000. The spec uses 0 to 1000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_node_weight: ::std::option::Option<i32>,
     /// Read/write mode of the proxy: `readwrite` or `readonly`.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3) returns it. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file
+    /// ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3)
+    /// returns it. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Whether the proxy can route to HTAP nodes.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3) returns it. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file
+    /// ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3)
+    /// returns it. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub support_ap_node: ::std::option::Option<bool>,
     /// Creation time of the proxy.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3) returns it. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file
+    /// ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3)
+    /// returns it. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Time the proxy was last updated.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3) returns it. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file
+    /// ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlProxyV3)
+    /// returns it. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
@@ -1114,7 +1175,9 @@ pub enum MysqlProxyV3ConnectionPoolType {
     Unknown(::std::string::String),
 }
 
-/// Consistency mode: `session` (the only mode when session consistency is on), `global` or `eventual` (possible when session consistency is off). Empty by default, in which case the session consistency switch decides.
+/// Consistency mode: `session` (the only mode when session consistency is on), `global` or
+/// `eventual` (possible when session consistency is off). Empty by default, in which case the
+/// session consistency switch decides.
 #[cfg(feature = "proxy")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1134,11 +1197,14 @@ pub enum MysqlProxyV3ConsistenceMode {
 
 /// Health of the proxy: `ACTIVE` (normal), `ABNORMAL`, `FAILED` (creation failed) or `DELETED`.
 ///
-/// The same schema as [`MysqlProxyNodesStatus`](crate::types::MysqlProxyNodesStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlProxyNodesStatus`](crate::types::MysqlProxyNodesStatus): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type MysqlProxyV3PoolStatus = crate::types::MysqlProxyNodesStatus;
 
-/// State of the proxy: `ACTIVE` (normal), `FAILED` (creation failed), `DELETED`, `ABNORMAL`, `ENABLING PROXY`, `DISABLING PROXY`, `ADDING PROXY NODE`, `DELETING READ REPLICAS FROM PROXY`, `ADDING READ REPLICAS TO PROXY` or `CHANGING WEIGHTS`.
+/// State of the proxy: `ACTIVE` (normal), `FAILED` (creation failed), `DELETED`, `ABNORMAL`,
+/// `ENABLING PROXY`, `DISABLING PROXY`, `ADDING PROXY NODE`, `DELETING READ REPLICAS FROM
+/// PROXY`, `ADDING READ REPLICAS TO PROXY` or `CHANGING WEIGHTS`.
 #[cfg(feature = "proxy")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1202,7 +1268,9 @@ pub struct MysqlShowProxyResponseV3 {
     >,
     /// The HTAP nodes the proxy routes to.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219 (MysqlShowProxyResponseV3) returns it. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.3) and the API Explorer file
+    /// ShowGaussMySqlProxyList do not document this field; the vendor SDK 3.1.219
+    /// (MysqlShowProxyResponseV3) returns it. Added from the SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub htap_nodes: ::std::option::Option<
         ::std::vec::Vec<crate::types::MysqlProxyNodeV3>,
@@ -1234,7 +1302,8 @@ pub struct NodesWeight {
     /// Id of the database node.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// Weight: 0 to 1000 in routing mode 0; in mode 1 the primary node takes 0 and read replicas 0 or 1; in mode 2 the primary node takes 1 and read replicas 0 or 1.
+    /// Weight: 0 to 1000 in routing mode 0; in mode 1 the primary node takes 0 and read replicas 0
+    /// or 1; in mode 2 the primary node takes 1 and read replicas 0 or 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<i32>,
 }
@@ -1281,7 +1350,9 @@ pub struct ProxyConfiguration {
     pub value_range: ::std::option::Option<::std::string::String>,
     /// Default value of the parameter.
     ///
-    /// Erratum of the source document: The table types value as String (parameters can have text values such as `Loose`); the response example shows the number 500. The spec follows the table; the client accepts a number.
+    /// Erratum of the source document: The table types value as String (parameters can have text
+    /// values such as `Loose`); the response example shows the number 500. The spec follows the
+    /// table; the client accepts a number.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Description of the parameter.
@@ -1291,7 +1362,9 @@ pub struct ProxyConfiguration {
 
 /// What upgrading the proxy to the latest version involves.
 ///
-/// Erratum of the source document: Seed 002 (4.7.18) does not document the field risk or this object, and there is no API Explorer file for the operation; the vendor SDK 3.1.219 (ShowProxyVersionResponse.risk, model ProxyEngineRisk) returns it. Added from the SDK.
+/// Erratum of the source document: Seed 002 (4.7.18) does not document the field risk or this
+/// object, and there is no API Explorer file for the operation; the vendor SDK 3.1.219
+/// (ShowProxyVersionResponse.risk, model ProxyEngineRisk) returns it. Added from the SDK.
 #[cfg(feature = "proxy")]
 #[derive(
     Clone,
@@ -1424,7 +1497,8 @@ pub struct ProxyUpgradeVersionDetail {
     pub state: ::std::option::Option<::std::string::String>,
     /// Why the upgrade was rejected; null when it was accepted.
     ///
-    /// Erratum of the source document: The table types error_message as String; the response example shows null for an accepted upgrade. The spec allows null.
+    /// Erratum of the source document: The table types error_message as String; the response
+    /// example shows null for an accepted upgrade. The spec allows null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -1435,11 +1509,18 @@ pub struct ProxyUpgradeVersionDetail {
 pub struct RemoveProxyNodesRequest {
     /// Number of nodes to remove, 1 to 30; the proxy must keep between 2 and 32 nodes.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.6) allows removing 1 to 14 nodes, leaving 2 to 16; the API Explorer file ShrinkGaussMySqlProxy and the vendor SDK 3.1.219 (ShrinkGaussMySqlProxyRequestBody) allow 1 to 30, leaving 2 to 32. The spec follows the newer sources (its maximum was 14).
+    /// Erratum of the source document: Seed 002 (4.7.6) allows removing 1 to 14 nodes, leaving 2 to
+    /// 16; the API Explorer file ShrinkGaussMySqlProxy and the vendor SDK 3.1.219
+    /// (ShrinkGaussMySqlProxyRequestBody) allow 1 to 30, leaving 2 to 32. The spec follows the
+    /// newer sources (its maximum was 14).
     pub node_num: i32,
-    /// Ids of the proxy nodes to remove (as listed by ListProxies). When left out, nodes are removed at random.
+    /// Ids of the proxy nodes to remove (as listed by ListProxies). When left out, nodes are
+    /// removed at random.
     ///
-    /// Erratum of the source document: Seed 002 (4.7.6) and the API Explorer file ShrinkGaussMySqlProxy do not document this field; the vendor SDK 3.1.219 (ShrinkGaussMySqlProxyRequestBody) sends it as an optional list of strings. Added from the SDK.
+    /// Erratum of the source document: Seed 002 (4.7.6) and the API Explorer file
+    /// ShrinkGaussMySqlProxy do not document this field; the vendor SDK 3.1.219
+    /// (ShrinkGaussMySqlProxyRequestBody) sends it as an optional list of strings. Added from the
+    /// SDK.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -1497,13 +1578,17 @@ impl ::clouddb_runtime::Validate for SetProxyAccessControlRulesRequest {
 
 /// Kind of list: `white` (allow list) or `black` (deny list).
 ///
-/// The same schema as [`ShowProxyAccessControlResponseType`](crate::types::ShowProxyAccessControlResponseType): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`ShowProxyAccessControlResponseType`](crate::types::ShowProxyAccessControlResponseType):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type SetProxyAccessControlRulesRequestType = crate::types::ShowProxyAccessControlResponseType;
 
 /// State of access control after the change.
 ///
-/// The same schema as [`SwitchProxyAccessControlResponse`](crate::types::SwitchProxyAccessControlResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`SwitchProxyAccessControlResponse`](crate::types::SwitchProxyAccessControlResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type SetProxyAccessControlRulesResponse = crate::types::SwitchProxyAccessControlResponse;
 
@@ -1525,7 +1610,9 @@ impl ::clouddb_runtime::Validate for SetProxyConnectionPoolTypeRequest {
 
 /// `CLOSED` turns the connection pool off, `SESSION` turns on the session-level pool.
 ///
-/// The same schema as [`MysqlProxyV3ConnectionPoolType`](crate::types::MysqlProxyV3ConnectionPoolType): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`MysqlProxyV3ConnectionPoolType`](crate::types::MysqlProxyV3ConnectionPoolType): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type SetProxyConnectionPoolTypeRequestConnectionPoolType = crate::types::MysqlProxyV3ConnectionPoolType;
 
@@ -1561,7 +1648,8 @@ impl ::clouddb_runtime::Validate for SetProxyNewNodeAutoAddRequest {
 #[cfg(feature = "proxy")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct SetProxyRouteModeRequest {
-    /// Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2` load balancing where the primary node takes reads.
+    /// Routing mode: `0` by weight, `1` load balancing where the primary node takes no reads, `2`
+    /// load balancing where the primary node takes reads.
     pub route_mode: i32,
     /// Read weight of the primary node: 0 to 1000 in mode 0, 0 in mode 1, 1 in mode 2.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1571,12 +1659,14 @@ pub struct SetProxyRouteModeRequest {
     pub readonly_nodes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ModifyProxyRouteModeWeightReadonlyNode>,
     >,
-    /// Whether nodes added to the instance later join this proxy automatically (`ON` or `OFF`). Accepted only for accounts on the vendor's allow list.
+    /// Whether nodes added to the instance later join this proxy automatically (`ON` or `OFF`).
+    /// Accepted only for accounts on the vendor's allow list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_node_auto_add_status: ::std::option::Option<
         crate::types::ListDdlLogsResponseSwitchStatus,
     >,
-    /// Read weight of automatically added nodes, 0 to 1000, when the routing mode is 0 and automatic adding is on; may be omitted otherwise.
+    /// Read weight of automatically added nodes, 0 to 1000, when the routing mode is 0 and
+    /// automatic adding is on; may be omitted otherwise.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_node_weight: ::std::option::Option<i32>,
 }
@@ -1622,9 +1712,12 @@ impl ::clouddb_runtime::Validate for SetProxyRouteModeRequest {
 pub struct SetProxySessionConsistencyRequest {
     /// `true` turns session consistency on, `false` turns it off.
     ///
-    /// Erratum of the source document: The table names this field `session_consistency`; the request example, the description of consistence_mode in 4.7.3 and the vendor's SDK use `session_consistence`. The spec uses `session_consistence`.
+    /// Erratum of the source document: The table names this field `session_consistency`; the
+    /// request example, the description of consistence_mode in 4.7.3 and the vendor's SDK use
+    /// `session_consistence`. The spec uses `session_consistence`.
     pub session_consistence: crate::types::MysqlProxyV3SslOption,
-    /// Consistency mode: `session`, `global` or `eventual`. When omitted, the session consistency switch decides.
+    /// Consistency mode: `session`, `global` or `eventual`. When omitted, the session consistency
+    /// switch decides.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consistence_mode: ::std::option::Option<
         crate::types::MysqlProxyV3ConsistenceMode,
@@ -1640,9 +1733,12 @@ impl ::clouddb_runtime::Validate for SetProxySessionConsistencyRequest {
     }
 }
 
-/// Consistency mode: `session`, `global` or `eventual`. When omitted, the session consistency switch decides.
+/// Consistency mode: `session`, `global` or `eventual`. When omitted, the session consistency
+/// switch decides.
 ///
-/// The same schema as [`MysqlProxyV3ConsistenceMode`](crate::types::MysqlProxyV3ConsistenceMode): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`MysqlProxyV3ConsistenceMode`](crate::types::MysqlProxyV3ConsistenceMode): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type SetProxySessionConsistencyRequestConsistenceMode = crate::types::MysqlProxyV3ConsistenceMode;
 
@@ -1764,13 +1860,16 @@ pub struct ShowProxyFlavorsByAzCodeResponse {
 
 /// An availability zone (table `available_zones` of 5.7.4).
 ///
-/// The same schema as [`MysqlProxyAvailable`](crate::types::MysqlProxyAvailable): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlProxyAvailable`](crate::types::MysqlProxyAvailable): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type ShowProxyLegacyAvailableZone = crate::types::MysqlProxyAvailable;
 
-/// A database node behind the proxy, with its read weight (the `master_node` and `readonly_nodes` tables of 5.7.4).
+/// A database node behind the proxy, with its read weight (the `master_node` and
+/// `readonly_nodes` tables of 5.7.4).
 ///
-/// The same schema as [`MysqlProxyNode`](crate::types::MysqlProxyNode): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlProxyNode`](crate::types::MysqlProxyNode): identical schemas are
+/// generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type ShowProxyLegacyNode = crate::types::MysqlProxyNode;
 
@@ -1789,7 +1888,8 @@ pub struct ShowProxyLegacyProxy {
     /// Id of the proxy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_id: ::std::option::Option<::std::string::String>,
-    /// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+    /// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`,
+    /// `freezing` or `unfreezing`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::MysqlProxyStatus>,
     /// Read/write-splitting address of the proxy.
@@ -1800,7 +1900,9 @@ pub struct ShowProxyLegacyProxy {
     pub port: ::std::option::Option<i32>,
     /// State of the proxy, `abnormal`, `normal`, `creating` or `deleted`.
     ///
-    /// Erratum of the source document: This table gives the values abnormal, normal, creating and deleted, where the `/v3` form's table (5.7.3) gives ACTIVE, BUILD, FAILED and DELETED for the same field. The spec declares no enum.
+    /// Erratum of the source document: This table gives the values abnormal, normal, creating and
+    /// deleted, where the `/v3` form's table (5.7.3) gives ACTIVE, BUILD, FAILED and DELETED for
+    /// the same field. The spec declares no enum.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pool_status: ::std::option::Option<::std::string::String>,
     /// Replication delay threshold, in seconds.
@@ -1826,7 +1928,8 @@ pub struct ShowProxyLegacyProxy {
     pub mode: ::std::option::Option<::std::string::String>,
     /// The proxy nodes.
     ///
-    /// Erratum of the source document: The table types nodes as Object; the response example shows an (empty) array, and the `/v3` form's table types it as an array. The spec uses an array.
+    /// Erratum of the source document: The table types nodes as Object; the response example shows
+    /// an (empty) array, and the `/v3` form's table types it as an array. The spec uses an array.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nodes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ShowProxyLegacyProxyNode>,
@@ -1915,9 +2018,11 @@ pub enum ShowProxyLegacyProxyNodeStatus {
     Unknown(::std::string::String),
 }
 
-/// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+/// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`,
+/// `freezing` or `unfreezing`.
 ///
-/// The same schema as [`MysqlProxyStatus`](crate::types::MysqlProxyStatus): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`MysqlProxyStatus`](crate::types::MysqlProxyStatus): identical schemas
+/// are generated once, and this name stays as an alias of it.
 #[cfg(feature = "proxy")]
 pub type ShowProxyLegacyProxyStatus = crate::types::MysqlProxyStatus;
 
@@ -1936,7 +2041,8 @@ pub struct ShowProxyLegacyResponse {
     /// A database proxy (table `proxy` of 5.7.4). While the proxy is closed, most fields are null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proxy: ::std::option::Option<crate::types::ShowProxyLegacyProxy>,
-    /// A database node behind the proxy, with its read weight (the `master_node` and `readonly_nodes` tables of 5.7.4).
+    /// A database node behind the proxy, with its read weight (the `master_node` and
+    /// `readonly_nodes` tables of 5.7.4).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub master_node: ::std::option::Option<crate::types::MysqlProxyNode>,
     /// The read-only nodes of the instance.
@@ -2134,7 +2240,8 @@ pub struct UpdateProxyFlavorRequest {
 #[cfg(feature = "proxy")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct UpdateProxyPortRequest {
-    /// New port, 1025 to 65534, except 1033, 5342 to 5345, 12017, 20000, 20201, 20202, 33062 and 33071.
+    /// New port, 1025 to 65534, except 1033, 5342 to 5345, 12017, 20000, 20201, 20202, 33062
+    /// and 33071.
     pub port: i32,
 }
 

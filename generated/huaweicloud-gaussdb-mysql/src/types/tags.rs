@@ -68,9 +68,13 @@ pub struct ProjectTagItem {
 #[cfg(feature = "tags")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct TagItem {
-    /// Tag key: 1 to 36 Unicode characters, made of letters, digits, underscores, hyphens and Chinese characters; not empty and not a space.
+    /// Tag key: 1 to 36 Unicode characters, made of letters, digits, underscores, hyphens and
+    /// Chinese characters; not empty and not a space.
     pub key: ::std::string::String,
-    /// Tag value: at most 43 Unicode characters, made of letters, digits, underscores, periods, hyphens and Chinese characters; may be empty but not a space. Required when `action` is `create`; when deleting, a tag with a value is deleted only if the value matches, a tag without one is deleted by key.
+    /// Tag value: at most 43 Unicode characters, made of letters, digits, underscores, periods,
+    /// hyphens and Chinese characters; may be empty but not a space. Required when `action` is
+    /// `create`; when deleting, a tag with a value is deleted only if the value matches, a tag
+    /// without one is deleted by key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }

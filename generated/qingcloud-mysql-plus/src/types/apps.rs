@@ -130,7 +130,11 @@ pub struct AppVersion {
 
 /// A file package attached to an application version (its configuration files).
 ///
-/// Erratum of the source document: The page types `attachment_content` as String; its example is an object mapping each requested file name to the file content. The spec uses that map. The page describes `category` as a status and `attachment_id` as a version description, which its example contradicts (`resource_kit`, `ca-nx8rerlv`); the descriptions follow the example.
+/// Erratum of the source document: The page types `attachment_content` as String; its example
+/// is an object mapping each requested file name to the file content. The spec uses that map.
+/// The page describes `category` as a status and `attachment_id` as a version description,
+/// which its example contradicts (`resource_kit`, `ca-nx8rerlv`); the descriptions follow the
+/// example.
 #[cfg(feature = "apps")]
 #[derive(
     Clone,
@@ -208,7 +212,8 @@ pub enum DescribeAppVersionAttachmentsContentKeysItem {
 
 /// Answer to DescribeAppVersionAttachments.
 ///
-/// Erratum of the source document: The page's table and example answer with `attachment_set`; the Swagger names the list `version_set`. The spec carries both.
+/// Erratum of the source document: The page's table and example answer with `attachment_set`;
+/// the Swagger names the list `version_set`. The spec carries both.
 #[cfg(feature = "apps")]
 #[derive(
     Clone,

@@ -3,15 +3,18 @@
 
 /// Parameters of the add_ck_user custom service.
 ///
-/// Erratum of the source document: The page has no required column for the fields of service_params; the spec requires the three it documents.
+/// Erratum of the source document: The page has no required column for the fields of
+/// service_params; the spec requires the three it documents.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct AddAnalysisUserServiceParams {
     /// Account name: 2 to 26 letters, digits or underscores; `default` is reserved.
     pub user: ::std::string::String,
-    /// Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`.
+    /// Password of the account: 8 to 32 characters with at least one upper-case letter, one
+    /// lower-case letter, one digit and one of `@#$%^&*_+-=`.
     pub passwd: ::std::string::String,
-    /// Hosts the account may connect from: `::/0` for any host, or IP addresses or networks separated by semicolons.
+    /// Hosts the account may connect from: `::/0` for any host, or IP addresses or networks
+    /// separated by semicolons.
     pub host: ::std::string::String,
 }
 
@@ -55,23 +58,31 @@ impl ::clouddb_runtime::Validate for AddAnalysisUserServiceParams {
 
 /// Parameters of the add_user custom service.
 ///
-/// Erratum of the source document: The page has no required column for the fields of service_params; the spec requires the five it documents, and leaves `priv`, which only its examples show, optional.
+/// Erratum of the source document: The page has no required column for the fields of
+/// service_params; the spec requires the five it documents, and leaves `priv`, which only its
+/// examples show, optional.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct AddDatabaseUserServiceParams {
-    /// Account name: 2 to 26 letters, digits or underscores; `root`, `qc_admin`, `qc_repl` and `qc_check` are reserved.
+    /// Account name: 2 to 26 letters, digits or underscores; `root`, `qc_admin`, `qc_repl` and
+    /// `qc_check` are reserved.
     pub user: ::std::string::String,
-    /// Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`.
+    /// Password of the account: 8 to 32 characters with at least one upper-case letter, one
+    /// lower-case letter, one digit and one of `@#$%^&*_+-=`.
     pub passwd: ::std::string::String,
-    /// Hosts the account may connect from: `%` for any host, or IP addresses or networks separated by semicolons. Access from the internet needs `%`.
+    /// Hosts the account may connect from: `%` for any host, or IP addresses or networks separated
+    /// by semicolons. Access from the internet needs `%`.
     pub host: ::std::string::String,
-    /// Database the account may use: one database name, or `*` for all databases (a high-privilege account always gets all).
+    /// Database the account may use: one database name, or `*` for all databases (a high-privilege
+    /// account always gets all).
     pub database: ::std::string::String,
-    /// Whether the account must connect over SSL: `YES` (SSL transport encryption must be on, see ConfigureSsl) or `NO`.
+    /// Whether the account must connect over SSL: `YES` (SSL transport encryption must be on, see
+    /// ConfigureSsl) or `NO`.
     pub ssl: crate::types::AddDatabaseUserServiceParamsSsl,
     /// Privilege level of the account, for example `StandardAccount`.
     ///
-    /// Erratum of the source document: Only the page's examples show this field; its text does not describe it.
+    /// Erratum of the source document: Only the page's examples show this field; its text does not
+    /// describe it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#priv: ::std::option::Option<::std::string::String>,
 }
@@ -118,7 +129,8 @@ impl ::clouddb_runtime::Validate for AddDatabaseUserServiceParams {
     }
 }
 
-/// Whether the account must connect over SSL: `YES` (SSL transport encryption must be on, see ConfigureSsl) or `NO`.
+/// Whether the account must connect over SSL: `YES` (SSL transport encryption must be on, see
+/// ConfigureSsl) or `NO`.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -135,7 +147,8 @@ pub enum AddDatabaseUserServiceParamsSsl {
 
 /// Parameters of the assignmaster custom service.
 ///
-/// The same schema as [`RestartNodeServiceParams`](crate::types::RestartNodeServiceParams): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`RestartNodeServiceParams`](crate::types::RestartNodeServiceParams):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "cluster-services")]
 pub type AssignMasterNodeServiceParams = crate::types::RestartNodeServiceParams;
 
@@ -145,7 +158,9 @@ pub type AssignMasterNodeServiceParams = crate::types::RestartNodeServiceParams;
 pub struct ConfigureSslServiceParams {
     /// Whether SSL is on: `YES` to turn it on, `NO` to turn it off (the page's example sends `ON`).
     ///
-    /// Erratum of the source document: The page says `configssl` takes `YES` (on) or `NO` (off), but its example sends `"configssl":"ON"`. Without a way to tell which spelling the service accepts, the spec leaves the value a free string.
+    /// Erratum of the source document: The page says `configssl` takes `YES` (on) or `NO` (off),
+    /// but its example sends `"configssl":"ON"`. Without a way to tell which spelling the service
+    /// accepts, the spec leaves the value a free string.
     pub configssl: ::std::string::String,
 }
 
@@ -167,7 +182,8 @@ pub struct DeleteDatabaseUserServiceParams {
     pub host: ::std::string::String,
 }
 
-/// The same schema as [`EnableLogServerRole`](crate::types::EnableLogServerRole): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`EnableLogServerRole`](crate::types::EnableLogServerRole): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "cluster-services")]
 pub type DisableLogServerRole = crate::types::EnableLogServerRole;
 
@@ -189,7 +205,9 @@ impl ::clouddb_runtime::Validate for DisableLogServerServiceParams {
 
 /// `YES` to delete the logs as well, `NO` to keep them.
 ///
-/// The same schema as [`AddDatabaseUserServiceParamsSsl`](crate::types::AddDatabaseUserServiceParamsSsl): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`AddDatabaseUserServiceParamsSsl`](crate::types::AddDatabaseUserServiceParamsSsl):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "cluster-services")]
 pub type DisableLogServerServiceParamsCleanLog = crate::types::AddDatabaseUserServiceParamsSsl;
 
@@ -213,17 +231,23 @@ pub enum EnableLogServerRole {
 
 /// Parameters of the start_log_server custom service.
 ///
-/// Erratum of the source document: The page has no required column for the fields of service_params; the spec requires the three it documents.
+/// Erratum of the source document: The page has no required column for the fields of
+/// service_params; the spec requires the three it documents.
 ///
-/// Erratum of the source document: The page's value example lacks its opening brace; its URL example is complete and is the spec's example. That example's password `password` does not meet the documented composition rule, which the spec states but cannot check.
+/// Erratum of the source document: The page's value example lacks its opening brace; its URL
+/// example is complete and is the spec's example. That example's password `password` does not
+/// meet the documented composition rule, which the spec states but cannot check.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct EnableLogServerServiceParams {
-    /// Logs to publish, comma-separated: any of `mysql-error`, `mysql-slow`, `mysql-audit`, `mysql-bin` and `mysql-cert`.
+    /// Logs to publish, comma-separated: any of `mysql-error`, `mysql-slow`, `mysql-audit`,
+    /// `mysql-bin` and `mysql-cert`.
     pub mysql_log: ::std::string::String,
-    /// User name for the log server: 2 to 26 letters, digits or underscores; `root`, `ubuntu`, `http` and `mysql` are reserved.
+    /// User name for the log server: 2 to 26 letters, digits or underscores; `root`, `ubuntu`,
+    /// `http` and `mysql` are reserved.
     pub http_user: ::std::string::String,
-    /// Password for the log server: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`.
+    /// Password for the log server: 8 to 32 characters with at least one upper-case letter, one
+    /// lower-case letter, one digit and one of `@#$%^&*_+-=`.
     pub http_password: ::std::string::String,
 }
 
@@ -277,9 +301,13 @@ impl ::clouddb_runtime::Validate for EnableLogServerServiceParams {
 
 /// Parameters of the migrate_data custom service.
 ///
-/// Erratum of the source document: The page has no required column for the fields of service_params; the spec requires the three both methods use (`user`, `passwd`, `xtrabackup`).
+/// Erratum of the source document: The page has no required column for the fields of
+/// service_params; the spec requires the three both methods use (`user`, `passwd`,
+/// `xtrabackup`).
 ///
-/// Erratum of the source document: The page's first value example ends in `"port":3306"}` (a stray quote), which is not JSON; its URL example has `"port":3306`, an integer, which the spec follows.
+/// Erratum of the source document: The page's first value example ends in `"port":3306"}` (a
+/// stray quote), which is not JSON; its URL example has `"port":3306`, an integer, which the
+/// spec follows.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct EnableMigrationServiceParams {
@@ -324,21 +352,29 @@ impl ::clouddb_runtime::Validate for EnableMigrationServiceParams {
 
 /// `YES` to migrate with xtrabackup from a MySQL Plus cluster, `NO` to migrate with mysqldump.
 ///
-/// The same schema as [`AddDatabaseUserServiceParamsSsl`](crate::types::AddDatabaseUserServiceParamsSsl): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`AddDatabaseUserServiceParamsSsl`](crate::types::AddDatabaseUserServiceParamsSsl):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "cluster-services")]
 pub type EnableMigrationServiceParamsXtrabackup = crate::types::AddDatabaseUserServiceParamsSsl;
 
 /// Parameters of the start_standby custom service.
 ///
-/// Erratum of the source document: The page's field list names the password `passwd`, but its examples (the value example and the URL) send `password`; the spec follows the examples.
+/// Erratum of the source document: The page's field list names the password `passwd`, but its
+/// examples (the value example and the URL) send `password`; the spec follows the examples.
 ///
-/// Erratum of the source document: The page lists `user` twice (once as the remote account, once as the source account with SUPER or replication privilege) and has no required column; the spec requires every field the examples send.
+/// Erratum of the source document: The page lists `user` twice (once as the remote account,
+/// once as the source account with SUPER or replication privilege) and has no required column;
+/// the spec requires every field the examples send.
 ///
-/// Erratum of the source document: The page's value example ends in `"port":3306"}` (a stray quote), which is not JSON; its URL example has `"port":3306`, an integer, which the spec follows.
+/// Erratum of the source document: The page's value example ends in `"port":3306"}` (a stray
+/// quote), which is not JSON; its URL example has `"port":3306`, an integer, which the spec
+/// follows.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct EnableStandbyServiceParams {
-    /// How data is synchronized: `full` (a full copy, then increments) or `increment` (increments only).
+    /// How data is synchronized: `full` (a full copy, then increments) or `increment` (increments
+    /// only).
     pub sync_way: crate::types::EnableStandbyServiceParamsSyncWay,
     /// Zone of the source cluster.
     pub zone: ::std::string::String,
@@ -377,7 +413,8 @@ impl ::clouddb_runtime::Validate for EnableStandbyServiceParams {
     }
 }
 
-/// How data is synchronized: `full` (a full copy, then increments) or `increment` (increments only).
+/// How data is synchronized: `full` (a full copy, then increments) or `increment` (increments
+/// only).
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -394,7 +431,9 @@ pub enum EnableStandbyServiceParamsSyncWay {
 
 /// Parameters of the start_zabbix custom service.
 ///
-/// Erratum of the source document: The page calls `zabbix_server_ip` the address of the Zabbix client; the field name says it is the server the agent reports to, which the description follows.
+/// Erratum of the source document: The page calls `zabbix_server_ip` the address of the Zabbix
+/// client; the field name says it is the server the agent reports to, which the description
+/// follows.
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct EnableZabbixServiceParams {
@@ -457,7 +496,8 @@ pub struct RebuildReadOnlyNodeResponse {
 
 /// Parameters of the rebuildme custom service.
 ///
-/// The same schema as [`RestartNodeServiceParams`](crate::types::RestartNodeServiceParams): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`RestartNodeServiceParams`](crate::types::RestartNodeServiceParams):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "cluster-services")]
 pub type RebuildReadOnlyNodeServiceParams = crate::types::RestartNodeServiceParams;
 
@@ -505,8 +545,11 @@ pub struct RunClusterCustomServiceResponse {
 #[cfg(feature = "cluster-services")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct SetReadOnlyServiceParams {
-    /// Whether the primary is read-only: `YES` to turn it on, `NO` to turn it off (the page's example sends `ON`).
+    /// Whether the primary is read-only: `YES` to turn it on, `NO` to turn it off (the page's
+    /// example sends `ON`).
     ///
-    /// Erratum of the source document: The page says `readonly` takes `YES` (on) or `NO` (off), but its example sends `"readonly":"ON"`. Without a way to tell which spelling the service accepts, the spec leaves the value a free string.
+    /// Erratum of the source document: The page says `readonly` takes `YES` (on) or `NO` (off), but
+    /// its example sends `"readonly":"ON"`. Without a way to tell which spelling the service
+    /// accepts, the spec leaves the value a free string.
     pub readonly: ::std::string::String,
 }

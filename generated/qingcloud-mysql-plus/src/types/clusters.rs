@@ -55,7 +55,8 @@ pub struct AssociateEipToClusterNodeResponse {
 
 /// Answer to CeaseClusters.
 ///
-/// Erratum of the source document: The page (table and example) answers with one `job_id`; the Swagger answers with `job_ids`, a map from cluster id to job id. The spec carries both.
+/// Erratum of the source document: The page (table and example) answers with one `job_id`; the
+/// Swagger answers with `job_ids`, a map from cluster id to job id. The spec carries both.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -114,11 +115,17 @@ pub struct ChangeClusterVxnetResponse {
 
 /// An AppCenter cluster (one deployment of an application such as MySQL Plus).
 ///
-/// Erratum of the source document: The DescribeClusters page gives `advanced_actions` as lists per role (`{"roleA": ["change_vxnet", ...]}`); the Swagger definition and the page example give a comma-separated string per role. The spec uses the string map.
+/// Erratum of the source document: The DescribeClusters page gives `advanced_actions` as lists
+/// per role (`{"roleA": ["change_vxnet", ...]}`); the Swagger definition and the page example
+/// give a comma-separated string per role. The spec uses the string map.
 ///
-/// Erratum of the source document: The page types `incremental_backup_supported` as String; the Swagger definition and the example give a boolean. The spec uses boolean.
+/// Erratum of the source document: The page types `incremental_backup_supported` as String; the
+/// Swagger definition and the example give a boolean. The spec uses boolean.
 ///
-/// Erratum of the source document: Fields shown only by the example (`add_links`, `upgrade_policy`, `status_time`, `sub_code`, `partner_access`, `debug`, `backup`) and only by the Swagger definition (`cfgmgmt_id`, `metadata_root_access`, `reuse_hyper`, `controller`, `links`, `restore_service`, `backup_service`, `nodes`) are included.
+/// Erratum of the source document: Fields shown only by the example (`add_links`,
+/// `upgrade_policy`, `status_time`, `sub_code`, `partner_access`, `debug`, `backup`) and only
+/// by the Swagger definition (`cfgmgmt_id`, `metadata_root_access`, `reuse_hyper`,
+/// `controller`, `links`, `restore_service`, `backup_service`, `nodes`) are included.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -151,10 +158,13 @@ pub struct Cluster {
     /// The application version a cluster runs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub app_version_info: ::std::option::Option<crate::types::ClusterAppVersionInfo>,
-    /// Lifecycle state of a cluster: `pending` while it is being created, `active` when running, `stopped` when shut down, `suspended` when the account is in arrears, `deleted` when in the recycle bin and `ceased` when destroyed.
+    /// Lifecycle state of a cluster: `pending` while it is being created, `active` when running,
+    /// `stopped` when shut down, `suspended` when the account is in arrears, `deleted` when in the
+    /// recycle bin and `ceased` when destroyed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::ClusterStatus>,
-    /// Operation in progress on the cluster, for example `creating`, `updating`, `deleting` or `ceasing`; empty when the cluster is idle.
+    /// Operation in progress on the cluster, for example `creating`, `updating`, `deleting` or
+    /// `ceasing`; empty when the cluster is idle.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transition_status: ::std::option::Option<::std::string::String>,
     /// When the status last changed (UTC, ISO 8601).
@@ -218,7 +228,8 @@ pub struct Cluster {
             crate::types::ClusterEndpoint,
         >,
     >,
-    /// Comma-separated operations each role supports (`change_vxnet`: switch networks; `scale_horizontal`: add or remove nodes), by role.
+    /// Comma-separated operations each role supports (`change_vxnet`: switch networks;
+    /// `scale_horizontal`: add or remove nodes), by role.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_actions: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -418,13 +429,23 @@ pub struct ClusterLink {
     >,
 }
 
-/// A node of an AppCenter cluster (a virtual machine playing one role). The fields holding service definitions (`*_service`, `health_check`, `monitor`, ...) echo the application's cluster template.
+/// A node of an AppCenter cluster (a virtual machine playing one role). The fields holding
+/// service definitions (`*_service`, `health_check`, `monitor`, ...) echo the application's
+/// cluster template.
 ///
-/// Erratum of the source document: The DescribeClusterNodes page types the service definitions (`init_service`, `start_service`, ..., `health_check`, `monitor`) as JSON strings; the Swagger `cluster_node` definition and the page example carry JSON objects (or null). The spec reads them as free-form JSON objects.
+/// Erratum of the source document: The DescribeClusterNodes page types the service definitions
+/// (`init_service`, `start_service`, ..., `health_check`, `monitor`) as JSON strings; the
+/// Swagger `cluster_node` definition and the page example carry JSON objects (or null). The
+/// spec reads them as free-form JSON objects.
 ///
-/// Erratum of the source document: The page types `hypervisor` as Integer; the Swagger definition and the example give a string (`kvm`). The spec uses string.
+/// Erratum of the source document: The page types `hypervisor` as Integer; the Swagger
+/// definition and the example give a string (`kvm`). The spec uses string.
 ///
-/// Erratum of the source document: Fields shown only by the example (`passphraseless`, `upgrade_service`, `repl`, `alarm_status`, `server_id_upper_bound`, `transition_status`, `status_time`) and only by the Swagger definition (`console_id`, `owner`, `root_user_id`, `server_id`, `global_server_id`, `is_backup`, `auto_backup`, `controller`, `volume_ids`, `debug`) are included.
+/// Erratum of the source document: Fields shown only by the example (`passphraseless`,
+/// `upgrade_service`, `repl`, `alarm_status`, `server_id_upper_bound`, `transition_status`,
+/// `status_time`) and only by the Swagger definition (`console_id`, `owner`, `root_user_id`,
+/// `server_id`, `global_server_id`, `is_backup`, `auto_backup`, `controller`, `volume_ids`,
+/// `debug`) are included.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -679,7 +700,9 @@ pub enum ClusterNodeVerticalScalingPolicy {
 
 /// The private network a cluster is in.
 ///
-/// Erratum of the source document: The Swagger `cluster` definition refers to the full VxNet resource definition here; the DescribeClusters page and its example show only these four fields, which the spec keeps.
+/// Erratum of the source document: The Swagger `cluster` definition refers to the full VxNet
+/// resource definition here; the DescribeClusters page and its example show only these four
+/// fields, which the spec keeps.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -736,15 +759,20 @@ pub struct DeleteClusterNodesResponse {
 
 /// Answer to DeleteClusters.
 ///
-/// Erratum of the source document: The page's answer table names the field `job_id` (a map from cluster id to job id); its example and the Swagger call it `job_ids`. The spec uses `job_ids`.
+/// Erratum of the source document: The page's answer table names the field `job_id` (a map from
+/// cluster id to job id); its example and the Swagger call it `job_ids`. The spec uses
+/// `job_ids`.
 ///
-/// The same schema as [`StopClustersResponse`](crate::types::StopClustersResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`StopClustersResponse`](crate::types::StopClustersResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type DeleteClustersResponse = crate::types::StopClustersResponse;
 
 /// Answer to DescribeClusterDisplayTabs.
 ///
-/// Erratum of the source document: The Swagger types `display_tabs` as a map of strings and the page's table names its parts `label` and `data`; the page example has `labels` (a list of titles) and `data` (a list of rows), which the spec follows.
+/// Erratum of the source document: The Swagger types `display_tabs` as a map of strings and the
+/// page's table names its parts `label` and `data`; the page example has `labels` (a list of
+/// titles) and `data` (a list of rows), which the spec follows.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -785,7 +813,8 @@ pub struct DescribeClusterEnvironmentResponse {
     /// Name of the answered action (the request action followed by `Response`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
-    /// The environment section of the application configuration: each item with its description, type and range, and as `default` the value in effect on the cluster.
+    /// The environment section of the application configuration: each item with its description,
+    /// type and range, and as `default` the value in effect on the cluster.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// Listed in the page's answer table; the example carries none.
@@ -924,7 +953,9 @@ pub struct DisplayTabs {
 
 /// Answer to DissociateEipFromClusterNode.
 ///
-/// The same schema as [`AssociateEipToClusterNodeResponse`](crate::types::AssociateEipToClusterNodeResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`AssociateEipToClusterNodeResponse`](crate::types::AssociateEipToClusterNodeResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type DissociateEipFromClusterNodeResponse = crate::types::AssociateEipToClusterNodeResponse;
 
@@ -982,13 +1013,16 @@ pub struct ModifyClusterAttributesResponse {
 
 /// Answer to ModifyClusterNodeAttributes.
 ///
-/// The same schema as [`ModifyClusterAttributesResponse`](crate::types::ModifyClusterAttributesResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as
+/// [`ModifyClusterAttributesResponse`](crate::types::ModifyClusterAttributesResponse):
+/// identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type ModifyClusterNodeAttributesResponse = crate::types::ModifyClusterAttributesResponse;
 
 /// Answer to ResizeCluster.
 ///
-/// Erratum of the source document: The page's answer table names the storage field `storage`; its example and the Swagger use `storage_size`.
+/// Erratum of the source document: The page's answer table names the storage field `storage`;
+/// its example and the Swagger use `storage_size`.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -1138,15 +1172,20 @@ pub struct RestoreClusterFromSnapshotResponse {
 
 /// Answer to StartClusters.
 ///
-/// Erratum of the source document: The page's answer table names the field `job_id` (a map from cluster id to job id); its example and the Swagger call it `job_ids`. The spec uses `job_ids`.
+/// Erratum of the source document: The page's answer table names the field `job_id` (a map from
+/// cluster id to job id); its example and the Swagger call it `job_ids`. The spec uses
+/// `job_ids`.
 ///
-/// The same schema as [`StopClustersResponse`](crate::types::StopClustersResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`StopClustersResponse`](crate::types::StopClustersResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "clusters")]
 pub type StartClustersResponse = crate::types::StopClustersResponse;
 
 /// Answer to StopClusters.
 ///
-/// Erratum of the source document: The page's answer table names the field `job_id` (a map from cluster id to job id); its example and the Swagger call it `job_ids`. The spec uses `job_ids`.
+/// Erratum of the source document: The page's answer table names the field `job_id` (a map from
+/// cluster id to job id); its example and the Swagger call it `job_ids`. The spec uses
+/// `job_ids`.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,
@@ -1221,7 +1260,10 @@ pub struct Tag {
 
 /// Answer to UpdateClusterEnvironment.
 ///
-/// Erratum of the source document: The page's answer table types `updated_env` as a dict and `job_id` as a map from node id to job id; its example gives a list of `{role, env}` objects and a single job id string, which the spec follows. The Swagger lists only action and ret_code.
+/// Erratum of the source document: The page's answer table types `updated_env` as a dict and
+/// `job_id` as a map from node id to job id; its example gives a list of `{role, env}` objects
+/// and a single job id string, which the spec follows. The Swagger lists only action and
+/// ret_code.
 #[cfg(feature = "clusters")]
 #[derive(
     Clone,

@@ -3,7 +3,8 @@
 
 /// Answer to DescribeClusterJobs.
 ///
-/// The same schema as [`DescribeJobsResponse`](crate::types::DescribeJobsResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`DescribeJobsResponse`](crate::types::DescribeJobsResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(feature = "jobs")]
 pub type DescribeClusterJobsResponse = crate::types::DescribeJobsResponse;
 
@@ -43,7 +44,8 @@ impl ::clouddb_runtime::Validate for DescribeJobsResponse {
 
 /// An asynchronous job.
 ///
-/// Erratum of the source document: The DescribeClusterJobs page example adds `resources` and `extras` to the job fields of DescribeJobs; both are included.
+/// Erratum of the source document: The DescribeClusterJobs page example adds `resources` and
+/// `extras` to the job fields of DescribeJobs; both are included.
 #[cfg(feature = "jobs")]
 #[derive(
     Clone,
@@ -61,7 +63,8 @@ pub struct Job {
     /// The action that started it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_action: ::std::option::Option<::std::string::String>,
-    /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
+    /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done
+    /// with failure` (it ended, but part of its work failed).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::JobStatus>,
     /// When the status last changed (UTC, ISO 8601).
@@ -84,7 +87,8 @@ pub struct Job {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
-    /// The request that started the job, as JSON text. It echoes every parameter of that request, the signature included.
+    /// The request that started the job, as JSON text. It echoes every parameter of that request,
+    /// the signature included.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub directive: ::std::option::Option<::std::string::String>,
     /// Error codes of the parts of the job that failed, if any.
@@ -103,7 +107,8 @@ impl ::clouddb_runtime::Validate for Job {
     }
 }
 
-/// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
+/// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done
+/// with failure` (it ended, but part of its work failed).
 #[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]

@@ -33,7 +33,8 @@ pub enum GetClusterMonitorMetersItem {
 
 /// Answer to GetClusterMonitor.
 ///
-/// Erratum of the source document: The page's answer table types `meter_set` as a dict; its example and the Swagger give a list of meters.
+/// Erratum of the source document: The page's answer table types `meter_set` as a dict; its
+/// example and the Swagger give a list of meters.
 #[cfg(feature = "monitoring")]
 #[derive(
     Clone,
@@ -97,7 +98,9 @@ pub enum GetClusterMonitorStep {
 
 /// Monitoring data of one meter.
 ///
-/// Erratum of the source document: The Swagger `meter` definition names the samples `data` (a list of objects) and adds `sequence` and `vxnet_id`; the GetClusterMonitor page example names them `data_set` and adds `meter_info`. The spec carries both.
+/// Erratum of the source document: The Swagger `meter` definition names the samples `data` (a
+/// list of objects) and adds `sequence` and `vxnet_id`; the GetClusterMonitor page example
+/// names them `data_set` and adds `meter_info`. The spec carries both.
 #[cfg(feature = "monitoring")]
 #[derive(
     Clone,
@@ -112,7 +115,9 @@ pub struct Meter {
     /// Id of the meter, for example `stats` or `cpu`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meter_id: ::std::option::Option<::std::string::String>,
-    /// The samples. The first is `[unix_time, value]`; each later one is only the value of the next step (or `[unix_time, value]` again after a gap). A value is a number, a `[read, write]` pair for disk meters, or the `|`-separated values of the application meters.
+    /// The samples. The first is `[unix_time, value]`; each later one is only the value of the next
+    /// step (or `[unix_time, value]` again after a gap). A value is a number, a `[read, write]`
+    /// pair for disk meters, or the `|`-separated values of the application meters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data_set: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The samples, as the Swagger definition names them.

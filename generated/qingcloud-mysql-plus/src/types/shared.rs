@@ -20,9 +20,13 @@ pub struct ApiError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-/// Lifecycle state of a cluster: `pending` while it is being created, `active` when running, `stopped` when shut down, `suspended` when the account is in arrears, `deleted` when in the recycle bin and `ceased` when destroyed.
+/// Lifecycle state of a cluster: `pending` while it is being created, `active` when running,
+/// `stopped` when shut down, `suspended` when the account is in arrears, `deleted` when in the
+/// recycle bin and `ceased` when destroyed.
 ///
-/// Erratum of the source document: The DescribeClusters page lists active, suspended, deleted and ceased; the vendor Python SDK (describe_clusters) also names pending and stopped, and DeployAppVersion says a new cluster starts `pending`. The enum is the union.
+/// Erratum of the source document: The DescribeClusters page lists active, suspended, deleted
+/// and ceased; the vendor Python SDK (describe_clusters) also names pending and stopped, and
+/// DeployAppVersion says a new cluster starts `pending`. The enum is the union.
 #[cfg(any(feature = "apps", feature = "clusters"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -51,7 +55,8 @@ pub enum ClusterStatus {
 
 /// Answer to CreateClusterFromSnapshot.
 ///
-/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "apps", feature = "clusters"))]
 pub type CreateClusterFromSnapshotResponse = crate::types::CreateClusterResponse;
 
@@ -101,14 +106,18 @@ pub struct CreateClusterResponse {
 
 /// Answer to DeployAppVersion.
 ///
-/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "apps", feature = "clusters"))]
 pub type DeployAppVersionResponse = crate::types::CreateClusterResponse;
 
 /// Answer to RecoverClusters.
 ///
-/// Erratum of the source document: The page answers with the cluster fields of a creation (and the action name `CreateClusterResponse` in its example); the Swagger lists only action and ret_code. The spec keeps the page's fields.
+/// Erratum of the source document: The page answers with the cluster fields of a creation (and
+/// the action name `CreateClusterResponse` in its example); the Swagger lists only action and
+/// ret_code. The spec keeps the page's fields.
 ///
-/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical schemas are generated once, and this name stays as an alias of it.
+/// The same schema as [`CreateClusterResponse`](crate::types::CreateClusterResponse): identical
+/// schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "apps", feature = "clusters"))]
 pub type RecoverClustersResponse = crate::types::CreateClusterResponse;

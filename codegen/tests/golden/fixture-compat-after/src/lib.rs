@@ -3,7 +3,8 @@
 //!
 //! A widget service whose answer gains an enum value and a field.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/compat-after.yaml` (source document version `1`): 1 operation, 2 types.
+//! Generated from `codegen/tests/fixtures/good/fixture/compat-after.yaml` (source document
+//! version `1`): 1 operation, 2 types.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_compat_after::Error> {
@@ -20,7 +21,9 @@
 //!
 //! # Features
 //!
-//! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
+//! Each tag of the spec is a Cargo feature that compiles its operations and the types they use;
+//! `full` (the default) enables them all. To compile only some, turn off the default features
+//! and name the tags:
 //!
 //! - `widgets`: 1 operation
 

@@ -15,13 +15,15 @@ static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo 
 
 /// A client of the Compatibility fixture API. Cloning it is cheap and shares its connections.
 ///
-/// Build one with [`Client::builder`]; each operation is a method that returns a request builder.
+/// Build one with [`Client::builder`]; each operation is a method that returns a request
+/// builder.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ::clouddb_runtime::huawei::Client,
 }
 
-/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required; operations with `{project_id}` in their path also need a project id.
+/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required;
+/// operations with `{project_id}` in their path also need a project id.
 pub type ClientBuilder = ::clouddb_runtime::huawei::ClientBuilder<Client>;
 
 impl Client {

@@ -10,13 +10,15 @@ static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo 
 
 /// A client of the Showcase action service API. Cloning it is cheap and shares its connections.
 ///
-/// Build one with [`Client::builder`]; each operation is a method that returns a request builder.
+/// Build one with [`Client::builder`]; each operation is a method that returns a request
+/// builder.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ::clouddb_runtime::qingcloud::Client,
 }
 
-/// Configures a [`Client`]: credentials and a zone are required; the endpoint defaults to `https://api.qingcloud.com`.
+/// Configures a [`Client`]: credentials and a zone are required; the endpoint defaults to
+/// `https://api.qingcloud.com`.
 pub type ClientBuilder = ::clouddb_runtime::qingcloud::ClientBuilder<Client>;
 
 impl Client {
@@ -81,9 +83,13 @@ static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Wa
 
 #[cfg(feature = "nodes")]
 impl Client {
-    /// Waits for the asynchronous job `job_id` to end, asking [`describe_jobs`](Self::describe_jobs) with growing intervals as `options` says.
+    /// Waits for the asynchronous job `job_id` to end, asking
+    /// [`describe_jobs`](Self::describe_jobs) with growing intervals as `options` says.
     ///
-    /// Returns the job's last state when its status is one of `successful`. A status of `failed`, `done with failure` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    /// Returns the job's last state when its status is one of `successful`. A status of `failed`,
+    /// `done with failure` is an error of kind `JobFailed` carrying the job's state and the
+    /// vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on
+    /// the server).
     pub async fn wait_for_job(
         &self,
         job_id: &str,

@@ -16,13 +16,16 @@ static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo 
 
 /// A client of the Showcase REST service API. Cloning it is cheap and shares its connections.
 ///
-/// Build one with [`Client::builder`]; each operation is a method that returns a request builder.
+/// Build one with [`Client::builder`]; each operation is a method that returns a request
+/// builder.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ::clouddb_runtime::huawei::Client,
 }
 
-/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required; operations with `{project_id}` in their path also need a project id; `language` sets `X-Language` (en-us, zh-cn).
+/// Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required;
+/// operations with `{project_id}` in their path also need a project id; `language` sets
+/// `X-Language` (en-us, zh-cn).
 pub type ClientBuilder = ::clouddb_runtime::huawei::ClientBuilder<Client>;
 
 impl Client {
@@ -85,9 +88,12 @@ static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Wa
 
 #[cfg(feature = "widgets")]
 impl Client {
-    /// Waits for the asynchronous job `job_id` to end, asking [`show_widget_job`](Self::show_widget_job) with growing intervals as `options` says.
+    /// Waits for the asynchronous job `job_id` to end, asking
+    /// [`show_widget_job`](Self::show_widget_job) with growing intervals as `options` says.
     ///
-    /// Returns the job's last state when its status is one of `Completed`. A status of `Failed` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    /// Returns the job's last state when its status is one of `Completed`. A status of `Failed` is
+    /// an error of kind `JobFailed` carrying the job's state and the vendor's failure reason;
+    /// running out of `max_wait` is a `Timeout` error (the job goes on on the server).
     pub async fn wait_for_job(
         &self,
         job_id: &str,
