@@ -23,50 +23,31 @@ Without a project id, the region's project is looked up in IAM.";
 /// The command-line client of the Huawei Cloud service `S`.
 pub type Program<S> = crate::ServiceProgram<S>;
 
+/// Help of `--endpoint`.
+const ENDPOINT_HELP: &str =
+    "An explicit endpoint (https://host[:port]), which wins over the region's";
+/// Help of `--project-id`.
+const PROJECT_ID_HELP: &str =
+    "The project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or IAM)";
+/// Help of `--language`.
+const LANGUAGE_HELP: &str = "The X-Language of operations that accept one (en-us or zh-cn)";
+
 impl CliVendor for Huawei {
     fn cli<S: Service<Vendor = Self>>() -> VendorCli<S, Self> {
-        vendor::<S>()
-    }
-}
-
-fn vendor<S: Service<Vendor = Huawei>>() -> VendorCli<S, Huawei> {
-    let regions: Vec<&str> = S::INFO
-        .endpoints
-        .iter()
-        .map(|(region, _)| *region)
-        .collect();
-    let flag = VendorFlag::<S, Huawei>::new;
-    let flags = vec![
-        flag(
-            "region",
-            "REGION",
-            &format!(
-                "The region, whose endpoint comes from the service's table ({})",
-                regions.join(", ")
-            ),
-            |builder, region| builder.region(region),
-        ),
-        flag(
-            "endpoint",
-            "URL",
-            "An explicit endpoint (https://host[:port]), which wins over the region's",
-            |builder, endpoint| builder.endpoint(endpoint),
-        ),
-        flag(
-            "project-id",
-            "ID",
-            "The project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or IAM)",
-            |builder, id| builder.project_id(id),
-        ),
-        flag(
-            "language",
-            "LANGUAGE",
-            "The X-Language of operations that accept one (en-us or zh-cn)",
-            |builder, language| builder.language(language),
-        ),
-    ];
-    VendorCli {
-        flags,
-        credentials: CREDENTIALS,
+        let regions: Vec<&str> = S::INFO.endpoints.iter().map(|(id, _)| *id).collect();
+        let region_help = format!(
+            "The region, whose endpoint comes from the service's table ({})",
+            regions.join(", ")
+        );
+        let flag = VendorFlag::<S, Self>::new;
+        VendorCli {
+            flags: vec![
+                flag("region", "REGION", &region_help, |b, v| b.region(v)),
+                flag("endpoint", "URL", ENDPOINT_HELP, |b, v| b.endpoint(v)),
+                flag("project-id", "ID", PROJECT_ID_HELP, |b, v| b.project_id(v)),
+                flag("language", "LANGUAGE", LANGUAGE_HELP, |b, v| b.language(v)),
+            ],
+            credentials: CREDENTIALS,
+        }
     }
 }

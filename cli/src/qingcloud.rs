@@ -20,36 +20,24 @@ const CREDENTIALS: &str = "Credentials: the configuration file ~/.qingcloud/conf
 /// The command-line client of the QingCloud service `S`.
 pub type Program<S> = crate::ServiceProgram<S>;
 
+/// Help of `--zone`.
+const ZONE_HELP: &str = "The zone of the resources (default: the configuration file's)";
+/// Help of `--endpoint`.
+const ENDPOINT_HELP: &str =
+    "The API endpoint (default: the configuration file's, else https://api.qingcloud.com)";
+/// Help of `--config-file`.
+const CONFIG_HELP: &str = "The configuration file to read instead of ~/.qingcloud/config.yaml";
+
 impl CliVendor for QingCloud {
     fn cli<S: Service<Vendor = Self>>() -> VendorCli<S, Self> {
-        vendor::<S>()
-    }
-}
-
-fn vendor<S: Service<Vendor = QingCloud>>() -> VendorCli<S, QingCloud> {
-    let flag = VendorFlag::<S, QingCloud>::new;
-    let flags = vec![
-        flag(
-            "zone",
-            "ZONE",
-            "The zone of the resources (default: the configuration file's)",
-            |builder, zone| builder.zone(zone),
-        ),
-        flag(
-            "endpoint",
-            "URL",
-            "The API endpoint (default: the configuration file's, else https://api.qingcloud.com)",
-            |builder, endpoint| builder.endpoint(endpoint),
-        ),
-        flag(
-            "config-file",
-            "PATH",
-            "The configuration file to read instead of ~/.qingcloud/config.yaml",
-            |builder, path| builder.config_file(path),
-        ),
-    ];
-    VendorCli {
-        flags,
-        credentials: CREDENTIALS,
+        let flag = VendorFlag::<S, Self>::new;
+        VendorCli {
+            flags: vec![
+                flag("zone", "ZONE", ZONE_HELP, |b, v| b.zone(v)),
+                flag("endpoint", "URL", ENDPOINT_HELP, |b, v| b.endpoint(v)),
+                flag("config-file", "PATH", CONFIG_HELP, |b, v| b.config_file(v)),
+            ],
+            credentials: CREDENTIALS,
+        }
     }
 }
