@@ -90,3 +90,56 @@ fn doc_comments_come_before_attributes() {
         found.join("\n")
     );
 }
+
+/// The names a generated library re-exports at its root (`pub use` items of `src/lib.rs`).
+fn root_reexports(lib_rs: &str) -> Vec<String> {
+    fn names(tree: &syn::UseTree, out: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(path) => names(&path.tree, out),
+            syn::UseTree::Name(name) => out.push(name.ident.to_string()),
+            syn::UseTree::Rename(rename) => out.push(rename.rename.to_string()),
+            syn::UseTree::Group(group) => group.items.iter().for_each(|t| names(t, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let file = syn::parse_file(lib_rs).expect("a generated lib.rs parses");
+    let mut out = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Use(used) = item {
+            if matches!(used.vis, syn::Visibility::Public(_)) {
+                names(&used.tree, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// A schema must not take a name the crate root re-exports (`crate::ApiError` beside
+/// `crate::types::ApiError` would be two different types of one name); spec/README.md
+/// says how such schemas are named instead.
+#[test]
+fn schema_names_leave_the_crate_root_alone() {
+    let settings = codegen::Settings::new(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let mut found = Vec::new();
+    for target in &settings.targets {
+        let files = codegen::spec_files(&settings, &target.spec_dir).expect("the specs are listed");
+        for file in files {
+            let service = codegen::lower_file(&settings, &file)
+                .unwrap_or_else(|e| panic!("{file} lowers: {e:?}"));
+            let lib_rs = settings
+                .root
+                .join(&target.out_dir)
+                .join(&service.crate_name)
+                .join("src/lib.rs");
+            let lib_rs = fs::read_to_string(&lib_rs).expect("the generated lib.rs is readable");
+            let root = root_reexports(&lib_rs);
+            for def in service.types.iter().filter(|t| root.contains(&t.name)) {
+                found.push(format!(
+                    "{file}: {}: the schema's Rust name `{}` is also `crate::{}`; rename the schema (spec/README.md, Schemas)",
+                    def.pointer, def.name, def.name
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -9,25 +9,6 @@
 #[cfg(any(feature = "clusters", feature = "load-balancers"))]
 pub type AddIndependentNodeResponse = crate::types::IdListWrapper;
 
-/// Error object returned by Huawei Cloud services.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::serde::Serialize,
-    ::clouddb_runtime::Object
-)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// Vendor error code.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Human-readable error message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-}
-
 /// The snapshot just created.
 #[cfg(any(feature = "clusters", feature = "snapshots"))]
 #[derive(
@@ -103,6 +84,25 @@ pub struct CreateClusterPublicEipSize {
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "snapshots"))]
 pub type CreateClusterResp = crate::types::BackupRsp;
+
+/// Error object returned by Huawei Cloud services.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// Vendor error code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_code: ::std::option::Option<::std::string::String>,
+    /// Human-readable error message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_msg: ::std::option::Option<::std::string::String>,
+}
 
 /// Reference to a listener.
 #[cfg(any(feature = "clusters", feature = "load-balancers"))]

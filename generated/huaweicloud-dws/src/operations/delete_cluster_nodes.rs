@@ -17,7 +17,7 @@ pub struct DeleteClusterNodesInput {
 impl ::clouddb_runtime::Operation for DeleteClusterNodesInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ApiError;
+    type Output = crate::types::ErrorBody;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -123,7 +123,7 @@ impl DeleteClusterNodesBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -135,7 +135,7 @@ impl DeleteClusterNodesBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

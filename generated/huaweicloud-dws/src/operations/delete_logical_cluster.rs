@@ -15,7 +15,7 @@ pub struct DeleteLogicalClusterInput {
 impl ::clouddb_runtime::Operation for DeleteLogicalClusterInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ApiError;
+    type Output = crate::types::ErrorBody;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -129,7 +129,7 @@ impl DeleteLogicalClusterBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -141,7 +141,7 @@ impl DeleteLogicalClusterBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

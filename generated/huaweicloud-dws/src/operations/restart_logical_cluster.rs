@@ -15,7 +15,7 @@ pub struct RestartLogicalClusterInput {
 impl ::clouddb_runtime::Operation for RestartLogicalClusterInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ApiError;
+    type Output = crate::types::ErrorBody;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -116,7 +116,7 @@ impl RestartLogicalClusterBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -128,7 +128,7 @@ impl RestartLogicalClusterBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

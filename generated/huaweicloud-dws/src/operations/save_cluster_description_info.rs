@@ -21,7 +21,7 @@ pub struct SaveClusterDescriptionInfoInput {
 impl ::clouddb_runtime::Operation for SaveClusterDescriptionInfoInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ApiError;
+    type Output = crate::types::ErrorBody;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -150,7 +150,7 @@ impl SaveClusterDescriptionInfoBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -162,7 +162,7 @@ impl SaveClusterDescriptionInfoBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

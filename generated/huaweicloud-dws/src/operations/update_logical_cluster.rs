@@ -19,7 +19,7 @@ pub struct UpdateLogicalClusterInput {
 impl ::clouddb_runtime::Operation for UpdateLogicalClusterInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ApiError;
+    type Output = crate::types::ErrorBody;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -137,7 +137,7 @@ impl UpdateLogicalClusterBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -149,7 +149,7 @@ impl UpdateLogicalClusterBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ApiError>,
+        ::clouddb_runtime::Response<crate::types::ErrorBody>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -203,7 +203,7 @@ pub struct ClusterDetail {
     >,
     /// Why the cluster or its last task failed; absent or empty when the cluster is healthy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub failed_reasons: ::std::option::Option<crate::types::ApiError>,
+    pub failed_reasons: ::std::option::Option<crate::types::ErrorBody>,
     /// Version of the data warehouse.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
@@ -430,7 +430,7 @@ pub struct ClusterInfo {
     >,
     /// Why the cluster or its last task failed; absent or empty when the cluster is healthy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub failed_reasons: ::std::option::Option<crate::types::ApiError>,
+    pub failed_reasons: ::std::option::Option<crate::types::ErrorBody>,
     /// Version of the data warehouse: 3 or 4 dot-separated numbers such as `9.1.0.200`, higher
     /// numbers being newer.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

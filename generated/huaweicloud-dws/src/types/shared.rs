@@ -38,26 +38,6 @@ pub enum AlarmSubRequestNotificationTargetType {
 #[cfg(any(feature = "alarms", feature = "events"))]
 pub type AlarmSubUpdateRequestNotificationTargetType = crate::types::AlarmSubRequestNotificationTargetType;
 
-/// Error object returned by Huawei Cloud services.
-#[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::serde::Serialize,
-    ::clouddb_runtime::Object
-)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// Vendor error code.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Human-readable error message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-}
-
 /// Answer to the binding request.
 #[cfg(
     any(
@@ -209,10 +189,10 @@ pub type ClusterConfigurationStatus = crate::types::ParameterGroupStatus;
 
 /// Result of a conversion request.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type ConvertToLogicalClusterResponse = crate::types::ApiError;
+pub type ConvertToLogicalClusterResponse = crate::types::ErrorBody;
 
 /// Empty answer to the creation of a user or role.
 ///
@@ -232,10 +212,10 @@ pub type CreateDatabaseUserResponse = crate::types::CheckClusterResponse;
 
 /// Result of a creation request.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type CreateLogicalClusterResponse = crate::types::ApiError;
+pub type CreateLogicalClusterResponse = crate::types::ErrorBody;
 
 /// Empty answer.
 ///
@@ -274,10 +254,10 @@ pub enum DatastoreType {
 
 /// Result of an idle node deletion.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type DeleteClusterNodesResponse = crate::types::ApiError;
+pub type DeleteClusterNodesResponse = crate::types::ErrorBody;
 
 /// Empty answer.
 ///
@@ -351,17 +331,17 @@ pub type DeleteDwsClusterResponse = crate::types::StopClusterResponse;
 
 /// Result of a plan deletion.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type DeleteLogicalClusterPlanResponse = crate::types::ApiError;
+pub type DeleteLogicalClusterPlanResponse = crate::types::ErrorBody;
 
 /// Result of a logical cluster deletion.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type DeleteLogicalClusterResponse = crate::types::ApiError;
+pub type DeleteLogicalClusterResponse = crate::types::ErrorBody;
 
 /// Empty answer.
 ///
@@ -381,10 +361,10 @@ pub type DeleteOperationalTaskResponse = crate::types::CheckClusterResponse;
 
 /// Result of disabling a plan.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type DisableLogicalClusterPlanResponse = crate::types::ApiError;
+pub type DisableLogicalClusterPlanResponse = crate::types::ErrorBody;
 
 /// Answer to the unbinding request.
 ///
@@ -410,17 +390,17 @@ pub type DisasterRecoveryId = crate::types::Cluster;
 
 /// Result of enabling a plan.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type EnableLogicalClusterPlanResponse = crate::types::ApiError;
+pub type EnableLogicalClusterPlanResponse = crate::types::ErrorBody;
 
 /// Result of the switch change.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type EnableLogicalClusterResponse = crate::types::ApiError;
+pub type EnableLogicalClusterResponse = crate::types::ErrorBody;
 
 /// The encryption job.
 ///
@@ -428,6 +408,26 @@ pub type EnableLogicalClusterResponse = crate::types::ApiError;
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "encryption"))]
 pub type EncryptClusterResponse = crate::types::StopClusterResponse;
+
+/// Error object returned by Huawei Cloud services.
+#[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// Vendor error code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_code: ::std::option::Option<::std::string::String>,
+    /// Human-readable error message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_msg: ::std::option::Option<::std::string::String>,
+}
 
 /// Kind of target; only `SMN`.
 ///
@@ -494,10 +494,10 @@ pub type ExpandInstanceStorageResponse = crate::types::CheckClusterResponse;
 
 /// Why the cluster or its last task failed; absent or empty when the cluster is healthy.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type FailedReason = crate::types::ApiError;
+pub type FailedReason = crate::types::ErrorBody;
 
 /// An attribute of a flavor.
 ///
@@ -861,10 +861,10 @@ pub struct ResourceTag {
 
 /// Result of a logical cluster restart.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type RestartLogicalClusterResponse = crate::types::ApiError;
+pub type RestartLogicalClusterResponse = crate::types::ErrorBody;
 
 /// Empty answer to resuming a redistribution.
 ///
@@ -915,10 +915,10 @@ pub type ResumeOperationalTaskResponse = crate::types::CheckClusterResponse;
 
 /// Result of the change.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type SaveClusterDescriptionInfoResponse = crate::types::ApiError;
+pub type SaveClusterDescriptionInfoResponse = crate::types::ErrorBody;
 
 /// Empty answer to setting priorities.
 ///
@@ -971,10 +971,10 @@ pub type ShrinkLogicalClusterRequestBodyMode = crate::types::ResizeClusterReques
 
 /// Result of a logical cluster scale-in request.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type ShrinkLogicalClusterResponse = crate::types::ApiError;
+pub type ShrinkLogicalClusterResponse = crate::types::ErrorBody;
 
 /// The snapshot being taken.
 ///
@@ -1063,17 +1063,17 @@ pub type UpdateDatabaseUserInfoResponse = crate::types::CheckClusterResponse;
 
 /// Result of a plan change.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type UpdateLogicalClusterPlanResponse = crate::types::ApiError;
+pub type UpdateLogicalClusterPlanResponse = crate::types::ErrorBody;
 
 /// Result of a logical cluster change.
 ///
-/// The same schema as [`ApiError`](crate::types::ApiError): identical schemas are generated
+/// The same schema as [`ErrorBody`](crate::types::ErrorBody): identical schemas are generated
 /// once, and this name stays as an alias of it.
 #[cfg(any(feature = "clusters", feature = "logical-clusters", feature = "scaling"))]
-pub type UpdateLogicalClusterResponse = crate::types::ApiError;
+pub type UpdateLogicalClusterResponse = crate::types::ErrorBody;
 
 /// Empty answer.
 ///

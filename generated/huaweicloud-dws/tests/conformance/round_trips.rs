@@ -1084,7 +1084,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1description/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -1302,7 +1302,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -1322,7 +1322,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -1336,7 +1336,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1disable/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -1350,7 +1350,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1enable/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -1370,7 +1370,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1shrink/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2042,7 +2042,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1convert-to-logical-cluster~1{name}/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2224,7 +2224,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2240,7 +2240,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1enable/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2316,7 +2316,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2336,7 +2336,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2350,7 +2350,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (
@@ -2376,7 +2376,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1nodes~1delete/post/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ApiError,
+                    ::huaweicloud_dws::types::ErrorBody,
                 >,
             ),
             (

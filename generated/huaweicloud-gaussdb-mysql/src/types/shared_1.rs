@@ -46,25 +46,6 @@ pub type AddProxyNodesLegacyResponse = crate::types::CreateProxyResponse;
 )]
 pub type AddProxyNodesResponse = crate::types::CreateProxyResponse;
 
-/// Error object returned by Huawei Cloud services.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::serde::Serialize,
-    ::clouddb_runtime::Object
-)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// Vendor error code (see the document's error-code appendix).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Human-readable error message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-}
-
 /// Flavor scaling, `ON` or `OFF`.
 ///
 /// The same schema as
@@ -1210,6 +1191,25 @@ pub type EngineVersionLegacy = crate::types::ParamGroup;
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "htap-lite", feature = "htap-standard", feature = "quotas"))]
 pub type EnterpriseProjectItemStatus = crate::types::HtapInstancePayModel;
+
+/// Error object returned by Huawei Cloud services.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// Vendor error code (see the document's error-code appendix).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_code: ::std::option::Option<::std::string::String>,
+    /// Human-readable error message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_msg: ::std::option::Option<::std::string::String>,
+}
 
 /// The resize job of a ClickHouse instance's disk.
 ///

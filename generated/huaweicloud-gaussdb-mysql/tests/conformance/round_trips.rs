@@ -14,7 +14,7 @@ fn every_example_round_trips() {
             (
                 "#/components/responses/Error/content/application~1json/examples/appendix-a1/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -990,7 +990,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -1014,7 +1014,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1htap~1flavors~1{engine_name}/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -1036,7 +1036,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1htap~1storage-type~1{database}/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -2496,7 +2496,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1process/delete/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4128,7 +4128,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4146,7 +4146,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/delete/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4166,7 +4166,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4184,7 +4184,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/post/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4206,7 +4206,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/put/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4222,7 +4222,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4242,7 +4242,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration~1{database}/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4260,7 +4260,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-config-check/post/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4272,7 +4272,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-parameters/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4290,7 +4290,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1pause/post/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4308,7 +4308,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4330,7 +4330,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1table-config-check/post/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -4366,7 +4366,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1nodes/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (
@@ -5032,7 +5032,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1starrocks~1instances~1logs~1lts-configs/delete/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                    ::huaweicloud_gaussdb_mysql::types::ErrorBody,
                 >,
             ),
             (

@@ -116,7 +116,7 @@ impl ::clouddb_runtime::Operation for DescribeClusterJobsInput {
 }
 
 impl ::clouddb_runtime::paginate::Paginated for DescribeClusterJobsInput {
-    type Item = crate::types::Job;
+    type Item = crate::types::JobInfo;
 
     const ITEMS_FIELD: &'static str = "job_set";
 
@@ -336,7 +336,7 @@ impl DescribeClusterJobsBuilder {
     /// Every item of the list (`job_set` of each page), fetched lazily page by page; an error ends
     /// the stream after the items before it.
     #[inline]
-    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Job> {
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::JobInfo> {
         self.pages().items()
     }
 }

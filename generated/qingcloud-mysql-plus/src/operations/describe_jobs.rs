@@ -102,7 +102,7 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
 }
 
 impl ::clouddb_runtime::paginate::Paginated for DescribeJobsInput {
-    type Item = crate::types::Job;
+    type Item = crate::types::JobInfo;
 
     const ITEMS_FIELD: &'static str = "job_set";
 
@@ -296,7 +296,7 @@ impl DescribeJobsBuilder {
     /// Every item of the list (`job_set` of each page), fetched lazily page by page; an error ends
     /// the stream after the items before it.
     #[inline]
-    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Job> {
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::JobInfo> {
         self.pages().items()
     }
 }

@@ -28,7 +28,7 @@ pub struct DescribeJobsResponse {
     pub total_count: ::std::option::Option<i32>,
     /// The jobs of this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub job_set: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
+    pub job_set: ::std::option::Option<::std::vec::Vec<crate::types::JobInfo>>,
     /// 0 on success; any other value is an error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
@@ -56,7 +56,7 @@ impl ::clouddb_runtime::Validate for DescribeJobsResponse {
     ::clouddb_runtime::Object
 )]
 #[non_exhaustive]
-pub struct Job {
+pub struct JobInfo {
     /// Id of the job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
@@ -100,7 +100,7 @@ pub struct Job {
 }
 
 #[cfg(feature = "jobs")]
-impl ::clouddb_runtime::Validate for Job {
+impl ::clouddb_runtime::Validate for JobInfo {
     #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);

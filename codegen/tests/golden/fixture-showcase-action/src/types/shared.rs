@@ -27,25 +27,6 @@ pub struct AddClusterNodesResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
-/// Error answer.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::serde::Serialize,
-    ::clouddb_runtime::Object
-)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// Error code.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ret_code: ::std::option::Option<i32>,
-    /// Error message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-
 /// Answer to DescribeClusterNodes.
 #[derive(
     Clone,
@@ -178,6 +159,25 @@ pub struct DescribeJobsResponseJobSetItem {
     /// Status of the job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+}
+
+/// Error answer.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// Error code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ret_code: ::std::option::Option<i32>,
+    /// Error message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
 }
 
 /// Resources of a node.

@@ -2,25 +2,6 @@
 //! Types of the Showcase REST service API: the types that several tags' operations use, or
 //! none.
 
-/// Error object.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    ::serde::Serialize,
-    ::clouddb_runtime::Object
-)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// Error code.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// Error message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_msg: ::std::option::Option<::std::string::String>,
-}
-
 /// What to create.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct CreateWidgetRequest {
@@ -163,6 +144,25 @@ pub struct CreateWidgetRequestNetworkSubnetsItem {
     /// Whether it is the primary subnet.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary: ::std::option::Option<bool>,
+}
+
+/// Error object.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// Error code.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_code: ::std::option::Option<::std::string::String>,
+    /// Error message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
 /// The job that builds the widget.

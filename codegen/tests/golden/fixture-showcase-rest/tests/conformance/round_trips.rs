@@ -14,7 +14,7 @@ fn every_example_round_trips() {
             (
                 "#/components/responses/Error/content/application~1json/examples/invalid-name/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::fixture_showcase_rest::types::ApiError,
+                    ::fixture_showcase_rest::types::ErrorBody,
                 >,
             ),
             (
