@@ -152,5 +152,8 @@ fn the_diff_names_changed_lines_with_context() {
     let diff = line_diff(old, new);
     assert!(diff.contains("\n-d\n+D\n"), "{diff}");
     assert!(diff.contains("\n+o\n"), "{diff}");
-    assert!(!diff.contains(" h\n"), "lines far from a change are left out: {diff}");
+    assert!(
+        !diff.contains(" h\n"),
+        "lines far from a change are left out: {diff}"
+    );
 }
