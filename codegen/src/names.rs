@@ -109,10 +109,11 @@ pub fn cli_bin_name(spec_stem: &str) -> String {
     format!("clouddb-{spec_stem}")
 }
 
-/// Flags every command-line client defines itself (clap's, the shared ones and both
-/// vendors'); a parameter whose flag would take one of these names gets `-param` appended.
-/// Keep in step with `clouddb-cli`'s `command.rs`, `huawei.rs` and `qingcloud.rs`.
-const RESERVED_FLAGS: &[&str] = &[
+/// Flags every command-line client defines itself (clap's, the shared ones, those of
+/// paged, job, file and body operations, and both vendors'); a parameter whose flag would
+/// take one of these names gets `-param` appended. Kept in step with `clouddb-cli` by hand;
+/// `tests/tests/cli_flags_reserved.rs` fails when a program has a flag this list lacks.
+pub const RESERVED_FLAGS: &[&str] = &[
     "help",
     "version",
     "body",
@@ -127,6 +128,9 @@ const RESERVED_FLAGS: &[&str] = &[
     "call-timeout",
     "all",
     "wait",
+    "wait-interval",
+    "wait-timeout",
+    "output-file",
     "region",
     "endpoint",
     "project-id",
