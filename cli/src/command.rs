@@ -58,7 +58,7 @@ impl<'a> Detail<'a> {
                 // `help <operation>` shows the operation's help.
                 "help" => continue,
                 "completion" | "man" => Detail::All,
-                name if service.operations.iter().any(|op| op.name == name) => Detail::Only(word),
+                name if service.operation(name).is_some() => Detail::Only(word),
                 _ => Detail::Names,
             };
         }
@@ -95,7 +95,7 @@ pub(crate) fn command<C>(
         .get_arguments()
         .filter_map(|arg| arg.get_long().map(str::to_owned))
         .collect();
-    root = root.subcommands(service.operations.iter().map(|op| {
+    root = root.subcommands(service.operations().into_iter().map(|op| {
         match detail {
             Detail::All => operation(op, bin, &globals),
             Detail::Only(name) if name == op.name => operation(op, bin, &globals),
@@ -444,7 +444,7 @@ mod tests {
             version: "0",
             about: "",
             long_about: "",
-            operations: &[OperationCli {
+            tags: &[&[OperationCli {
                 name: "list-things",
                 about: "",
                 long_about: "",
@@ -457,7 +457,7 @@ mod tests {
                 file: false,
                 secrets: clouddb_runtime::SecretFields::NONE,
                 build: |_| Err(Failure::usage("not built in this test")),
-            }],
+            }]],
         };
         let detail = |args: &[&str]| {
             let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();

@@ -60,15 +60,36 @@ pub struct ServiceCli<V: 'static> {
     pub about: &'static str,
     /// What the service is (the spec's description).
     pub long_about: &'static str,
-    /// The operations, sorted by name.
-    pub operations: &'static [OperationCli<V>],
+    /// The operations, one group per tag of the spec, in the spec's tag order (a generated
+    /// crate keeps each tag's table in a file of its own, and static slices cannot be
+    /// joined); [`ServiceCli::operations`] lists them all.
+    pub tags: &'static [&'static [OperationCli<V>]],
+}
+
+impl<V> ServiceCli<V> {
+    /// Every operation, sorted by name: the order of the subcommands in `--help`, completions
+    /// and man pages.
+    pub fn operations(&self) -> Vec<&'static OperationCli<V>> {
+        let mut all: Vec<&'static OperationCli<V>> = self.tags.iter().copied().flatten().collect();
+        all.sort_by_key(|op| op.name);
+        all
+    }
+
+    /// The operation run by the subcommand `name`.
+    pub fn operation(&self, name: &str) -> Option<&'static OperationCli<V>> {
+        self.tags
+            .iter()
+            .copied()
+            .flatten()
+            .find(|op| op.name == name)
+    }
 }
 
 impl<V> std::fmt::Debug for ServiceCli<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceCli")
             .field("bin", &self.bin)
-            .field("operations", &self.operations)
+            .field("tags", &self.tags)
             .finish_non_exhaustive()
     }
 }
@@ -294,4 +315,51 @@ pub enum Kind {
     Enum(&'static [&'static str]),
     /// A JSON value (objects, lists of objects, free-form JSON).
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn operation(name: &'static str) -> OperationCli<()> {
+        OperationCli {
+            name,
+            about: "",
+            long_about: "",
+            example: "",
+            deprecated: None,
+            flags: &[],
+            body: None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: unbuilt,
+        }
+    }
+
+    fn unbuilt(_: &Args<'_>) -> Result<Call<()>> {
+        Err(Failure::usage("not built in this test"))
+    }
+
+    #[test]
+    fn operations_of_every_tag_are_listed_by_name() {
+        static SERVICE: ServiceCli<()> = ServiceCli {
+            bin: "clouddb-test",
+            version: "0",
+            about: "",
+            long_about: "",
+            tags: &[
+                &[operation("list-things"), operation("show-thing")],
+                &[operation("create-thing")],
+            ],
+        };
+        let names: Vec<&str> = SERVICE.operations().iter().map(|op| op.name).collect();
+        assert_eq!(names, ["create-thing", "list-things", "show-thing"]);
+        assert_eq!(
+            SERVICE.operation("create-thing").map(|op| op.name),
+            Some("create-thing")
+        );
+        assert!(SERVICE.operation("delete-thing").is_none());
+    }
 }

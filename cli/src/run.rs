@@ -176,7 +176,7 @@ pub(crate) fn run<S: Service<Vendor = V>, V: VendorConfig>(
     let Some((name, matches)) = matches.subcommand() else {
         return print_failure(&Failure::usage("no operation given"));
     };
-    let Some(operation) = service.operations.iter().find(|op| op.name == name) else {
+    let Some(operation) = service.operation(name) else {
         return print_failure(&Failure::usage(format!("unknown operation `{name}`")));
     };
     let Some(subcommand) = command.find_subcommand(name) else {

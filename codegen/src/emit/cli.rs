@@ -1,21 +1,20 @@
 //! Emitting a service's command-line client: a crate `<service>-cli` beside the library
 //! crate, whose library is a table of the operations (name, help texts, flags, body,
 //! secrets, example), one small function per operation that builds its input from the
-//! flags, and one table of fields per request struct (each field a flag); its `main.rs`
-//! runs the table.
+//! flags, and one table of fields per request struct (each field a flag), in one file per
+//! tag as the library crate (`commands`); its `main.rs` runs the table.
 //! Everything else (clap, credentials, output, exit codes) is in the `clouddb-cli` crate.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{ident, is_enum, FileKind, OutputFile};
-use crate::ir::{
-    Docs, Operation, Output, ParamStyle, Protocol, Service, TypeKind, TypeRef, WaiterId,
-};
+use super::{is_enum, FileKind, OutputFile};
+use crate::ir::{Docs, Operation, Output, Protocol, Service, TypeKind, TypeRef};
 use crate::names;
 
 mod behaviours;
 mod cases;
+mod commands;
 mod example;
 mod fields;
 
@@ -35,19 +34,31 @@ pub(crate) fn emit_cli_crate(service: &Service, out_dir: &str) -> Vec<OutputFile
             path: format!("{base}/src/main.rs"),
             kind: FileKind::Text(main_rs(service)),
         },
-        OutputFile {
-            path: format!("{base}/src/commands.rs"),
-            kind: FileKind::rust(emit_commands(service)),
-        },
-        OutputFile {
-            path: format!("{base}/tests/cli.rs"),
-            kind: FileKind::Text(cases::test_root(service)),
-        },
-        OutputFile {
-            path: format!("{base}/tests/cli/cases.rs"),
-            kind: FileKind::rust(cases::emit_tests(service)),
-        },
     ]
+    .into_iter()
+    .chain(commands::emit_commands(service, &base))
+    .chain([OutputFile {
+        path: format!("{base}/tests/cli.rs"),
+        kind: FileKind::Text(cases::test_root(service)),
+    }])
+    .chain(
+        cases::emit_tests(service)
+            .into_iter()
+            .map(|(module, tokens)| OutputFile {
+                path: format!("{base}/tests/cli/{module}.rs"),
+                kind: FileKind::rust(tokens),
+            }),
+    )
+    .collect()
+}
+
+/// The tags with operations, in the spec's order, each with its module name: the modules of
+/// the commands and of the tests, named as the library crate's conformance tests.
+fn tag_modules(service: &Service) -> Vec<(String, &str)> {
+    crate::emit::conformance::conformance_modules(service)
+        .into_iter()
+        .filter_map(|(module, tag)| Some((module, tag?)))
+        .collect()
 }
 
 /// The program name, from the spec file's stem (`spec/huaweicloud/css.yaml` → `clouddb-css`).
@@ -119,7 +130,7 @@ fn lib_rs(service: &Service) -> String {
     };
     let title = service.title.replace('`', "'");
     let doc = super::docs::inner_doc_comment(&format!(
-        "The command-line client of the {title} API as a library: the table of its subcommands (`commands.rs`), which the program `{}` and the all-in-one `clouddb` run.",
+        "The command-line client of the {title} API as a library: the table of its subcommands (`commands/`, one file per tag), which the program `{}` and the all-in-one `clouddb` run.",
         bin_name(service)
     ));
     format!(
@@ -151,278 +162,6 @@ pub(crate) fn waits(service: &Service, op: &Operation) -> bool {
         || (service.job_poller.is_some()
             && op.job.as_ref().is_some_and(|job| !job.many)
             && matches!(op.output, Output::Single { .. }))
-}
-
-/// `commands.rs`: the table of subcommands and the functions that build their inputs.
-fn emit_commands(service: &Service) -> TokenStream {
-    let lib = format_ident!("{}", service.lib_name);
-    let vendor = vendor(service);
-    let bin = bin_name(service);
-    let header = super::docs::module_doc_attrs(
-        "The subcommands: one row per operation, and the function that builds its input from\nthe flags.",
-    );
-    let about = format!("Calls the {} API.", service.title);
-    let long_about = plain(&Docs {
-        summary: Some(about.clone()),
-        description: service.description.clone(),
-        errata: Vec::new(),
-    });
-    let rows = service.operations.iter().map(|op| emit_row(service, op));
-    let builders = service.operations.iter().map(|op| emit_build(service, op));
-    let any_waits = service.operations.iter().any(|op| waits(service, op));
-    let has = |f: &dyn Fn(&Operation) -> bool| service.operations.iter().any(f);
-    let mut imports = Vec::new();
-    let tables = fields::emit_tables(service);
-    let has_tables = !tables.is_empty();
-    if has(&|op| op.body.is_some()) {
-        imports.push(quote!(BodyFlag));
-    }
-    if has_tables {
-        imports.push(quote!(Field));
-    }
-    if has(&|op| !op.params.is_empty()) {
-        imports.push(quote!(Flag));
-    }
-    if has(&|op| !op.params.is_empty()) || has_tables {
-        imports.push(quote!(Kind));
-    }
-    let uses_types = has(&|op| {
-        op.params
-            .iter()
-            .any(|p| flag_kind(service, &p.ty).0.to_string().contains("types"))
-    }) || tables.to_string().contains("types ::");
-    let lib_items = if uses_types {
-        quote!({operations as op, types})
-    } else {
-        quote!(operations as op)
-    };
-    let wait_fns = if any_waits {
-        emit_waits(service)
-    } else {
-        quote!()
-    };
-    quote! {
-        #header
-
-        use ::clouddb_cli::#vendor::{Call, OperationCli, ServiceCli};
-        use ::clouddb_cli::{Args, #(#imports,)* Result, SecretFields};
-        use ::#lib::#lib_items;
-
-        /// The program's subcommands and help.
-        pub(crate) static SERVICE: ServiceCli = ServiceCli {
-            bin: #bin,
-            version: ::std::env!("CARGO_PKG_VERSION"),
-            about: #about,
-            long_about: #long_about,
-            operations: &[#(#rows),*],
-        };
-
-        #(#builders)*
-
-        #wait_fns
-
-        #tables
-    }
-}
-
-/// The table row of one operation.
-fn emit_row(service: &Service, op: &Operation) -> TokenStream {
-    let name = names::subcommand_name(&op.method_name);
-    let about = match &op.docs.summary {
-        Some(summary) => summary.trim().to_owned(),
-        None => format!("Calls {}.", op.id),
-    };
-    let long_about = long_about(op);
-    let deprecated = if op.deprecated {
-        let replacement = op
-            .replaced_by
-            .as_deref()
-            .map(names::subcommand_name)
-            .unwrap_or_default();
-        quote!(::std::option::Option::Some(#replacement))
-    } else {
-        quote!(::std::option::Option::None)
-    };
-    let flags = op.params.iter().map(|p| {
-        let flag = names::flag_name(&p.name);
-        let mut help = plain_or(&p.docs, &format!("The `{}` parameter.", p.wire_name));
-        let facts = fields::constraints(&p.checks);
-        if !facts.is_empty() {
-            help = format!("{} {facts}", help.trim_end());
-        }
-        let (kind, list) = flag_kind(service, &p.ty);
-        let required = p.required.then(|| quote!(.required()));
-        let list = list.then(|| quote!(.list()));
-        let fields = fields::param_struct(service, p).map(|def| {
-            let table = fields::table_ident(def);
-            quote!(.fields(&#table))
-        });
-        quote!(Flag::new(#flag, #kind, #help) #required #list #fields)
-    });
-    let body = match &op.body {
-        Some(body) => {
-            let required = body.required;
-            let help = plain(&body.docs);
-            let fields = fields::body_table(service, op);
-            quote!(::std::option::Option::Some(BodyFlag { required: #required, help: #help, fields: #fields }))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let example = example::help_example(service, op);
-    let mut params: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| p.secret)
-        .map(|p| p.wire_name.clone())
-        .collect();
-    // A JSON query parameter (QingCloud's `service_params`) names the secret fields inside it.
-    for param in op
-        .params
-        .iter()
-        .filter(|p| p.style == ParamStyle::Json && !p.secret)
-    {
-        secret_paths(
-            service,
-            &param.ty,
-            &param.wire_name,
-            &mut Vec::new(),
-            &mut params,
-        );
-    }
-    let mut body_secrets = Vec::new();
-    if let Some(body) = &op.body {
-        secret_paths(service, &body.ty, "", &mut Vec::new(), &mut body_secrets);
-    }
-    let secrets = if params.is_empty() && body_secrets.is_empty() {
-        quote!(SecretFields::NONE)
-    } else {
-        quote!(SecretFields { params: &[#(#params),*], body: &[#(#body_secrets),*] })
-    };
-    let pages = op.pagination.is_some();
-    let job = waits(service, op);
-    let file = super::operations::answers_file(op);
-    let build = format_ident!("{}", op.method_name);
-    quote! {
-        OperationCli {
-            name: #name,
-            about: #about,
-            long_about: #long_about,
-            example: #example,
-            deprecated: #deprecated,
-            flags: &[#(#flags),*],
-            body: #body,
-            pages: #pages,
-            job: #job,
-            file: #file,
-            secrets: #secrets,
-            build: #build,
-        }
-    }
-}
-
-/// The function that builds an operation's input from the flags.
-fn emit_build(service: &Service, op: &Operation) -> TokenStream {
-    let function = format_ident!("{}", op.method_name);
-    let input = format_ident!("{}", op.input_name);
-    let fields = op.params.iter().map(|p| {
-        let member = ident(&p.name);
-        let flag = names::flag_name(&p.name);
-        if p.required {
-            quote!(#member: a.required(#flag)?,)
-        } else {
-            quote!(#member: a.optional(#flag)?,)
-        }
-    });
-    let body = op.body.as_ref().map(|b| {
-        if b.required {
-            quote!(body: a.body()?,)
-        } else {
-            quote!(body: a.optional_body()?,)
-        }
-    });
-    let input = quote!(op::#input { #(#fields)* #body });
-    let input_ty = format_ident!("{}", op.input_name);
-    let call = match (&op.pagination, &op.job) {
-        (Some(_), _) => quote!(a.call_paged(#input)),
-        (None, _) if super::operations::answers_file(op) => quote!(a.call_download(#input)),
-        (None, _) if op.waiter.is_some() => {
-            let waiter = op.waiter.as_ref().expect("checked above");
-            let def = service.waiters.iter().find(|w| w.name == waiter.waiter);
-            let method =
-                format_ident!("{}", def.map_or("wait_for_job", |d| d.method_name.as_str()));
-            let id = match &waiter.id {
-                WaiterId::Param(name) => {
-                    let member = ident(name);
-                    quote!(::clouddb_cli::IdFrom::<op::#input_ty>::Input(|input| ::std::option::Option::Some(input.#member.clone())))
-                }
-                WaiterId::Answer(pointer) => {
-                    let op_id = &op.id;
-                    quote!(::clouddb_cli::IdFrom::<op::#input_ty>::Answer(|answer| ::clouddb_runtime::wait::id_from_answer(#op_id, answer, #pointer).ok()))
-                }
-            };
-            quote!(a.call_waiting(#input, #id, #method))
-        }
-        (None, Some(job)) if waits(service, op) => {
-            let member = ident(&job.field);
-            let read = if job.required {
-                quote!(::std::option::Option::Some(answer.#member.clone()))
-            } else {
-                quote!(answer.#member.clone())
-            };
-            quote!(a.call_waiting(#input, ::clouddb_cli::IdFrom::<op::#input_ty>::Answer(|answer| #read), wait_for_job))
-        }
-        _ => quote!(a.call(#input)),
-    };
-    let doc = format!(
-        " The input of `{}`, from its flags.",
-        names::subcommand_name(&op.method_name)
-    );
-    quote! {
-        #[doc = #doc]
-        fn #function(a: &Args<'_>) -> Result<Call> {
-            #call
-        }
-    }
-}
-
-/// The generated client's waiters, for `--wait`: `wait_for_job` when the service has a job
-/// API, and one function per resource waiter.
-fn emit_waits(service: &Service) -> TokenStream {
-    let lib = format_ident!("{}", service.lib_name);
-    let vendor = vendor(service);
-    // Only the waiters some subcommand uses.
-    let jobs = service
-        .operations
-        .iter()
-        .any(|op| op.waiter.is_none() && waits(service, op));
-    let methods = jobs.then(|| "wait_for_job".to_owned()).into_iter().chain(
-        service
-            .waiters
-            .iter()
-            .filter(|w| {
-                service
-                    .operations
-                    .iter()
-                    .any(|op| op.waiter.as_ref().is_some_and(|r| r.waiter == w.name))
-            })
-            .map(|w| w.method_name.clone()),
-    );
-    let functions = methods.map(|method| {
-        let method = format_ident!("{}", method);
-        let doc = format!(" `{method}` of the generated client, for `--wait`.");
-        quote! {
-            #[doc = #doc]
-            fn #method(
-                client: &::clouddb_runtime::#vendor::Client,
-                id: ::std::string::String,
-                options: ::clouddb_runtime::wait::WaitOptions,
-            ) -> ::clouddb_cli::LocalFuture<'_, ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>> {
-                let client = <::#lib::Client as ::clouddb_runtime::Service>::from_client(client.clone());
-                ::std::boxed::Box::pin(async move { client.#method(&id, &options).await })
-            }
-        }
-    });
-    quote!(#(#functions)*)
 }
 
 /// The flag kind of a parameter type, and whether the flag repeats once per list item.

@@ -1,10 +1,11 @@
 //! Emitting the tests of a command-line client, run against the conformance harness's
-//! local servers: the help of every operation, a wire test per operation (its first
-//! request example given as flags, the signed request checked by the server, the answer
-//! printed as JSON, unknown fields included), and one test per outcome the program
-//! distinguishes (usage errors, API errors, refused connections, missing credentials, dry
-//! runs without secrets, bodies from files and standard input, compact output, `--all` and
-//! `--wait`).
+//! local servers, in one module per tag (`tests/cli/<tag>.rs`: the help of each of its
+//! operations, and a wire test per operation: its first request example given as flags, the
+//! signed request checked by the server, the answer printed as JSON, unknown fields
+//! included) and `tests/cli/cases.rs`, shared: the list of subcommands, and one test per
+//! outcome the program distinguishes (usage errors, API errors, refused connections, missing
+//! credentials, dry runs without secrets, bodies from files and standard input, compact
+//! output, `--all` and `--wait`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -13,29 +14,86 @@ use serde_json::Value;
 use super::behaviours;
 use super::example::{args, example_args, example_flags_split, help_example};
 use super::fields::field_flags;
-use super::{bin_name, flag_kind, is_integer, secret_paths, waits};
+use super::{bin_name, flag_kind, is_integer, secret_paths, tag_modules, waits};
 use crate::emit::conformance::{expected_request, option_str, protocol_module, scalar_text};
 use crate::emit::header;
 use crate::ir::{Operation, Output, ParamStyle, Protocol, RequestExample, Service, TypeRef};
 use crate::names;
 
-/// The test root, which includes the generated cases.
+/// The module of the tests shared by every tag.
+const SHARED: &str = "cases";
+
+/// The test root, which includes the generated modules.
 pub(super) fn test_root(service: &Service) -> String {
     let doc = crate::emit::docs::inner_doc_comment(&format!(
-        "Tests of the command-line client `{}`, generated from its spec: it is run as a child process against local servers.",
+        "Tests of the command-line client `{}`, generated from its spec: it is run as a child process against local servers (one module per tag).",
         bin_name(service)
     ));
-    format!(
-        "{}{doc}\n#[rustfmt::skip]\n#[path = \"cli/cases.rs\"]\nmod cases;\n",
-        header("//", service),
-    )
+    let modules: String = std::iter::once(SHARED.to_owned())
+        .chain(tag_modules(service).into_iter().map(|(module, _)| module))
+        .map(|module| format!("\n#[rustfmt::skip]\n#[path = \"cli/{module}.rs\"]\nmod {module};\n"))
+        .collect();
+    format!("{}{doc}{modules}", header("//", service))
 }
 
 /// An operation with its first request example.
 pub(super) type Example<'a> = (&'a Operation, &'a RequestExample);
 
-/// The generated cases.
-pub(super) fn emit_tests(service: &Service) -> TokenStream {
+/// The test modules: `cases` (shared), then one per tag, each with its tokens.
+pub(super) fn emit_tests(service: &Service) -> Vec<(String, TokenStream)> {
+    std::iter::once((SHARED.to_owned(), emit_shared_tests(service)))
+        .chain(
+            tag_modules(service)
+                .into_iter()
+                .map(|(module, tag)| (module, emit_tag_tests(service, tag))),
+        )
+        .collect()
+}
+
+/// A tag's tests: the help of each of its operations and their wire tests.
+fn emit_tag_tests(service: &Service, tag: &str) -> TokenStream {
+    let header = crate::emit::docs::module_doc_attrs(&format!(
+        "Generated cases of the `{tag}` subcommands."
+    ));
+    let ops: Vec<&Operation> = service
+        .operations
+        .iter()
+        .filter(|op| op.tag == tag)
+        .collect();
+    let help = emit_help_test(service, &ops);
+    let wire: Vec<TokenStream> = ops
+        .iter()
+        .filter_map(|op| Some((*op, op.request_examples.first()?)))
+        .map(|example| emit_wire_test(service, &example))
+        .collect();
+    let vendor = protocol_module(service);
+    let imports = if wire.is_empty() {
+        quote!(
+            use super::cases::BIN;
+        )
+    } else {
+        quote! {
+            use ::clouddb_conformance::TestServer as _;
+            use #vendor as vendor;
+
+            use super::cases::{cli, BIN};
+        }
+    };
+    quote! {
+        #header
+
+        use ::clouddb_conformance::cli::Cli;
+        #imports
+
+        #help
+
+        #(#wire)*
+    }
+}
+
+/// The shared cases: `--help` lists every operation, and the behaviours the program shares
+/// over operations, each tested on one of them.
+fn emit_shared_tests(service: &Service) -> TokenStream {
     let bin = bin_name(service);
     let env = format!("CARGO_BIN_EXE_{bin}");
     let vendor = protocol_module(service);
@@ -52,12 +110,7 @@ pub(super) fn emit_tests(service: &Service) -> TokenStream {
         .iter()
         .find(|(op, _)| !op.deprecated)
         .or(examples.first());
-    let mut tests = vec![emit_help_test(service)];
-    tests.extend(
-        examples
-            .iter()
-            .map(|example| emit_wire_test(service, example)),
-    );
+    let mut tests = vec![emit_help_list_test(service)];
     tests.extend(emit_usage_tests(service));
     if let Some(primary) = primary {
         tests.push(emit_outcome_tests(service, primary));
@@ -102,10 +155,11 @@ pub(super) fn emit_tests(service: &Service) -> TokenStream {
         use ::clouddb_conformance::TestServer as _;
         use #vendor as vendor;
 
-        const BIN: &str = ::std::env!(#env);
+        /// The program under test.
+        pub(crate) const BIN: &str = ::std::env!(#env);
 
         /// A run against `server` with the test credentials.
-        fn cli(server: &vendor::Server) -> Cli {
+        pub(crate) fn cli(server: &vendor::Server) -> Cli {
             #cli(BIN, &server.uri())
         }
 
@@ -113,9 +167,8 @@ pub(super) fn emit_tests(service: &Service) -> TokenStream {
     }
 }
 
-/// `--help` lists the operations and the exit statuses; each operation's help lists its
-/// flags; a deprecated operation is hidden and names its replacement.
-fn emit_help_test(service: &Service) -> TokenStream {
+/// `--help` lists the operations and the exit statuses; a deprecated operation is hidden.
+fn emit_help_list_test(service: &Service) -> TokenStream {
     let listed = service
         .operations
         .iter()
@@ -124,7 +177,35 @@ fn emit_help_test(service: &Service) -> TokenStream {
             let name = names::subcommand_name(&op.method_name);
             quote!(#name,)
         });
-    let operations = service.operations.iter().map(|op| {
+    let hidden = service
+        .operations
+        .iter()
+        .filter(|op| op.deprecated)
+        .map(|op| {
+            let name = format!("\n  {} ", names::subcommand_name(&op.method_name));
+            quote!(#name,)
+        });
+    quote! {
+        #[tokio::test]
+        async fn help_describes_every_operation() {
+            let run = Cli::new(BIN).args(["--help"]).run().await;
+            run.expect_exit(0).expect_stdout("Exit status:");
+            let listed: &[&str] = &[#(#listed)*];
+            for name in listed {
+                run.expect_stdout(name);
+            }
+            let hidden: &[&str] = &[#(#hidden)*];
+            for hidden in hidden {
+                assert!(!run.stdout.contains(hidden), "{hidden:?} is listed");
+            }
+        }
+    }
+}
+
+/// Each operation's help (of one tag's `ops`) lists its flags and ends with its example; a
+/// deprecated operation names its replacement.
+fn emit_help_test(service: &Service, ops: &[&Operation]) -> TokenStream {
+    let operations = ops.iter().map(|op| {
         let name = names::subcommand_name(&op.method_name);
         let mut needles: Vec<String> = op
             .params
@@ -159,27 +240,9 @@ fn emit_help_test(service: &Service) -> TokenStream {
         };
         quote!((#name, &[#(#needles),*], #example),)
     });
-    let hidden = service
-        .operations
-        .iter()
-        .filter(|op| op.deprecated)
-        .map(|op| {
-            let name = format!("\n  {} ", names::subcommand_name(&op.method_name));
-            quote!(#name,)
-        });
     quote! {
         #[tokio::test]
         async fn help_describes_every_operation() {
-            let run = Cli::new(BIN).args(["--help"]).run().await;
-            run.expect_exit(0).expect_stdout("Exit status:");
-            let listed: &[&str] = &[#(#listed)*];
-            for name in listed {
-                run.expect_stdout(name);
-            }
-            let hidden: &[&str] = &[#(#hidden)*];
-            for hidden in hidden {
-                assert!(!run.stdout.contains(hidden), "{hidden:?} is listed");
-            }
             let operations: &[(&str, &[&str], &str)] = &[#(#operations)*];
             for (name, needles, example) in operations {
                 let run = Cli::new(BIN).args([*name, "--help"]).run().await;

@@ -6,7 +6,7 @@
 //!
 //! [`Field`]: https://docs.rs/clouddb-cli
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
@@ -201,8 +201,158 @@ fn fields_of(def: &TypeDef) -> &[crate::ir::Field] {
 }
 
 /// The name of the static table of a struct's fields.
-pub(super) fn table_ident(def: &TypeDef) -> Ident {
+fn table_ident(def: &TypeDef) -> Ident {
     format_ident!("{}_FIELDS", def.name.to_shouty_snake_case())
+}
+
+/// At most this many field tables go in one file of the `commands` module, so that the
+/// tables (shared by the subcommands of every tag) stay a few thousand lines a file.
+const TABLES_PER_FILE: usize = 250;
+
+/// Where the field tables go: one table per struct whose fields are flags (the bodies and
+/// JSON object parameters of every operation, and every struct their fields reach), sorted
+/// by name, in the module `fields` of the `commands` module, or `fields_1`, `fields_2`, ...
+/// when there are more than [`TABLES_PER_FILE`].
+#[derive(Debug)]
+pub(super) struct FieldTables<'s> {
+    /// The modules: file stem and tables, in order.
+    modules: Vec<(String, Vec<&'s TypeDef>)>,
+    /// The module of each table, by struct name.
+    module_of: BTreeMap<&'s str, usize>,
+}
+
+impl<'s> FieldTables<'s> {
+    pub(super) fn of(service: &'s Service) -> Self {
+        Self::with_limit(service, TABLES_PER_FILE)
+    }
+
+    /// The layout with at most `per_file` tables a file.
+    fn with_limit(service: &'s Service, per_file: usize) -> Self {
+        let defs = table_types(service);
+        let parts = defs.len().div_ceil(per_file);
+        let mut tables = FieldTables {
+            modules: Vec::new(),
+            module_of: BTreeMap::new(),
+        };
+        for (part, chunk) in defs.chunks(per_file).enumerate() {
+            let name = if parts > 1 {
+                format!("fields_{}", part + 1)
+            } else {
+                "fields".to_owned()
+            };
+            for def in chunk {
+                tables.module_of.insert(&def.name, part);
+            }
+            tables.modules.push((name, chunk.to_vec()));
+        }
+        tables
+    }
+
+    /// The file stems of the modules, in order.
+    pub(super) fn modules(&self) -> impl Iterator<Item = &str> {
+        self.modules.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// The path of a struct's table from a module of `commands`: its name within its own
+    /// module (`from`), else `super::<module>::<NAME>`.
+    pub(super) fn path(&self, def: &TypeDef, from: Option<usize>) -> TokenStream {
+        let ident = table_ident(def);
+        let module = *self
+            .module_of
+            .get(def.name.as_str())
+            .expect("every struct whose fields are flags has a table");
+        if Some(module) == from {
+            quote!(#ident)
+        } else {
+            let module = format_ident!("{}", self.modules[module].0);
+            quote!(super::#module::#ident)
+        }
+    }
+
+    /// The file of the module at `index`: its tables, each visible to the tag modules.
+    pub(super) fn emit_module(&self, service: &Service, index: usize) -> TokenStream {
+        let (_, defs) = &self.modules[index];
+        let header = crate::emit::docs::module_doc_attrs(
+            "The fields of the request structs, as flags: one table per struct, shared by the\nsubcommands of every tag.",
+        );
+        let tables = defs.iter().map(|def| {
+            let ident = table_ident(def);
+            let rows: Vec<TokenStream> = fields_of(def)
+                .iter()
+                .map(|field| self.emit_row(service, field, index))
+                .collect();
+            let count = proc_macro2::Literal::usize_unsuffixed(rows.len());
+            let doc = format!(" The fields of `{}`, as flags.", def.name);
+            quote! {
+                #[doc = #doc]
+                pub(super) static #ident: [Field; #count] = [#(#rows),*];
+            }
+        });
+        let body = quote!(#(#tables)*);
+        let lib = format_ident!("{}", service.lib_name);
+        let types = body
+            .to_string()
+            .contains("types ::")
+            .then(|| quote!(use ::#lib::types;));
+        quote! {
+            #header
+
+            use ::clouddb_cli::{Field, Kind};
+            #types
+
+            #body
+        }
+    }
+
+    fn emit_row(&self, service: &Service, field: &crate::ir::Field, module: usize) -> TokenStream {
+        let wire = &field.wire_name;
+        let mut help = plain(&field.docs).replace("\n\n", " ");
+        let shape = shape(service, &field.ty);
+        let facts = match &shape {
+            Shape::Value(Scalar::Json) => format!("Given as JSON. {}", constraints(&field.checks)),
+            Shape::Value(_) => constraints(&field.checks),
+            Shape::Values(_) => {
+                constraints(field.checks.items.as_deref().unwrap_or(&Checks::default()))
+            }
+            Shape::Object(_) | Shape::Objects(_) => String::new(),
+        };
+        facts_push(&mut help, facts.trim_end());
+        let row = match shape {
+            Shape::Value(scalar) => {
+                let kind = scalar.kind();
+                quote!(Field::new(#wire, #kind, #help))
+            }
+            Shape::Values(scalar) => {
+                let kind = scalar.kind();
+                quote!(Field::new(#wire, #kind, #help).list())
+            }
+            Shape::Object(def) => {
+                let table = self.path(def, Some(module));
+                quote!(Field::object(#wire, &#table, #help))
+            }
+            Shape::Objects(def) => {
+                let table = self.path(def, Some(module));
+                quote!(Field::objects(#wire, &#table, #help))
+            }
+        };
+        if field.required {
+            quote!(#row.required())
+        } else {
+            row
+        }
+    }
+
+    /// The table reference of a body from a tag module (`&super::fields::NAME`, or `&[]`
+    /// when the body is not a struct).
+    pub(super) fn body_table(&self, service: &Service, op: &Operation) -> TokenStream {
+        match op.body.as_ref().and_then(|b| struct_def(service, &b.ty)) {
+            Some(def) => {
+                let path = self.path(def, None);
+                quote!(&#path)
+            }
+            None => quote!(&[]),
+        }
+    }
 }
 
 /// The structs whose fields are flags: the bodies and JSON object parameters of every
@@ -238,62 +388,6 @@ pub(super) fn param_struct<'s>(service: &'s Service, param: &Param) -> Option<&'
     (param.style == ParamStyle::Json)
         .then(|| struct_def(service, &param.ty))
         .flatten()
-}
-
-/// The static tables, one per struct whose fields are flags.
-pub(super) fn emit_tables(service: &Service) -> TokenStream {
-    let tables = table_types(service).into_iter().map(|def| {
-        let ident = table_ident(def);
-        let rows: Vec<TokenStream> = fields_of(def)
-            .iter()
-            .map(|field| emit_row(service, field))
-            .collect();
-        let count = proc_macro2::Literal::usize_unsuffixed(rows.len());
-        let doc = format!(" The fields of `{}`, as flags.", def.name);
-        quote! {
-            #[doc = #doc]
-            static #ident: [Field; #count] = [#(#rows),*];
-        }
-    });
-    quote!(#(#tables)*)
-}
-
-fn emit_row(service: &Service, field: &crate::ir::Field) -> TokenStream {
-    let wire = &field.wire_name;
-    let mut help = plain(&field.docs).replace("\n\n", " ");
-    let shape = shape(service, &field.ty);
-    let facts = match &shape {
-        Shape::Value(Scalar::Json) => format!("Given as JSON. {}", constraints(&field.checks)),
-        Shape::Value(_) => constraints(&field.checks),
-        Shape::Values(_) => {
-            constraints(field.checks.items.as_deref().unwrap_or(&Checks::default()))
-        }
-        Shape::Object(_) | Shape::Objects(_) => String::new(),
-    };
-    facts_push(&mut help, facts.trim_end());
-    let row = match shape {
-        Shape::Value(scalar) => {
-            let kind = scalar.kind();
-            quote!(Field::new(#wire, #kind, #help))
-        }
-        Shape::Values(scalar) => {
-            let kind = scalar.kind();
-            quote!(Field::new(#wire, #kind, #help).list())
-        }
-        Shape::Object(def) => {
-            let table = table_ident(def);
-            quote!(Field::object(#wire, &#table, #help))
-        }
-        Shape::Objects(def) => {
-            let table = table_ident(def);
-            quote!(Field::objects(#wire, &#table, #help))
-        }
-    };
-    if field.required {
-        quote!(#row.required())
-    } else {
-        row
-    }
 }
 
 fn facts_push(help: &mut String, fact: &str) {
@@ -495,20 +589,40 @@ impl<'s> Walk<'s> {
     }
 }
 
-/// The table reference of a body (`&FIELDS`, or `&[]` when it is not a struct).
-pub(super) fn body_table(service: &Service, op: &Operation) -> TokenStream {
-    match op.body.as_ref().and_then(|b| struct_def(service, &b.ty)) {
-        Some(def) => {
-            let ident = table_ident(def);
-            quote!(&#ident)
-        }
-        None => quote!(&[]),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_past_the_limit_go_in_numbered_files_and_refer_across_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let settings = crate::Settings::new(root);
+        let service =
+            crate::lower_file(&settings, "spec/huaweicloud/css.yaml").expect("the CSS spec lowers");
+        let one = FieldTables::of(&service);
+        assert_eq!(one.modules().collect::<Vec<_>>(), ["fields"]);
+        let split = FieldTables::with_limit(&service, 40);
+        let modules: Vec<&str> = split.modules().collect();
+        assert_eq!(modules, ["fields_1", "fields_2", "fields_3"]);
+        let tables: usize = split.modules.iter().map(|(_, defs)| defs.len()).sum();
+        assert_eq!(tables, one.modules[0].1.len(), "every table once");
+        // A nested table in another file is named through `super`, one in the same file
+        // by its name; tag modules always go through `super`.
+        let (_, first) = &split.modules[0];
+        let last = split.modules[2].1[0];
+        assert_eq!(
+            split.path(last, Some(0)).to_string(),
+            format!("super :: fields_3 :: {}", table_ident(last))
+        );
+        assert_eq!(
+            split.path(first[0], Some(0)).to_string(),
+            table_ident(first[0]).to_string()
+        );
+        assert!(split
+            .path(first[0], None)
+            .to_string()
+            .starts_with("super :: fields_1 ::"));
+    }
 
     #[test]
     fn segments_are_kebab_case_as_the_cli_names_them() {

@@ -5,10 +5,11 @@ use ::clouddb_conformance::cli::Cli;
 use ::clouddb_conformance::TestServer as _;
 use ::clouddb_conformance::huawei as vendor;
 
-const BIN: &str = ::std::env!("CARGO_BIN_EXE_clouddb-compat-after");
+/// The program under test.
+pub(crate) const BIN: &str = ::std::env!("CARGO_BIN_EXE_clouddb-compat-after");
 
 /// A run against `server` with the test credentials.
-fn cli(server: &vendor::Server) -> Cli {
+pub(crate) fn cli(server: &vendor::Server) -> Cli {
     Cli::huawei(BIN, &server.uri())
 }
 
@@ -24,55 +25,6 @@ async fn help_describes_every_operation() {
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str], &str)] = &[
-        (
-            "show-widget",
-            &["--widget-id"],
-            "Example:\n  clouddb-compat-after show-widget --widget-id w-1",
-        ),
-    ];
-    for (name, needles, example) in operations {
-        let run = Cli::new(BIN).args([*name, "--help"]).run().await;
-        run.expect_exit(0);
-        for needle in *needles {
-            run.expect_stdout(needle);
-        }
-        assert!(
-            run.stdout.trim_end().ends_with(example),
-            "{name}: the help ends with its example {example:?}"
-        );
-    }
-}
-
-#[tokio::test]
-async fn show_widget() {
-    let server = vendor::Server::start().await;
-    server
-        .answer(
-            200u16,
-            ::std::option::Option::Some("{\"id\":\"w-1\",\"state\":\"ready\"}"),
-        )
-        .await;
-    let run = cli(&server).args(["show-widget", "--widget-id=w-1"]).run().await;
-    server
-        .expect(
-            &::clouddb_conformance::huawei::Expected {
-                method: "GET",
-                path: "/v1/{project_id}/widgets/w-1",
-                query: &[],
-                json_query: &[],
-                headers: &[],
-                body: ::std::option::Option::None,
-                form: ::std::option::Option::None,
-                language: false,
-                content_type: "application/json",
-            },
-        )
-        .await;
-    run.expect_exit(0)
-        .expect_json(
-            ::std::option::Option::Some("{\"id\":\"w-1\",\"state\":\"ready\"}"),
-        );
 }
 
 #[tokio::test]
