@@ -152,7 +152,13 @@ fn separate_items(code: &str) -> String {
             let ends_item = p == "}" || p == "};" || (p.ends_with(';') && !p.starts_with("//"));
             let starts_item = STARTS.iter().any(|s| c.starts_with(s)) && !c.starts_with("pub use ");
             let after_module_docs = p.starts_with("//!") && !c.starts_with("//!");
-            if after_module_docs || (ends_item && starts_item && indent(prev) == indent(line)) {
+            // Bare module declarations are a list, like `use` lines; a `use` after another
+            // item starts a group of its own.
+            let declarations = is_mod_declaration(p) && is_mod_declaration(c);
+            let starts_item = (starts_item || is_use(c)) && !(is_use(p) && is_use(c));
+            if after_module_docs
+                || (ends_item && starts_item && !declarations && indent(prev) == indent(line))
+            {
                 out.push('\n');
             }
         }
@@ -161,6 +167,22 @@ fn separate_items(code: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+/// Whether a line is a whole `mod name;` declaration (no body, no attribute before it).
+fn is_mod_declaration(line: &str) -> bool {
+    let rest = line
+        .strip_prefix("pub ")
+        .or_else(|| line.strip_prefix("pub(crate) "))
+        .unwrap_or(line);
+    rest.starts_with("mod ") && rest.ends_with(';')
+}
+
+/// Whether a line starts a `use` declaration.
+fn is_use(line: &str) -> bool {
+    ["use ", "pub use ", "pub(crate) use "]
+        .iter()
+        .any(|s| line.starts_with(s))
 }
 
 /// Writes the files under `root` whose content differs, and removes files under
@@ -254,6 +276,14 @@ fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_declarations_are_a_list_and_uses_a_group() {
+        let code =
+            "//! Docs.\nmod a;\nmod b;\npub mod c;\nuse x::Y;\npub use z::W;\nstatic S: i32 = 1;\n";
+        let want = "//! Docs.\n\nmod a;\nmod b;\npub mod c;\n\nuse x::Y;\npub use z::W;\n\nstatic S: i32 = 1;\n";
+        assert_eq!(separate_items(code), want);
+    }
 
     #[test]
     fn items_are_separated_but_statements_and_fields_are_not() {

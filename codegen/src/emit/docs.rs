@@ -55,10 +55,11 @@ pub(crate) fn inner_doc_comment(text: &str) -> String {
     out
 }
 
-/// Wraps the prose lines of markdown `text` at [`DOC_WIDTH`] so that it renders as before:
-/// only lines of plain paragraph text are wrapped, at spaces, never inside a word (a URL, a
-/// code span without spaces, a hyphenated name); code blocks, tables, headings, quotes,
-/// list items and indented lines are kept as they are.
+/// Wraps the prose of markdown `text` at [`DOC_WIDTH`] so that it renders as before: the
+/// lines of a paragraph of plain text are joined and filled again (markdown reads a single
+/// line break as a space), at spaces, never inside a word (a URL, a code span without
+/// spaces, a hyphenated name); code blocks, tables, headings, quotes, list items, indented
+/// lines and hard line breaks are kept as they are.
 pub(crate) fn wrap(text: &str) -> String {
     let options = Options::new(DOC_WIDTH)
         .break_words(false)
@@ -66,21 +67,43 @@ pub(crate) fn wrap(text: &str) -> String {
         .word_separator(WordSeparator::Custom(markdown_words));
     let mut in_code_block = false;
     let mut out = Vec::new();
+    // The lines of the paragraph being read, joined by spaces.
+    let mut paragraph = String::new();
+    let flush = |paragraph: &mut String, out: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            let filled = textwrap::wrap(paragraph, &options);
+            out.extend(filled.into_iter().map(|l| l.into_owned()));
+            paragraph.clear();
+        }
+    };
     for line in text.lines() {
         let fence = line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~");
         if fence {
             in_code_block = !in_code_block;
         }
-        if fence || in_code_block || line.len() <= DOC_WIDTH || !is_paragraph_text(line) {
+        let prose = !fence && !in_code_block && !line.trim().is_empty() && is_paragraph_text(line);
+        if !prose {
+            flush(&mut paragraph, &mut out);
             out.push(line.to_owned());
+            continue;
+        }
+        if !paragraph.is_empty() {
+            paragraph.push(' ');
+        }
+        // Two trailing spaces or a backslash are a hard line break: it ends the line still.
+        let text = line.trim_end_matches([' ', '\\']);
+        paragraph.push_str(text);
+        let hard_break = &line[text.len()..];
+        if hard_break.starts_with("  ") || hard_break.ends_with('\\') {
+            flush(&mut paragraph, &mut out);
+            if let Some(last) = out.last_mut() {
+                last.push_str(hard_break);
+            }
         } else {
-            out.extend(
-                textwrap::wrap(line, &options)
-                    .into_iter()
-                    .map(|l| l.into_owned()),
-            );
+            paragraph.push_str(hard_break.trim_end());
         }
     }
+    flush(&mut paragraph, &mut out);
     out.join("\n")
 }
 
@@ -270,6 +293,27 @@ mod tests {
             let text = format!("{} C:\\ {}", "a".repeat(at), "b ".repeat(60));
             assert!(wrap(&text).lines().all(|l| !l.ends_with('\\')), "{text}");
         }
+    }
+
+    #[test]
+    fn the_lines_of_a_paragraph_are_filled_again() {
+        let text = "They are split over\nfiles by tag.\n\nNext paragraph\nhere.";
+        assert_eq!(
+            wrap(text),
+            "They are split over files by tag.\n\nNext paragraph here."
+        );
+        let long = format!("{}\nend", "word ".repeat(30).trim_end());
+        let wrapped = wrap(&long);
+        assert!(wrapped.lines().all(|l| l.len() <= DOC_WIDTH), "{wrapped}");
+        assert_eq!(wrapped.replace('\n', " "), long.replace('\n', " "));
+    }
+
+    #[test]
+    fn hard_line_breaks_stay() {
+        assert_eq!(
+            wrap("one  \ntwo\\\nthree\nfour"),
+            "one  \ntwo\\\nthree four"
+        );
     }
 
     #[test]
