@@ -677,14 +677,39 @@ impl SchemaLowerer<'_, '_> {
             at,
         );
         if let Some(default) = &data.default {
-            let line = format!("Defaults to `{default}`.");
-            docs.description = Some(match docs.description.take() {
-                Some(d) => format!("{d}\n\n{line}"),
-                None => line,
+            // A description that already says "Defaults to 125" is not told again.
+            let value = match default {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let said = docs.description.as_deref().is_some_and(|d| {
+                let d = d.to_lowercase();
+                d.contains("default") && mentions(&d, &value.to_lowercase())
             });
+            if !said {
+                let line = format!("Defaults to `{default}`.");
+                docs.description = Some(match docs.description.take() {
+                    Some(d) => format!("{d}\n\n{line}"),
+                    None => line,
+                });
+            }
         }
         docs
     }
+}
+
+/// Whether `text` mentions `value` as a whole word or number (`defaults to 10` does not
+/// mention `1` or `0`, `1.5` does not mention `1`).
+fn mentions(text: &str, value: &str) -> bool {
+    let part_of_word = |c: char| c.is_alphanumeric() || c == '_';
+    !value.is_empty()
+        && text.match_indices(value).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let mut after = text[at + value.len()..].chars();
+            let next = after.next();
+            let decimal = next == Some('.') && after.next().is_some_and(|c| c.is_ascii_digit());
+            !before.is_some_and(part_of_word) && !next.is_some_and(part_of_word) && !decimal
+        })
 }
 
 /// Whether lowering this schema defines a named type (so recursion can refer to it).
@@ -699,5 +724,21 @@ fn defines_named_type(schema: &Schema) -> bool {
         }
         SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn a_value_is_mentioned_as_a_whole_word_or_number() {
+        assert!(mentions("defaults to 100.", "100"));
+        assert!(mentions("0 (default) leaves it", "0"));
+        assert!(mentions("`searchtool` (default)", "searchtool"));
+        assert!(!mentions("defaults to 100", "1"));
+        assert!(!mentions("defaults to 10", "0"));
+        assert!(!mentions("defaults to 1.5", "1"));
+        assert!(!mentions("the default is on_demand", "on"));
     }
 }

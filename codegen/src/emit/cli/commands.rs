@@ -155,11 +155,8 @@ fn emit_row(service: &Service, tables: &FieldTables<'_>, op: &Operation) -> Toke
     };
     let flags = op.params.iter().map(|p| {
         let flag = names::flag_name(&p.name);
-        let mut help = plain_or(&p.docs, &format!("The `{}` parameter.", p.wire_name));
-        let facts = fields::constraints(&p.checks);
-        if !facts.is_empty() {
-            help = format!("{} {facts}", help.trim_end());
-        }
+        let help = plain_or(&p.docs, &format!("The `{}` parameter.", p.wire_name));
+        let help = fields::with_facts(&help, &fields::constraints(&p.checks));
         let (kind, list) = flag_kind(service, &p.ty);
         let required = p.required.then(|| quote!(.required()));
         let list = list.then(|| quote!(.list()));

@@ -309,14 +309,18 @@ impl<'s> FieldTables<'s> {
         let mut help = plain(&field.docs).replace("\n\n", " ");
         let shape = shape(service, &field.ty);
         let facts = match &shape {
-            Shape::Value(Scalar::Json) => format!("Given as JSON. {}", constraints(&field.checks)),
+            Shape::Value(Scalar::Json) => {
+                let mut facts = vec!["Given as JSON.".to_owned()];
+                facts.extend(constraints(&field.checks));
+                facts
+            }
             Shape::Value(_) => constraints(&field.checks),
             Shape::Values(_) => {
                 constraints(field.checks.items.as_deref().unwrap_or(&Checks::default()))
             }
-            Shape::Object(_) | Shape::Objects(_) => String::new(),
+            Shape::Object(_) | Shape::Objects(_) => Vec::new(),
         };
-        facts_push(&mut help, facts.trim_end());
+        help = with_facts(&help, &facts);
         let row = match shape {
             Shape::Value(scalar) => {
                 let kind = scalar.kind();
@@ -390,22 +394,29 @@ pub(super) fn param_struct<'s>(service: &'s Service, param: &Param) -> Option<&'
         .flatten()
 }
 
-fn facts_push(help: &mut String, fact: &str) {
-    if fact.is_empty() {
-        return;
+/// `help` followed by the facts it does not already state: a description that says
+/// "4 to 64 characters" is not followed by "4 to 64 characters." again.
+pub(super) fn with_facts(help: &str, facts: &[String]) -> String {
+    let mut out = help.trim_end().to_owned();
+    let said = help.to_lowercase();
+    for fact in facts {
+        if said.contains(&fact.trim_end_matches('.').to_lowercase()) {
+            continue;
+        }
+        if !out.is_empty() && !out.ends_with('.') {
+            out.push('.');
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(fact);
     }
-    if !help.is_empty() && !help.ends_with('.') {
-        help.push('.');
-    }
-    if !help.is_empty() {
-        help.push(' ');
-    }
-    help.push_str(fact);
+    out
 }
 
-/// The documented constraints of a value in words, for `--help` (`At least 1, at most 100.
-/// 4 to 64 characters. Matches ^[a-z].*$`).
-pub(super) fn constraints(checks: &Checks) -> String {
+/// The documented constraints of a value in words, for `--help`, one sentence each (`From
+/// 1 to 100.`, `4 to 64 characters.`, ``Matches `^[a-z].*$`.``).
+pub(super) fn constraints(checks: &Checks) -> Vec<String> {
     let number = |n: f64| {
         if n.fract() == 0.0 && n.abs() < 1e15 {
             format!("{}", n as i64)
@@ -465,9 +476,9 @@ pub(super) fn constraints(checks: &Checks) -> String {
         facts.push(format!("Format: {format}."));
     }
     if let Some(pattern) = &checks.pattern {
-        facts.push(format!("Matches {pattern}"));
+        facts.push(format!("Matches `{pattern}`."));
     }
-    facts.join(" ")
+    facts
 }
 
 /// One field flag of an operation, named as `clouddb-cli` names it.
@@ -653,8 +664,12 @@ mod tests {
             ..Checks::default()
         };
         assert_eq!(
-            constraints(&checks),
-            "From 1 to 100. 4 to 64 characters. Matches ^[a-z]+$"
+            constraints(&checks).join(" "),
+            "From 1 to 100. 4 to 64 characters. Matches `^[a-z]+$`."
+        );
+        assert_eq!(
+            with_facts("A name of 4 to 64 characters", &constraints(&checks)),
+            "A name of 4 to 64 characters. From 1 to 100. Matches `^[a-z]+$`."
         );
         let checks = Checks {
             minimum: Some(0.0),
@@ -662,6 +677,6 @@ mod tests {
             one_of: Some(vec![1, 2]),
             ..Checks::default()
         };
-        assert_eq!(constraints(&checks), "Above 0. One of 1, 2.");
+        assert_eq!(constraints(&checks).join(" "), "Above 0. One of 1, 2.");
     }
 }

@@ -10,7 +10,7 @@ pub(super) static ADD_FAVORITE_REQ_FIELDS: [Field; 2] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the configuration file: 4 to 32 characters, starting with a letter; letters, digits, hyphens and underscores only. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+            "Name of the configuration file: 4 to 32 characters, starting with a letter; letters, digits, hyphens and underscores only. Matches `^[A-Za-z][A-Za-z0-9_-]{3,31}$`.",
         )
         .required(),
     Field::object(
@@ -65,7 +65,7 @@ pub(super) static AI_OPS_SETTING_FIELDS: [Field; 3] = [
     Field::new(
             "period",
             Kind::String,
-            "Time of day of the check with its GMT offset, for example `00:00 GMT+08:00`. Format: HH:mm GMT+hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$",
+            "Time of day of the check with its GMT offset, for example `00:00 GMT+08:00`. Format: HH:mm GMT+hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$`.",
         )
         .required(),
 ];
@@ -81,7 +81,7 @@ pub(super) static BIND_PUBLIC_REQ_FIELDS: [Field; 3] = [
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. One of 0, 1.",
     ),
 ];
 
@@ -116,7 +116,7 @@ pub(super) static BIND_PUBLIC_REQ_EIP_REQ_FIELDS: [Field; 2] = [
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. One of 0, 1.",
     ),
 ];
 
@@ -125,7 +125,7 @@ pub(super) static CHANGE_CLUSTER_SUBNET_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "subnet_id",
             Kind::String,
-            "Id of the subnet, a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`). Format: xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. Matches ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            "Id of the subnet, a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`). Format: xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx. Matches `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.",
         )
         .required(),
 ];
@@ -183,7 +183,7 @@ pub(super) static CREATE_AI_OPS_REQUEST_BODY_FIELDS: [Field; 5] = [
     Field::new(
         "name",
         Kind::String,
-        "Name of the check report: 4 to 64 characters, letters, digits, hyphens and underscores, starting with a letter. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+        "Name of the check report: 4 to 64 characters, letters, digits, hyphens and underscores, starting with a letter. Matches `^[A-Za-z][A-Za-z0-9_-]{3,63}$`.",
     ),
     Field::new(
         "description",
@@ -223,13 +223,13 @@ pub(super) static CREATE_CLUSTER_BACKUP_STRATEGY_BODY_FIELDS: [Field; 9] = [
     Field::new(
             "period",
             Kind::String,
-            "Daily time of the snapshot, on the hour, with a time zone, for example `00:00 GMT+08:00`. Format: HH:mm z. Matches ^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
+            "Daily time of the snapshot, on the hour, with a time zone, for example `00:00 GMT+08:00`. Format: HH:mm z. Matches `^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$`.",
         )
         .required(),
     Field::new(
             "prefix",
             Kind::String,
-            "Prefix of the snapshot names: 1 to 32 lower-case letters, digits, hyphens and underscores, starting with a lower-case letter. Matches ^[a-z][a-z0-9_-]{0,31}$",
+            "Prefix of the snapshot names: 1 to 32 lower-case letters, digits, hyphens and underscores, starting with a lower-case letter. Matches `^[a-z][a-z0-9_-]{0,31}$`.",
         )
         .required(),
     Field::new(
@@ -263,7 +263,7 @@ pub(super) static CREATE_CLUSTER_BODY_FIELDS: [Field; 11] = [
     Field::new(
             "name",
             Kind::String,
-            "Cluster name: 4 to 32 letters, digits, hyphens and underscores, starting with a letter. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+            "Cluster name: 4 to 32 letters, digits, hyphens and underscores, starting with a letter. 4 to 32 characters. Matches `^[A-Za-z][A-Za-z0-9_-]{3,31}$`.",
         )
         .required(),
     Field::new("instanceNum", Kind::Int32, "Number of nodes, 1 to 32. From 1 to 32.")
@@ -297,7 +297,7 @@ pub(super) static CREATE_CLUSTER_BODY_FIELDS: [Field; 11] = [
     Field::new(
         "adminPwd",
         Kind::String,
-        "Password of the `admin` user of a security-mode cluster; only needed when `authorityEnable` is true. 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^&*()-_=+\\|[{}];:,<.>/? . Weak passwords are rejected. 8 to 32 characters.",
+        "Password of the `admin` user of a security-mode cluster; only needed when `authorityEnable` is true. 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^&*()-_=+\\|[{}];:,<.>/? . Weak passwords are rejected.",
     ),
     Field::new(
         "enterprise_project_id",
@@ -321,7 +321,7 @@ pub(super) static CREATE_CLUSTER_BODY_V2_FIELDS: [Field; 18] = [
     Field::new(
             "name",
             Kind::String,
-            "Cluster name: 4 to 32 letters, digits, hyphens and underscores, starting with a letter. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+            "Cluster name: 4 to 32 letters, digits, hyphens and underscores, starting with a letter. 4 to 32 characters. Matches `^[A-Za-z][A-Za-z0-9_-]{3,31}$`.",
         )
         .required(),
     Field::objects(
@@ -367,7 +367,7 @@ pub(super) static CREATE_CLUSTER_BODY_V2_FIELDS: [Field; 18] = [
     Field::new(
         "adminPwd",
         Kind::String,
-        "Password of the `admin` user of a security-mode cluster; only needed when `authorityEnable` is true. 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^&*()-_=+\\|[{}];:,<.>/? . Weak passwords are rejected. 8 to 32 characters.",
+        "Password of the `admin` user of a security-mode cluster; only needed when `authorityEnable` is true. 8 to 32 characters with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^&*()-_=+\\|[{}];:,<.>/? . Weak passwords are rejected.",
     ),
     Field::new(
         "enterprise_project_id",
@@ -640,13 +640,13 @@ pub(super) static CREATE_CLUSTER_TAGS_BODY_FIELDS: [Field; 2] = [
     Field::new(
             "key",
             Kind::String,
-            "Tag key: 1 to 36 letters, digits, hyphens and underscores. 1 to 36 characters. Matches ^[A-Za-z0-9_-]{1,36}$",
+            "Tag key: 1 to 36 letters, digits, hyphens and underscores. 1 to 36 characters. Matches `^[A-Za-z0-9_-]{1,36}$`.",
         )
         .required(),
     Field::new(
             "value",
             Kind::String,
-            "Tag value: 0 to 43 letters, digits, hyphens and underscores. At most 43 characters. Matches ^[A-Za-z0-9_-]{0,43}$",
+            "Tag value: 0 to 43 letters, digits, hyphens and underscores. At most 43 characters. Matches `^[A-Za-z0-9_-]{0,43}$`.",
         )
         .required(),
 ];
@@ -671,7 +671,7 @@ pub(super) static CREATE_CNF_REQ_FIELDS: [Field; 5] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the configuration file: 4 to 32 characters, starting with a letter; letters, digits, hyphens and underscores only. 4 to 32 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,31}$",
+            "Name of the configuration file: 4 to 32 characters, starting with a letter; letters, digits, hyphens and underscores only. Matches `^[A-Za-z][A-Za-z0-9_-]{3,31}$`.",
         )
         .required(),
     Field::new(
@@ -721,7 +721,7 @@ pub(super) static CREATE_ES_LISTENER_REQUEST_BODY_FIELDS: [Field; 5] = [
     Field::new(
         "type",
         Kind::Enum(types::CreateEsListenerRequestBodyType::VALUES),
-        "What the listener serves: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool` for Kibana/OpenSearch Dashboards. Defaults to `\"searchTool\"`.",
+        "What the listener serves: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool` for Kibana/OpenSearch Dashboards.",
     ),
 ];
 
@@ -730,18 +730,18 @@ pub(super) static CREATE_SNAPSHOT_REQ_FIELDS: [Field; 3] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the snapshot: 4 to 64 characters, starting with a letter; lowercase letters, digits, hyphens and underscores only. 4 to 64 characters. Matches ^[a-z][a-z0-9_-]{3,63}$",
+            "Name of the snapshot: 4 to 64 characters, starting with a letter; lowercase letters, digits, hyphens and underscores only. Matches `^[a-z][a-z0-9_-]{3,63}$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the snapshot, up to 256 characters, without the characters `!<>=&\"'`. At most 256 characters. Matches ^[^!<>=&\"']*$",
+        "Description of the snapshot, up to 256 characters, without the characters `!<>=&\"'`. At most 256 characters. Matches `^[^!<>=&\"']*$`.",
     ),
     Field::new(
         "indices",
         Kind::String,
-        "Indices to back up, separated by commas; `*` matches several indices (for example `2018-06*` for every index whose name starts with 2018-06). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. All indices are backed up when it is absent. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?]*$",
+        "Indices to back up, separated by commas; `*` matches several indices (for example `2018-06*` for every index whose name starts with 2018-06). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. All indices are backed up when it is absent. At most 1024 characters. Matches `^[^ A-Z\"\\\\<|>/?]*$`.",
     ),
 ];
 
@@ -813,7 +813,7 @@ pub(super) static GET_LOG_BACKUP_REQ_FIELDS: [Field; 6] = [
     Field::new(
         "limit",
         Kind::Int32,
-        "Number of lines to return, at most 10000 (and at most 1 MB in all); defaults to 100. Defaults to `100`. From 1 to 10000.",
+        "Number of lines to return, at most 10000 (and at most 1 MB in all); defaults to 100. From 1 to 10000.",
     ),
 ];
 
@@ -905,12 +905,12 @@ pub(super) static PAY_INFO_BODY_FIELDS: [Field; 4] = [
     Field::new(
         "isAutoPay",
         Kind::Int32,
-        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. One of 0, 1.",
     ),
     Field::new(
         "isAutoRenew",
         Kind::Int32,
-        "Whether the subscription renews automatically: `1` yes, `0` (the default) no. Defaults to `0`. One of 0, 1.",
+        "Whether the subscription renews automatically: `1` yes, `0` (the default) no. One of 0, 1.",
     ),
 ];
 
@@ -919,7 +919,7 @@ pub(super) static RESET_PASSWORD_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "newpassword",
             Kind::String,
-            "New password of the `admin` user (security-mode clusters only): 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%&*()-_=|[{}];:,<.>/?. 8 to 32 characters.",
+            "New password of the `admin` user (security-mode clusters only): 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%&*()-_=|[{}];:,<.>/?",
         )
         .required(),
 ];
@@ -951,17 +951,17 @@ pub(super) static RESTORE_SNAPSHOT_REQ_FIELDS: [Field; 5] = [
     Field::new(
         "indices",
         Kind::String,
-        "Indices to restore, separated by commas; `*` matches several indices (for example `2018-06*`). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. All indices of the snapshot are restored when it is absent. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?]*$",
+        "Indices to restore, separated by commas; `*` matches several indices (for example `2018-06*`). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. All indices of the snapshot are restored when it is absent. At most 1024 characters. Matches `^[^ A-Z\"\\\\<|>/?]*$`.",
     ),
     Field::new(
         "rename_pattern",
         Kind::String,
-        "Regular expression selecting the indices to restore and rename, up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?,`. Takes effect only together with `rename_replacement`. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?,]*$",
+        "Regular expression selecting the indices to restore and rename, up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?,`. Takes effect only together with `rename_replacement`. At most 1024 characters. Matches `^[^ A-Z\"\\\\<|>/?,]*$`.",
     ),
     Field::new(
         "rename_replacement",
         Kind::String,
-        "Replacement giving the new index names, up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?,`; for example `restored_index_$1` prefixes every restored index with `restored_`. Takes effect only together with `rename_pattern`. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?,]*$",
+        "Replacement giving the new index names, up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?,`; for example `restored_index_$1` prefixes every restored index with `restored_`. Takes effect only together with `rename_pattern`. At most 1024 characters. Matches `^[^ A-Z\"\\\\<|>/?,]*$`.",
     ),
     Field::new(
         "replace_exist_indices",
@@ -1019,12 +1019,12 @@ pub(super) static SET_RDS_BACKUP_CNF_REQ_FIELDS: [Field; 7] = [
     Field::new(
         "prefix",
         Kind::String,
-        "Name prefix of the automatically created snapshots: 1 to 32 characters, starting with a lowercase letter; lowercase letters, digits, hyphens and underscores only. Required when `enable` is \"true\". 1 to 32 characters. Matches ^[a-z][a-z0-9_-]{0,31}$",
+        "Name prefix of the automatically created snapshots: 1 to 32 characters, starting with a lowercase letter; lowercase letters, digits, hyphens and underscores only. Required when `enable` is \"true\". Matches `^[a-z][a-z0-9_-]{0,31}$`.",
     ),
     Field::new(
         "period",
         Kind::String,
-        "Time of day at which the snapshot is taken, on the hour, followed by the time zone: `HH:mm z`, for example `00:00 GMT+08:00`. Required when `enable` is \"true\". Format: HH:mm z. Matches ^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
+        "Time of day at which the snapshot is taken, on the hour, followed by the time zone: `HH:mm z`, for example `00:00 GMT+08:00`. Required when `enable` is \"true\". Format: HH:mm z. Matches `^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$`.",
     ),
     Field::new(
         "keepday",
@@ -1040,7 +1040,7 @@ pub(super) static SET_RDS_BACKUP_CNF_REQ_FIELDS: [Field; 7] = [
     Field::new(
         "delete_auto",
         Kind::Enum(types::SetRdsBackupCnfReqEnable::VALUES),
-        "When the policy is turned off: \"true\" also deletes every automatically created snapshot, \"false\" (the default) keeps them. Defaults to `\"false\"`.",
+        "When the policy is turned off: \"true\" also deletes every automatically created snapshot, \"false\" (the default) keeps them.",
     ),
 ];
 
@@ -1060,7 +1060,7 @@ pub(super) static SETTING_FIELDS: [Field; 6] = [
     Field::new(
         "batch_size",
         Kind::Int32,
-        "Most events a worker collects from the inputs before running filters and outputs; larger is usually more efficient but uses more memory. Defaults to 125. Defaults to `125`.",
+        "Most events a worker collects from the inputs before running filters and outputs; larger is usually more efficient but uses more memory. Defaults to 125.",
     ),
     Field::new(
         "batch_delay_ms",
@@ -1070,12 +1070,12 @@ pub(super) static SETTING_FIELDS: [Field; 6] = [
     Field::new(
         "queue_max_bytes_mb",
         Kind::Int32,
-        "With the persisted queue, its total capacity in MB (the disk must be larger). Defaults to 1024. Defaults to `1024`.",
+        "With the persisted queue, its total capacity in MB (the disk must be larger). Defaults to 1024.",
     ),
     Field::new(
         "queue_check_point_writes",
         Kind::Int32,
-        "With the persisted queue, most events written before a checkpoint is forced. Defaults to 1024. Defaults to `1024`.",
+        "With the persisted queue, most events written before a checkpoint is forced. Defaults to 1024.",
     ),
 ];
 
@@ -1100,7 +1100,7 @@ pub(super) static START_AUTO_CREATE_SNAPSHOTS_REQ_FIELDS: [Field; 5] = [
     Field::new(
             "prefix",
             Kind::String,
-            "Name prefix of the automatically created snapshots: 1 to 32 characters, starting with a lowercase letter; lowercase letters, digits, hyphens and underscores only. 1 to 32 characters. Matches ^[a-z][a-z0-9_-]{0,31}$",
+            "Name prefix of the automatically created snapshots: 1 to 32 characters, starting with a lowercase letter; lowercase letters, digits, hyphens and underscores only. Matches `^[a-z][a-z0-9_-]{0,31}$`.",
         )
         .required(),
     Field::new(
@@ -1112,7 +1112,7 @@ pub(super) static START_AUTO_CREATE_SNAPSHOTS_REQ_FIELDS: [Field; 5] = [
     Field::new(
         "period",
         Kind::String,
-        "Time of day at which the snapshot is taken, on the hour, followed by the time zone: `HH:mm z`, for example `00:00 GMT+08:00`. Format: HH:mm z. Matches ^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
+        "Time of day at which the snapshot is taken, on the hour, followed by the time zone: `HH:mm z`, for example `00:00 GMT+08:00`. Format: HH:mm z. Matches `^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$`.",
     ),
     Field::new(
         "frequency",
@@ -1122,7 +1122,7 @@ pub(super) static START_AUTO_CREATE_SNAPSHOTS_REQ_FIELDS: [Field; 5] = [
     Field::new(
         "indices",
         Kind::String,
-        "Indices to back up, separated by commas; `*` (the default) means every index and matches several indices inside a name (for example `2018-06*`). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. Defaults to `\"*\"`. At most 1024 characters. Matches ^[^ A-Z\"\\\\<|>/?]*$",
+        "Indices to back up, separated by commas; `*` (the default) means every index and matches several indices inside a name (for example `2018-06*`). Up to 1024 characters, without spaces, uppercase letters or any of `\"\\<|>/?`. At most 1024 characters. Matches `^[^ A-Z\"\\\\<|>/?]*$`.",
     ),
 ];
 
@@ -1167,7 +1167,7 @@ pub(super) static START_KIBANA_PUBLIC_REQ_FIELDS: [Field; 3] = [
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. One of 0, 1.",
     ),
 ];
 
@@ -1192,7 +1192,7 @@ pub(super) static START_LOG_AUTO_BACKUP_POLICY_REQ_FIELDS: [Field; 1] = [
     Field::new(
             "period",
             Kind::String,
-            "Time of day the backup starts, with its GMT offset, for example `00:00 GMT+08:00`. Format: HH:mm GMT+hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$",
+            "Time of day the backup starts, with its GMT offset, for example `00:00 GMT+08:00`. Format: HH:mm GMT+hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$`.",
         )
         .required(),
 ];
@@ -1289,16 +1289,12 @@ pub(super) static START_VPECP_REQ_FIELDS: [Field; 3] = [
 
 /// The fields of `Tag`, as flags.
 pub(super) static TAG_FIELDS: [Field; 2] = [
-    Field::new(
-            "key",
-            Kind::String,
-            "Tag key, 1 to 36 characters; may not be empty. 1 to 36 characters.",
-        )
+    Field::new("key", Kind::String, "Tag key, 1 to 36 characters; may not be empty.")
         .required(),
     Field::new(
         "value",
         Kind::String,
-        "Tag value, at most 43 characters. Required when adding; when deleting, a value restricts the deletion to that key and value, and without it the key is deleted whatever its value. At most 43 characters.",
+        "Tag value, at most 43 characters. Required when adding; when deleting, a value restricts the deletion to that key and value, and without it the key is deleted whatever its value.",
     ),
 ];
 
@@ -1394,7 +1390,7 @@ pub(super) static UPDATE_ES_LISTENER_REQUEST_BODY_FIELDS: [Field; 2] = [
     Field::new(
         "type",
         Kind::Enum(types::CreateEsListenerRequestBodyType::VALUES),
-        "Which load balancer to change: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool` for Kibana/OpenSearch Dashboards. Defaults to `\"searchTool\"`.",
+        "Which load balancer to change: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool` for Kibana/OpenSearch Dashboards.",
     ),
 ];
 
@@ -1405,7 +1401,7 @@ pub(super) static UPDATE_EXTEND_CLUSTER_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "isAutoPay",
         Kind::Int32,
-        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. One of 0, 1.",
     ),
 ];
 
@@ -1420,7 +1416,7 @@ pub(super) static UPDATE_EXTEND_INSTANCE_STORAGE_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. One of 0, 1.",
     ),
 ];
 
@@ -1440,7 +1436,7 @@ pub(super) static UPDATE_FLAVOR_BY_TYPE_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. One of 0, 1.",
     ),
     Field::new(
         "cluster_load_check",
@@ -1471,7 +1467,7 @@ pub(super) static UPDATE_FLAVOR_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
         "isAutoPay",
         Kind::Int32,
-        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. One of 0, 1.",
     ),
     Field::new(
         "clusterLoadCheck",
@@ -1539,12 +1535,12 @@ pub(super) static UPDATE_ONDEMAND_CLUSTER_TO_PERIOD_REQUEST_FIELDS: [Field; 5] =
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. Defaults to `0`. One of 0, 1.",
+        "Whether the order is paid automatically from the account balance, choosing discounts and coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment fails, the order stays pending for manual payment), `0` (the default) leaves the order for the customer to pay. One of 0, 1.",
     ),
     Field::new(
         "is_auto_renew",
         Kind::Int32,
-        "Whether the subscription renews automatically: `1` yes, `0` (the default) no. Defaults to `0`. One of 0, 1.",
+        "Whether the subscription renews automatically: `1` yes, `0` (the default) no. One of 0, 1.",
     ),
     Field::new(
         "console_url",
@@ -1564,7 +1560,7 @@ pub(super) static UPDATE_PUBLIC_KIBANA_BANDWIDTH_REQ_FIELDS: [Field; 2] = [
     Field::new(
         "is_auto_pay",
         Kind::Int32,
-        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. Defaults to `0`. One of 0, 1.",
+        "Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0 (default) leaves the order for manual payment. One of 0, 1.",
     ),
 ];
 
@@ -1649,7 +1645,7 @@ pub(super) static UPDATE_SNAPSHOT_SETTING_REQ_FIELDS: [Field; 12] = [
     Field::new(
         "base_path",
         Kind::String,
-        "Path of the snapshots in the bucket, up to 512 characters. It must not start with a slash, start or end with a period, contain runs of slashes or periods, or contain any of `\\:*?\"<>|'{}`. At most 512 characters. Matches ^[^\\\\:*?\"<>|'{}]*$",
+        "Path of the snapshots in the bucket, up to 512 characters. It must not start with a slash, start or end with a period, contain runs of slashes or periods, or contain any of `\\:*?\"<>|'{}`. At most 512 characters. Matches `^[^\\\\:*?\"<>|'{}]*$`.",
     ),
     Field::new(
         "enable",
@@ -1791,7 +1787,7 @@ pub(super) static UPGRADE_CORE_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
         "cluster_load_check",
         Kind::Bool,
-        "Whether CSS checks the cluster load first (default true). Defaults to `true`.",
+        "Whether CSS checks the cluster load first (default true).",
     ),
     Field::new(
         "batch_size",

@@ -162,12 +162,12 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, sent as a string; defaults to 10. Matches ^[0-9]+$",
+                "Page size, sent as a string; defaults to 10. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -188,12 +188,12 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Position of the first certificate to return, counted from 1, as a string; defaults to 1. Matches ^[0-9]+$",
+                "Position of the first certificate to return, counted from 1, as a string; defaults to 1. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Number of certificates to return, as a string; defaults to 10. Matches ^[0-9]+$",
+                "Number of certificates to return, as a string; defaults to 10. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "certs-type",
@@ -220,12 +220,12 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "1-based position of the first configuration file returned, sent as a string; defaults to 1. The vendor's current reference gives the range 1 to 1000. Matches ^[0-9]+$",
+                "1-based position of the first configuration file returned, sent as a string; defaults to 1. The vendor's current reference gives the range 1 to 1000. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000. Matches ^[0-9]+$",
+                "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -247,12 +247,12 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of pipelines to skip, sent as a string; defaults to 0. The vendor's current reference gives the range 0 to 1000. Matches ^[0-9]+$",
+                "Number of pipelines to skip, sent as a string; defaults to 0. The vendor's current reference gives the range 0 to 1000. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000. Matches ^[0-9]+$",
+                "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,

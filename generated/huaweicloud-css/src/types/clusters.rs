@@ -1658,16 +1658,12 @@ pub struct PayInfoBody {
     /// coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment
     /// fails, the order stays pending for manual payment), `0` (the default) leaves the order for
     /// the customer to pay.
-    ///
-    /// Defaults to `0`.
     #[serde(
         rename = "isAutoPay",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_auto_pay: ::std::option::Option<i32>,
     /// Whether the subscription renews automatically: `1` yes, `0` (the default) no.
-    ///
-    /// Defaults to `0`.
     #[serde(
         rename = "isAutoRenew",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2356,8 +2352,6 @@ pub struct UpdateExtendClusterRequest {
     /// coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment
     /// fails, the order stays pending for manual payment), `0` (the default) leaves the order for
     /// the customer to pay.
-    ///
-    /// Defaults to `0`.
     #[serde(
         rename = "isAutoPay",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2443,8 +2437,6 @@ pub struct UpdateExtendInstanceStorageRequest {
     /// coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment
     /// fails, the order stays pending for manual payment), `0` (the default) leaves the order for
     /// the customer to pay.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
 }
@@ -2482,8 +2474,6 @@ pub struct UpdateFlavorByTypeRequest {
     /// coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment
     /// fails, the order stays pending for manual payment), `0` (the default) leaves the order for
     /// the customer to pay.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
     /// Whether CSS checks the cluster load before the change (on by default).
@@ -2588,8 +2578,6 @@ pub struct UpdateFlavorRequest {
     /// coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment
     /// fails, the order stays pending for manual payment), `0` (the default) leaves the order for
     /// the customer to pay.
-    ///
-    /// Defaults to `0`.
     #[serde(
         rename = "isAutoPay",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2642,13 +2630,9 @@ pub struct UpdateOndemandClusterToPeriodRequest {
     /// coupons automatically (yearly/monthly clusters only): `1` pays automatically (if the payment
     /// fails, the order stays pending for manual payment), `0` (the default) leaves the order for
     /// the customer to pay.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
     /// Whether the subscription renews automatically: `1` yes, `0` (the default) no.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_renew: ::std::option::Option<i32>,
     /// Console address to return to after a manual payment of the order.
@@ -2825,8 +2809,6 @@ pub struct UpgradeCoreRequest {
     /// Name of the IAM agency that lets CSS call other cloud services on your behalf.
     pub agency: ::std::string::String,
     /// Whether CSS checks the cluster load first (default true).
-    ///
-    /// Defaults to `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_load_check: ::std::option::Option<bool>,
     /// Number of data nodes whose data is migrated at the same time.

@@ -37,8 +37,6 @@ pub struct StartKibanaPublicReq {
     /// Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying
     /// the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0
     /// (default) leaves the order for manual payment.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
 }
@@ -77,8 +75,6 @@ pub struct UpdatePublicKibanaBandwidthReq {
     /// Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying
     /// the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0
     /// (default) leaves the order for manual payment.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
 }

@@ -82,8 +82,6 @@ pub struct CreateEsListenerRequestBody {
     pub ca_cert_id: ::std::option::Option<::std::string::String>,
     /// What the listener serves: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool`
     /// for Kibana/OpenSearch Dashboards.
-    ///
-    /// Defaults to `"searchTool"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::CreateEsListenerRequestBodyType>,
 }
@@ -114,8 +112,6 @@ pub enum CreateEsListenerRequestBodyProtocol {
 
 /// What the listener serves: `searchTool` for Elasticsearch/OpenSearch (default), `viewTool`
 /// for Kibana/OpenSearch Dashboards.
-///
-/// Defaults to `"searchTool"`.
 #[cfg(feature = "load-balancers")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -552,8 +548,6 @@ pub struct UpdateEsListenerRequestBody {
     pub listener: crate::types::EsListenerRequest,
     /// Which load balancer to change: `searchTool` for Elasticsearch/OpenSearch (default),
     /// `viewTool` for Kibana/OpenSearch Dashboards.
-    ///
-    /// Defaults to `"searchTool"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::CreateEsListenerRequestBodyType>,
 }
@@ -568,8 +562,6 @@ impl ::clouddb_runtime::Validate for UpdateEsListenerRequestBody {
 
 /// Which load balancer to change: `searchTool` for Elasticsearch/OpenSearch (default),
 /// `viewTool` for Kibana/OpenSearch Dashboards.
-///
-/// Defaults to `"searchTool"`.
 ///
 /// The same schema as
 /// [`CreateEsListenerRequestBodyType`](crate::types::CreateEsListenerRequestBodyType):

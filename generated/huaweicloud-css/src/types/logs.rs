@@ -124,8 +124,6 @@ pub struct GetLogBackupReq {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_index: ::std::option::Option<::std::string::String>,
     /// Number of lines to return, at most 10000 (and at most 1 MB in all); defaults to 100.
-    ///
-    /// Defaults to `100`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i32>,
 }

@@ -655,8 +655,6 @@ pub struct Setting {
     pub workers: ::std::option::Option<i32>,
     /// Most events a worker collects from the inputs before running filters and outputs; larger is
     /// usually more efficient but uses more memory. Defaults to 125.
-    ///
-    /// Defaults to `125`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<i32>,
     /// Minimum time in milliseconds an event waits to be scheduled in the pipeline.
@@ -664,14 +662,10 @@ pub struct Setting {
     pub batch_delay_ms: ::std::option::Option<i32>,
     /// With the persisted queue, its total capacity in MB (the disk must be larger). Defaults
     /// to 1024.
-    ///
-    /// Defaults to `1024`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_max_bytes_mb: ::std::option::Option<i32>,
     /// With the persisted queue, most events written before a checkpoint is forced. Defaults
     /// to 1024.
-    ///
-    /// Defaults to `1024`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_check_point_writes: ::std::option::Option<i32>,
 }

@@ -15,8 +15,6 @@ pub struct BindPublicReq {
     /// Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying
     /// the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0
     /// (default) leaves the order for manual payment.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
 }
@@ -87,8 +85,6 @@ pub struct BindPublicReqEipReq {
     /// Yearly/monthly clusters only: 1 pays the resulting order at once from the account (applying
     /// the best discounts and coupons; if that fails the order stays unpaid for manual payment), 0
     /// (default) leaves the order for manual payment.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<i32>,
 }

@@ -124,8 +124,6 @@ pub struct IdListWrapper {
 /// When the policy is turned off: "true" also deletes every automatically created snapshot,
 /// "false" (the default) keeps them.
 ///
-/// Defaults to `"false"`.
-///
 /// Erratum of the source document: The 2021 page names this field `deleteAuto`; the API
 /// Explorer file and the SDK send `delete_auto`. The spec sends `delete_auto`.
 ///

@@ -345,8 +345,6 @@ pub struct SetRdsBackupCnfReq {
     /// When the policy is turned off: "true" also deletes every automatically created snapshot,
     /// "false" (the default) keeps them.
     ///
-    /// Defaults to `"false"`.
-    ///
     /// Erratum of the source document: The 2021 page names this field `deleteAuto`; the API
     /// Explorer file and the SDK send `delete_auto`. The spec sends `delete_auto`.
     #[serde(
@@ -476,8 +474,6 @@ pub struct StartAutoCreateSnapshotsReq {
     /// Indices to back up, separated by commas; `*` (the default) means every index and matches
     /// several indices inside a name (for example `2018-06*`). Up to 1024 characters, without
     /// spaces, uppercase letters or any of `"\<|>/?`.
-    ///
-    /// Defaults to `"*"`.
     ///
     /// Erratum of the source document: The API Explorer file and the SDK describe this field with
     /// the wording of the restore operation ("indices to restore"); in this operation it selects

@@ -53,12 +53,12 @@ pub(super) static OPERATIONS: [OperationCli; 7] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, greater than 0, sent as a string; unlimited when left out. Matches ^[0-9]*[1-9][0-9]*$",
+                "Page size, greater than 0, sent as a string; unlimited when left out. Matches `^[0-9]*[1-9][0-9]*$`.",
             ),
             Flag::new(
                 "name-space",
@@ -88,12 +88,12 @@ pub(super) static OPERATIONS: [OperationCli; 7] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0 (the 2022 page caps it at 10000). Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0 (the 2022 page caps it at 10000). Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, greater than 0, sent as a string; defaults to 10 (the 2022 page caps it at 1000). Matches ^[0-9]*[1-9][0-9]*$",
+                "Page size, greater than 0, sent as a string; defaults to 10 (the 2022 page caps it at 1000). Matches `^[0-9]*[1-9][0-9]*$`.",
             ),
             Flag::new(
                 "from",
@@ -158,12 +158,12 @@ pub(super) static OPERATIONS: [OperationCli; 7] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
+                "Page size, greater than 0, sent as a string; defaults to 1000. Matches `^[0-9]*[1-9][0-9]*$`.",
             ),
         ],
         body: ::std::option::Option::None,

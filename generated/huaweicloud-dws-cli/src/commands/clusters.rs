@@ -144,7 +144,7 @@ pub(super) static OPERATIONS: [OperationCli; 31] = [
             Flag::new(
                 "keep-last-manual-backup",
                 Kind::String,
-                "Number of the most recent manual snapshots to keep, as a decimal string; defaults to 0. Matches ^[0-9]+$",
+                "Number of the most recent manual snapshots to keep, as a decimal string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "release-eip-type",
@@ -247,11 +247,7 @@ pub(super) static OPERATIONS: [OperationCli; 31] = [
                 Kind::Int32,
                 "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,
@@ -315,11 +311,7 @@ pub(super) static OPERATIONS: [OperationCli; 31] = [
                 Kind::Int32,
                 "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,
@@ -341,11 +333,7 @@ pub(super) static OPERATIONS: [OperationCli; 31] = [
                 Kind::Int32,
                 "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,

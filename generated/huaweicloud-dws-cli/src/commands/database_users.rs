@@ -18,7 +18,7 @@ pub(super) static OPERATIONS: [OperationCli; 16] = [
             Flag::new(
                     "cluster-id",
                     Kind::String,
-                    "Id of the cluster (32 to 64 characters). 32 to 64 characters.",
+                    "Id of the cluster (32 to 64 characters).",
                 )
                 .required(),
         ],
@@ -46,13 +46,13 @@ pub(super) static OPERATIONS: [OperationCli; 16] = [
             Flag::new(
                     "cluster-id",
                     Kind::String,
-                    "Id of the cluster (32 to 64 characters). 32 to 64 characters.",
+                    "Id of the cluster (32 to 64 characters).",
                 )
                 .required(),
             Flag::new(
                     "name",
                     Kind::String,
-                    "Name of the database user, 1 to 128 characters. 1 to 128 characters.",
+                    "Name of the database user, 1 to 128 characters.",
                 )
                 .required(),
             Flag::new(
@@ -173,33 +173,29 @@ pub(super) static OPERATIONS: [OperationCli; 16] = [
             Flag::new(
                 "name",
                 Kind::String,
-                "Only objects with this name (at most 64 characters). At most 64 characters.",
+                "Only objects with this name (at most 64 characters).",
             ),
             Flag::new(
                 "database",
                 Kind::String,
-                "Database the objects are in (at most 64 characters). At most 64 characters.",
+                "Database the objects are in (at most 64 characters).",
             ),
             Flag::new(
                 "schema",
                 Kind::String,
-                "Schema the objects are in (at most 64 characters); needed for tables, views, columns, functions and sequences. At most 64 characters.",
+                "Schema the objects are in (at most 64 characters); needed for tables, views, columns, functions and sequences.",
             ),
             Flag::new(
                 "table",
                 Kind::String,
-                "Table the columns belong to (at most 64 characters); needed for columns. At most 64 characters.",
+                "Table the columns belong to (at most 64 characters); needed for columns.",
             ),
             Flag::new(
                 "offset",
                 Kind::Int32,
                 "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 1000. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 1000."),
             Flag::new(
                 "is-fine-grained-disaster",
                 Kind::Enum(types::ListDatabaseObjectsIsFineGrainedDisaster::VALUES),
@@ -253,12 +249,12 @@ pub(super) static OPERATIONS: [OperationCli; 16] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, sent as a string; defaults to 1000. Matches ^[0-9]+$",
+                "Page size, sent as a string; defaults to 1000. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,

@@ -70,12 +70,12 @@ pub(super) static OPERATIONS: [OperationCli; 6] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
+                "Page size, greater than 0, sent as a string; defaults to 1000. Matches `^[0-9]*[1-9][0-9]*$`.",
             ),
             Flag::new(
                 "name-space",
@@ -100,12 +100,12 @@ pub(super) static OPERATIONS: [OperationCli; 6] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
+                "Page size, greater than 0, sent as a string; defaults to 1000. Matches `^[0-9]*[1-9][0-9]*$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -125,12 +125,12 @@ pub(super) static OPERATIONS: [OperationCli; 6] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, greater than 0, sent as a string; defaults to 1000. Matches ^[0-9]*[1-9][0-9]*$",
+                "Page size, greater than 0, sent as a string; defaults to 1000. Matches `^[0-9]*[1-9][0-9]*$`.",
             ),
             Flag::new(
                 "name-space",

@@ -125,7 +125,7 @@ pub(super) static BACKUP_STRATEGY_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
         "policy_name",
         Kind::String,
-        "Name of the schedule: unique, 4 to 92 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Needed when a schedule is added. 4 to 92 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,91}$",
+        "Name of the schedule: unique, 4 to 92 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Needed when a schedule is added. Matches `^[A-Za-z][A-Za-z0-9_-]{3,91}$`.",
     ),
     Field::new(
         "backup_strategy",
@@ -178,8 +178,7 @@ pub(super) static BATCH_CREATE_CLUSTER_CN_REQUEST_FIELDS: [Field; 1] = [
 
 /// The fields of `BatchCreateResourceTag`, as flags.
 pub(super) static BATCH_CREATE_RESOURCE_TAG_FIELDS: [Field; 2] = [
-    Field::new("key", Kind::String, "Tag key, 1 to 128 characters. 1 to 128 characters.")
-        .required(),
+    Field::new("key", Kind::String, "Tag key, 1 to 128 characters.").required(),
     Field::new(
             "value",
             Kind::String,
@@ -240,7 +239,7 @@ pub(super) static CHECK_INSTANCE_STORAGE_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
         "new_size",
         Kind::Int32,
-        "Storage per node after the expansion, in GB; at least 10. At least 10.",
+        "Storage per node after the expansion, in GB; at least 10.",
     ),
 ];
 
@@ -290,7 +289,7 @@ pub(super) static CLUSTER_CHECK_BODY_FIELDS: [Field; 20] = [
     Field::new(
         "db_port",
         Kind::String,
-        "Database port, 8000 to 30000, as a decimal string; defaults to 8000. Matches ^[0-9]+$",
+        "Database port, 8000 to 30000, as a decimal string; defaults to 8000. Matches `^[0-9]+$`.",
     ),
     Field::new("dss_pool_id", Kind::String, "Id of a dedicated storage pool."),
     Field::object("volume", &VOLUME_FIELDS, "Cloud disks of each node."),
@@ -339,13 +338,13 @@ pub(super) static COPY_SNAPSHOT_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "backup_name",
             Kind::String,
-            "Name of the copy: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+            "Name of the copy: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Matches `^[A-Za-z][A-Za-z0-9_-]{3,63}$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the copy, at most 256 characters, none of `!<>'=&\"`. Empty when omitted. At most 256 characters. Matches ^[^!<>'=&\"]*$",
+        "Description of the copy, at most 256 characters, none of `!<>'=&\"`. Empty when omitted. Matches `^[^!<>'=&\"]*$`.",
     ),
 ];
 
@@ -401,24 +400,24 @@ pub(super) static CREATE_CLUSTER_INFO_FIELDS: [Field; 14] = [
     Field::new(
         "port",
         Kind::Int32,
-        "Database port, 8000 to 30000; defaults to 8000. Defaults to `8000`. From 8000 to 30000.",
+        "Database port, 8000 to 30000; defaults to 8000. From 8000 to 30000.",
     ),
     Field::new(
             "name",
             Kind::String,
-            "Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
     Field::new(
             "user_name",
             Kind::String,
-            "User name of the cluster administrator (commonly `dbadmin`): 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword. 1 to 63 characters. Matches ^[a-z_][a-z0-9_]*$",
+            "User name of the cluster administrator (commonly `dbadmin`): 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword. 1 to 63 characters. Matches `^[a-z_][a-z0-9_]*$`.",
         )
         .required(),
     Field::new(
             "user_pwd",
             Kind::String,
-            "Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;_(){}[]/<>@#%^&*+|\\=-``, and not equal to the user name or the user name reversed. 12 to 32 characters.",
+            "Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;_(){}[]/<>@#%^&*+|\\=-``, and not equal to the user name or the user name reversed.",
         )
         .required(),
     Field::object(
@@ -429,7 +428,7 @@ pub(super) static CREATE_CLUSTER_INFO_FIELDS: [Field; 14] = [
     Field::new(
         "number_of_cn",
         Kind::Int32,
-        "Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; defaults to 3. Defaults to `3`. From 2 to 20.",
+        "Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; defaults to 3. From 2 to 20.",
     ),
     Field::new(
         "enterprise_project_id",
@@ -459,7 +458,7 @@ pub(super) static CREATE_DISASTER_RECOVERY_FIELDS: [Field; 14] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the disaster recovery: 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+            "Name of the disaster recovery: 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Matches `^[A-Za-z][A-Za-z0-9_-]{3,63}$`.",
         )
         .required(),
     Field::new(
@@ -483,7 +482,7 @@ pub(super) static CREATE_DISASTER_RECOVERY_FIELDS: [Field; 14] = [
     Field::new(
             "dr_sync_period",
             Kind::String,
-            "Synchronization period: a number from 1 to 3000 followed by the unit, `m` (minutes), `H` (hours) or `d` (days), for example `5m`. Matches ^([1-9][0-9]{0,2}|[12][0-9]{3}|3000)[mHd]$",
+            "Synchronization period: a number from 1 to 3000 followed by the unit, `m` (minutes), `H` (hours) or `d` (days), for example `5m`. Matches `^([1-9][0-9]{0,2}|[12][0-9]{3}|3000)[mHd]$`.",
         )
         .required(),
     Field::new("primary_obs_bucket", Kind::String, "OBS bucket of the primary cluster."),
@@ -690,12 +689,12 @@ pub(super) static DATABASE_PERMISSION_REQ_FIELDS: [Field; 11] = [
     Field::new(
         "all_object",
         Kind::Bool,
-        "Whether the permissions apply to every object of the schema; defaults to false. Defaults to `false`.",
+        "Whether the permissions apply to every object of the schema; defaults to false.",
     ),
     Field::new(
         "cascade",
         Kind::Bool,
-        "Whether a revocation cascades; defaults to true. Defaults to `true`.",
+        "Whether a revocation cascades; defaults to true.",
     ),
     Field::new("database", Kind::String, "Database the objects are in.").required(),
     Field::new("schema", Kind::String, "Schema the objects are in."),
@@ -724,12 +723,12 @@ pub(super) static DATABASE_USER_INFO_REQ_FIELDS: [Field; 12] = [
     Field::new(
         "valid_begin",
         Kind::String,
-        "When the role becomes valid, `yyyy-MM-ddTHH:mm:ss` (the English reference writes `yyyy-MM-ddTHH:mm:ssZ`; a trailing `Z` is accepted). Format: yyyy-MM-ddTHH:mm:ss. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
+        "When the role becomes valid, `yyyy-MM-ddTHH:mm:ss` (the English reference writes `yyyy-MM-ddTHH:mm:ssZ`; a trailing `Z` is accepted). Format: yyyy-MM-ddTHH:mm:ss. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$`.",
     ),
     Field::new(
         "valid_until",
         Kind::String,
-        "When the role expires, `yyyy-MM-ddTHH:mm:ss` (the English reference writes `yyyy-MM-ddTHH:mm:ssZ`; a trailing `Z` is accepted). Format: yyyy-MM-ddTHH:mm:ss. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
+        "When the role expires, `yyyy-MM-ddTHH:mm:ss` (the English reference writes `yyyy-MM-ddTHH:mm:ssZ`; a trailing `Z` is accepted). Format: yyyy-MM-ddTHH:mm:ss. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$`.",
     ),
     Field::new("lock", Kind::Bool, "Whether it is locked."),
 ];
@@ -744,12 +743,12 @@ pub(super) static DATE_INFO_FIELDS: [Field; 3] = [
     Field::new(
         "date_start",
         Kind::String,
-        "Start of the window, time of day `HH:mm:ss` (for example 04:00:00). Format: HH:mm:ss. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        "Start of the window, time of day `HH:mm:ss` (for example 04:00:00). Format: HH:mm:ss. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$`.",
     ),
     Field::new(
         "date_end",
         Kind::String,
-        "End of the window, time of day `HH:mm:ss` (for example 08:00:00). Format: HH:mm:ss. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        "End of the window, time of day `HH:mm:ss` (for example 08:00:00). Format: HH:mm:ss. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$`.",
     ),
 ];
 
@@ -934,7 +933,7 @@ pub(super) static EXECUTE_FLAVOR_CHANGE_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
         "change_mode",
         Kind::Enum(types::StartRedistributionRequestRedisMode::VALUES),
-        "Change mode, `online` or `offline` (the default). Defaults to `\"offline\"`.",
+        "Change mode, `online` or `offline` (the default).",
     ),
     Field::new(
         "force_backup",
@@ -964,13 +963,13 @@ pub(super) static EXT_DATA_SOURCE_REQ_FIELDS: [Field; 8] = [
     Field::new(
             "data_source_name",
             Kind::String,
-            "Name of the source, 1 to 64 letters, digits or underscores. Matches ^[A-Za-z0-9_]{1,64}$",
+            "Name of the source, 1 to 64 letters, digits or underscores. Matches `^[A-Za-z0-9_]{1,64}$`.",
         )
         .required(),
     Field::new(
             "user_name",
             Kind::String,
-            "User name for the source, 3 to 20 letters, digits or underscores; for an OBS source, the name of the OBS agency. Matches ^[A-Za-z0-9_]{3,20}$",
+            "User name for the source, 3 to 20 letters, digits or underscores; for an OBS source, the name of the OBS agency. Matches `^[A-Za-z0-9_]{3,20}$`.",
         )
         .required(),
     Field::new(
@@ -991,7 +990,7 @@ pub(super) static EXT_DATA_SOURCE_REQ_FIELDS: [Field; 8] = [
     Field::new(
         "description",
         Kind::String,
-        "Description, at most 256 characters, without special characters such as `!<>'=&`. At most 256 characters. Matches ^[^!<>'=&]*$",
+        "Description, at most 256 characters, without special characters such as `!<>'=&`. Matches `^[^!<>'=&]*$`.",
     ),
     Field::new(
         "reboot",
@@ -1079,13 +1078,13 @@ pub(super) static LIST_QUERIES_REQUEST_BODY_FIELDS: [Field; 7] = [
     Field::new(
             "offset",
             Kind::String,
-            "Where to start, usually the page number minus 1; 0 or more, sent as a string. Matches ^[0-9]+$",
+            "Where to start, usually the page number minus 1; 0 or more, sent as a string. Matches `^[0-9]+$`.",
         )
         .required(),
     Field::new(
             "limit",
             Kind::String,
-            "Page size, greater than 0, sent as a string. Matches ^[0-9]+$",
+            "Page size, greater than 0, sent as a string. Matches `^[0-9]+$`.",
         )
         .required(),
     Field::new(
@@ -1132,7 +1131,7 @@ pub(super) static MODIFY_CLUSTER_NAME_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
         "cluster_name",
         Kind::String,
-        "New name of the cluster: 3 to 64 characters starting with a letter or a Chinese character. 3 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fff]",
+        "New name of the cluster: 3 to 64 characters starting with a letter or a Chinese character. Matches `^[A-Za-z\\u4e00-\\u9fff]`.",
     ),
 ];
 
@@ -1141,7 +1140,7 @@ pub(super) static MODIFY_CLUSTER_TIMEZONE_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
         "cluster_timezone",
         Kind::String,
-        "Time zone, one of the names the pattern lists, for example `UTC`, `Asia/Shanghai`, `Europe/London` or `Etc/GMT-8`. Matches ^(Etc/GMT\\+11|US/Hawaii|Etc/GMT\\+9|US/Alaska|US/Pacific|Etc/GMT\\+8|Canada/Mountain|US/Arizona|Canada/Saskatchewan|Etc/GMT\\+6|US/Central|EST|America/Bogota|Etc/GMT\\+5|Canada/Atlantic|America/Cuiaba|America/Buenos_Aires|Etc/GMT\\+3|Canada/Newfoundland|America/Santiago|Etc/GMT\\+2|Atlantic/Cape_Verde|Europe/London|Africa/Monrovia|UTC|Europe/Belgrade|CET|MET|Europe/Amsterdam|EET|Europe/Athens|Asia/Amman|Asia/Beirut|Europe/Minsk|Africa/Nairobi|Europe/Moscow|Etc/GMT-4|Asia/Tbilisi|Asia/Kabul|Etc/GMT-5|Asia/Calcutta|Etc/GMT-6|Etc/GMT-7|PRC|Asia/Shanghai|Etc/GMT-8|Australia/Perth|Asia/Seoul|Asia/Tokyo|Australia/Darwin|Australia/Adelaide|Australia/Sydney|Australia/Brisbane|Etc/GMT-11|Pacific/Auckland|Etc/GMT-12)$",
+        "Time zone, one of the names the pattern lists, for example `UTC`, `Asia/Shanghai`, `Europe/London` or `Etc/GMT-8`. Matches `^(Etc/GMT\\+11|US/Hawaii|Etc/GMT\\+9|US/Alaska|US/Pacific|Etc/GMT\\+8|Canada/Mountain|US/Arizona|Canada/Saskatchewan|Etc/GMT\\+6|US/Central|EST|America/Bogota|Etc/GMT\\+5|Canada/Atlantic|America/Cuiaba|America/Buenos_Aires|Etc/GMT\\+3|Canada/Newfoundland|America/Santiago|Etc/GMT\\+2|Atlantic/Cape_Verde|Europe/London|Africa/Monrovia|UTC|Europe/Belgrade|CET|MET|Europe/Amsterdam|EET|Europe/Athens|Asia/Amman|Asia/Beirut|Europe/Minsk|Africa/Nairobi|Europe/Moscow|Etc/GMT-4|Asia/Tbilisi|Asia/Kabul|Etc/GMT-5|Asia/Calcutta|Etc/GMT-6|Etc/GMT-7|PRC|Asia/Shanghai|Etc/GMT-8|Australia/Perth|Asia/Seoul|Asia/Tokyo|Australia/Darwin|Australia/Adelaide|Australia/Sydney|Australia/Brisbane|Etc/GMT-11|Pacific/Auckland|Etc/GMT-12)$`.",
     ),
 ];
 
@@ -1250,13 +1249,13 @@ pub(super) static REDIS_CONF_REQ_FIELDS: [Field; 2] = [
     Field::new(
             "redis_mode",
             Kind::Enum(types::RedisConfReqRedisMode::VALUES),
-            "Redistribution mode: `online` (or `onLine`) or `offline` (or `offLine`, the default). The modes affect the workload differently; the vendor advises consulting its operations staff before changing it. Defaults to `\"offLine\"`.",
+            "Redistribution mode: `online` (or `onLine`) or `offline` (or `offLine`, the default). The modes affect the workload differently; the vendor advises consulting its operations staff before changing it.",
         )
         .required(),
     Field::new(
             "parallel_jobs",
             Kind::Int32,
-            "Number of concurrent redistribution jobs, 1 to 200; defaults to 4. Defaults to `4`. From 1 to 200.",
+            "Number of concurrent redistribution jobs, 1 to 200; defaults to 4. From 1 to 200.",
         )
         .required(),
 ];
@@ -1274,7 +1273,7 @@ pub(super) static RESET_PASSWORD_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "new_password",
             Kind::String,
-            "New password of the cluster administrator: 12 to 32 characters with at least three of lower-case letters, upper-case letters, digits and the special characters ``~!?,.:;-_'\"(){}[]/<>@#%^&*+|\\=``; not equal to the user name or the user name reversed, to an earlier password or to a weak password. 12 to 32 characters.",
+            "New password of the cluster administrator: 12 to 32 characters with at least three of lower-case letters, upper-case letters, digits and the special characters ``~!?,.:;-_'\"(){}[]/<>@#%^&*+|\\=``; not equal to the user name or the user name reversed, to an earlier password or to a weak password.",
         )
         .required(),
 ];
@@ -1285,12 +1284,12 @@ pub(super) static RESIZE_CLUSTER_REQUEST_BODY_FIELDS: [Field; 7] = [
     Field::new(
         "create_node_only",
         Kind::Bool,
-        "Whether only to add idle nodes (true; scale out with them later) instead of adding nodes and scaling the cluster out (false, the default). Defaults to `false`.",
+        "Whether only to add idle nodes (true; scale out with them later) instead of adding nodes and scaling the cluster out (false, the default).",
     ),
     Field::new(
         "auto_redistribute",
         Kind::Bool,
-        "Whether to redistribute the data right after the scale-out (true, the default). With false the cluster waits in the \"to be redistributed\" state and allows no other operation until StartRedistribution. Defaults to `true`.",
+        "Whether to redistribute the data right after the scale-out (true, the default). With false the cluster waits in the \"to be redistributed\" state and allows no other operation until StartRedistribution.",
     ),
     Field::new(
         "logical_cluster_name",
@@ -1300,7 +1299,7 @@ pub(super) static RESIZE_CLUSTER_REQUEST_BODY_FIELDS: [Field; 7] = [
     Field::new(
         "mode",
         Kind::Enum(types::ResizeClusterRequestBodyMode::VALUES),
-        "Scale-out mode: `insert` (online; inserts, updates, deletes, queries and some DDL keep working, other statements fail) or `read-only` (offline, the default; the database is briefly unavailable). Defaults to `\"read-only\"`.",
+        "Scale-out mode: `insert` (online; inserts, updates, deletes, queries and some DDL keep working, other statements fail) or `read-only` (offline, the default; the database is briefly unavailable).",
     ),
     Field::object(
         "redis_conf",
@@ -1310,7 +1309,7 @@ pub(super) static RESIZE_CLUSTER_REQUEST_BODY_FIELDS: [Field; 7] = [
     Field::new(
         "waiting_for_killing",
         Kind::Int32,
-        "Seconds to wait before blocking jobs are killed automatically: 30 to 1200, or 0 (the default) for no limit. Needs the guest agent 8.2.1 or later. Defaults to `0`. From 0 to 1200.",
+        "Seconds to wait before blocking jobs are killed automatically: 30 to 1200, or 0 (the default) for no limit. Needs the guest agent 8.2.1 or later. From 0 to 1200.",
     ),
 ];
 
@@ -1326,7 +1325,7 @@ pub(super) static RESIZE_CLUSTER_WITH_EXISTED_NODES_REQUEST_BODY_FIELDS: [Field;
     Field::new(
         "auto_redistribute",
         Kind::Bool,
-        "Whether to redistribute the data right after the scale-out; defaults to true. Defaults to `true`.",
+        "Whether to redistribute the data right after the scale-out; defaults to true.",
     ),
     Field::new("force_backup", Kind::Bool, "Whether to force a backup."),
     Field::new(
@@ -1348,11 +1347,7 @@ pub(super) static RESIZE_CLUSTER_WITH_EXISTED_NODES_REQUEST_BODY_FIELDS: [Field;
 
 /// The fields of `ResizePreparationRequest`, as flags.
 pub(super) static RESIZE_PREPARATION_REQUEST_FIELDS: [Field; 2] = [
-    Field::new(
-            "num_node",
-            Kind::Int32,
-            "Number of nodes to prepare, at least 3. At least 3.",
-        )
+    Field::new("num_node", Kind::Int32, "Number of nodes to prepare, at least 3.")
         .required(),
     Field::new(
             "is_retry",
@@ -1377,7 +1372,7 @@ pub(super) static RESTORE_FIELDS: [Field; 10] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the new cluster: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+            "Name of the new cluster: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores. Matches `^[A-Za-z][A-Za-z0-9_-]{3,63}$`.",
         )
         .required(),
     Field::new(
@@ -1413,7 +1408,7 @@ pub(super) static RESTORE_FIELDS: [Field; 10] = [
     Field::new(
         "enterprise_project_id",
         Kind::String,
-        "Enterprise project of the new cluster; `0` (the default enterprise project) when omitted. Defaults to `\"0\"`.",
+        "Enterprise project of the new cluster; `0` (the default enterprise project) when omitted.",
     ),
     Field::new(
         "ipv6_enable",
@@ -1501,8 +1496,7 @@ pub(super) static SAVE_CLUSTER_DESCRIPTION_INFO_REQUEST_FIELDS: [Field; 1] = [
 
 /// The fields of `ScaleOut`, as flags.
 pub(super) static SCALE_OUT_FIELDS: [Field; 2] = [
-    Field::new("count", Kind::Int32, "Number of nodes to add, at least 3. At least 3.")
-        .required(),
+    Field::new("count", Kind::Int32, "Number of nodes to add, at least 3.").required(),
     Field::new(
         "subnet_id",
         Kind::String,
@@ -1515,7 +1509,7 @@ pub(super) static SET_REDISTRIBUTION_PRIORITY_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "db_name",
         Kind::String,
-        "Database of the tables (1 to 1024 characters). 1 to 1024 characters.",
+        "Database of the tables (1 to 1024 characters).",
     ),
     Field::objects(
         "priority",
@@ -1535,7 +1529,7 @@ pub(super) static SHRINK_CLUSTER_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
         "online",
         Kind::Bool,
-        "Whether to shrink online (the cluster keeps serving); defaults to false. Defaults to `false`.",
+        "Whether to shrink online (the cluster keeps serving); defaults to false.",
     ),
     Field::new(
         "type",
@@ -1545,7 +1539,7 @@ pub(super) static SHRINK_CLUSTER_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
         "retry",
         Kind::Bool,
-        "Whether this request retries a shrink that failed; defaults to false. Defaults to `false`.",
+        "Whether this request retries a shrink that failed; defaults to false.",
     ),
     Field::new(
         "force_backup",
@@ -1555,12 +1549,12 @@ pub(super) static SHRINK_CLUSTER_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
         "need_agency",
         Kind::Bool,
-        "Whether the shrink uses an agency (delegated authorization); long shrinks need one. Defaults to false. Defaults to `false`.",
+        "Whether the shrink uses an agency (delegated authorization); long shrinks need one. Defaults to false.",
     ),
     Field::new(
         "parallel_jobs",
         Kind::Int32,
-        "Number of tables redistributed concurrently after the shrink, 1 to 200; defaults to 4. Defaults to `4`. From 1 to 200.",
+        "Number of tables redistributed concurrently after the shrink, 1 to 200; defaults to 4. From 1 to 200.",
     ),
 ];
 
@@ -1579,12 +1573,12 @@ pub(super) static SHRINK_LOGICAL_CLUSTER_REQUEST_BODY_FIELDS: [Field; 4] = [
     Field::new(
         "mode",
         Kind::Enum(types::ResizeClusterRequestBodyMode::VALUES),
-        "Scale-in mode: `read-only` (offline) or `insert` (online, the default). Defaults to `\"insert\"`.",
+        "Scale-in mode: `read-only` (offline) or `insert` (online, the default).",
     ),
     Field::new(
         "parallel_jobs",
         Kind::Int32,
-        "Number of tables redistributed concurrently, 1 to 200; defaults to 4. Defaults to `4`. From 1 to 200.",
+        "Number of tables redistributed concurrently, 1 to 200; defaults to 4. From 1 to 200.",
     ),
 ];
 
@@ -1593,14 +1587,14 @@ pub(super) static SNAPSHOT_FIELDS: [Field; 3] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the snapshot: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]{3,63}$",
+            "Name of the snapshot: unique, 4 to 64 characters, starting with a letter, then letters, digits, hyphens and underscores; case-insensitive. Matches `^[A-Za-z][A-Za-z0-9_-]{3,63}$`.",
         )
         .required(),
     Field::new("cluster_id", Kind::String, "Id of the cluster to snapshot.").required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the snapshot, at most 256 characters, none of `!<>'=&\"`. Empty when omitted. At most 256 characters. Matches ^[^!<>'=&\"]*$",
+        "Description of the snapshot, at most 256 characters, none of `!<>'=&\"`. Empty when omitted. Matches `^[^!<>'=&\"]*$`.",
     ),
 ];
 
@@ -1609,13 +1603,13 @@ pub(super) static START_REDISTRIBUTION_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "redis_mode",
             Kind::Enum(types::StartRedistributionRequestRedisMode::VALUES),
-            "Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` (the default, and the vendor's advice) does not. Defaults to `\"offline\"`. At most 16 characters.",
+            "Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` (the default, and the vendor's advice) does not. At most 16 characters.",
         )
         .required(),
     Field::new(
             "parallel_jobs",
             Kind::Int32,
-            "Number of tables redistributed concurrently; defaults to 4. The current sources give 4 to 200, seed 003 gave 1 to 32 (see the erratum). Defaults to `4`. From 1 to 200.",
+            "Number of tables redistributed concurrently; defaults to 4. The current sources give 4 to 200, seed 003 gave 1 to 32 (see the erratum). From 1 to 200.",
         )
         .required(),
 ];
@@ -1638,12 +1632,12 @@ pub(super) static TAG_FIELDS: [Field; 2] = [
     Field::new(
         "key",
         Kind::String,
-        "Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*<>\\,|/``). 1 to 128 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]+$",
+        "Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*<>\\,|/``). 1 to 128 characters. Matches `^[A-Za-z0-9_\\u4e00-\\u9fff-]+$`.",
     ),
     Field::new(
         "value",
         Kind::String,
-        "Tag value: at most 256 characters, possibly empty, with the same character rules as the key. At most 256 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+        "Tag value: at most 256 characters, possibly empty, with the same character rules as the key. Matches `^[A-Za-z0-9_\\u4e00-\\u9fff-]*$`.",
     ),
 ];
 
@@ -1652,13 +1646,13 @@ pub(super) static TAGS_FIELDS: [Field; 2] = [
     Field::new(
             "key",
             Kind::String,
-            "Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*<>\\,|/``). 1 to 128 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]+$",
+            "Tag key: 1 to 128 Unicode characters, not starting or ending with a space, made of letters, digits, hyphens, underscores and Chinese characters (none of ``=*<>\\,|/``). 1 to 128 characters. Matches `^[A-Za-z0-9_\\u4e00-\\u9fff-]+$`.",
         )
         .required(),
     Field::new(
             "value",
             Kind::String,
-            "Tag value: at most 256 characters, possibly empty, not starting or ending with a space, with the same character rules as the key. At most 256 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+            "Tag value: at most 256 characters, possibly empty, not starting or ending with a space, with the same character rules as the key. Matches `^[A-Za-z0-9_\\u4e00-\\u9fff-]*$`.",
         )
         .required(),
 ];
@@ -1690,7 +1684,7 @@ pub(super) static TASK_INFO_FIELDS: [Field; 14] = [
     Field::new(
         "time_zone",
         Kind::String,
-        "Time zone offset of the task's times, `±HHMM`; the documented range is -2659 to +2459. Format: ±HHMM (-2659 to +2459). Matches ^[+-]([01][0-9]|2[0-6])[0-5][0-9]$",
+        "Time zone offset of the task's times, `±HHMM`; the documented range is -2659 to +2459. Format: ±HHMM (-2659 to +2459). Matches `^[+-]([01][0-9]|2[0-6])[0-5][0-9]$`.",
     ),
     Field::new(
         "vacuum_mode",
@@ -1826,13 +1820,13 @@ pub(super) static UPDATE_MAINTENANCE_WINDOW_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Start time, a whole hour as `HH:mm` in UTC, for example `22:00`. Format: HH:mm. Matches ^([01][0-9]|2[0-3]):00$",
+            "Start time, a whole hour as `HH:mm` in UTC, for example `22:00`. Format: HH:mm. Matches `^([01][0-9]|2[0-3]):00$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End time, a whole hour as `HH:mm` in UTC, 4 hours after the start, for example `02:00`. Format: HH:mm. Matches ^([01][0-9]|2[0-3]):00$",
+            "End time, a whole hour as `HH:mm` in UTC, 4 hours after the start, for example `02:00`. Format: HH:mm. Matches `^([01][0-9]|2[0-3]):00$`.",
         )
         .required(),
 ];
@@ -1878,28 +1872,24 @@ pub(super) static USER_AUTHORITY_REQ_FIELDS: [Field; 14] = [
     Field::new(
         "password_disable",
         Kind::Bool,
-        "Password login switch; the SDK describes true as allowing and false as not allowing password login. Defaults to false. Defaults to `false`.",
+        "Password login switch; the SDK describes true as allowing and false as not allowing password login. Defaults to false.",
     ),
-    Field::new(
-        "login",
-        Kind::Bool,
-        "Whether the user may log in; defaults to false. Defaults to `false`.",
-    ),
+    Field::new("login", Kind::Bool, "Whether the user may log in; defaults to false."),
     Field::new(
         "create_db",
         Kind::Bool,
-        "Whether it may create databases; defaults to false. Defaults to `false`.",
+        "Whether it may create databases; defaults to false.",
     ),
     Field::new(
         "create_role",
         Kind::Bool,
-        "Whether it may create roles; defaults to false. Defaults to `false`.",
+        "Whether it may create roles; defaults to false.",
     ),
     Field::new("system_admin", Kind::Bool, "Whether it is a system administrator."),
     Field::new(
         "inherit",
         Kind::Bool,
-        "Whether it inherits the permissions of its roles; defaults to false. Defaults to `false`.",
+        "Whether it inherits the permissions of its roles; defaults to false.",
     ),
     Field::new(
         "conn_limit",
@@ -1926,7 +1916,7 @@ pub(super) static V2_CREATE_CLUSTER_FIELDS: [Field; 21] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
     Field::new(
@@ -1949,13 +1939,13 @@ pub(super) static V2_CREATE_CLUSTER_FIELDS: [Field; 21] = [
     Field::new(
             "db_name",
             Kind::String,
-            "User name of the cluster administrator: 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword. 1 to 63 characters. Matches ^[a-z_][a-z0-9_]*$",
+            "User name of the cluster administrator: 1 to 63 lower-case letters, digits and underscores, starting with a lower-case letter or underscore, and not a DWS keyword. 1 to 63 characters. Matches `^[a-z_][a-z0-9_]*$`.",
         )
         .required(),
     Field::new(
             "db_password",
             Kind::String,
-            "Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;-_(){}[]/<>@#%^&*+|\\=``, and not equal to the user name or the user name reversed. 12 to 32 characters.",
+            "Password of the cluster administrator: 12 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ``~!?,.:;-_(){}[]/<>@#%^&*+|\\=``, and not equal to the user name or the user name reversed.",
         )
         .required(),
     Field::new(
@@ -2051,7 +2041,7 @@ pub(super) static WORKLOAD_PLAN_REQ_FIELDS: [Field; 2] = [
     Field::new(
             "plan_name",
             Kind::String,
-            "Name of the plan: 3 to 28 letters, digits or underscores, starting with a lower-case letter. Matches ^[a-z][A-Za-z0-9_]{2,27}$",
+            "Name of the plan: 3 to 28 letters, digits or underscores, starting with a lower-case letter. Matches `^[a-z][A-Za-z0-9_]{2,27}$`.",
         )
         .required(),
     Field::new(
@@ -2110,7 +2100,7 @@ pub(super) static WORKLOAD_QUEUE_FIELDS: [Field; 3] = [
     Field::new(
             "workload_queue_name",
             Kind::String,
-            "Name of the pool: 3 to 28 lower-case letters, digits or underscores, starting with a lower-case letter. Matches ^[a-z][a-z0-9_]{2,27}$",
+            "Name of the pool: 3 to 28 lower-case letters, digits or underscores, starting with a lower-case letter. Matches `^[a-z][a-z0-9_]{2,27}$`.",
         )
         .required(),
     Field::new(
@@ -2219,12 +2209,12 @@ pub(super) static WORKLOAD_RESOURCE_QUEUE_FIELDS: [Field; 2] = [
     Field::new(
         "short_query_optimize",
         Kind::Enum(types::WorkloadStatusWorkloadSwitch::VALUES),
-        "Whether short queries are accelerated, `on` (default) or `off`. Defaults to `\"on\"`.",
+        "Whether short queries are accelerated, `on` (default) or `off`.",
     ),
     Field::new(
         "short_query_concurrency_num",
         Kind::String,
-        "Number of short queries that may run at once, as a string: -1 (the default, no limit) or more. Defaults to `\"-1\"`. Matches ^(-1|[0-9]+)$",
+        "Number of short queries that may run at once, as a string: -1 (the default, no limit) or more. Matches `^(-1|[0-9]+)$`.",
     ),
 ];
 

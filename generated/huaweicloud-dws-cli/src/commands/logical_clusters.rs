@@ -19,7 +19,7 @@ pub(super) static OPERATIONS: [OperationCli; 17] = [
             Flag::new(
                     "name",
                     Kind::String,
-                    "Name of the logical cluster, 2 to 64 characters. 2 to 64 characters.",
+                    "Name of the logical cluster, 2 to 64 characters.",
                 )
                 .required(),
         ],
@@ -184,11 +184,7 @@ pub(super) static OPERATIONS: [OperationCli; 17] = [
                 Kind::Int32,
                 "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,
@@ -210,11 +206,7 @@ pub(super) static OPERATIONS: [OperationCli; 17] = [
                 Kind::Int32,
                 "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
             Flag::new(
                 "logical-cluster-name",
                 Kind::String,
@@ -256,11 +248,7 @@ pub(super) static OPERATIONS: [OperationCli; 17] = [
                 Kind::Int32,
                 "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,
@@ -282,11 +270,7 @@ pub(super) static OPERATIONS: [OperationCli; 17] = [
                 Kind::Int32,
                 "Page to return, counted from 0 (page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,

@@ -55,7 +55,7 @@ pub(super) static OPERATIONS: [OperationCli; 10] = [
             Flag::new(
                 "time-zone",
                 Kind::String,
-                "Time zone offset for the times in the answer, `±HHMM` from -2359 to +2359; default +0000 (UTC). Format: ±HHMM (-2359 to +2359). Matches ^[+-]([01][0-9]|2[0-3])[0-5][0-9]$",
+                "Time zone offset for the times in the answer, `±HHMM` from -2359 to +2359; default +0000 (UTC). Format: ±HHMM (-2359 to +2359). Matches `^[+-]([01][0-9]|2[0-3])[0-5][0-9]$`.",
             ),
             Flag::new(
                 "type",

@@ -25,7 +25,7 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                     "shrink-count",
                     Kind::Int32,
-                    "Number of nodes to remove: at least 3, at most the cluster's node count minus 3. At least 3.",
+                    "Number of nodes to remove: at least 3, at most the cluster's node count minus 3.",
                 )
                 .required(),
         ],
@@ -213,14 +213,10 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                     "db-name",
                     Kind::String,
-                    "Name of the database: up to 255 letters, digits, CJK characters, spaces and `_.+=:@!#-`. Matches ^[a-zA-Z0-9\\u4e00-\\u9fa5_.+= :@!#-]{0,255}$",
+                    "Name of the database: up to 255 letters, digits, CJK characters, spaces and `_.+=:@!#-`. Matches `^[a-zA-Z0-9\\u4e00-\\u9fa5_.+= :@!#-]{0,255}$`.",
                 )
                 .required(),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
             Flag::new(
                 "offset",
                 Kind::Int32,
@@ -229,7 +225,7 @@ pub(super) static OPERATIONS: [OperationCli; 22] = [
             Flag::new(
                 "schema-name",
                 Kind::String,
-                "Only these schemas: up to 2048 letters, digits, CJK characters, spaces and `_.+=,:@!#-`. Matches ^[a-zA-Z0-9\\u4e00-\\u9fa5_.+= ,:@!#-]{0,2048}$",
+                "Only these schemas: up to 2048 letters, digits, CJK characters, spaces and `_.+=,:@!#-`. Matches `^[a-zA-Z0-9\\u4e00-\\u9fa5_.+= ,:@!#-]{0,2048}$`.",
             ),
         ],
         body: ::std::option::Option::None,

@@ -68,12 +68,12 @@ pub(super) static OPERATIONS: [OperationCli; 5] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a positive whole number sent as a string; defaults to 10. Matches ^[1-9][0-9]*$",
+                "Page size, a positive whole number sent as a string; defaults to 10. Matches `^[1-9][0-9]*$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Index of the page to return, counted from 0 (the page number minus 1), sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Index of the page to return, counted from 0 (the page number minus 1), sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::Some(BodyFlag {

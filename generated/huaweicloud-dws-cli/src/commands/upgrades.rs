@@ -43,11 +43,7 @@ pub(super) static OPERATIONS: [OperationCli; 3] = [
                 Kind::Int32,
                 "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
             Flag::new(
                 "type",
                 Kind::Enum(types::ListUpdatableVersionType::VALUES),
@@ -75,11 +71,7 @@ pub(super) static OPERATIONS: [OperationCli; 3] = [
                 Kind::Int32,
                 "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, at least 1; defaults to 10. At least 1.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
         ],
         body: ::std::option::Option::None,
         pages: true,

@@ -668,8 +668,6 @@ pub struct CreateClusterInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone: ::std::option::Option<::std::string::String>,
     /// Database port, 8000 to 30000; defaults to 8000.
-    ///
-    /// Defaults to `8000`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i32>,
     /// Name of the cluster, unique in the account: 4 to 64 characters, starting with a letter, made
@@ -692,8 +690,6 @@ pub struct CreateClusterInfo {
     pub public_ip: ::std::option::Option<crate::types::PublicIp>,
     /// Number of coordinator nodes (CNs), 2 up to the number of nodes and at most 20; defaults
     /// to 3.
-    ///
-    /// Defaults to `3`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_cn: ::std::option::Option<i32>,
     /// Id of the enterprise project; defaults to `0`, the default enterprise project.

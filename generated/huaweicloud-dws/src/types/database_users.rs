@@ -109,13 +109,9 @@ pub struct DatabasePermissionReq {
     /// Objects the permissions are on, at most 2000.
     pub object_list: ::std::vec::Vec<::std::string::String>,
     /// Whether the permissions apply to every object of the schema; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub all_object: ::std::option::Option<bool>,
     /// Whether a revocation cascades; defaults to true.
-    ///
-    /// Defaults to `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cascade: ::std::option::Option<bool>,
     /// Database the objects are in.
@@ -936,31 +932,21 @@ pub struct UserAuthorityReq {
     pub password: ::std::option::Option<::std::string::String>,
     /// Password login switch; the SDK describes true as allowing and false as not allowing password
     /// login. Defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password_disable: ::std::option::Option<bool>,
     /// Whether the user may log in; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login: ::std::option::Option<bool>,
     /// Whether it may create databases; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_db: ::std::option::Option<bool>,
     /// Whether it may create roles; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_role: ::std::option::Option<bool>,
     /// Whether it is a system administrator.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_admin: ::std::option::Option<bool>,
     /// Whether it inherits the permissions of its roles; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inherit: ::std::option::Option<bool>,
     /// Maximum number of connections (-1 for no limit, as in the example).

@@ -779,13 +779,9 @@ pub struct ShrinkLogicalClusterRequestBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shrink_node_num: ::std::option::Option<i32>,
     /// Scale-in mode: `read-only` (offline) or `insert` (online, the default).
-    ///
-    /// Defaults to `"insert"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<crate::types::ResizeClusterRequestBodyMode>,
     /// Number of tables redistributed concurrently, 1 to 200; defaults to 4.
-    ///
-    /// Defaults to `4`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parallel_jobs: ::std::option::Option<i32>,
 }

@@ -206,8 +206,6 @@ pub struct ExecuteFlavorChangeRequest {
     /// Id of the flavor to change to (ListTargetFlavors).
     pub target_flavor_id: ::std::string::String,
     /// Change mode, `online` or `offline` (the default).
-    ///
-    /// Defaults to `"offline"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub change_mode: ::std::option::Option<
         crate::types::StartRedistributionRequestRedisMode,
@@ -226,8 +224,6 @@ impl ::clouddb_runtime::Validate for ExecuteFlavorChangeRequest {
 }
 
 /// Change mode, `online` or `offline` (the default).
-///
-/// Defaults to `"offline"`.
 ///
 /// The same schema as
 /// [`StartRedistributionRequestRedisMode`](crate::types::StartRedistributionRequestRedisMode):
@@ -581,12 +577,8 @@ pub struct RedisConfReq {
     /// Redistribution mode: `online` (or `onLine`) or `offline` (or `offLine`, the default). The
     /// modes affect the workload differently; the vendor advises consulting its operations staff
     /// before changing it.
-    ///
-    /// Defaults to `"offLine"`.
     pub redis_mode: crate::types::RedisConfReqRedisMode,
     /// Number of concurrent redistribution jobs, 1 to 200; defaults to 4.
-    ///
-    /// Defaults to `4`.
     pub parallel_jobs: i32,
 }
 
@@ -610,8 +602,6 @@ impl ::clouddb_runtime::Validate for RedisConfReq {
 /// Redistribution mode: `online` (or `onLine`) or `offline` (or `offLine`, the default). The
 /// modes affect the workload differently; the vendor advises consulting its operations staff
 /// before changing it.
-///
-/// Defaults to `"offLine"`.
 #[cfg(feature = "scaling")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -836,15 +826,11 @@ pub struct ResizeClusterRequestBody {
     pub scale_out: crate::types::ScaleOut,
     /// Whether only to add idle nodes (true; scale out with them later) instead of adding nodes and
     /// scaling the cluster out (false, the default).
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_node_only: ::std::option::Option<bool>,
     /// Whether to redistribute the data right after the scale-out (true, the default). With false
     /// the cluster waits in the "to be redistributed" state and allows no other operation until
     /// StartRedistribution.
-    ///
-    /// Defaults to `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_redistribute: ::std::option::Option<bool>,
     /// Name of the logical cluster to scale out, when scaling out a logical cluster.
@@ -853,8 +839,6 @@ pub struct ResizeClusterRequestBody {
     /// Scale-out mode: `insert` (online; inserts, updates, deletes, queries and some DDL keep
     /// working, other statements fail) or `read-only` (offline, the default; the database is
     /// briefly unavailable).
-    ///
-    /// Defaults to `"read-only"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<crate::types::ResizeClusterRequestBodyMode>,
     /// How to redistribute the data after a scale-out.
@@ -862,8 +846,6 @@ pub struct ResizeClusterRequestBody {
     pub redis_conf: ::std::option::Option<crate::types::RedisConfReq>,
     /// Seconds to wait before blocking jobs are killed automatically: 30 to 1200, or 0 (the
     /// default) for no limit. Needs the guest agent 8.2.1 or later.
-    ///
-    /// Defaults to `0`.
     ///
     /// Erratum of the source document: The sources give the range 30 to 1200 and the default 0 (no
     /// limit); the spec accepts 0 to 1200 so that the default itself is not refused.
@@ -901,8 +883,6 @@ pub struct ResizeClusterWithExistedNodesRequestBody {
     /// Defaults to `false`.
     pub expand_with_existed_node: bool,
     /// Whether to redistribute the data right after the scale-out; defaults to true.
-    ///
-    /// Defaults to `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_redistribute: ::std::option::Option<bool>,
     /// Whether to force a backup.
@@ -1203,8 +1183,6 @@ pub struct ShrinkClusterRequest {
     /// scale-outs (see ListClusterScaleInNumbers).
     pub shrink_number: i32,
     /// Whether to shrink online (the cluster keeps serving); defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub online: ::std::option::Option<bool>,
     /// Kind of cluster (`dws`, `stream` or `hybrid` in seed 004). Deprecated: the service ignores
@@ -1212,8 +1190,6 @@ pub struct ShrinkClusterRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::ShrinkClusterRequestType>,
     /// Whether this request retries a shrink that failed; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry: ::std::option::Option<bool>,
     /// Whether to take a backup before shrinking. Deprecated: the service ignores it.
@@ -1221,13 +1197,9 @@ pub struct ShrinkClusterRequest {
     pub force_backup: ::std::option::Option<bool>,
     /// Whether the shrink uses an agency (delegated authorization); long shrinks need one. Defaults
     /// to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub need_agency: ::std::option::Option<bool>,
     /// Number of tables redistributed concurrently after the shrink, 1 to 200; defaults to 4.
-    ///
-    /// Defaults to `4`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parallel_jobs: ::std::option::Option<i32>,
 }
@@ -1282,13 +1254,9 @@ pub enum ShrinkClusterRequestType {
 pub struct StartRedistributionRequest {
     /// Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` (the
     /// default, and the vendor's advice) does not.
-    ///
-    /// Defaults to `"offline"`.
     pub redis_mode: crate::types::StartRedistributionRequestRedisMode,
     /// Number of tables redistributed concurrently; defaults to 4. The current sources give 4 to
     /// 200, seed 003 gave 1 to 32 (see the erratum).
-    ///
-    /// Defaults to `4`.
     ///
     /// Erratum of the source document: Seed 003 (and the 2022 page) give the range 1 to 32, and its
     /// own example sends 3; the API Explorer, the SDK and the vendor's current reference give 4 to
@@ -1326,8 +1294,6 @@ impl ::clouddb_runtime::Validate for StartRedistributionRequest {
 
 /// Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` (the
 /// default, and the vendor's advice) does not.
-///
-/// Defaults to `"offline"`.
 #[cfg(feature = "scaling")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]

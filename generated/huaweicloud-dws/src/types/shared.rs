@@ -767,8 +767,6 @@ pub type RefreshOperationalTaskResponse = crate::types::CheckClusterResponse;
 /// Scale-out mode: `insert` (online; inserts, updates, deletes, queries and some DDL keep
 /// working, other statements fail) or `read-only` (offline, the default; the database is
 /// briefly unavailable).
-///
-/// Defaults to `"read-only"`.
 #[cfg(any(feature = "logical-clusters", feature = "scaling"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -960,8 +958,6 @@ pub type ShowInstanceResponseConfigurationStatus = crate::types::ParameterGroupS
 pub type ShrinkClusterResponse = crate::types::AssociateElbResponse;
 
 /// Scale-in mode: `read-only` (offline) or `insert` (online, the default).
-///
-/// Defaults to `"insert"`.
 ///
 /// The same schema as
 /// [`ResizeClusterRequestBodyMode`](crate::types::ResizeClusterRequestBodyMode): identical

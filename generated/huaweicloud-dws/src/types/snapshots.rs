@@ -1038,8 +1038,6 @@ pub struct Restore {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_ip: ::std::option::Option<crate::types::PublicIp>,
     /// Enterprise project of the new cluster; `0` (the default enterprise project) when omitted.
-    ///
-    /// Defaults to `"0"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<::std::string::String>,
     /// Whether the new cluster's network uses IPv6.

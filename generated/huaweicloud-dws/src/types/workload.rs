@@ -1304,16 +1304,12 @@ pub type WorkloadResourceItemResourceName = crate::types::WorkloadResourceInfoRe
 )]
 pub struct WorkloadResourceQueue {
     /// Whether short queries are accelerated, `on` (default) or `off`.
-    ///
-    /// Defaults to `"on"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub short_query_optimize: ::std::option::Option<
         crate::types::WorkloadStatusWorkloadSwitch,
     >,
     /// Number of short queries that may run at once, as a string: -1 (the default, no limit) or
     /// more.
-    ///
-    /// Defaults to `"-1"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub short_query_concurrency_num: ::std::option::Option<::std::string::String>,
 }
@@ -1335,8 +1331,6 @@ impl ::clouddb_runtime::Validate for WorkloadResourceQueue {
 }
 
 /// Whether short queries are accelerated, `on` (default) or `off`.
-///
-/// Defaults to `"on"`.
 ///
 /// The same schema as
 /// [`WorkloadStatusWorkloadSwitch`](crate::types::WorkloadStatusWorkloadSwitch): identical

@@ -144,32 +144,32 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
+                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches `^([1-9][0-9]?|100)$`.",
             ),
             Flag::new(
                 "begin-time",
                 Kind::String,
-                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now and later than begin_time. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); earlier than now and later than begin_time. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "name",
                 Kind::String,
-                "Only backups with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, Chinese characters, hyphens and underscores; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$",
+                "Only backups with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, Chinese characters, hyphens and underscores; case-sensitive. Matches `^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$`.",
             ),
             Flag::new(
                 "instance-name",
                 Kind::String,
-                "Only backups of instances with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$",
+                "Only backups of instances with this name: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. Matches `^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -196,22 +196,22 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, 1 to 100, sent as a string; defaults to 100. Matches ^([1-9]|[1-9][0-9]|100)$",
+                "Page size, 1 to 100, sent as a string; defaults to 100. Matches `^([1-9]|[1-9][0-9]|100)$`.",
             ),
             Flag::new(
                 "begin-time",
                 Kind::String,
-                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2020-07-06T10:41:14+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2020-07-06T10:41:14+0800`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "End of the time window, later than begin_time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "End of the time window, later than begin_time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -232,7 +232,7 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
@@ -242,12 +242,12 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                 "begin-time",
                 Kind::String,
-                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Required when end_time is given. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Required when end_time is given. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "display-offsite-backup",
@@ -273,7 +273,7 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                     "restore-time",
                     Kind::String,
-                    "Point in time to restore to, a UNIX timestamp (in milliseconds, as the restorable time ranges give it), sent as a string. Matches ^[0-9]+$",
+                    "Point in time to restore to, a UNIX timestamp (in milliseconds, as the restorable time ranges give it), sent as a string. Matches `^[0-9]+$`.",
                 )
                 .required(),
             Flag::new(
@@ -311,17 +311,17 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                 "date",
                 Kind::String,
-                "Only ranges of this UTC day, `yyyy-mm-dd`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                "Only ranges of this UTC day, `yyyy-mm-dd`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`.",
             ),
             Flag::new(
                 "start-time",
                 Kind::String,
-                "Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given. Format: UNIX timestamp in milliseconds (UTC). Matches ^[0-9]+$",
+                "Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given. Format: UNIX timestamp in milliseconds (UTC). Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given. Format: UNIX timestamp in milliseconds (UTC). Matches ^[0-9]+$",
+                "Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given. Format: UNIX timestamp in milliseconds (UTC). Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -524,12 +524,12 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
+                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches `^([1-9][0-9]?|100)$`.",
             ),
             Flag::new(
                 "order-field",
@@ -575,7 +575,7 @@ pub(super) static OPERATIONS: [OperationCli; 27] = [
             Flag::new(
                     "restore-time",
                     Kind::String,
-                    "Point in time to restore to, a UNIX timestamp in milliseconds (UTC), sent as a string. It must lie in one of the ranges ListRestoreTimes returns. Format: Unix timestamp in milliseconds. Matches ^[0-9]+$",
+                    "Point in time to restore to, a UNIX timestamp in milliseconds (UTC), sent as a string. It must lie in one of the ranges ListRestoreTimes returns. Format: Unix timestamp in milliseconds. Matches `^[0-9]+$`.",
                 )
                 .required(),
             Flag::new(

@@ -178,12 +178,12 @@ pub(super) static OPERATIONS: [OperationCli; 9] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
+                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches `^([1-9][0-9]?|100)$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,

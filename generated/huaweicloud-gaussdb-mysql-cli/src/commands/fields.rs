@@ -11,7 +11,7 @@ pub(super) static ACCESS_CONTROL_RULE_FIELDS: [Field; 2] = [
     Field::new(
         "description",
         Kind::String,
-        "Remark, 0 to 50 characters, without `<` or `>`. At most 50 characters. Matches ^[^<>]*$",
+        "Remark, 0 to 50 characters, without `<` or `>`. At most 50 characters. Matches `^[^<>]*$`.",
     ),
 ];
 
@@ -54,7 +54,7 @@ pub(super) static APPLY_CONFIGURATION_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "is_update_param_group_version",
         Kind::Bool,
-        "Whether to move the instances to the newest version of their parameter group, so that later flavor changes take their flavor-dependent default values from that version. Defaults to false. Defaults to `false`.",
+        "Whether to move the instances to the newest version of their parameter group, so that later flavor changes take their flavor-dependent default values from that version. Defaults to false.",
     ),
 ];
 
@@ -69,13 +69,13 @@ pub(super) static AUTO_SQL_LIMITING_RULE_FIELDS: [Field; 10] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Daily start of the window in which the rule applies, `hh:mm`. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "Daily start of the window in which the rule applies, `hh:mm`. Format: hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "Daily end of the window in which the rule applies, `hh:mm`. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "Daily end of the window in which the rule applies, `hh:mm`. Format: hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.",
         )
         .required(),
     Field::new(
@@ -133,7 +133,7 @@ pub(super) static BACKUP_VAULT_LOCK_INFO_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "lock_retention_days",
             Kind::Int32,
-            "Retention of the lock in days, 1 to 36500 (default 1); it cannot be shortened. Defaults to `1`. From 1 to 36500.",
+            "Retention of the lock in days, 1 to 36500 (default 1); it cannot be shortened. From 1 to 36500.",
         )
         .required(),
 ];
@@ -156,7 +156,7 @@ pub(super) static BATCH_CHANGE_INSTANCE_SPECIFICATION_REQUEST_FIELDS: [Field; 3]
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "For yearly/monthly instances: whether the change orders are paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+        "For yearly/monthly instances: whether the change orders are paid from the account automatically (`true`, the default) or manually (`false`).",
     ),
 ];
 
@@ -401,17 +401,17 @@ pub(super) static CHECK_STAR_ROCKS_DATABASE_CONFIG_REQUEST_FIELDS: [Field; 7] = 
     Field::new(
         "source_database_name",
         Kind::String,
-        "Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches ^[A-Za-z0-9_]+$",
+        "Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
         "target_database_name",
         Kind::String,
-        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
         "task_name",
         Kind::String,
-        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::objects(
         "db_configs",
@@ -456,7 +456,7 @@ pub(super) static CHECK_TABLE_CONFIG_REQUEST_FIELDS: [Field; 9] = [
     Field::new(
         "task_name",
         Kind::String,
-        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
         "is_create_task",
@@ -476,12 +476,12 @@ pub(super) static CHECK_TABLE_CONFIG_REQUEST_FIELDS: [Field; 9] = [
     Field::new(
         "source_database_name",
         Kind::String,
-        "Source GaussDB(for MySQL) database, 2 to 1024 characters. 2 to 1024 characters.",
+        "Source GaussDB(for MySQL) database, 2 to 1024 characters.",
     ),
     Field::new(
         "target_database_name",
         Kind::String,
-        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::objects(
         "db_configs",
@@ -554,7 +554,7 @@ pub(super) static CLICK_HOUSE_PAY_INFO_FIELDS: [Field; 5] = [
     Field::new(
         "pay_model",
         Kind::Enum(types::HtapInstancePayModel::VALUES),
-        "`0` (pay per use) or `1` (yearly or monthly); defaults to `0`. Defaults to `\"0\"`.",
+        "`0` (pay per use) or `1` (yearly or monthly); defaults to `0`.",
     ),
     Field::new("order_id", Kind::String, "Id of the yearly/monthly order."),
     Field::new(
@@ -685,13 +685,13 @@ pub(super) static COPY_CONFIGURATION_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+            "Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches `^[A-Za-z0-9._-]+$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the new template: at most 256 characters, without carriage returns or any of `>!<\"&=`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r>!<\"&=]*$",
+        "Description of the new template: at most 256 characters, without carriage returns or any of `>!<\"&=`. Empty by default. Defaults to `\"\"`. Matches `^[^\\r>!<\"&=]*$`.",
     ),
 ];
 
@@ -700,13 +700,13 @@ pub(super) static COPY_INSTANCE_CONFIGURATION_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+            "Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches `^[A-Za-z0-9._-]+$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the new template: at most 256 characters, without carriage returns or any of `!<\"='>&`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r!<\"='>&]*$",
+        "Description of the new template: at most 256 characters, without carriage returns or any of `!<\"='>&`. Empty by default. Defaults to `\"\"`. Matches `^[^\\r!<\"='>&]*$`.",
     ),
 ];
 
@@ -733,13 +733,13 @@ pub(super) static CREATE_CLICK_HOUSE_DATABASE_USER_REQUEST_FIELDS: [Field; 4] = 
     Field::new(
             "user_name",
             Kind::String,
-            "Name of the account: 2 to 32 characters, lower-case letters, digits and underscores, starting with a lower-case letter and ending with a lower-case letter or digit. 2 to 32 characters. Matches ^[a-z][a-z0-9_]*[a-z0-9]$",
+            "Name of the account: 2 to 32 characters, lower-case letters, digits and underscores, starting with a lower-case letter and ending with a lower-case letter or digit. Matches `^[a-z][a-z0-9_]*[a-z0-9]$`.",
         )
         .required(),
     Field::new(
             "password",
             Kind::String,
-            "Password of the account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, different from the account name and from the account name reversed. 8 to 32 characters.",
+            "Password of the account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, different from the account name and from the account name reversed.",
         )
         .required(),
     Field::new(
@@ -752,7 +752,7 @@ pub(super) static CREATE_CLICK_HOUSE_DATABASE_USER_REQUEST_FIELDS: [Field; 4] = 
     Field::new(
         "dml",
         Kind::Int32,
-        "DML permission: `1` (read only) or `2` (read and settings); defaults to 2. Defaults to `2`. One of 1, 2.",
+        "DML permission: `1` (read only) or `2` (read and settings); defaults to 2. One of 1, 2.",
     ),
 ];
 
@@ -761,7 +761,7 @@ pub(super) static CREATE_CLICK_HOUSE_INSTANCE_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
     Field::object(
@@ -785,7 +785,7 @@ pub(super) static CREATE_CLICK_HOUSE_INSTANCE_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
             "db_root_pwd",
             Kind::String,
-            "Password of the root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~ ! @ # / % ^ * - _ = + ? and the comma. 8 to 32 characters.",
+            "Password of the root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~ ! @ # / % ^ * - _ = + ? and the comma.",
         )
         .required(),
     Field::new(
@@ -856,13 +856,13 @@ pub(super) static CREATE_CONFIGURATION_REQUEST_FIELDS: [Field; 4] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+            "Name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches `^[A-Za-z0-9._-]+$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the template: at most 256 characters, without carriage returns or any of `!<='>&`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r!<='>&]*$",
+        "Description of the template: at most 256 characters, without carriage returns or any of `!<='>&`. Empty by default. Defaults to `\"\"`. Matches `^[^\\r!<='>&]*$`.",
     ),
     Field::new(
         "parameter_values",
@@ -892,19 +892,19 @@ pub(super) static CREATE_DATABASE_USER_LIST_FIELDS: [Field; 5] = [
     Field::new(
             "name",
             Kind::String,
-            "User name, 1 to 32 letters, digits or underscores. 1 to 32 characters. Matches ^[A-Za-z0-9_]+$",
+            "User name, 1 to 32 letters, digits or underscores. 1 to 32 characters. Matches `^[A-Za-z0-9_]+$`.",
         )
         .required(),
     Field::new(
             "password",
             Kind::String,
-            "Password, 8 to 32 characters, different from the user name, with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&. 8 to 32 characters.",
+            "Password, 8 to 32 characters, different from the user name, with at least three of: upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&.",
         )
         .required(),
     Field::new(
         "comment",
         Kind::String,
-        "Comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Takes effect only on kernel version 2.0.13.0 or later. At most 512 characters. Matches ^[^\\r\\n!<='>&]*$",
+        "Comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Takes effect only on kernel version 2.0.13.0 or later. Matches `^[^\\r\\n!<='>&]*$`.",
     ),
     Field::new(
             "hosts",
@@ -940,13 +940,13 @@ pub(super) static CREATE_GAUSS_MY_SQL_DATABASE_FIELDS: [Field; 4] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the database, 1 to 64 letters, digits, underscores and hyphens, with at most 10 hyphens in total. 1 to 64 characters. Matches ^[A-Za-z0-9_]*(?:-[A-Za-z0-9_]*){0,10}$",
+            "Name of the database, 1 to 64 letters, digits, underscores and hyphens, with at most 10 hyphens in total. 1 to 64 characters. Matches `^[A-Za-z0-9_]*(?:-[A-Za-z0-9_]*){0,10}$`.",
         )
         .required(),
     Field::new(
         "comment",
         Kind::String,
-        "Comment, at most 512 characters, without line breaks or the characters ! < = ' > &. At most 512 characters. Matches ^[^\\r\\n!<='>&]*$",
+        "Comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Matches `^[^\\r\\n!<='>&]*$`.",
     ),
     Field::new(
             "character_set",
@@ -966,7 +966,7 @@ pub(super) static CREATE_INSTANCE_LEGACY_BACKUP_STRATEGY_FIELDS: [Field; 1] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Time window in UTC, `hh:mm-HH:MM`, within an hour of whose start the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+            "Time window in UTC, `hh:mm-HH:MM`, within an hour of whose start the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches `^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$`.",
         )
         .required(),
 ];
@@ -1001,7 +1001,7 @@ pub(super) static CREATE_INSTANCE_LEGACY_REQUEST_FIELDS: [Field; 20] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. Instances of the same type in a project may share a name. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. Instances of the same type in a project may share a name. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
     Field::object(
@@ -1033,7 +1033,7 @@ pub(super) static CREATE_INSTANCE_LEGACY_REQUEST_FIELDS: [Field; 20] = [
     Field::new(
             "password",
             Kind::String,
-            "Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#%^*-_=+?`. Weak passwords are refused. 8 to 32 characters.",
+            "Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#%^*-_=+?`. Weak passwords are refused.",
         )
         .required(),
     Field::object(
@@ -1044,7 +1044,7 @@ pub(super) static CREATE_INSTANCE_LEGACY_REQUEST_FIELDS: [Field; 20] = [
     Field::new(
         "time_zone",
         Kind::String,
-        "UTC time zone of the instance in whole hours, from `UTC-12:00` to `UTC+12:00` (for example `UTC+08:00`); UTC when omitted. Matches ^UTC[+-](0[0-9]|1[0-2]):00$",
+        "UTC time zone of the instance in whole hours, from `UTC-12:00` to `UTC+12:00` (for example `UTC+08:00`); UTC when omitted. Matches `^UTC[+-](0[0-9]|1[0-2]):00$`.",
     ),
     Field::new(
             "availability_zone_mode",
@@ -1082,7 +1082,7 @@ pub(super) static CREATE_INSTANCE_LEGACY_REQUEST_FIELDS: [Field; 20] = [
     Field::new(
         "lower_case_table_names",
         Kind::Int32,
-        "Whether table names are case-insensitive (`1`, the default) or case-sensitive (`0`). Defaults to `1`. One of 0, 1.",
+        "Whether table names are case-insensitive (`1`, the default) or case-sensitive (`0`). One of 0, 1.",
     ),
     Field::objects(
         "tags",
@@ -1096,13 +1096,13 @@ pub(super) static CREATE_INSTANCE_LEGACY_TAG_FIELDS: [Field; 2] = [
     Field::new(
             "key",
             Kind::String,
-            "Tag key, 1 to 36 Unicode characters: letters, digits, underscores, dots and Chinese characters (U+4E00 to U+9FFF); not blank. 1 to 36 characters. Matches ^[A-Za-z0-9_.\\u4e00-\\u9fff]+$",
+            "Tag key, 1 to 36 Unicode characters: letters, digits, underscores, dots and Chinese characters (U+4E00 to U+9FFF); not blank. 1 to 36 characters. Matches `^[A-Za-z0-9_.\\u4e00-\\u9fff]+$`.",
         )
         .required(),
     Field::new(
             "value",
             Kind::String,
-            "Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores and Chinese characters (U+4E00 to U+9FFF). At most 43 characters. Matches ^[A-Za-z0-9._\\u4e00-\\u9fff]*$",
+            "Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores and Chinese characters (U+4E00 to U+9FFF). At most 43 characters. Matches `^[A-Za-z0-9._\\u4e00-\\u9fff]*$`.",
         )
         .required(),
 ];
@@ -1112,7 +1112,7 @@ pub(super) static CREATE_INSTANCE_LEGACY_VOLUME_FIELDS: [Field; 1] = [
     Field::new(
             "size",
             Kind::Int32,
-            "Storage size in GB, 40 to 128000 and a multiple of 10; 40 by default. Defaults to `40`. From 40 to 128000. A multiple of 10.",
+            "Storage size in GB, 40 to 128000 and a multiple of 10; 40 by default. From 40 to 128000.",
         )
         .required(),
 ];
@@ -1138,7 +1138,7 @@ pub(super) static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the instance; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+            "Name of the instance; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. Matches `^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$`.",
         )
         .required(),
     Field::object(
@@ -1164,7 +1164,7 @@ pub(super) static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
             "password",
             Kind::String,
-            "Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused. 8 to 32 characters.",
+            "Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused.",
         )
         .required(),
     Field::new(
@@ -1176,7 +1176,7 @@ pub(super) static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
             "slave_count",
             Kind::Int32,
-            "Number of read-only nodes to create; at most 9 per call. At most 9.",
+            "Number of read-only nodes to create; at most 9 per call.",
         )
         .required(),
     Field::object(
@@ -1199,11 +1199,7 @@ pub(super) static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
         &MYSQL_BACKUP_STRATEGY_FIELDS,
         "Automatic backup policy of a new instance.",
     ),
-    Field::new(
-        "time_zone",
-        Kind::String,
-        "Time zone of the instance; defaults to UTC. Defaults to `\"UTC\"`.",
-    ),
+    Field::new("time_zone", Kind::String, "Time zone of the instance; defaults to UTC."),
     Field::new(
         "master_availability_zone",
         Kind::String,
@@ -1222,7 +1218,7 @@ pub(super) static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
         "lower_case_table_names",
         Kind::Int32,
-        "Whether table names are case-sensitive: `0` stores names as given and compares them case-sensitively, `1` (the default) stores them in lower case and compares them case-insensitively. Defaults to `1`. One of 0, 1.",
+        "Whether table names are case-sensitive: `0` stores names as given and compares them case-sensitively, `1` (the default) stores them in lower case and compares them case-insensitively. One of 0, 1.",
     ),
     Field::new(
         "enterprise_project_id",
@@ -1247,7 +1243,7 @@ pub(super) static CREATE_INSTANCE_REQUEST_FIELDS: [Field; 25] = [
     Field::new(
         "enable_binlog",
         Kind::Bool,
-        "Whether to turn on the local binlog of the instance. Defaults to false. Defaults to `false`.",
+        "Whether to turn on the local binlog of the instance. Defaults to false.",
     ),
     Field::object(
         "volume_auto_expand",
@@ -1272,13 +1268,13 @@ pub(super) static CREATE_MANUAL_BACKUP_LEGACY_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the backup: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "Name of the backup: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the backup, at most 256 characters, without the characters `>!<\"&=`. At most 256 characters. Matches ^[^>!<\"&=]*$",
+        "Description of the backup, at most 256 characters, without the characters `>!<\"&=`. Matches `^[^>!<\"&=]*$`.",
     ),
 ];
 
@@ -1288,13 +1284,13 @@ pub(super) static CREATE_MANUAL_BACKUP_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the backup: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$",
+            "Name of the backup: 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. Matches `^[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5_-]*$`.",
         )
         .required(),
     Field::new(
         "description",
         Kind::String,
-        "Description of the backup, at most 256 characters, without any of the characters `>!<\"&=`. At most 256 characters. Matches ^[^>!<\"&=]*$",
+        "Description of the backup, at most 256 characters, without any of the characters `>!<\"&=`. Matches `^[^>!<\"&=]*$`.",
     ),
 ];
 
@@ -1323,7 +1319,7 @@ pub(super) static CREATE_PROXY_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
         "proxy_name",
         Kind::String,
-        "Name of the proxy; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters.",
+        "Name of the proxy; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive.",
     ),
     Field::new(
         "proxy_mode",
@@ -1376,7 +1372,7 @@ pub(super) static CREATE_READONLY_NODES_LEGACY_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`).",
     ),
 ];
 
@@ -1392,7 +1388,7 @@ pub(super) static CREATE_READONLY_NODES_REQUEST_FIELDS: [Field; 4] = [
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). It does not affect how renewals are paid. Defaults to `\"true\"`.",
+        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). It does not affect how renewals are paid.",
     ),
     Field::new(
             "availability_zones",
@@ -1403,7 +1399,7 @@ pub(super) static CREATE_READONLY_NODES_REQUEST_FIELDS: [Field; 4] = [
     Field::new(
         "charge_mode",
         Kind::Enum(types::MysqlChargeInfoChargeMode::VALUES),
-        "Billing of the new nodes of a yearly/monthly instance: `prePaid` (yearly/monthly, the default) or `postPaid` (pay-per-use). Ignored for pay-per-use instances. Defaults to `\"prePaid\"`.",
+        "Billing of the new nodes of a yearly/monthly instance: `prePaid` (yearly/monthly, the default) or `postPaid` (pay-per-use). Ignored for pay-per-use instances.",
     ),
 ];
 
@@ -1437,19 +1433,19 @@ pub(super) static CREATE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS: [Field; 5] 
     Field::new(
             "source_database",
             Kind::String,
-            "Source database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches ^[A-Za-z0-9_]+$",
+            "Source database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches `^[A-Za-z0-9_]+$`.",
         )
         .required(),
     Field::new(
             "target_database",
             Kind::String,
-            "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+            "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
         )
         .required(),
     Field::new(
             "task_name",
             Kind::String,
-            "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+            "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
         )
         .required(),
 ];
@@ -1459,13 +1455,13 @@ pub(super) static CREATE_STAR_ROCKS_DATABASE_USER_REQUEST_FIELDS: [Field; 5] = [
     Field::new(
             "user_name",
             Kind::String,
-            "Name of the account: 2 to 32 characters, starting with a lower-case letter, ending with a lower-case letter or digit, made of lower-case letters, digits and underscores. 2 to 32 characters. Matches ^[a-z][a-z0-9_]*[a-z0-9]$",
+            "Name of the account: 2 to 32 characters, starting with a lower-case letter, ending with a lower-case letter or digit, made of lower-case letters, digits and underscores. Matches `^[a-z][a-z0-9_]*[a-z0-9]$`.",
         )
         .required(),
     Field::new(
             "password",
             Kind::String,
-            "Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,. 8 to 32 characters.",
+            "Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,",
         )
         .required(),
     Field::new("databases", Kind::String, "Databases the account is granted.")
@@ -1474,12 +1470,12 @@ pub(super) static CREATE_STAR_ROCKS_DATABASE_USER_REQUEST_FIELDS: [Field; 5] = [
     Field::new(
         "dml",
         Kind::Int32,
-        "DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings. Defaults to 2. Defaults to `2`. One of 0, 1, 2, 3.",
+        "DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings. Defaults to 2. One of 0, 1, 2, 3.",
     ),
     Field::new(
         "ddl",
         Kind::Int32,
-        "DDL privilege: 0 none, 1 allowed. Defaults to 0. Defaults to `0`. One of 0, 1.",
+        "DDL privilege: 0 none, 1 allowed. Defaults to 0. One of 0, 1.",
     ),
 ];
 
@@ -1488,7 +1484,7 @@ pub(super) static CREATE_STAR_ROCKS_INSTANCE_REQUEST_FIELDS: [Field; 17] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the instance: 4 to 64 characters (at most 64 bytes), starting with a letter and made of letters, digits, hyphens and underscores; case-sensitive, Chinese characters are not allowed. Names need not be unique. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "Name of the instance: 4 to 64 characters (at most 64 bytes), starting with a letter and made of letters, digits, hyphens and underscores; case-sensitive, Chinese characters are not allowed. Names need not be unique. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
     Field::object(
@@ -1514,7 +1510,7 @@ pub(super) static CREATE_STAR_ROCKS_INSTANCE_REQUEST_FIELDS: [Field; 17] = [
     Field::new(
             "db_root_pwd",
             Kind::String,
-            "Password of the database root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&. Weak passwords are refused. 8 to 32 characters.",
+            "Password of the database root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&. Weak passwords are refused.",
         )
         .required(),
     Field::new(
@@ -1590,12 +1586,12 @@ pub(super) static DATABASE_TABLES_INFO_FIELDS: [Field; 2] = [
     Field::new(
         "database",
         Kind::String,
-        "Name of the database: letters, digits and underscores. Matches ^[A-Za-z0-9_]+$",
+        "Name of the database: letters, digits and underscores. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
             "tables",
             Kind::String,
-            "Names of tables: letters, digits and underscores. Matches ^[A-Za-z0-9_]+$",
+            "Names of tables: letters, digits and underscores. Matches `^[A-Za-z0-9_]+$`.",
         )
         .list(),
 ];
@@ -1751,7 +1747,7 @@ pub(super) static DELETE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS: [Field; 1] 
     Field::new(
         "task_name",
         Kind::String,
-        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
 ];
 
@@ -1792,18 +1788,18 @@ pub(super) static EVENT_SCHEDULE_WINDOW_FIELDS: [Field; 3] = [
     Field::new(
             "planned_day",
             Kind::String,
-            "Day to run on, `yyyy-mm-dd`, today or later. Format: yyyy-mm-dd. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "Day to run on, `yyyy-mm-dd`, today or later. Format: yyyy-mm-dd. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`.",
         )
         .required(),
     Field::new(
         "start_time",
         Kind::String,
-        "Start of the window, `hh:mm`; required when end_time is given. Defaults to `\"01:00\"`. Format: hh:mm. Matches ^[0-9]{2}:[0-9]{2}$",
+        "Start of the window, `hh:mm`; required when end_time is given. Defaults to `\"01:00\"`. Format: hh:mm. Matches `^[0-9]{2}:[0-9]{2}$`.",
     ),
     Field::new(
         "end_time",
         Kind::String,
-        "End of the window, `hh:mm`; required when start_time is given. Defaults to `\"03:00\"`. Format: hh:mm. Matches ^[0-9]{2}:[0-9]{2}$",
+        "End of the window, `hh:mm`; required when start_time is given. Defaults to `\"03:00\"`. Format: hh:mm. Matches `^[0-9]{2}:[0-9]{2}$`.",
     ),
 ];
 
@@ -1819,11 +1815,7 @@ pub(super) static EXECUTE_INTELLIGENT_KILL_SESSION_REQUEST_FIELDS: [Field; 1] = 
 
 /// The fields of `ExtendClickHouseVolumeRequest`, as flags.
 pub(super) static EXTEND_CLICK_HOUSE_VOLUME_REQUEST_FIELDS: [Field; 1] = [
-    Field::new(
-            "size_in_gb",
-            Kind::Int32,
-            "New disk size in GB, from 50 to 32000. From 50 to 32000.",
-        )
+    Field::new("size_in_gb", Kind::Int32, "New disk size in GB, from 50 to 32000.")
         .required(),
 ];
 
@@ -1832,13 +1824,13 @@ pub(super) static EXTEND_INSTANCE_VOLUME_LEGACY_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "size",
             Kind::Int32,
-            "Storage size after the change, in GB: 40 to 128000, a multiple of 10 and at least 10 GB more than now. From 40 to 128000. A multiple of 10.",
+            "Storage size after the change, in GB: 40 to 128000, a multiple of 10 and at least 10 GB more than now. From 40 to 128000.",
         )
         .required(),
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+        "Whether the order is paid from the account automatically (`true`, the default) or manually (`false`).",
     ),
 ];
 
@@ -1847,13 +1839,13 @@ pub(super) static EXTEND_INSTANCE_VOLUME_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "size",
             Kind::Int32,
-            "New capacity in GB: a multiple of 10, larger than the space used, at most 128000, at least 20 when growing and at least 10 when shrinking. From 10 to 128000. A multiple of 10.",
+            "New capacity in GB: a multiple of 10, larger than the space used, at most 128000, at least 20 when growing and at least 10 when shrinking. From 10 to 128000.",
         )
         .required(),
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+        "Whether the order is paid from the account automatically (`true`, the default) or manually (`false`).",
     ),
 ];
 
@@ -1908,36 +1900,36 @@ pub(super) static HTAP_QUERY_QUEUE_RULE_FIELDS: [Field; 6] = [
     Field::new(
         "enable_query_queue_select",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether query queues are on, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+        "Whether query queues are on, as a string: `true` or `false` (the default).",
     ),
     Field::new(
             "query_queue_max_queued_queries",
             Kind::Int32,
-            "Most queries that may wait in the queue, 0 or more; defaults to 1024. Defaults to `1024`. At least 0.",
+            "Most queries that may wait in the queue, 0 or more; defaults to 1024. At least 0.",
         )
         .required(),
     Field::new(
             "query_queue_pending_timeout_second",
             Kind::Int32,
-            "Longest time a query may wait in the queue, in seconds, 0 or more; defaults to 300. Defaults to `300`. At least 0.",
+            "Longest time a query may wait in the queue, in seconds, 0 or more; defaults to 300. At least 0.",
         )
         .required(),
     Field::new(
             "query_queue_concurrency_limit",
             Kind::Int32,
-            "Concurrent queries above which queries wait, 0 to 100 (0, the default, means no limit). Defaults to `0`. From 0 to 100.",
+            "Concurrent queries above which queries wait, 0 to 100 (0, the default, means no limit). From 0 to 100.",
         )
         .required(),
     Field::new(
             "query_queue_mem_used_pct_limit",
             Kind::Int32,
-            "Memory usage in percent above which queries wait, 0 to 100 (0, the default, means no limit). Defaults to `0`. From 0 to 100.",
+            "Memory usage in percent above which queries wait, 0 to 100 (0, the default, means no limit). From 0 to 100.",
         )
         .required(),
     Field::new(
             "query_queue_cpu_used_pct_limit",
             Kind::Int32,
-            "CPU usage in percent above which queries wait, 0 to 100 (0, the default, means no limit). Defaults to `0`. From 0 to 100.",
+            "CPU usage in percent above which queries wait, 0 to 100 (0, the default, means no limit). From 0 to 100.",
         )
         .required(),
 ];
@@ -1969,13 +1961,13 @@ pub(super) static LIST_CLICK_HOUSE_SLOW_LOGS_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T00:14:27+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T00:14:27+0100`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T02:14:27+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T02:14:27+0100`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new("limit", Kind::Int32, "Number of entries to return.").required(),
@@ -2004,13 +1996,13 @@ pub(super) static LIST_ERROR_LOG_DETAILS_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new("limit", Kind::Int32, "Number of entries to return.").required(),
@@ -2022,7 +2014,7 @@ pub(super) static LIST_ERROR_LOG_DETAILS_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
         "level",
         Kind::Enum(types::ListErrorLogDetailsRequestLevel::VALUES),
-        "Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`, `ERROR`, `FATAL`, `PANIC` or `NOTE`. Defaults to `\"ALL\"`.",
+        "Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`, `ERROR`, `FATAL`, `PANIC` or `NOTE`.",
     ),
 ];
 
@@ -2031,19 +2023,19 @@ pub(super) static LIST_SLOW_LOG_DETAILS_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
             "node_id",
             Kind::String,
-            "Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36 characters. Matches ^[A-Za-z0-9]{32}no07$",
+            "Id of the node: 32 letters or digits (a UUID without hyphens) followed by `no07`, 36 characters. Matches `^[A-Za-z0-9]{32}no07$`.",
         )
         .required(),
     Field::new(
             "start_time",
             Kind::String,
-            "Start of the time window, earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "Start of the time window, earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the time window, later than the start and earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "End of the time window, later than the start and earlier than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
@@ -2055,7 +2047,7 @@ pub(super) static LIST_SLOW_LOG_DETAILS_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
         "line_num",
         Kind::String,
-        "Sequence number of the last entry of the previous page (13 digits), for paging; omitted on the first request. Matches ^[0-9]{13}$",
+        "Sequence number of the last entry of the previous page (13 digits), for paging; omitted on the first request. Matches `^[0-9]{13}$`.",
     ),
     Field::new(
         "operate_type",
@@ -2080,7 +2072,7 @@ pub(super) static METRIC_CONDITION_FIELDS: [Field; 3] = [
     Field::new(
         "metric_value",
         Kind::Int32,
-        "Threshold in hundredths of a percent (50% is 5000), from 6000 to 8000 (60% to 80%). From 6000 to 8000.",
+        "Threshold in hundredths of a percent (50% is 5000), from 6000 to 8000 (60% to 80%).",
     ),
 ];
 
@@ -2109,7 +2101,7 @@ pub(super) static MODIFY_BACKUP_VAULT_LOCK_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "action",
             Kind::Enum(types::ModifyBackupVaultLockRequestAction::VALUES),
-            "`enable` to switch the lock on (the default), `extend` to extend its retention. The service ignores the case of the value. Defaults to `\"enable\"`.",
+            "`enable` to switch the lock on (the default), `extend` to extend its retention. The service ignores the case of the value.",
         )
         .required(),
     Field::object(
@@ -2125,7 +2117,7 @@ pub(super) static MODIFY_DATA_SYNC_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
         "task_name",
         Kind::String,
-        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
         "source_instance_id",
@@ -2140,27 +2132,27 @@ pub(super) static MODIFY_DATA_SYNC_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
         "source_database_name",
         Kind::String,
-        "Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches ^[A-Za-z0-9_]+$",
+        "Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores. 3 to 1024 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
         "target_database_name",
         Kind::String,
-        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+        "Target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
     ),
     Field::new(
         "is_instance_level_sync",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether the whole instance is synchronized, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+        "Whether the whole instance is synchronized, as a string: `true` or `false` (the default).",
     ),
     Field::new(
         "database_repl_scope",
         Kind::Enum(types::TableReplConfigReplScope::VALUES),
-        "Databases synchronized: `all` or `part` (the default, some databases). Defaults to `\"part\"`.",
+        "Databases synchronized: `all` or `part` (the default, some databases).",
     ),
     Field::new(
         "is_support_reg_exp",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether names may use wildcards, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+        "Whether names may use wildcards, as a string: `true` or `false` (the default).",
     ),
     Field::objects(
         "db_configs",
@@ -2195,7 +2187,7 @@ pub(super) static MYSQL_BACKUP_POLICY_FIELDS: [Field; 4] = [
     Field::new(
             "start_time",
             Kind::String,
-            "UTC window in which the automatic backup starts, `hh:mm-HH:MM`: both minutes are `00` and the end hour is one more than the start hour (for example `21:00-22:00`). Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+            "UTC window in which the automatic backup starts, `hh:mm-HH:MM`: both minutes are `00` and the end hour is one more than the start hour (for example `21:00-22:00`). Matches `^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$`.",
         )
         .required(),
     Field::new(
@@ -2207,13 +2199,13 @@ pub(super) static MYSQL_BACKUP_POLICY_FIELDS: [Field; 4] = [
     Field::new(
             "period",
             Kind::String,
-            "Weekdays on which the automatic backup runs, as comma-separated digits from 1 to 7 (for example `1,2,3,4,5`). Matches ^[1-7](,[1-7])*$",
+            "Weekdays on which the automatic backup runs, as comma-separated digits from 1 to 7 (for example `1,2,3,4,5`). Matches `^[1-7](,[1-7])*$`.",
         )
         .required(),
     Field::new(
         "retention_num_backup_level1",
         Kind::Int32,
-        "Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are switched on; must be left out when they are off. Defaults to `0`. One of 0, 1.",
+        "Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are switched on; must be left out when they are off. One of 0, 1.",
     ),
 ];
 
@@ -2222,13 +2214,13 @@ pub(super) static MYSQL_BACKUP_POLICY_INFO_FIELDS: [Field; 4] = [
     Field::new(
             "begin_time",
             Kind::String,
-            "Start of the daily backup window, `hh:mm` in UTC. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "Start of the daily backup window, `hh:mm` in UTC. Format: hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the daily backup window, `hh:mm` in UTC; later than begin_time. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "End of the daily backup window, `hh:mm` in UTC; later than begin_time. Format: hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.",
         )
         .required(),
     Field::objects(
@@ -2240,7 +2232,7 @@ pub(super) static MYSQL_BACKUP_POLICY_INFO_FIELDS: [Field; 4] = [
     Field::new(
         "retention_num_backup_level1",
         Kind::Int32,
-        "Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are switched on; must be left out when they are off. Defaults to `0`. One of 0, 1.",
+        "Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are switched on; must be left out when they are off. One of 0, 1.",
     ),
 ];
 
@@ -2249,13 +2241,13 @@ pub(super) static MYSQL_BACKUP_STRATEGY_FIELDS: [Field; 2] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup starts: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+            "Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup starts: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches `^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$`.",
         )
         .required(),
     Field::new(
         "keep_days",
         Kind::String,
-        "Number of days automatic backups are kept, 1 to 732, sent as a string. Matches ^[0-9]+$",
+        "Number of days automatic backups are kept, 1 to 732, sent as a string. Matches `^[0-9]+$`.",
     ),
 ];
 
@@ -2280,12 +2272,12 @@ pub(super) static MYSQL_CHARGE_INFO_FIELDS: [Field; 5] = [
     Field::new(
         "is_auto_renew",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether a subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default). Defaults to `\"false\"`.",
+        "Whether a subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default).",
     ),
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether a subscription is paid from the account automatically (`true`) or manually (`false`, the default). It does not affect how renewals are paid. Defaults to `\"false\"`.",
+        "Whether a subscription is paid from the account automatically (`true`) or manually (`false`, the default). It does not affect how renewals are paid.",
     ),
 ];
 
@@ -2350,13 +2342,13 @@ pub(super) static MYSQL_TAGS_FIELDS: [Field; 2] = [
     Field::new(
             "key",
             Kind::String,
-            "Tag key, 1 to 36 Unicode characters: letters, digits, hyphens, underscores and Chinese characters (U+4E00 to U+9FFF); not blank. 1 to 36 characters. Matches ^[A-Za-z0-9_\\u4e00-\\u9fff-]+$",
+            "Tag key, 1 to 36 Unicode characters: letters, digits, hyphens, underscores and Chinese characters (U+4E00 to U+9FFF); not blank. 1 to 36 characters. Matches `^[A-Za-z0-9_\\u4e00-\\u9fff-]+$`.",
         )
         .required(),
     Field::new(
             "value",
             Kind::String,
-            "Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores, hyphens and Chinese characters (U+4E00 to U+9FFF). At most 43 characters. Matches ^[A-Za-z0-9._\\u4e00-\\u9fff-]*$",
+            "Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores, hyphens and Chinese characters (U+4E00 to U+9FFF). At most 43 characters. Matches `^[A-Za-z0-9._\\u4e00-\\u9fff-]*$`.",
         )
         .required(),
 ];
@@ -2378,12 +2370,12 @@ pub(super) static MYSQL_VOLUME_FIELDS: [Field; 2] = [
     Field::new(
         "size",
         Kind::String,
-        "Storage size in GB, sent as a string: 10 to 128000 and a multiple of 10; defaults to 10. Only for yearly/monthly instances; leave it out when creating a pay-per-use instance. Defaults to `\"10\"`. Matches ^[1-9][0-9]*0$",
+        "Storage size in GB, sent as a string: 10 to 128000 and a multiple of 10; defaults to 10. Only for yearly/monthly instances; leave it out when creating a pay-per-use instance. Matches `^[1-9][0-9]*0$`.",
     ),
     Field::new(
         "type",
         Kind::Enum(types::MysqlVolumeType::VALUES),
-        "Storage type, `DL6` (the default) or `DL5`. Defaults to `\"DL6\"`.",
+        "Storage type, `DL6` (the default) or `DL5`.",
     ),
 ];
 
@@ -2392,7 +2384,7 @@ pub(super) static MYSQL_VOLUME_AUTO_EXPAND_POLICY_FIELDS: [Field; 3] = [
     Field::new(
         "limit_size",
         Kind::Int32,
-        "Upper limit of the automatically grown storage in GB: a multiple of 10, 10 to 128000. From 10 to 128000. A multiple of 10.",
+        "Upper limit of the automatically grown storage in GB: a multiple of 10, 10 to 128000. From 10 to 128000.",
     ),
     Field::new(
         "trigger_available_percent",
@@ -2434,7 +2426,7 @@ pub(super) static NODE_SQL_FILTER_RULE_PATTERN_FIELDS: [Field; 3] = [
     Field::new(
             "pattern",
             Kind::String,
-            "Rule: 1 to 128 keywords joined by `~` (for example `select~from~t1`). It may not contain a backslash, an ASCII or full-width comma, or `~~`, and may not end with `~`. Matches ^~?[^\\\\,，~]+(~[^\\\\,，~]+){0,127}$",
+            "Rule: 1 to 128 keywords joined by `~` (for example `select~from~t1`). It may not contain a backslash, an ASCII or full-width comma, or `~~`, and may not end with `~`. Matches `^~?[^\\\\,，~]+(~[^\\\\,，~]+){0,127}$`.",
         )
         .required(),
     Field::new(
@@ -2465,7 +2457,7 @@ pub(super) static PAUSE_STAR_ROCKS_DATA_REPLICATION_REQUEST_FIELDS: [Field; 1] =
     Field::new(
             "task_name",
             Kind::String,
-            "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+            "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
         )
         .required(),
 ];
@@ -2497,7 +2489,7 @@ pub(super) static RECYCLE_POLICY_FIELDS: [Field; 1] = [
     Field::new(
             "retention_period_in_days",
             Kind::String,
-            "Number of days deleted instances are kept, 1 to 7, sent as a string. Matches ^[1-7]$",
+            "Number of days deleted instances are kept, 1 to 7, sent as a string. Matches `^[1-7]$`.",
         )
         .required(),
 ];
@@ -2530,7 +2522,7 @@ pub(super) static RESET_DATABASE_PASSWORD_FIELDS: [Field; 3] = [
     Field::new(
             "password",
             Kind::String,
-            "New password, 8 to 32 characters, with at least three of: upper-case letters, lower-case letters, digits and special characters. 8 to 32 characters.",
+            "New password, 8 to 32 characters, with at least three of: upper-case letters, lower-case letters, digits and special characters.",
         )
         .required(),
 ];
@@ -2540,7 +2532,7 @@ pub(super) static RESET_DATABASE_PASSWORD_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "password",
             Kind::String,
-            "New password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused. 8 to 32 characters.",
+            "New password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused.",
         )
         .required(),
 ];
@@ -2556,7 +2548,7 @@ pub(super) static RESIZE_CLICK_HOUSE_INSTANCE_FLAVOR_REQUEST_FIELDS: [Field; 3] 
     Field::new(
             "delay",
             Kind::Bool,
-            "Whether the change is delayed instead of applied at once; defaults to false. Defaults to `false`.",
+            "Whether the change is delayed instead of applied at once; defaults to false.",
         )
         .required(),
     Field::new("instance_id", Kind::String, "Id of the instance."),
@@ -2573,7 +2565,7 @@ pub(super) static RESIZE_INSTANCE_FLAVOR_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "is_auto_pay",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`). Defaults to `\"true\"`.",
+        "For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`).",
     ),
 ];
 
@@ -2596,7 +2588,7 @@ pub(super) static RESTART_NODE_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
         "delay",
         Kind::Bool,
-        "`true` restarts the node in the instance's maintenance window, `false` (the default) restarts it now. Defaults to `false`.",
+        "`true` restarts the node in the instance's maintenance window, `false` (the default) restarts it now.",
     ),
 ];
 
@@ -2605,7 +2597,7 @@ pub(super) static RESTORE_TABLES_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
             "restore_time",
             Kind::String,
-            "Point in time to restore to, a UNIX timestamp in milliseconds. Matches ^[0-9]+$",
+            "Point in time to restore to, a UNIX timestamp in milliseconds. Matches `^[0-9]+$`.",
         )
         .required(),
     Field::objects(
@@ -2617,7 +2609,7 @@ pub(super) static RESTORE_TABLES_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
         "last_table_info",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "`true` to pick the tables as they are now, `false` (the default) to pick them as they were at the restore time. Defaults to `\"false\"`.",
+        "`true` to pick the tables as they are now, `false` (the default) to pick them as they were at the restore time.",
     ),
 ];
 
@@ -2664,7 +2656,7 @@ pub(super) static SCALING_CONDITION_FIELDS: [Field; 4] = [
     Field::new(
         "condition_id",
         Kind::String,
-        "Name of the condition: 1 to 32 letters, digits or hyphens. 1 to 32 characters. Matches ^[A-Za-z0-9-]+$",
+        "Name of the condition: 1 to 32 letters, digits or hyphens. 1 to 32 characters. Matches `^[A-Za-z0-9-]+$`.",
     ),
     Field::new(
         "duration",
@@ -2735,7 +2727,7 @@ pub(super) static SET_AUDIT_LOG_POLICY_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
         "reserve_audit_logs",
         Kind::Bool,
-        "Only when the policy is switched off (keep_days 0): `true` (the default) keeps the audit logs already written, `false` deletes them. Defaults to `true`.",
+        "Only when the policy is switched off (keep_days 0): `true` (the default) keeps the audit logs already written, `false` deletes them.",
     ),
 ];
 
@@ -2934,7 +2926,7 @@ pub(super) static SET_INSTANCE_MONITOR_POLICY_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "period",
         Kind::Int32,
-        "Collection period in seconds, `1` or `5` (the default); only when monitor_switch is true, left out otherwise. Defaults to `5`. One of 1, 5.",
+        "Collection period in seconds, `1` or `5` (the default); only when monitor_switch is true, left out otherwise. One of 1, 5.",
     ),
 ];
 
@@ -3176,13 +3168,13 @@ pub(super) static SHOW_HTAP_ERROR_LOG_DETAIL_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
@@ -3194,7 +3186,7 @@ pub(super) static SHOW_HTAP_ERROR_LOG_DETAIL_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
             "limit",
             Kind::String,
-            "Number of entries to return, a whole number from 0 to 100 sent as a string. Matches ^([0-9]|[1-9][0-9]|100)$",
+            "Number of entries to return, a whole number from 0 to 100 sent as a string. Matches `^([0-9]|[1-9][0-9]|100)$`.",
         )
         .required(),
     Field::new(
@@ -3214,7 +3206,7 @@ pub(super) static SHOW_INSTANCE_DATABASES_FOR_HTAP_REQUEST_FIELDS: [Field; 2] = 
     Field::new(
             "databases",
             Kind::String,
-            "Names to look for (letters, digits and underscores). A list of exactly one name makes a fuzzy search. Matches ^[A-Za-z0-9_]+$",
+            "Names to look for (letters, digits and underscores). A list of exactly one name makes a fuzzy search. Matches `^[A-Za-z0-9_]+$`.",
         )
         .list(),
 ];
@@ -3258,13 +3250,13 @@ pub(super) static SHOW_SLOW_LOG_DETAIL_REQUEST_FIELDS: [Field; 7] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new("limit", Kind::Int32, "Number of entries to return.").required(),
@@ -3287,13 +3279,13 @@ pub(super) static SHOW_SLOW_LOG_STATISTICS_REQUEST_FIELDS: [Field; 9] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); at most one month ago. Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); at most one month ago. Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+            "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`). Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
         )
         .required(),
     Field::new(
@@ -3371,7 +3363,7 @@ pub(super) static SINGLE_NODE_INFO_FIELDS: [Field; 2] = [
     Field::new(
             "name",
             Kind::String,
-            "New name of the node: 4 to 128 characters, letters, digits, Chinese characters, hyphens and underscores. 4 to 128 characters. Matches ^[A-Za-z0-9_\\u4E00-\\u9FFF-]+$",
+            "New name of the node: 4 to 128 characters, letters, digits, Chinese characters, hyphens and underscores. Matches `^[A-Za-z0-9_\\u4E00-\\u9FFF-]+$`.",
         )
         .required(),
 ];
@@ -3439,7 +3431,7 @@ pub(super) static STAR_ROCKS_CREATE_REQUEST_PAY_INFO_FIELDS: [Field; 4] = [
     Field::new(
         "pay_model",
         Kind::Enum(types::HtapInstancePayModel::VALUES),
-        "Billing mode: `0` pay-per-use (the default) or `1` yearly/monthly. Defaults to `\"0\"`.",
+        "Billing mode: `0` pay-per-use (the default) or `1` yearly/monthly.",
     ),
     Field::new("period", Kind::String, "Number of subscription periods."),
     Field::new(
@@ -3655,13 +3647,13 @@ pub(super) static TAG_ITEM_FIELDS: [Field; 2] = [
     Field::new(
             "key",
             Kind::String,
-            "Tag key: 1 to 36 Unicode characters, made of letters, digits, underscores, hyphens and Chinese characters; not empty and not a space. 1 to 36 characters. Matches ^[0-9A-Za-z_\\u4e00-\\u9fa5-]+$",
+            "Tag key: 1 to 36 Unicode characters, made of letters, digits, underscores, hyphens and Chinese characters; not empty and not a space. 1 to 36 characters. Matches `^[0-9A-Za-z_\\u4e00-\\u9fa5-]+$`.",
         )
         .required(),
     Field::new(
         "value",
         Kind::String,
-        "Tag value: at most 43 Unicode characters, made of letters, digits, underscores, periods, hyphens and Chinese characters; may be empty but not a space. Required when `action` is `create`; when deleting, a tag with a value is deleted only if the value matches, a tag without one is deleted by key. At most 43 characters. Matches ^[0-9A-Za-z_.\\u4e00-\\u9fa5-]*$",
+        "Tag value: at most 43 Unicode characters, made of letters, digits, underscores, periods, hyphens and Chinese characters; may be empty but not a space. Required when `action` is `create`; when deleting, a tag with a value is deleted only if the value matches, a tag without one is deleted by key. At most 43 characters. Matches `^[0-9A-Za-z_.\\u4e00-\\u9fa5-]*$`.",
     ),
 ];
 
@@ -3688,12 +3680,12 @@ pub(super) static TAURUS_DB_CHARGE_INFO_FIELDS: [Field; 4] = [
     Field::new(
         "is_auto_pay",
         Kind::Bool,
-        "Whether the order is paid from the account automatically (`true`) or manually (`false`, the default). It does not affect how renewals are paid. Defaults to `false`.",
+        "Whether the order is paid from the account automatically (`true`) or manually (`false`, the default). It does not affect how renewals are paid.",
     ),
     Field::new(
         "is_auto_renew",
         Kind::Bool,
-        "Whether the subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default). Defaults to `false`.",
+        "Whether the subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default).",
     ),
 ];
 
@@ -3748,19 +3740,19 @@ pub(super) static UPDATE_BACKUP_POLICY_LEGACY_POLICY_FIELDS: [Field; 4] = [
     Field::new(
             "start_time",
             Kind::String,
-            "Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches ^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+            "Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`. Matches `^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$`.",
         )
         .required(),
     Field::new(
             "period",
             Kind::String,
-            "Weekdays on which automatic backups run, as comma-separated day numbers (for example `1,2,3,4` for Monday to Thursday). Matches ^[1-7](,[1-7])*$",
+            "Weekdays on which automatic backups run, as comma-separated day numbers (for example `1,2,3,4` for Monday to Thursday). Matches `^[1-7](,[1-7])*$`.",
         )
         .required(),
     Field::new(
         "retention_num_backup_level1",
         Kind::Int32,
-        "Number of level-1 backups kept, `0` (the default) or `1`; required when level-1 backups are switched on, not allowed otherwise. Defaults to `0`. One of 0, 1.",
+        "Number of level-1 backups kept, `0` (the default) or `1`; required when level-1 backups are switched on, not allowed otherwise. One of 0, 1.",
     ),
 ];
 
@@ -3826,12 +3818,12 @@ pub(super) static UPDATE_CONFIGURATION_REQUEST_FIELDS: [Field; 3] = [
     Field::new(
         "name",
         Kind::String,
-        "New name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches ^[A-Za-z0-9._-]+$",
+        "New name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive. 1 to 64 characters. Matches `^[A-Za-z0-9._-]+$`.",
     ),
     Field::new(
         "description",
         Kind::String,
-        "New description: at most 256 characters, without carriage returns or any of `!<\"='>&`. Empty by default. Defaults to `\"\"`. At most 256 characters. Matches ^[^\\r!<\"='>&]*$",
+        "New description: at most 256 characters, without carriage returns or any of `!<\"='>&`. Empty by default. Defaults to `\"\"`. Matches `^[^\\r!<\"='>&]*$`.",
     ),
     Field::new(
         "parameter_values",
@@ -3846,7 +3838,7 @@ pub(super) static UPDATE_DATABASE_COMMENT_FIELDS: [Field; 2] = [
     Field::new(
             "comment",
             Kind::String,
-            "New comment, at most 512 characters, without line breaks or the characters ! < \" = ' > &. At most 512 characters. Matches ^[^\\r\\n!<\"='>&]*$",
+            "New comment, at most 512 characters, without line breaks or the characters ! < \" = ' > &. Matches `^[^\\r\\n!<\"='>&]*$`.",
         )
         .required(),
 ];
@@ -3868,7 +3860,7 @@ pub(super) static UPDATE_DATABASE_USER_COMMENT_FIELDS: [Field; 3] = [
     Field::new(
             "comment",
             Kind::String,
-            "New comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Takes effect only on kernel version 2.0.13.0 or later. At most 512 characters. Matches ^[^\\r\\n!<='>&]*$",
+            "New comment, at most 512 characters, without line breaks or the characters ! < = ' > &. Takes effect only on kernel version 2.0.13.0 or later. Matches `^[^\\r\\n!<='>&]*$`.",
         )
         .required(),
 ];
@@ -3906,7 +3898,7 @@ pub(super) static UPDATE_DYNAMIC_SERVERLESS_POLICY_REQUEST_FIELDS: [Field; 3] = 
     Field::new(
         "need_update_nodes_compute_ability",
         Kind::Bool,
-        "Whether nodes whose current compute is below the new minimum are raised to it at once; defaults to false. Defaults to `false`.",
+        "Whether nodes whose current compute is below the new minimum are raised to it at once; defaults to false.",
     ),
 ];
 
@@ -3915,7 +3907,7 @@ pub(super) static UPDATE_HTAP_QUERY_QUEUES_CONTROL_REQUEST_FIELDS: [Field; 1] = 
     Field::new(
             "enable_query_queue_select",
             Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-            "Whether query queues are on, as a string: `true` or `false` (the default). Defaults to `\"false\"`.",
+            "Whether query queues are on, as a string: `true` or `false` (the default).",
         )
         .required(),
 ];
@@ -3925,7 +3917,7 @@ pub(super) static UPDATE_INSTANCE_ALIAS_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "alias",
             Kind::String,
-            "Remark of the instance: 0 to 64 characters, made of letters, digits, Chinese characters, periods, underscores and hyphens. 0 to 64 characters.",
+            "Remark of the instance: 0 to 64 characters, made of letters, digits, Chinese characters, periods, underscores and hyphens.",
         )
         .required(),
 ];
@@ -3945,7 +3937,7 @@ pub(super) static UPDATE_INSTANCE_NAME_LEGACY_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "name",
             Kind::String,
-            "New name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z][A-Za-z0-9_-]*$",
+            "New name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. Matches `^[A-Za-z][A-Za-z0-9_-]*$`.",
         )
         .required(),
 ];
@@ -3955,13 +3947,13 @@ pub(super) static UPDATE_INSTANCE_NAME_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
             "name",
             Kind::String,
-            "New name of the instance; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. 4 to 64 characters. Matches ^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$",
+            "New name of the instance; need not be unique. 4 to 64 characters and at most 64 bytes (a Chinese character takes 3), starting with a letter or Chinese character, made of letters, digits, hyphens, underscores and Chinese characters; case-sensitive. Matches `^[A-Za-z\\u4e00-\\u9fff][A-Za-z0-9_\\u4e00-\\u9fff-]*$`.",
         )
         .required(),
     Field::new(
         "is_modify_node_name",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether the nodes are renamed too, `true` (the default) or `false`. Defaults to `\"true\"`.",
+        "Whether the nodes are renamed too, `true` (the default) or `false`.",
     ),
 ];
 
@@ -3970,7 +3962,7 @@ pub(super) static UPDATE_INSTANCE_PORT_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "port",
             Kind::Int32,
-            "New port, from 1024 to 65535, except the reserved ports 5342 to 5345, 12017, 20000, 20201, 20202, 33062 and 33071. From 1024 to 65535.",
+            "New port, from 1024 to 65535, except the reserved ports 5342 to 5345, 12017, 20000, 20201, 20202, 33062 and 33071.",
         )
         .required(),
 ];
@@ -3980,7 +3972,7 @@ pub(super) static UPDATE_INSTANCE_PRIVATE_DNS_REQUEST_FIELDS: [Field; 1] = [
     Field::new(
             "dns_name",
             Kind::String,
-            "New prefix of the private domain name: 8 to 63 lowercase letters and digits, no other characters. 8 to 63 characters. Matches ^[a-z0-9]{8,63}$",
+            "New prefix of the private domain name: 8 to 63 lowercase letters and digits, no other characters. 8 to 63 characters. Matches `^[a-z0-9]{8,63}$`.",
         )
         .required(),
 ];
@@ -4112,22 +4104,22 @@ pub(super) static UPDATE_SERVERLESS_COMPUTE_ABILITY_POLICY_REQUEST_FIELDS: [Fiel
     Field::new(
         "scale_out_switch",
         Kind::Bool,
-        "Whether read replicas are added and removed automatically; defaults to false. Needs a database proxy. Defaults to `false`.",
+        "Whether read replicas are added and removed automatically; defaults to false. Needs a database proxy.",
     ),
     Field::new(
         "min_readonly_node_count",
         Kind::Int32,
-        "Lower limit of read replicas, from 1 to 6. Used, and required, only when scale_out_switch is true. From 1 to 6.",
+        "Lower limit of read replicas, from 1 to 6. Used, and required, only when scale_out_switch is true.",
     ),
     Field::new(
         "max_readonly_node_count",
         Kind::Int32,
-        "Upper limit of read replicas, from 2 to 7. Used, and required, only when scale_out_switch is true. From 2 to 7.",
+        "Upper limit of read replicas, from 2 to 7. Used, and required, only when scale_out_switch is true.",
     ),
     Field::new(
         "need_update_nodes_compute_ability",
         Kind::Bool,
-        "Whether nodes whose current compute is below the new minimum are raised to it at once; defaults to false. Defaults to `false`.",
+        "Whether nodes whose current compute is below the new minimum are raised to it at once; defaults to false.",
     ),
 ];
 
@@ -4137,7 +4129,7 @@ pub(super) static UPDATE_STAR_ROCKS_DATABASE_USER_PASSWORD_REQUEST_FIELDS: [Fiel
     Field::new(
             "password",
             Kind::String,
-            "Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,. 8 to 32 characters.",
+            "Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,",
         )
         .required(),
 ];
@@ -4175,13 +4167,13 @@ pub(super) static UPDATE_TAURUS_DB_ADVANCED_BACKUP_POLICY_REQUEST_FIELDS: [Field
     Field::new(
             "begin_time",
             Kind::String,
-            "Start of the daily backup window, `hh:mm` in UTC. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "Start of the daily backup window, `hh:mm` in UTC. Format: hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.",
         )
         .required(),
     Field::new(
             "end_time",
             Kind::String,
-            "End of the daily backup window, `hh:mm` in UTC; later than begin_time. Format: hh:mm. Matches ^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "End of the daily backup window, `hh:mm` in UTC; later than begin_time. Format: hh:mm. Matches `^([01][0-9]|2[0-3]):[0-5][0-9]$`.",
         )
         .required(),
     Field::objects(
@@ -4193,7 +4185,7 @@ pub(super) static UPDATE_TAURUS_DB_ADVANCED_BACKUP_POLICY_REQUEST_FIELDS: [Field
     Field::new(
         "retention_num_backup_level1",
         Kind::Int32,
-        "Number of level-1 backups to keep (default 0, none kept). Required when level-1 backups are switched on; must be left out when they are off. Defaults to `0`. At least 0.",
+        "Number of level-1 backups to keep (default 0, none kept). Required when level-1 backups are switched on; must be left out when they are off. At least 0.",
     ),
 ];
 
@@ -4255,12 +4247,12 @@ pub(super) static UPGRADE_SR_KERNEL_VERSION_REQUEST_FIELDS: [Field; 2] = [
     Field::new(
         "delay",
         Kind::Bool,
-        "Whether to upgrade later, in the maintenance window, instead of at once; defaults to false. Defaults to `false`.",
+        "Whether to upgrade later, in the maintenance window, instead of at once; defaults to false.",
     ),
     Field::new(
         "is_skip_validate",
         Kind::Bool,
-        "Whether to skip the pre-upgrade checks; defaults to false. Defaults to `false`.",
+        "Whether to skip the pre-upgrade checks; defaults to false.",
     ),
 ];
 
@@ -4283,12 +4275,12 @@ pub(super) static UPLOAD_IMPORT_EXCEL_TEMPLATE_REQUEST_FIELDS: [Field; 6] = [
     Field::new(
         "is_instance_level",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Whether the whole instance is synchronized: `true` or `false` (the default). Defaults to `\"false\"`.",
+        "Whether the whole instance is synchronized: `true` or `false` (the default).",
     ),
     Field::new(
         "database_scope",
         Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
-        "Databases synchronized: `true` for all, `false` (the default) for some. Only for a whole-instance synchronization. Defaults to `\"false\"`.",
+        "Databases synchronized: `true` for all, `false` (the default) for some. Only for a whole-instance synchronization.",
     ),
     Field::new(
         "is_support_regexp",

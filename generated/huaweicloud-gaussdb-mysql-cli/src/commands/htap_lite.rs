@@ -285,11 +285,7 @@ pub(super) static OPERATIONS: [OperationCli; 28] = [
         flags: &[
             Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
                 .required(),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 1 to 100; defaults to 10."),
             Flag::new(
                 "offset",
                 Kind::Int32,
@@ -313,11 +309,7 @@ pub(super) static OPERATIONS: [OperationCli; 28] = [
         flags: &[
             Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
                 .required(),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 1 to 100; defaults to 10."),
             Flag::new(
                 "offset",
                 Kind::Int32,
@@ -367,11 +359,7 @@ pub(super) static OPERATIONS: [OperationCli; 28] = [
                 "Only instances of this enterprise project.",
             ),
             Flag::new("instance-name", Kind::String, "Only instances with this name."),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 1 to 100; defaults to 10."),
             Flag::new(
                 "offset",
                 Kind::Int32,
@@ -411,11 +399,7 @@ pub(super) static OPERATIONS: [OperationCli; 28] = [
         flags: &[
             Flag::new("instance-id", Kind::String, "Id of the ClickHouse instance.")
                 .required(),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 1 to 100; defaults to 10. From 1 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 1 to 100; defaults to 10."),
             Flag::new(
                 "offset",
                 Kind::Int32,

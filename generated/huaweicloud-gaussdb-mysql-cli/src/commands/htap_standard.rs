@@ -442,7 +442,7 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                     "database",
                     Kind::String,
-                    "Name of the target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+                    "Name of the target database: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
                 )
                 .required(),
         ],
@@ -470,7 +470,7 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of tasks to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of tasks to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -554,12 +554,12 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of databases to skip before the first one returned. A non-negative whole number, sent as a string. Matches ^[0-9]+$",
+                "Number of databases to skip before the first one returned. A non-negative whole number, sent as a string. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "database-name",
                 Kind::String,
-                "Only databases whose names match this value (fuzzy search): up to 128 letters, digits or underscores. The table gives 3 to 128 characters. At most 128 characters. Matches ^[A-Za-z0-9_]*$",
+                "Only databases whose names match this value (fuzzy search): up to 128 letters, digits or underscores. The table gives 3 to 128 characters. At most 128 characters. Matches `^[A-Za-z0-9_]*$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -790,15 +790,11 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
                 "Only instances of this enterprise project.",
             ),
             Flag::new("instance-name", Kind::String, "Only instances with this name."),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 0 to 100; defaults to 10. From 0 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 0 to 100; defaults to 10."),
             Flag::new(
                 "offset",
                 Kind::Int32,
-                "Number of instances to skip before the first one returned, from 0 to 10000 (0 starts with the first); defaults to 0. From 0 to 10000.",
+                "Number of instances to skip before the first one returned, from 0 to 10000 (0 starts with the first); defaults to 0.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -824,12 +820,12 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches ^([1-9][0-9]?|100)$",
+                "Page size, a whole number from 1 to 100 sent as a string; defaults to 100. Matches `^([1-9][0-9]?|100)$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of sessions to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of sessions to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -876,12 +872,12 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number sent as a string; defaults to 100. Matches ^[0-9]+$",
+                "Page size, a whole number sent as a string; defaults to 100. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of databases to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of databases to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::Some(BodyFlag {
@@ -911,12 +907,12 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number sent as a string; defaults to 100. Matches ^[0-9]+$",
+                "Page size, a whole number sent as a string; defaults to 100. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of tables to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of tables to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::Some(BodyFlag {
@@ -963,7 +959,7 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
             Flag::new(
                     "task-name",
                     Kind::String,
-                    "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches ^[A-Za-z0-9_]+$",
+                    "Name of the synchronization task: 3 to 128 letters, digits or underscores. 3 to 128 characters. Matches `^[A-Za-z0-9_]+$`.",
                 )
                 .required(),
         ],
@@ -1038,11 +1034,7 @@ pub(super) static OPERATIONS: [OperationCli; 51] = [
                 Kind::Int32,
                 "Number of parameters to skip before the first one returned (0 starts with the first); defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 1 to 100; defaults to 100. From 1 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 1 to 100; defaults to 100."),
         ],
         body: ::std::option::Option::None,
         pages: true,

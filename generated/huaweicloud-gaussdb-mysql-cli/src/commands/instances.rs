@@ -392,12 +392,12 @@ pub(super) static OPERATIONS: [OperationCli; 73] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size (a number of records), sent as a string; defaults to 20. Matches ^[0-9]+$",
+                "Page size (a number of records), sent as a string; defaults to 20. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -1048,7 +1048,7 @@ pub(super) static OPERATIONS: [OperationCli; 73] = [
             Flag::new(
                     "instance-id",
                     Kind::String,
-                    "Id of the instance: 32 letters or digits followed by `in07` (36 characters). Matches ^[A-Za-z0-9]{32}in07$",
+                    "Id of the instance: 32 letters or digits followed by `in07` (36 characters). Matches `^[A-Za-z0-9]{32}in07$`.",
                 )
                 .required(),
         ],

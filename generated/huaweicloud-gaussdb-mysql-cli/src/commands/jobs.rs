@@ -89,7 +89,7 @@ pub(super) static OPERATIONS: [OperationCli; 8] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 1. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 1. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
@@ -99,12 +99,12 @@ pub(super) static OPERATIONS: [OperationCli; 8] = [
             Flag::new(
                 "start-time",
                 Kind::String,
-                "Start of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "Start of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "End of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "End of the creation time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -124,7 +124,7 @@ pub(super) static OPERATIONS: [OperationCli; 8] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
@@ -139,12 +139,12 @@ pub(super) static OPERATIONS: [OperationCli; 8] = [
             Flag::new(
                 "start-time",
                 Kind::String,
-                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
             ),
             Flag::new("job-id", Kind::String, "Only the job with this id."),
             Flag::new(

@@ -97,13 +97,13 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "start-time",
                     Kind::String,
-                    "Start of the time window, not earlier than the creation of the instance; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "Start of the time window, not earlier than the creation of the instance; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window, not later than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "End of the time window, not later than now; `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
@@ -145,13 +145,13 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "start-time",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`). Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`). Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; later than start_time and at most 30 days after it. Format: yyyy-mm-ddThh:mm:ssZ. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; later than start_time and at most 30 days after it. Format: yyyy-mm-ddThh:mm:ssZ. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
@@ -258,13 +258,13 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "start-date",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
                     "end-date",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
@@ -301,13 +301,13 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "start-date",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
                     "end-date",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
@@ -356,12 +356,12 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number from 1 to 100 sent as a string; defaults to 10. Matches ^[0-9]+$",
+                "Page size, a whole number from 1 to 100 sent as a string; defaults to 10. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0. Matches `^[0-9]+$`.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -381,7 +381,7 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "instance-id",
                     Kind::String,
-                    "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches ^[A-Za-z0-9]{32}in07$",
+                    "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches `^[A-Za-z0-9]{32}in07$`.",
                 )
                 .required(),
         ],
@@ -413,13 +413,13 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "start-date",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
                     "end-date",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
@@ -456,13 +456,13 @@ pub(super) static OPERATIONS: [OperationCli; 24] = [
             Flag::new(
                     "start-date",
                     Kind::String,
-                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(
                     "end-date",
                     Kind::String,
-                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                    "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried. Matches `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$`.",
                 )
                 .required(),
             Flag::new(

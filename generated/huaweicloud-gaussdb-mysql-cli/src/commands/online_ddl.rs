@@ -105,12 +105,12 @@ pub(super) static OPERATIONS: [OperationCli; 6] = [
             Flag::new(
                 "start-time",
                 Kind::String,
-                "Start of the time window: a Unix timestamp in milliseconds (13 digits), in UTC (convert local times to UTC first). Format: Unix timestamp in milliseconds, 13 digits, UTC. Matches ^[0-9]{13}$",
+                "Start of the time window: a Unix timestamp in milliseconds (13 digits), in UTC (convert local times to UTC first). Format: Unix timestamp in milliseconds, 13 digits, UTC. Matches `^[0-9]{13}$`.",
             ),
             Flag::new(
                 "end-time",
                 Kind::String,
-                "End of the time window: a Unix timestamp in milliseconds (13 digits), in UTC. Format: Unix timestamp in milliseconds, 13 digits, UTC. Matches ^[0-9]{13}$",
+                "End of the time window: a Unix timestamp in milliseconds (13 digits), in UTC. Format: Unix timestamp in milliseconds, 13 digits, UTC. Matches `^[0-9]{13}$`.",
             ),
         ],
         body: ::std::option::Option::None,

@@ -161,7 +161,7 @@ pub(super) static OPERATIONS: [OperationCli; 35] = [
             Flag::new(
                     "instance-id",
                     Kind::String,
-                    "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches ^[A-Za-z0-9]{32}in07$",
+                    "Id of the instance; letters and digits ending in `in07`, 36 characters. Matches `^[A-Za-z0-9]{32}in07$`.",
                 )
                 .required(),
             Flag::new(

@@ -18,12 +18,12 @@ pub(super) static OPERATIONS: [OperationCli; 9] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A whole number from 0 to 10000, sent as a string; defaults to 0. Matches ^([0-9]{1,4}|10000)$",
+                "Number of records to skip before the first one returned. A whole number from 0 to 10000, sent as a string; defaults to 0. Matches `^([0-9]{1,4}|10000)$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, a whole number from 1 to 100 sent as a string; defaults to 10. Matches ^([1-9][0-9]?|100)$",
+                "Page size, a whole number from 1 to 100 sent as a string; defaults to 10. Matches `^([1-9][0-9]?|100)$`.",
             ),
             Flag::new(
                 "enterprise-project-name",
@@ -48,12 +48,12 @@ pub(super) static OPERATIONS: [OperationCli; 9] = [
             Flag::new(
                 "offset",
                 Kind::String,
-                "Number of records to skip before the first one returned. A non-negative whole number; defaults to 0. Matches ^[0-9]+$",
+                "Number of records to skip before the first one returned. A non-negative whole number; defaults to 0. Matches `^[0-9]+$`.",
             ),
             Flag::new(
                 "limit",
                 Kind::String,
-                "Page size, 1 to 100; defaults to 10. Matches ^([1-9]|[1-9][0-9]|100)$",
+                "Page size, 1 to 100; defaults to 10. Matches `^([1-9]|[1-9][0-9]|100)$`.",
             ),
             Flag::new(
                 "enterprise-project-name",
@@ -80,11 +80,7 @@ pub(super) static OPERATIONS: [OperationCli; 9] = [
                 Kind::Int32,
                 "Number of records to skip before the first one returned; defaults to 0. At least 0.",
             ),
-            Flag::new(
-                "limit",
-                Kind::Int32,
-                "Page size, from 1 to 100; defaults to 100. From 1 to 100.",
-            ),
+            Flag::new("limit", Kind::Int32, "Page size, from 1 to 100; defaults to 100."),
         ],
         body: ::std::option::Option::None,
         pages: true,

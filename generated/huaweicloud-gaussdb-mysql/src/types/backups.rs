@@ -374,8 +374,6 @@ pub struct BackupVaultLockInfoRequest {
     /// Defaults to `true`.
     pub lock_policy: bool,
     /// Retention of the lock in days, 1 to 36500 (default 1); it cannot be shortened.
-    ///
-    /// Defaults to `1`.
     pub lock_retention_days: i32,
 }
 
@@ -1202,8 +1200,6 @@ pub struct ListRestoreTimesResponse {
 pub struct ModifyBackupVaultLockRequest {
     /// `enable` to switch the lock on (the default), `extend` to extend its retention. The service
     /// ignores the case of the value.
-    ///
-    /// Defaults to `"enable"`.
     pub action: crate::types::ModifyBackupVaultLockRequestAction,
     /// Compliance lock settings to apply.
     pub backup_vaultlock_info: crate::types::BackupVaultLockInfoRequest,
@@ -1220,8 +1216,6 @@ impl ::clouddb_runtime::Validate for ModifyBackupVaultLockRequest {
 
 /// `enable` to switch the lock on (the default), `extend` to extend its retention. The service
 /// ignores the case of the value.
-///
-/// Defaults to `"enable"`.
 #[cfg(feature = "backups")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1291,8 +1285,6 @@ pub struct MysqlBackupPolicy {
     pub period: ::std::string::String,
     /// Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are
     /// switched on; must be left out when they are off.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retention_num_backup_level1: ::std::option::Option<i32>,
 }
@@ -1351,8 +1343,6 @@ pub struct MysqlBackupPolicyInfo {
     pub policies: ::std::vec::Vec<crate::types::Policy>,
     /// Number of level-1 backups to keep, 0 or 1 (default 0). Required when level-1 backups are
     /// switched on; must be left out when they are off.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retention_num_backup_level1: ::std::option::Option<i32>,
 }
@@ -1510,8 +1500,6 @@ pub struct RestoreTablesRequest {
     pub restore_tables: ::std::vec::Vec<crate::types::CreateRestoreDatabaseTableInfo>,
     /// `true` to pick the tables as they are now, `false` (the default) to pick them as they were
     /// at the restore time.
-    ///
-    /// Defaults to `"false"`.
     ///
     /// Erratum of the source document: The table types last_table_info as String, but the request
     /// example sends the boolean true. The spec follows the table (as the vendor's SDK and the
@@ -1926,14 +1914,10 @@ pub struct TaurusDbChargeInfo {
     pub period_num: i32,
     /// Whether the order is paid from the account automatically (`true`) or manually (`false`, the
     /// default). It does not affect how renewals are paid.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<bool>,
     /// Whether the subscription renews itself for the same period, paid automatically (`true`), or
     /// not (`false`, the default).
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_renew: ::std::option::Option<bool>,
 }
@@ -2002,8 +1986,6 @@ pub struct UpdateBackupPolicyLegacyPolicy {
     pub period: ::std::string::String,
     /// Number of level-1 backups kept, `0` (the default) or `1`; required when level-1 backups are
     /// switched on, not allowed otherwise.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retention_num_backup_level1: ::std::option::Option<i32>,
 }
@@ -2197,8 +2179,6 @@ pub struct UpdateTaurusDbAdvancedBackupPolicyRequest {
     pub policies: ::std::vec::Vec<crate::types::Policy>,
     /// Number of level-1 backups to keep (default 0, none kept). Required when level-1 backups are
     /// switched on; must be left out when they are off.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retention_num_backup_level1: ::std::option::Option<i32>,
 }

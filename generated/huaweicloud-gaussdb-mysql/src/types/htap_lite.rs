@@ -1159,8 +1159,6 @@ pub type ClickHouseNodeVolumeType = crate::types::ClickHouseVolumeIoType;
 )]
 pub struct ClickHousePayInfo {
     /// `0` (pay per use) or `1` (yearly or monthly); defaults to `0`.
-    ///
-    /// Defaults to `"0"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_model: ::std::option::Option<crate::types::HtapInstancePayModel>,
     /// Id of the yearly/monthly order.
@@ -1660,8 +1658,6 @@ pub struct CreateClickHouseDatabaseUserRequest {
     /// Databases the account may access; `*` means all databases.
     pub databases: ::std::vec::Vec<::std::string::String>,
     /// DML permission: `1` (read only) or `2` (read and settings); defaults to 2.
-    ///
-    /// Defaults to `2`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dml: ::std::option::Option<i32>,
 }
@@ -2112,8 +2108,6 @@ pub struct ResizeClickHouseInstanceFlavorRequest {
     /// accepted.
     pub flavor_ref: ::std::string::String,
     /// Whether the change is delayed instead of applied at once; defaults to false.
-    ///
-    /// Defaults to `false`.
     ///
     /// Erratum of the source document: The parameter is marked required but also documents a
     /// default (false). The spec keeps it required, so the client always sends it, and records the

@@ -422,13 +422,9 @@ pub struct CreateStarRocksDatabaseUserRequest {
     pub databases: ::std::vec::Vec<::std::string::String>,
     /// DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and
     /// settings. Defaults to 2.
-    ///
-    /// Defaults to `2`.
     #[serde(alias = "dm!", skip_serializing_if = "::std::option::Option::is_none")]
     pub dml: ::std::option::Option<i32>,
     /// DDL privilege: 0 none, 1 allowed. Defaults to 0.
-    ///
-    /// Defaults to `0`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ddl: ::std::option::Option<i32>,
 }
@@ -1374,31 +1370,19 @@ pub struct HtapProcessInfo {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct HtapQueryQueueRule {
     /// Whether query queues are on, as a string: `true` or `false` (the default).
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_query_queue_select: ::std::option::Option<
         crate::types::MysqlProxyV3SslOption,
     >,
     /// Most queries that may wait in the queue, 0 or more; defaults to 1024.
-    ///
-    /// Defaults to `1024`.
     pub query_queue_max_queued_queries: i32,
     /// Longest time a query may wait in the queue, in seconds, 0 or more; defaults to 300.
-    ///
-    /// Defaults to `300`.
     pub query_queue_pending_timeout_second: i32,
     /// Concurrent queries above which queries wait, 0 to 100 (0, the default, means no limit).
-    ///
-    /// Defaults to `0`.
     pub query_queue_concurrency_limit: i32,
     /// Memory usage in percent above which queries wait, 0 to 100 (0, the default, means no limit).
-    ///
-    /// Defaults to `0`.
     pub query_queue_mem_used_pct_limit: i32,
     /// CPU usage in percent above which queries wait, 0 to 100 (0, the default, means no limit).
-    ///
-    /// Defaults to `0`.
     pub query_queue_cpu_used_pct_limit: i32,
 }
 
@@ -1824,22 +1808,16 @@ pub struct ModifyDataSyncRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_database_name: ::std::option::Option<::std::string::String>,
     /// Whether the whole instance is synchronized, as a string: `true` or `false` (the default).
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_instance_level_sync: ::std::option::Option<
         crate::types::MysqlProxyV3SslOption,
     >,
     /// Databases synchronized: `all` or `part` (the default, some databases).
-    ///
-    /// Defaults to `"part"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database_repl_scope: ::std::option::Option<
         crate::types::TableReplConfigReplScope,
     >,
     /// Whether names may use wildcards, as a string: `true` or `false` (the default).
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_support_reg_exp: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
     /// Database-level parameters of the synchronization.
@@ -1899,8 +1877,6 @@ impl ::clouddb_runtime::Validate for ModifyDataSyncRequest {
 }
 
 /// Databases synchronized: `all` or `part` (the default, some databases).
-///
-/// Defaults to `"part"`.
 ///
 /// The same schema as [`TableReplConfigReplScope`](crate::types::TableReplConfigReplScope):
 /// identical schemas are generated once, and this name stays as an alias of it.
@@ -2811,8 +2787,6 @@ pub enum StarRocksCreateHaMode {
 )]
 pub struct StarRocksCreateRequestPayInfo {
     /// Billing mode: `0` pay-per-use (the default) or `1` yearly/monthly.
-    ///
-    /// Defaults to `"0"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pay_model: ::std::option::Option<crate::types::HtapInstancePayModel>,
     /// Number of subscription periods.
@@ -3980,8 +3954,6 @@ impl ::clouddb_runtime::Validate for TablesConfig {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct UpdateHtapQueryQueuesControlRequest {
     /// Whether query queues are on, as a string: `true` or `false` (the default).
-    ///
-    /// Defaults to `"false"`.
     pub enable_query_queue_select: crate::types::MysqlProxyV3SslOption,
 }
 
@@ -4076,13 +4048,9 @@ pub type UpdateStarrocksParamsRequestNodeType = crate::types::ShowStarrocksParam
 )]
 pub struct UpgradeSrKernelVersionRequest {
     /// Whether to upgrade later, in the maintenance window, instead of at once; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delay: ::std::option::Option<bool>,
     /// Whether to skip the pre-upgrade checks; defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_skip_validate: ::std::option::Option<bool>,
 }
@@ -4099,14 +4067,10 @@ pub struct UploadImportExcelTemplateRequest {
     /// Names of the selected source databases, separated by commas.
     pub selected_dbs: ::std::string::String,
     /// Whether the whole instance is synchronized: `true` or `false` (the default).
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_instance_level: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
     /// Databases synchronized: `true` for all, `false` (the default) for some. Only for a
     /// whole-instance synchronization.
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub database_scope: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
     /// Whether names may use wildcards: `true` or `false`.

@@ -95,8 +95,6 @@ pub struct BatchChangeInstanceSpecificationRequest {
     /// For yearly/monthly instances: whether the change orders are paid from the account
     /// automatically (`true`, the default) or manually (`false`).
     ///
-    /// Defaults to `"true"`.
-    ///
     /// Erratum of the source document: The API Explorer types is_auto_pay as a string but lists its
     /// values as the JSON booleans true and false; the SDK types it as a string. The spec sends the
     /// strings "true" and "false".
@@ -602,8 +600,6 @@ pub struct CreateInstanceLegacyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<::std::string::String>,
     /// Whether table names are case-insensitive (`1`, the default) or case-sensitive (`0`).
-    ///
-    /// Defaults to `1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lower_case_table_names: ::std::option::Option<i32>,
     /// Tags of the new instance, at most 20; keys must differ.
@@ -782,8 +778,6 @@ impl ::clouddb_runtime::Validate for CreateInstanceLegacyTag {
 pub struct CreateInstanceLegacyVolume {
     /// Storage size in GB, 40 to 128000 and a multiple of 10; 40 by default.
     ///
-    /// Defaults to `40`.
-    ///
     /// Erratum of the source document: The field is marked required but also documents a default of
     /// 40 GB. The spec keeps it required and records the default.
     pub size: i32,
@@ -888,8 +882,6 @@ pub struct CreateInstanceRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub backup_strategy: ::std::option::Option<crate::types::MysqlBackupStrategy>,
     /// Time zone of the instance; defaults to UTC.
-    ///
-    /// Defaults to `"UTC"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
     /// Id of the primary availability zone.
@@ -905,8 +897,6 @@ pub struct CreateInstanceRequest {
     /// Whether table names are case-sensitive: `0` stores names as given and compares them
     /// case-sensitively, `1` (the default) stores them in lower case and compares them
     /// case-insensitively.
-    ///
-    /// Defaults to `1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lower_case_table_names: ::std::option::Option<i32>,
     /// Id of the enterprise project. Required when the account uses enterprise projects; must be
@@ -928,8 +918,6 @@ pub struct CreateInstanceRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tde_info: ::std::option::Option<crate::types::MysqlTdeInfo>,
     /// Whether to turn on the local binlog of the instance. Defaults to false.
-    ///
-    /// Defaults to `false`.
     ///
     /// Erratum of the source document: Seed 002 (4.3.1) and the API Explorer file
     /// CreateGaussMySqlInstance do not document this field; the vendor SDK 3.1.219
@@ -1096,8 +1084,6 @@ pub struct CreateReadonlyNodesLegacyRequest {
     pub priorities: ::std::vec::Vec<i32>,
     /// For a yearly/monthly instance, whether the order is paid from the account automatically
     /// (`true`, the default) or manually (`false`).
-    ///
-    /// Defaults to `"true"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
 }
@@ -1136,8 +1122,6 @@ pub struct CreateReadonlyNodesRequest {
     pub priorities: ::std::vec::Vec<i32>,
     /// For a yearly/monthly instance, whether the order is paid from the account automatically
     /// (`true`, the default) or manually (`false`). It does not affect how renewals are paid.
-    ///
-    /// Defaults to `"true"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
     /// Availability zones of the new nodes (the zone keys of a flavor's `az_status` in
@@ -1148,8 +1132,6 @@ pub struct CreateReadonlyNodesRequest {
     >,
     /// Billing of the new nodes of a yearly/monthly instance: `prePaid` (yearly/monthly, the
     /// default) or `postPaid` (pay-per-use). Ignored for pay-per-use instances.
-    ///
-    /// Defaults to `"prePaid"`.
     ///
     /// Erratum of the source document: Seed 002 (4.3.4) does not document this field; the API
     /// Explorer file CreateGaussMySqlReadonlyNode and the vendor SDK 3.1.219
@@ -1179,8 +1161,6 @@ impl ::clouddb_runtime::Validate for CreateReadonlyNodesRequest {
 
 /// Billing of the new nodes of a yearly/monthly instance: `prePaid` (yearly/monthly, the
 /// default) or `postPaid` (pay-per-use). Ignored for pay-per-use instances.
-///
-/// Defaults to `"prePaid"`.
 ///
 /// Erratum of the source document: Seed 002 (4.3.4) does not document this field; the API
 /// Explorer file CreateGaussMySqlReadonlyNode and the vendor SDK 3.1.219
@@ -1620,8 +1600,6 @@ pub struct ExtendInstanceVolumeLegacyRequest {
     pub size: i32,
     /// Whether the order is paid from the account automatically (`true`, the default) or manually
     /// (`false`).
-    ///
-    /// Defaults to `"true"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
 }
@@ -1661,8 +1639,6 @@ pub struct ExtendInstanceVolumeRequest {
     pub size: i32,
     /// Whether the order is paid from the account automatically (`true`, the default) or manually
     /// (`false`).
-    ///
-    /// Defaults to `"true"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
 }
@@ -2407,14 +2383,10 @@ pub struct MysqlChargeInfo {
     pub period_num: ::std::option::Option<i32>,
     /// Whether a subscription renews itself for the same period, paid automatically (`true`), or
     /// not (`false`, the default).
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_renew: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
     /// Whether a subscription is paid from the account automatically (`true`) or manually (`false`,
     /// the default). It does not affect how renewals are paid.
-    ///
-    /// Defaults to `"false"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
 }
@@ -3858,8 +3830,6 @@ pub struct MysqlVolume {
     /// Storage size in GB, sent as a string: 10 to 128000 and a multiple of 10; defaults to 10.
     /// Only for yearly/monthly instances; leave it out when creating a pay-per-use instance.
     ///
-    /// Defaults to `"10"`.
-    ///
     /// Erratum of the source document: Typed String here but Integer in the answer's
     /// MysqlVolumeResp. The spec keeps each type as documented (the vendor's SDK also sends a
     /// string).
@@ -3871,8 +3841,6 @@ pub struct MysqlVolume {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<::std::string::String>,
     /// Storage type, `DL6` (the default) or `DL5`.
-    ///
-    /// Defaults to `"DL6"`.
     ///
     /// Erratum of the source document: Seed 002 (table 4-20) does not document this field; the API
     /// Explorer file CreateGaussMySqlInstance and the vendor SDK 3.1.219 (MysqlVolume) send it as
@@ -3994,8 +3962,6 @@ impl ::clouddb_runtime::Validate for MysqlVolumeResp {
 }
 
 /// Storage type, `DL6` (the default) or `DL5`.
-///
-/// Defaults to `"DL6"`.
 ///
 /// Erratum of the source document: Seed 002 (table 4-20) does not document this field; the API
 /// Explorer file CreateGaussMySqlInstance and the vendor SDK 3.1.219 (MysqlVolume) send it as
@@ -4269,8 +4235,6 @@ pub struct ResizeInstanceFlavorRequest {
     pub resize_flavor: crate::types::MysqlResizeFlavor,
     /// For a yearly/monthly instance, whether the order is paid from the account automatically
     /// (`true`, the default) or manually (`false`).
-    ///
-    /// Defaults to `"true"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_auto_pay: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
 }
@@ -4310,8 +4274,6 @@ pub type RestartInstanceRequest = crate::types::RestartNodeRequest;
 pub struct RestartNodeRequest {
     /// `true` restarts the node in the instance's maintenance window, `false` (the default)
     /// restarts it now.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delay: ::std::option::Option<bool>,
 }
@@ -4924,8 +4886,6 @@ pub struct SetInstanceMonitorPolicyRequest {
     pub monitor_switch: bool,
     /// Collection period in seconds, `1` or `5` (the default); only when monitor_switch is true,
     /// left out otherwise.
-    ///
-    /// Defaults to `5`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<i32>,
 }
@@ -6008,8 +5968,6 @@ pub struct UpdateDynamicServerlessPolicyRequest {
     pub max_vcpus: ::std::string::String,
     /// Whether nodes whose current compute is below the new minimum are raised to it at once;
     /// defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub need_update_nodes_compute_ability: ::std::option::Option<bool>,
 }
@@ -6082,8 +6040,6 @@ pub struct UpdateInstanceNameRequest {
     /// digits, hyphens, underscores and Chinese characters; case-sensitive.
     pub name: ::std::string::String,
     /// Whether the nodes are renamed too, `true` (the default) or `false`.
-    ///
-    /// Defaults to `"true"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_modify_node_name: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
 }
@@ -6222,8 +6178,6 @@ pub struct UpdateServerlessComputeAbilityPolicyRequest {
     pub max_vcpus: ::std::string::String,
     /// Whether read replicas are added and removed automatically; defaults to false. Needs a
     /// database proxy.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scale_out_switch: ::std::option::Option<bool>,
     /// Lower limit of read replicas, from 1 to 6. Used, and required, only when scale_out_switch is
@@ -6240,8 +6194,6 @@ pub struct UpdateServerlessComputeAbilityPolicyRequest {
     pub max_readonly_node_count: ::std::option::Option<i32>,
     /// Whether nodes whose current compute is below the new minimum are raised to it at once;
     /// defaults to false.
-    ///
-    /// Defaults to `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub need_update_nodes_compute_ability: ::std::option::Option<bool>,
 }

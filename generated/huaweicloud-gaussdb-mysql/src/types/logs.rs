@@ -484,8 +484,6 @@ pub struct ListErrorLogDetailsRequest {
     pub line_num: ::std::option::Option<::std::string::String>,
     /// Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`,
     /// `ERROR`, `FATAL`, `PANIC` or `NOTE`.
-    ///
-    /// Defaults to `"ALL"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<crate::types::ListErrorLogDetailsRequestLevel>,
 }
@@ -520,8 +518,6 @@ impl ::clouddb_runtime::Validate for ListErrorLogDetailsRequest {
 
 /// Only entries of this level: `ALL` (every level, the default), `INFO`, `LOG`, `WARNING`,
 /// `ERROR`, `FATAL`, `PANIC` or `NOTE`.
-///
-/// Defaults to `"ALL"`.
 #[cfg(feature = "logs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
@@ -1115,8 +1111,6 @@ pub struct SetAuditLogPolicyRequest {
     pub audit_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Only when the policy is switched off (keep_days 0): `true` (the default) keeps the audit
     /// logs already written, `false` deletes them.
-    ///
-    /// Defaults to `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reserve_audit_logs: ::std::option::Option<bool>,
 }

@@ -32,8 +32,6 @@ pub struct ApplyConfigurationRequest {
     /// flavor changes take their flavor-dependent default values from that version. Defaults to
     /// false.
     ///
-    /// Defaults to `false`.
-    ///
     /// Erratum of the source document: Seed 002 (4.5.6) and the API Explorer file
     /// SwitchGaussMySqlConfiguration do not document this field; the vendor SDK 3.1.219
     /// (ApplyConfigurationRequestBody) sends it as an optional boolean, default false. Added from

@@ -94,8 +94,6 @@ pub type AutoScalingSwitchStatusScalingSwitch = crate::types::ListDdlLogsRespons
 /// For yearly/monthly instances: whether the change orders are paid from the account
 /// automatically (`true`, the default) or manually (`false`).
 ///
-/// Defaults to `"true"`.
-///
 /// Erratum of the source document: The API Explorer types is_auto_pay as a string but lists its
 /// values as the JSON booleans true and false; the SDK types it as a string. The spec sends the
 /// strings "true" and "false".
@@ -307,8 +305,6 @@ pub type ClickHouseOpsWindow = crate::types::StarRocksOpsWindow;
 pub type ClickHouseParamGroup = crate::types::ParamGroup;
 
 /// `0` (pay per use) or `1` (yearly or monthly); defaults to `0`.
-///
-/// Defaults to `"0"`.
 ///
 /// The same schema as [`HtapInstancePayModel`](crate::types::HtapInstancePayModel): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -675,8 +671,6 @@ pub struct CreateProxyResponse {
 /// For a yearly/monthly instance, whether the order is paid from the account automatically
 /// (`true`, the default) or manually (`false`).
 ///
-/// Defaults to `"true"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -691,8 +685,6 @@ pub type CreateReadonlyNodesLegacyRequestIsAutoPay = crate::types::MysqlProxyV3S
 
 /// For a yearly/monthly instance, whether the order is paid from the account automatically
 /// (`true`, the default) or manually (`false`). It does not affect how renewals are paid.
-///
-/// Defaults to `"true"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -1236,8 +1228,6 @@ pub type ExtendClickHouseVolumeResponse = crate::types::CreateProxyResponse;
 /// Whether the order is paid from the account automatically (`true`, the default) or manually
 /// (`false`).
 ///
-/// Defaults to `"true"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -1252,8 +1242,6 @@ pub type ExtendInstanceVolumeLegacyRequestIsAutoPay = crate::types::MysqlProxyV3
 
 /// Whether the order is paid from the account automatically (`true`, the default) or manually
 /// (`false`).
-///
-/// Defaults to `"true"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -1354,8 +1342,6 @@ pub enum HtapInstancePayModel {
 }
 
 /// Whether query queues are on, as a string: `true` or `false` (the default).
-///
-/// Defaults to `"false"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -1866,8 +1852,6 @@ pub type ModifyBackupVaultLockResponse = crate::types::RenameProxyResponse;
 
 /// Whether the whole instance is synchronized, as a string: `true` or `false` (the default).
 ///
-/// Defaults to `"false"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -1881,8 +1865,6 @@ pub type ModifyBackupVaultLockResponse = crate::types::RenameProxyResponse;
 pub type ModifyDataSyncRequestIsInstanceLevelSync = crate::types::MysqlProxyV3SslOption;
 
 /// Whether names may use wildcards, as a string: `true` or `false` (the default).
-///
-/// Defaults to `"false"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -1973,8 +1955,6 @@ pub type MysqlChargeInfoDetailPeriodType = crate::types::MysqlChargeInfoPeriodTy
 /// Whether a subscription is paid from the account automatically (`true`) or manually (`false`,
 /// the default). It does not affect how renewals are paid.
 ///
-/// Defaults to `"false"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -1989,8 +1969,6 @@ pub type MysqlChargeInfoIsAutoPay = crate::types::MysqlProxyV3SslOption;
 
 /// Whether a subscription renews itself for the same period, paid automatically (`true`), or
 /// not (`false`, the default).
-///
-/// Defaults to `"false"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -2580,8 +2558,6 @@ pub type ResizeClickHouseInstanceFlavorResponse = crate::types::RenameProxyRespo
 /// For a yearly/monthly instance, whether the order is paid from the account automatically
 /// (`true`, the default) or manually (`false`).
 ///
-/// Defaults to `"true"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -2596,8 +2572,6 @@ pub type ResizeInstanceFlavorLegacyRequestIsAutoPay = crate::types::MysqlProxyV3
 
 /// For a yearly/monthly instance, whether the order is paid from the account automatically
 /// (`true`, the default) or manually (`false`).
-///
-/// Defaults to `"true"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -2744,8 +2718,6 @@ pub type RestartStarRocksNodeResponse = crate::types::SetDdlLogPolicyResponse;
 
 /// `true` to pick the tables as they are now, `false` (the default) to pick them as they were
 /// at the restore time.
-///
-/// Defaults to `"false"`.
 ///
 /// Erratum of the source document: The table types last_table_info as String, but the request
 /// example sends the boolean true. The spec follows the table (as the vendor's SDK and the

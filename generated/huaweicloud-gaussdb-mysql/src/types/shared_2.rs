@@ -597,8 +597,6 @@ pub type StarRocksCreateRequestPayInfoIsAutoRenew = crate::types::HtapInstancePa
 
 /// Billing mode: `0` pay-per-use (the default) or `1` yearly/monthly.
 ///
-/// Defaults to `"0"`.
-///
 /// The same schema as [`HtapInstancePayModel`](crate::types::HtapInstancePayModel): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "htap-lite", feature = "htap-standard", feature = "quotas"))]
@@ -1071,8 +1069,6 @@ pub type UpdateDynamicServerlessPolicyResponse = crate::types::CreateProxyRespon
 
 /// Whether query queues are on, as a string: `true` or `false` (the default).
 ///
-/// Defaults to `"false"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -1145,8 +1141,6 @@ pub type UpdateInstanceInternalIpResponse = crate::types::CreateProxyResponse;
 pub type UpdateInstanceNameLegacyResponse = crate::types::CreateProxyResponse;
 
 /// Whether the nodes are renamed too, `true` (the default) or `false`.
-///
-/// Defaults to `"true"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
@@ -1585,8 +1579,6 @@ pub type UpgradeSrKernelVersionResponse = crate::types::CreateProxyResponse;
 /// Databases synchronized: `true` for all, `false` (the default) for some. Only for a
 /// whole-instance synchronization.
 ///
-/// Defaults to `"false"`.
-///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.
 #[cfg(
@@ -1600,8 +1592,6 @@ pub type UpgradeSrKernelVersionResponse = crate::types::CreateProxyResponse;
 pub type UploadImportExcelTemplateRequestDatabaseScope = crate::types::MysqlProxyV3SslOption;
 
 /// Whether the whole instance is synchronized: `true` or `false` (the default).
-///
-/// Defaults to `"false"`.
 ///
 /// The same schema as [`MysqlProxyV3SslOption`](crate::types::MysqlProxyV3SslOption): identical
 /// schemas are generated once, and this name stays as an alias of it.

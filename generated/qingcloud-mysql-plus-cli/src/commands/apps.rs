@@ -133,7 +133,7 @@ pub(super) static OPERATIONS: [OperationCli; 7] = [
             Flag::new(
                 "limit",
                 Kind::Int32,
-                "Items per page, at most 100; defaults to 20. At most 100.",
+                "Items per page, at most 100; defaults to 20.",
             ),
             Flag::new(
                 "reverse",
@@ -187,7 +187,7 @@ pub(super) static OPERATIONS: [OperationCli; 7] = [
             Flag::new(
                 "limit",
                 Kind::Int32,
-                "Items per page, at most 100; defaults to 20. At most 100.",
+                "Items per page, at most 100; defaults to 20.",
             ),
         ],
         body: ::std::option::Option::None,
@@ -225,7 +225,7 @@ pub(super) static OPERATIONS: [OperationCli; 7] = [
             Flag::new(
                 "limit",
                 Kind::Int32,
-                "Items per page, at most 100; defaults to 20. At most 100.",
+                "Items per page, at most 100; defaults to 20.",
             ),
         ],
         body: ::std::option::Option::None,

@@ -315,7 +315,7 @@ pub(super) static OPERATIONS: [OperationCli; 23] = [
             Flag::new(
                 "limit",
                 Kind::Int32,
-                "Items per page, at most 100; defaults to 20. At most 100.",
+                "Items per page, at most 100; defaults to 20.",
             ),
             Flag::new(
                 "reverse",
@@ -441,7 +441,7 @@ pub(super) static OPERATIONS: [OperationCli; 23] = [
             Flag::new(
                 "limit",
                 Kind::Int32,
-                "Items per page, at most 100; defaults to 20. At most 100.",
+                "Items per page, at most 100; defaults to 20.",
             ),
             Flag::new(
                 "reverse",

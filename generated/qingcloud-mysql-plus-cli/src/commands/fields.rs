@@ -10,13 +10,13 @@ pub(super) static ADD_ANALYSIS_USER_SERVICE_PARAMS_FIELDS: [Field; 3] = [
     Field::new(
             "user",
             Kind::String,
-            "Account name: 2 to 26 letters, digits or underscores; `default` is reserved. 2 to 26 characters. Matches ^[A-Za-z0-9_]{2,26}$",
+            "Account name: 2 to 26 letters, digits or underscores; `default` is reserved. 2 to 26 characters. Matches `^[A-Za-z0-9_]{2,26}$`.",
         )
         .required(),
     Field::new(
             "passwd",
             Kind::String,
-            "Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. 8 to 32 characters. Matches ^[A-Za-z0-9@#$%^&*_+=-]{8,32}$",
+            "Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. Matches `^[A-Za-z0-9@#$%^&*_+=-]{8,32}$`.",
         )
         .required(),
     Field::new(
@@ -32,13 +32,13 @@ pub(super) static ADD_DATABASE_USER_SERVICE_PARAMS_FIELDS: [Field; 6] = [
     Field::new(
             "user",
             Kind::String,
-            "Account name: 2 to 26 letters, digits or underscores; `root`, `qc_admin`, `qc_repl` and `qc_check` are reserved. 2 to 26 characters. Matches ^[A-Za-z0-9_]{2,26}$",
+            "Account name: 2 to 26 letters, digits or underscores; `root`, `qc_admin`, `qc_repl` and `qc_check` are reserved. 2 to 26 characters. Matches `^[A-Za-z0-9_]{2,26}$`.",
         )
         .required(),
     Field::new(
             "passwd",
             Kind::String,
-            "Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. 8 to 32 characters. Matches ^[A-Za-z0-9@#$%^&*_+=-]{8,32}$",
+            "Password of the account: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. Matches `^[A-Za-z0-9@#$%^&*_+=-]{8,32}$`.",
         )
         .required(),
     Field::new(
@@ -121,19 +121,19 @@ pub(super) static ENABLE_LOG_SERVER_SERVICE_PARAMS_FIELDS: [Field; 3] = [
     Field::new(
             "mysql_log",
             Kind::String,
-            "Logs to publish, comma-separated: any of `mysql-error`, `mysql-slow`, `mysql-audit`, `mysql-bin` and `mysql-cert`. Matches ^(mysql-error|mysql-slow|mysql-audit|mysql-bin|mysql-cert)(,(mysql-error|mysql-slow|mysql-audit|mysql-bin|mysql-cert))*$",
+            "Logs to publish, comma-separated: any of `mysql-error`, `mysql-slow`, `mysql-audit`, `mysql-bin` and `mysql-cert`. Matches `^(mysql-error|mysql-slow|mysql-audit|mysql-bin|mysql-cert)(,(mysql-error|mysql-slow|mysql-audit|mysql-bin|mysql-cert))*$`.",
         )
         .required(),
     Field::new(
             "http_user",
             Kind::String,
-            "User name for the log server: 2 to 26 letters, digits or underscores; `root`, `ubuntu`, `http` and `mysql` are reserved. 2 to 26 characters. Matches ^[A-Za-z0-9_]{2,26}$",
+            "User name for the log server: 2 to 26 letters, digits or underscores; `root`, `ubuntu`, `http` and `mysql` are reserved. 2 to 26 characters. Matches `^[A-Za-z0-9_]{2,26}$`.",
         )
         .required(),
     Field::new(
             "http_password",
             Kind::String,
-            "Password for the log server: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. 8 to 32 characters. Matches ^[A-Za-z0-9@#$%^&*_+=-]{8,32}$",
+            "Password for the log server: 8 to 32 characters with at least one upper-case letter, one lower-case letter, one digit and one of `@#$%^&*_+-=`. Matches `^[A-Za-z0-9@#$%^&*_+=-]{8,32}$`.",
         )
         .required(),
 ];
@@ -199,7 +199,7 @@ pub(super) static ENABLE_ZABBIX_SERVICE_PARAMS_FIELDS: [Field; 2] = [
     Field::new(
         "zabbix_agent_port",
         Kind::Int32,
-        "Port of the Zabbix agent, 8802 to 65534; defaults to 10050. Defaults to `10050`. From 8802 to 65534.",
+        "Port of the Zabbix agent, 8802 to 65534; defaults to 10050. From 8802 to 65534.",
     ),
 ];
 

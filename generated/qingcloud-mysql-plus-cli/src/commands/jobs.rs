@@ -47,7 +47,7 @@ pub(super) static OPERATIONS: [OperationCli; 2] = [
             Flag::new(
                 "limit",
                 Kind::Int32,
-                "Items per page, at most 100; defaults to 20. At most 100.",
+                "Items per page, at most 100; defaults to 20.",
             ),
         ],
         body: ::std::option::Option::None,

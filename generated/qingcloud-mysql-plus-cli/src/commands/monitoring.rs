@@ -32,13 +32,13 @@ pub(super) static OPERATIONS: [OperationCli; 1] = [
             Flag::new(
                     "start-time",
                     Kind::String,
-                    "Start of the series (UTC). Format: 2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z. Matches ^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+                    "Start of the series (UTC). Format: 2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z. Matches `^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$`.",
                 )
                 .required(),
             Flag::new(
                     "end-time",
                     Kind::String,
-                    "End of the series (UTC). Format: 2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z. Matches ^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+                    "End of the series (UTC). Format: 2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z. Matches `^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$`.",
                 )
                 .required(),
             Flag::new("role", Kind::String, "Role of the node."),

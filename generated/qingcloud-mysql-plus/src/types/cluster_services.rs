@@ -440,8 +440,6 @@ pub struct EnableZabbixServiceParams {
     /// IP address of the Zabbix server.
     pub zabbix_server_ip: ::std::string::String,
     /// Port of the Zabbix agent, 8802 to 65534; defaults to 10050.
-    ///
-    /// Defaults to `10050`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zabbix_agent_port: ::std::option::Option<i32>,
 }

@@ -10,7 +10,7 @@ pub(super) static CREATE_WIDGET_REQUEST_FIELDS: [Field; 11] = [
     Field::new(
             "name",
             Kind::String,
-            "Name of the widget. 4 to 64 characters. Matches ^[a-z][a-z0-9-]*$",
+            "Name of the widget. 4 to 64 characters. Matches `^[a-z][a-z0-9-]*$`.",
         )
         .required(),
     Field::new("type", Kind::Enum(types::WidgetType::VALUES), "Kind of widget.")

@@ -150,7 +150,7 @@ pub(super) static OPERATIONS: [OperationCli; 8] = [
             Flag::new(
                     "widget-name",
                     Kind::String,
-                    "Name of the widget. Matches ^[a-z][a-z0-9-]*$",
+                    "Name of the widget. Matches `^[a-z][a-z0-9-]*$`.",
                 )
                 .required(),
         ],
